@@ -1,0 +1,43 @@
+# aips — top-level entry points. Every target installs what it needs first (make deps).
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+DEMO_DIR ?= demo-data
+DEMO_USERS ?= 200000
+DEMO_DAYS ?= 90
+
+APT_PACKAGES := build-essential cmake ninja-build pkg-config git python3 tzdata clang-format \
+  libroaring-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libabsl-dev \
+  libxxhash-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev
+
+.PHONY: deps build test demo clean format format-check soak
+
+# Installs the Debian packages that are missing (no-op when all are present).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing" >&2; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	tests/run_all.sh $(BUILD)
+
+demo: build
+	scripts/demo.sh $(BUILD)/aips $(DEMO_DIR) $(DEMO_USERS) $(DEMO_DAYS)
+
+format:
+	clang-format -i $$(git ls-files '*.cc' '*.h')
+
+format-check:
+	clang-format --dry-run -Werror $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(DEMO_DIR)

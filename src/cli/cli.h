@@ -1,0 +1,32 @@
+// The `aips` command line: one Register* function per command group. Each command prints a table for
+// people or, with --json, exactly one JSON document on standard output; messages go to standard error.
+// Exit codes: 0 success, 2 the caller's mistake (unknown brand, malformed date, bad option), 1 anything
+// else (unreadable input, a store that cannot be written or is damaged).
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "aips/status.h"
+#include "common/date.h"
+
+namespace aips::cli {
+
+// Set by a command's callback.
+int& ExitCode();
+
+// Prints "aips: <message>" to stderr and records the status's exit code.
+void Fail(const Status& s);
+
+// Parses an optional --date style option ("" = absent).
+Result<std::optional<Day>> OptionalDate(const std::string& text, const char* option);
+
+void RegisterIngest(CLI::App& app);
+void RegisterCompute(CLI::App& app);
+void RegisterQueries(CLI::App& app);
+void RegisterReport(CLI::App& app);
+void RegisterRules(CLI::App& app);
+void RegisterSimulate(CLI::App& app);
+
+}  // namespace aips::cli

@@ -1,0 +1,63 @@
+// File-system helpers with the durability rules of the store: a file that is acknowledged is on disk
+// (fsync of the file and of its directory) and replacements are atomic (write temp, fsync, rename).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "aips/status.h"
+
+namespace aips {
+
+// Reads a whole file. NotFound when it does not exist.
+Result<std::string> ReadFile(const std::string& path);
+// Reads all of standard input.
+Result<std::string> ReadStdin();
+// Writes data to path atomically and durably: path.tmp, fsync, rename over path, fsync the directory.
+Status WriteFileAtomic(const std::string& path, std::string_view data);
+// Appends data at byte offset `at` (truncating anything beyond it first), then fsyncs.
+Status WriteAt(const std::string& path, uint64_t at, std::string_view data);
+// fsync a directory (after creating or renaming entries in it).
+Status SyncDir(const std::string& dir);
+// mkdir -p.
+Status MakeDirs(const std::string& dir);
+bool FileExists(const std::string& path);
+Status RemoveFile(const std::string& path);
+
+// A read-only memory mapping of a whole file. Empty files map to an empty view.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  MappedFile(MappedFile&& o) noexcept : data_(o.data_), size_(o.size_) { o.data_ = nullptr, o.size_ = 0; }
+  MappedFile& operator=(MappedFile&& o) noexcept;
+
+  static Result<MappedFile> Open(const std::string& path);
+  std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  void* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+// An exclusive advisory lock (flock) on DIR/LOCK, held for the object's lifetime. Writers of a data
+// directory (ingest, compute, a query that stores snapshots) hold it; readers do not need it.
+class DirLock {
+ public:
+  DirLock() = default;
+  ~DirLock();
+  DirLock(DirLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  DirLock& operator=(DirLock&& o) noexcept;
+  DirLock(const DirLock&) = delete;
+  // Waits up to timeout_ms for the lock; Busy if another process keeps it.
+  static Result<DirLock> Acquire(const std::string& dir, int timeout_ms);
+  bool held() const { return fd_ >= 0; }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace aips

@@ -1,0 +1,109 @@
+#include "ingest/event_parser.h"
+
+#include "common/date.h"
+#include "common/decimal.h"
+#include "fmt/format.h"
+#include "simdjson.h"
+
+namespace aips {
+
+bool IsValidUtf8(std::string_view s) { return simdjson::validate_utf8(s.data(), s.size()); }
+
+namespace {
+
+std::string_view FieldName(int f) { return SchemaOf(TableKind::kEvents).columns[static_cast<size_t>(f)]; }
+
+bool Fail(RowError* err, int field, std::string reason) {
+  err->field = std::string(FieldName(field));
+  err->reason = std::move(reason);
+  return false;
+}
+
+std::string Shown(std::string_view v) {
+  if (v.size() > 40) return std::string(v.substr(0, 40)) + "...";
+  return std::string(v);
+}
+
+}  // namespace
+
+bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err) {
+  // Generic checks on every present field: size, UTF-8, and strings where strings are required.
+  for (int f = 0; f < kNumEventFields; ++f) {
+    if (!raw.present[f]) continue;
+    std::string_view v = raw.value[f];
+    if (v.size() > kMaxFieldBytes) {
+      return Fail(err, f, fmt::format("longer than {} bytes ({} bytes)", kMaxFieldBytes, v.size()));
+    }
+    if (!IsValidUtf8(v)) return Fail(err, f, "not valid UTF-8");
+    if (v.find('\0') != std::string_view::npos) return Fail(err, f, "contains a NUL byte");
+  }
+  auto get = [&](int f) -> std::string_view { return raw.present[f] ? raw.value[f] : std::string_view(); };
+  auto required = [&](int f) -> bool {
+    if (!raw.present[f] || raw.value[f].empty()) return Fail(err, f, "missing required field");
+    return true;
+  };
+
+  if (!required(kFieldUserId)) return false;
+  if (raw.is_number[kFieldUserId]) {
+    std::string_view u = raw.value[kFieldUserId];
+    bool integer = !u.empty();
+    for (size_t i = 0; i < u.size(); ++i) integer &= (u[i] >= '0' && u[i] <= '9') || (i == 0 && u[i] == '-');
+    if (!integer) return Fail(err, kFieldUserId, fmt::format("not an integer or a string: {}", Shown(u)));
+  }
+  if (!required(kFieldBrand) || !required(kFieldAction) || !required(kFieldTs)) return false;
+  // Id-like fields may be JSON numbers (taken as their decimal text); these may not.
+  for (int f : {kFieldAction, kFieldChannel, kFieldSentiment}) {
+    if (raw.is_number[f]) return Fail(err, f, "must be a string");
+  }
+
+  auto action = ParseAction(raw.value[kFieldAction]);
+  if (!action) return Fail(err, kFieldAction, fmt::format("unknown action '{}'", Shown(raw.value[kFieldAction])));
+  out->action = *action;
+
+  std::string_view ts_text = raw.value[kFieldTs];
+  if (raw.is_number[kFieldTs]) {
+    for (char c : ts_text) {
+      if (c < '0' || c > '9') return Fail(err, kFieldTs, "a numeric ts must be integer Unix seconds");
+    }
+  }
+  auto ts = ParseTimestamp(ts_text);
+  if (!ts.ok()) return Fail(err, kFieldTs, fmt::format("{}: '{}'", ts.status().message(), Shown(ts_text)));
+  out->ts = ts.value();
+
+  std::string_view amount_text = get(kFieldAmount);
+  out->has_amount = !amount_text.empty();
+  out->amount = 0;
+  if (out->has_amount) {
+    auto a = ParseDecimal(amount_text);
+    if (!a.ok()) return Fail(err, kFieldAmount, fmt::format("{}: '{}'", a.status().message(), Shown(amount_text)));
+    if (a.value() < 0) return Fail(err, kFieldAmount, fmt::format("negative amount '{}'", Shown(amount_text)));
+    out->amount = a.value();
+  } else if (out->action == Action::kPurchase) {
+    return Fail(err, kFieldAmount, "missing amount on a purchase");
+  }
+
+  std::string_view sentiment_text = get(kFieldSentiment);
+  out->sentiment = Sentiment::kNone;
+  if (!sentiment_text.empty()) {
+    auto s = ParseSentiment(sentiment_text);
+    if (!s) {
+      return Fail(err, kFieldSentiment,
+                  fmt::format("unknown sentiment '{}' (positive, neutral or negative)", Shown(sentiment_text)));
+    }
+    out->sentiment = *s;
+  } else if (out->action == Action::kPost) {
+    return Fail(err, kFieldSentiment, "missing sentiment on a post");
+  }
+
+  out->event_id = get(kFieldEventId);
+  out->user = raw.value[kFieldUserId];
+  out->brand = raw.value[kFieldBrand];
+  out->spu = get(kFieldSpu);
+  out->campaign = get(kFieldCampaign);
+  out->note = get(kFieldNote);
+  out->channel = get(kFieldChannel);
+  if (out->channel.empty()) out->channel = "onsite";
+  return true;
+}
+
+}  // namespace aips

@@ -1,0 +1,47 @@
+// Validation of one event row (AIPS.md §2): every rule that makes a row rejected lives here, shared by
+// the CSV and JSON Lines readers.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ingest/tables.h"
+#include "model/domain.h"
+
+namespace aips {
+
+// One row's fields as found. A field is absent when `present` is false (a CSV column that the file
+// lacks, a JSON key that is missing or null); an empty CSV cell is present but empty.
+struct RawEvent {
+  std::array<std::string_view, kNumEventFields> value{};
+  std::array<bool, kNumEventFields> present{};
+  std::array<bool, kNumEventFields> is_number{};  // JSON numbers (raw token text in value)
+};
+
+// A valid event; string views point into the RawEvent's storage.
+struct ParsedEvent {
+  std::string_view event_id, user, brand, spu, campaign, note, channel;
+  int64_t ts = 0;
+  int64_t amount = 0;  // micro-units; 0 when absent
+  bool has_amount = false;
+  Action action = Action::kImpression;
+  Sentiment sentiment = Sentiment::kNone;
+};
+
+struct RowError {
+  std::string field;   // column name, or "" for a whole-row problem
+  std::string reason;  // "unknown action 'foo'"
+};
+
+// Longest accepted text of one field, in bytes.
+inline constexpr size_t kMaxFieldBytes = 1024;
+
+// Validates and converts. Returns false with *err filled when the row must be rejected.
+bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err);
+
+// True when s is valid UTF-8.
+bool IsValidUtf8(std::string_view s);
+
+}  // namespace aips

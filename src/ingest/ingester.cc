@@ -1,0 +1,383 @@
+#include "ingest/ingester.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "common/bytes.h"
+#include "common/date.h"
+#include "common/decimal.h"
+#include "common/file_util.h"
+#include "common/json_writer.h"
+#include "fmt/format.h"
+#include "ingest/event_parser.h"
+#include "ingest/row_source.h"
+#include "store/id_runs.h"
+
+namespace aips {
+
+namespace {
+
+class Progress {
+ public:
+  Progress(bool enabled, std::string label, size_t total)
+      : enabled_(enabled && total > (8u << 20) && isatty(2)), label_(std::move(label)), total_(total) {}
+  void Update(size_t done) {
+    if (!enabled_) return;
+    int pct = static_cast<int>(100.0 * done / std::max<size_t>(total_, 1));
+    if (pct == last_) return;
+    last_ = pct;
+    int bar = pct / 4;
+    fmt::print(stderr, "\r{} [{}{}] {:3d}%", label_, std::string(bar, '#'), std::string(25 - bar, ' '), pct);
+  }
+  void Done() {
+    if (enabled_ && last_ >= 0) fmt::print(stderr, "\r{} [{}] 100%\n", label_, std::string(25, '#'));
+  }
+
+ private:
+  bool enabled_;
+  std::string label_;
+  size_t total_;
+  int last_ = -1;
+};
+
+class IngestRun {
+ public:
+  IngestRun(Store& store, const IngestOptions& opt)
+      : store_(store), opt_(opt), m_(store.manifest()), mapper_(absl::UTCTimeZone()) {}
+
+  Status Run(const std::vector<std::string>& files);
+  IngestResult& result() { return result_; }
+
+ private:
+  Status Prepare();
+  Status IngestFile(const std::string& file);
+  void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason);
+  void OnEvent(const std::string& source, const InputRow& row, FileCounts* fc);
+  void OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
+  Status Commit();
+
+  Store& store_;
+  const IngestOptions& opt_;
+  Manifest m_;
+  DayMapper mapper_;
+  std::array<Dictionary*, kNumDicts> dicts_{};
+  absl::flat_hash_set<uint64_t> ids_;
+  std::vector<uint64_t> new_ids_;
+  std::vector<EventRow> rows_;
+  Catalog catalog_;
+  bool catalog_changed_ = false;
+  std::string rejects_;
+  IngestResult result_;
+  uint64_t generation_ = 0;
+};
+
+Status IngestRun::Prepare() {
+  generation_ = m_.generation + 1;
+  const std::string& tz = store_.rules().timezone;
+  if (!m_.timezone.empty() && m_.timezone != tz && !m_.segments.empty()) {
+    return Status::InvalidArgument(fmt::format(
+        "this data directory's events are in days of {}, but its rules say timezone = \"{}\"; the time zone "
+        "cannot change once events are stored (ingest into a new data directory instead)",
+        m_.timezone, tz));
+  }
+  AIPS_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(tz));
+  mapper_ = DayMapper(zone);
+  for (int k = 0; k < kNumDicts; ++k) {
+    AIPS_ASSIGN_OR_RETURN(dicts_[k], store_.dict(k));
+  }
+  AIPS_ASSIGN_OR_RETURN(const Catalog* c, store_.catalog());
+  catalog_ = *c;
+  AIPS_RETURN_IF_ERROR(LoadIdRuns(store_.dir(), m_.id_runs, &ids_));
+  result_.rejects_file = fmt::format("{}/rejects/{}.jsonl", store_.dir(), generation_);
+  return Status::OK();
+}
+
+void IngestRun::Reject(const std::string& source, const InputRow& row, std::string_view field,
+                       std::string_view reason) {
+  JsonWriter w;
+  w.BeginObject().Key("source").String(source).Key("line").Int(static_cast<int64_t>(row.line));
+  w.Key("field").String(field).Key("reason").String(reason);
+  // The raw row, as text when it is valid UTF-8, else with invalid bytes shown as \xNN.
+  std::string raw;
+  std::string_view r = row.raw.size() > 4096 ? row.raw.substr(0, 4096) : row.raw;
+  if (IsValidUtf8(r)) {
+    raw.assign(r);
+  } else {
+    for (unsigned char c : r) raw += c < 0x80 ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
+  }
+  w.Key("row").String(raw).EndObject();
+  rejects_ += w.str();
+  rejects_ += '\n';
+  ++result_.rejected;
+  if (result_.first_errors.size() < 10) {
+    result_.first_errors.push_back(
+        fmt::format("{}:{}: {}{}{}", source, row.line, field, field.empty() ? "" : ": ", reason));
+  }
+}
+
+void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCounts* fc) {
+  if (!row.error.empty()) {
+    Reject(source, row, row.error_field, row.error);
+    ++fc->rejected;
+    return;
+  }
+  RawEvent raw;
+  for (int f = 0; f < kNumEventFields; ++f) {
+    raw.value[f] = row.value[f];
+    raw.present[f] = row.present[f];
+    raw.is_number[f] = row.is_number[f];
+  }
+  ParsedEvent ev;
+  RowError err;
+  if (!ParseEvent(raw, &ev, &err)) {
+    Reject(source, row, err.field, err.reason);
+    ++fc->rejected;
+    return;
+  }
+  if (!ev.event_id.empty()) {
+    uint64_t h = Hash64(ev.event_id);
+    if (!ids_.insert(h).second) {
+      ++result_.duplicates;
+      ++fc->duplicates;
+      return;
+    }
+    new_ids_.push_back(h);
+  }
+  if (dicts_[kDictChannel]->Find(ev.channel) == std::nullopt && dicts_[kDictChannel]->size() >= 0xFFFF) {
+    Reject(source, row, "channel", "too many distinct channels (at most 65535)");
+    ++fc->rejected;
+    return;
+  }
+  EventRow e;
+  e.ts = ev.ts;
+  e.amount = ev.amount;
+  e.user = dicts_[kDictUser]->GetOrAdd(ev.user);
+  e.brand = dicts_[kDictBrand]->GetOrAdd(ev.brand);
+  e.spu = ev.spu.empty() ? kNoId : dicts_[kDictSpu]->GetOrAdd(ev.spu);
+  e.campaign = ev.campaign.empty() ? kNoId : dicts_[kDictCampaign]->GetOrAdd(ev.campaign);
+  e.note = ev.note.empty() ? kNoId : dicts_[kDictNote]->GetOrAdd(ev.note);
+  e.channel = static_cast<uint16_t>(dicts_[kDictChannel]->GetOrAdd(ev.channel));
+  e.action = static_cast<uint8_t>(ev.action);
+  e.sentiment = static_cast<uint8_t>(ev.sentiment);
+  e.day = mapper_.LocalDay(ev.ts);
+  rows_.push_back(e);
+  ++result_.accepted;
+  ++fc->accepted;
+}
+
+void IngestRun::OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc) {
+  const TableSchema& schema = SchemaOf(kind);
+  auto reject = [&](std::string_view field, std::string_view reason) {
+    Reject(source, row, field, reason);
+    ++fc->rejected;
+  };
+  if (!row.error.empty()) return reject(row.error_field, row.error);
+  std::vector<std::string_view> v(schema.columns.size());
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    v[c] = row.present[c] ? row.value[c] : std::string_view();
+    if (v[c].size() > kMaxFieldBytes) return reject(schema.columns[c], "too long");
+    if (!IsValidUtf8(v[c])) return reject(schema.columns[c], "not valid UTF-8");
+    if (schema.required[c] && v[c].empty()) return reject(schema.columns[c], "missing required field");
+  }
+  bool changed = false;
+  auto set = [&](auto& map, const auto& key, const auto& value) {
+    auto it = map.find(key);
+    if (it != map.end() && it->second == value) return;
+    map[key] = value;
+    changed = true;
+  };
+  switch (kind) {
+    case TableKind::kCategories: {
+      int64_t x = 0;
+      bool ok = !v[1].empty() && v[1].size() <= 5;
+      for (char c : v[1]) ok &= c >= '0' && c <= '9', x = x * 10 + (c - '0');
+      if (!ok || x < 1 || x > 3650) return reject("decision_cycle_days", "must be an integer in [1, 3650]");
+      set(catalog_.decision_cycle_days, std::string(v[0]), static_cast<int>(x));
+      break;
+    }
+    case TableKind::kBrands:
+      set(catalog_.brand_category, std::string(v[0]), std::string(v[1]));
+      break;
+    case TableKind::kCampaigns: {
+      auto start = ParseDate(v[3]);
+      if (!start.ok()) return reject("start", start.status().message());
+      auto end = ParseDate(v[4]);
+      if (!end.ok()) return reject("end", end.status().message());
+      if (end.value() < start.value()) return reject("end", "before start");
+      set(catalog_.campaigns, std::string(v[0]), CampaignInfo{std::string(v[1]), std::string(v[2]), *start, *end});
+      break;
+    }
+    case TableKind::kSpend: {
+      auto date = ParseDate(v[1]);
+      if (!date.ok()) return reject("date", date.status().message());
+      auto amount = ParseDecimal(v[2]);
+      if (!amount.ok()) return reject("spend", amount.status().message());
+      if (amount.value() < 0) return reject("spend", "negative spend");
+      set(catalog_.spend, std::make_pair(std::string(v[0]), date.value()), amount.value());
+      break;
+    }
+    case TableKind::kEvents:
+      break;
+  }
+  if (changed) {
+    catalog_changed_ = true;
+    ++result_.accepted;
+    ++fc->accepted;
+  } else {
+    ++result_.duplicates;
+    ++fc->duplicates;
+  }
+}
+
+Status IngestRun::IngestFile(const std::string& file) {
+  std::string owned;
+  MappedFile mapped;
+  std::string_view data;
+  if (file == "-") {
+    AIPS_ASSIGN_OR_RETURN(owned, ReadStdin());
+    data = owned;
+  } else {
+    auto mf = MappedFile::Open(file);
+    if (!mf.ok()) return Status::IOError(fmt::format("cannot read input: {}", mf.status().message()));
+    mapped = std::move(mf).value();
+    data = mapped.view();
+  }
+  const std::string source = file == "-" ? "<stdin>" : file;
+  AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
+  if (!format.ignored_columns.empty()) {
+    std::string cols;
+    for (auto& c : format.ignored_columns) cols += (cols.empty() ? "" : ", ") + c;
+    fmt::print(stderr, "aips ingest: {}: ignoring column(s) not in the {} table: {}\n", source,
+               TableKindName(format.kind), cols);
+  }
+  FileCounts fc;
+  fc.source = source;
+  fc.kind = format.kind;
+  Progress progress(opt_.progress, fmt::format("ingest {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source), data.size());
+  if (format.kind == TableKind::kEvents) rows_.reserve(rows_.size() + data.size() / 40);
+  ForEachRow(
+      data, format,
+      [&](const InputRow& row) {
+        if (format.kind == TableKind::kEvents) {
+          OnEvent(source, row, &fc);
+        } else {
+          OnSideRow(source, format.kind, row, &fc);
+        }
+      },
+      [&](size_t done) { progress.Update(done); });
+  progress.Done();
+  result_.files.push_back(fc);
+  return Status::OK();
+}
+
+Status IngestRun::Commit() {
+  const std::string& dir = store_.dir();
+  Manifest next = m_;
+  next.generation = generation_;
+  // 1. Event segments, one per day touched, rows in segment order.
+  if (!rows_.empty()) {
+    auto [lo, hi] = std::minmax_element(rows_.begin(), rows_.end(),
+                                        [](const EventRow& a, const EventRow& b) { return a.day < b.day; });
+    const Day first = lo->day, last = hi->day;
+    std::vector<size_t> start(static_cast<size_t>(last - first) + 2, 0);
+    for (auto& r : rows_) ++start[static_cast<size_t>(r.day - first) + 1];
+    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+    std::vector<EventRow> sorted(rows_.size());
+    {
+      std::vector<size_t> at(start.begin(), start.end() - 1);
+      for (auto& r : rows_) sorted[at[static_cast<size_t>(r.day - first)]++] = r;
+    }
+    rows_.clear();
+    rows_.shrink_to_fit();
+    std::vector<Day> days;
+    for (Day d = first; d <= last; ++d)
+      if (start[d - first + 1] > start[d - first]) days.push_back(d);
+    // Sort and write the days on two threads.
+    Status errors[2];
+    auto work = [&](int t) {
+      for (size_t k = static_cast<size_t>(t); k < days.size(); k += 2) {
+        Day d = days[k];
+        auto b = sorted.begin() + static_cast<ptrdiff_t>(start[d - first]);
+        auto e = sorted.begin() + static_cast<ptrdiff_t>(start[d - first + 1]);
+        std::sort(b, e, SegmentOrder);
+        SegmentInfo si{d, generation_, static_cast<uint64_t>(e - b)};
+        std::string image = EncodeSegment(d, std::span<const EventRow>(&*b, si.rows));
+        Status s = WriteAt(SegmentPath(dir, si), 0, image);
+        if (!s.ok() && errors[t].ok()) errors[t] = s;
+      }
+    };
+    std::thread other(work, 1);
+    work(0);
+    other.join();
+    for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
+    for (Day d : days) next.segments.push_back({d, generation_, start[d - first + 1] - start[d - first]});
+    std::sort(next.segments.begin(), next.segments.end(), [](const SegmentInfo& a, const SegmentInfo& b) {
+      return std::tie(a.day, a.generation) < std::tie(b.day, b.generation);
+    });
+    // Brand facts and snapshot invalidation.
+    next.brands.resize(dicts_[kDictBrand]->size());
+    absl::flat_hash_map<uint32_t, absl::flat_hash_set<uint32_t>> spus;
+    std::vector<Day> min_day(next.brands.size(), kNoDay), max_day(next.brands.size(), kNoDay);
+    std::vector<uint64_t> count(next.brands.size(), 0);
+    for (auto& r : sorted) {
+      if (r.spu != kNoId) spus[r.brand].insert(r.spu);
+      if (min_day[r.brand] == kNoDay || r.day < min_day[r.brand]) min_day[r.brand] = r.day;
+      if (max_day[r.brand] == kNoDay || r.day > max_day[r.brand]) max_day[r.brand] = r.day;
+      ++count[r.brand];
+    }
+    for (uint32_t b = 0; b < next.brands.size(); ++b) {
+      if (count[b] == 0) continue;
+      BrandInfo& bi = next.brands[b];
+      for (uint32_t s : spus[b])
+        if (!std::binary_search(bi.spus.begin(), bi.spus.end(), s)) bi.spus.insert(std::upper_bound(bi.spus.begin(), bi.spus.end(), s), s);
+      bi.first_day = bi.first_day == kNoDay ? min_day[b] : std::min(bi.first_day, min_day[b]);
+      bi.last_day = std::max(bi.last_day, max_day[b]);
+      bi.rows += count[b];
+      if (bi.snap.through != kNoDay && bi.snap.through >= min_day[b]) bi.snap.through = min_day[b] - 1;
+      std::string name(dicts_[kDictBrand]->Name(b));
+      auto cat = catalog_.CategoryOf(name);
+      auto it = next.category_snaps.find(cat ? *cat : "brand:" + name);
+      if (it != next.category_snaps.end() && it->second.through >= min_day[b]) it->second.through = min_day[b] - 1;
+    }
+    if (next.timezone.empty()) next.timezone = store_.rules().timezone;
+  }
+  // 2. Dictionaries, ids, side tables, rejects.
+  for (int k = 0; k < kNumDicts; ++k) {
+    AIPS_ASSIGN_OR_RETURN(next.dicts[k], dicts_[k]->Flush(DictPath(dir, k)));
+  }
+  if (!new_ids_.empty()) {
+    AIPS_RETURN_IF_ERROR(WriteIdRun(dir, generation_, std::move(new_ids_)));
+    next.id_runs.push_back(generation_);
+  }
+  if (catalog_changed_) {
+    AIPS_RETURN_IF_ERROR(SaveCatalog(dir, generation_, catalog_));
+    next.tables_generation = generation_;
+  }
+  AIPS_RETURN_IF_ERROR(WriteAt(result_.rejects_file, 0, rejects_));
+  AIPS_RETURN_IF_ERROR(SyncDir(dir + "/seg"));
+  // 3. The commit.
+  AIPS_RETURN_IF_ERROR(store_.CommitManifest(std::move(next)));
+  return Status::OK();
+}
+
+Status IngestRun::Run(const std::vector<std::string>& files) {
+  AIPS_RETURN_IF_ERROR(store_.RemoveGarbage());
+  AIPS_RETURN_IF_ERROR(Prepare());
+  for (const std::string& f : files) AIPS_RETURN_IF_ERROR(IngestFile(f));
+  return Commit();
+}
+
+}  // namespace
+
+Result<IngestResult> Ingest(Store& store, const std::vector<std::string>& files, const IngestOptions& options) {
+  IngestRun run(store, options);
+  AIPS_RETURN_IF_ERROR(run.Run(files));
+  return std::move(run.result());
+}
+
+}  // namespace aips

@@ -1,0 +1,57 @@
+#include "ingest/tables.h"
+
+#include <algorithm>
+
+namespace aips {
+
+std::string_view TableKindName(TableKind k) {
+  switch (k) {
+    case TableKind::kEvents: return "events";
+    case TableKind::kCategories: return "categories";
+    case TableKind::kBrands: return "brands";
+    case TableKind::kCampaigns: return "campaigns";
+    case TableKind::kSpend: return "spend";
+  }
+  return "?";
+}
+
+std::optional<TableKind> ParseTableKind(std::string_view name) {
+  for (TableKind k : {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
+                      TableKind::kSpend}) {
+    if (TableKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+const TableSchema& SchemaOf(TableKind k) {
+  static const TableSchema kEventsSchema{
+      TableKind::kEvents,
+      {"event_id", "ts", "user_id", "brand", "spu", "action", "campaign", "note", "amount", "channel", "sentiment"},
+      {false, true, true, true, false, true, false, false, false, false, false}};
+  static const TableSchema kCategoriesSchema{
+      TableKind::kCategories, {"category", "decision_cycle_days"}, {true, true}};
+  static const TableSchema kBrandsSchema{TableKind::kBrands, {"brand", "category"}, {true, true}};
+  static const TableSchema kCampaignsSchema{
+      TableKind::kCampaigns, {"campaign", "brand", "spu", "start", "end"}, {true, true, false, true, true}};
+  static const TableSchema kSpendSchema{TableKind::kSpend, {"campaign", "date", "spend"}, {true, true, true}};
+  switch (k) {
+    case TableKind::kEvents: return kEventsSchema;
+    case TableKind::kCategories: return kCategoriesSchema;
+    case TableKind::kBrands: return kBrandsSchema;
+    case TableKind::kCampaigns: return kCampaignsSchema;
+    case TableKind::kSpend: return kSpendSchema;
+  }
+  return kEventsSchema;
+}
+
+std::optional<TableKind> DetectKind(const std::vector<std::string>& header) {
+  auto has = [&](std::string_view c) { return std::find(header.begin(), header.end(), c) != header.end(); };
+  if (has("user_id") && has("action")) return TableKind::kEvents;
+  if (has("decision_cycle_days")) return TableKind::kCategories;
+  if (has("campaign") && has("date") && has("spend")) return TableKind::kSpend;
+  if (has("campaign") && has("start") && has("end")) return TableKind::kCampaigns;
+  if (has("brand") && has("category") && !has("user_id")) return TableKind::kBrands;
+  return std::nullopt;
+}
+
+}  // namespace aips

@@ -1,0 +1,45 @@
+// The input tables of AIPS.md §2: which kinds exist, their columns, and how a kind is recognised
+// from a CSV header.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aips {
+
+enum class TableKind : unsigned char { kEvents, kCategories, kBrands, kCampaigns, kSpend };
+
+std::string_view TableKindName(TableKind k);
+std::optional<TableKind> ParseTableKind(std::string_view name);
+
+// Column lists (required first). Unknown columns in an input are ignored.
+struct TableSchema {
+  TableKind kind;
+  std::vector<std::string_view> columns;
+  std::vector<bool> required;
+};
+const TableSchema& SchemaOf(TableKind k);
+
+// Recognises a table from its header's column names; nullopt when no kind fits.
+std::optional<TableKind> DetectKind(const std::vector<std::string>& header);
+
+// The event columns, in the order of TableSchema(kEvents).columns.
+enum EventField : int {
+  kFieldEventId = 0,
+  kFieldTs,
+  kFieldUserId,
+  kFieldBrand,
+  kFieldSpu,
+  kFieldAction,
+  kFieldCampaign,
+  kFieldNote,
+  kFieldAmount,
+  kFieldChannel,
+  kFieldSentiment,
+  kNumEventFields
+};
+
+}  // namespace aips

@@ -1,0 +1,203 @@
+#include "model/snapshot.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "common/bytes.h"
+#include "fmt/format.h"
+
+namespace aips {
+
+namespace {
+constexpr std::string_view kMagic = "AIPSSNP1";
+constexpr uint32_t kVersion = 1;
+
+void AppendBitmap(std::vector<uint32_t>& users, std::string* out) {
+  std::sort(users.begin(), users.end());
+  Roaring r;
+  if (!users.empty()) r.addMany(users.size(), users.data());
+  r.runOptimize();
+  uint32_t len = static_cast<uint32_t>(r.getSizeInBytes(true));
+  size_t at = out->size();
+  out->resize(at + 4 + len);
+  std::memcpy(out->data() + at, &len, 4);
+  r.write(out->data() + at + 4, true);
+}
+
+// Day entry size in the days table: counts, blob offset, blob length.
+size_t DayEntryBytes(int num_stages) { return 4u * static_cast<size_t>(num_stages) + 8 + 4; }
+}  // namespace
+
+ScopeSnapshotBuilder::ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day)
+    : scope_(scope), num_stages_(num_stages), first_day_(first_day), counts_(static_cast<size_t>(num_stages), 0) {}
+
+void ScopeSnapshotBuilder::AddDay(Day day, const std::vector<StageChange>& changes, const ScopeState& state) {
+  const bool keyframe = (day - first_day_) % kKeyframeEvery == 0;
+  for (const StageChange& c : changes) {
+    if (c.from) --counts_[c.from - 1];
+    if (c.to) ++counts_[c.to - 1];
+  }
+  DayEntry e;
+  e.counts = counts_;
+  e.blob_offset = blobs_.size();
+  const size_t n = static_cast<size_t>(num_stages_);
+  if (keyframe) {
+    std::vector<std::vector<uint32_t>> members(n);
+    state.ForEachMember([&](uint32_t user, uint8_t stage) { members[stage - 1].push_back(user); });
+    for (auto& m : members) AppendBitmap(m, &blobs_);
+  } else if (!changes.empty()) {
+    std::vector<std::vector<uint32_t>> lists(2 * n);  // adds[s], removes[s]
+    for (const StageChange& c : changes) {
+      if (c.to) lists[2 * (c.to - 1)].push_back(c.user);
+      if (c.from) lists[2 * (c.from - 1) + 1].push_back(c.user);
+    }
+    for (auto& l : lists) AppendBitmap(l, &blobs_);
+  }
+  e.blob_len = static_cast<uint32_t>(blobs_.size() - e.blob_offset);
+  days_.push_back(std::move(e));
+}
+
+std::string SnapshotWriter::Encode(uint64_t fingerprint, int num_stages, Day first_day, Day through,
+                                   const std::vector<std::unique_ptr<ScopeSnapshotBuilder>>& scopes) {
+  const size_t n_days = through >= first_day ? static_cast<size_t>(through - first_day + 1) : 0;
+  ByteWriter w;
+  w.U64(fingerprint);
+  w.U32(static_cast<uint32_t>(num_stages));
+  w.I32(first_day);
+  w.I32(through);
+  w.U32(kKeyframeEvery);
+  w.U32(static_cast<uint32_t>(scopes.size()));
+  w.U32(0);
+  const size_t table_at = w.size();
+  const size_t days_at = table_at + scopes.size() * 16;
+  const size_t day_bytes = DayEntryBytes(num_stages);
+  const size_t blobs_at = days_at + scopes.size() * n_days * day_bytes;
+  uint64_t blob_base = 0;
+  for (size_t i = 0; i < scopes.size(); ++i) {
+    w.U32(scopes[i]->scope_);
+    w.U32(0);
+    w.U64(days_at + i * n_days * day_bytes);
+  }
+  for (auto& sc : scopes) {
+    for (size_t d = 0; d < n_days; ++d) {
+      const auto& e = sc->days_[d];
+      for (uint32_t c : e.counts) w.U32(c);
+      w.U64(blob_base + e.blob_offset);
+      w.U32(e.blob_len);
+    }
+    blob_base += sc->blobs_.size();
+  }
+  (void)blobs_at;
+  for (auto& sc : scopes) w.Bytes(sc->blobs_);
+  return Frame(kMagic, kVersion, w.buffer());
+}
+
+Result<std::unique_ptr<SnapshotReader>> SnapshotReader::Open(const std::string& path) {
+  auto r = std::make_unique<SnapshotReader>();
+  r->path_ = path;
+  AIPS_ASSIGN_OR_RETURN(r->file_, MappedFile::Open(path));
+  AIPS_ASSIGN_OR_RETURN(r->payload_, Unframe(r->file_.view(), kMagic, kVersion, path));
+  ByteReader br(r->payload_, path);
+  uint32_t n_stages = 0, every = 0, n_scopes = 0, pad = 0;
+  AIPS_RETURN_IF_ERROR(br.U64(&r->fp_));
+  AIPS_RETURN_IF_ERROR(br.U32(&n_stages));
+  AIPS_RETURN_IF_ERROR(br.I32(&r->first_day_));
+  AIPS_RETURN_IF_ERROR(br.I32(&r->through_));
+  AIPS_RETURN_IF_ERROR(br.U32(&every));
+  AIPS_RETURN_IF_ERROR(br.U32(&n_scopes));
+  AIPS_RETURN_IF_ERROR(br.U32(&pad));
+  if (n_stages == 0 || n_stages > 16 || every != kKeyframeEvery || r->through_ < r->first_day_ - 1) {
+    return Status::Corruption(path + ": bad header");
+  }
+  r->num_stages_ = static_cast<int>(n_stages);
+  const size_t n_days = static_cast<size_t>(r->through_ - r->first_day_ + 1);
+  for (uint32_t i = 0; i < n_scopes; ++i) {
+    ScopeIndex si;
+    uint32_t p;
+    AIPS_RETURN_IF_ERROR(br.U32(&si.scope));
+    AIPS_RETURN_IF_ERROR(br.U32(&p));
+    AIPS_RETURN_IF_ERROR(br.U64(&si.days_offset));
+    r->scopes_.push_back(si);
+  }
+  const size_t table_end = br.pos();
+  const size_t days_bytes = n_scopes * n_days * DayEntryBytes(r->num_stages_);
+  if (days_bytes > r->payload_.size() - table_end) return Status::Corruption(path + ": days table out of bounds");
+  r->blobs_offset_ = table_end + days_bytes;
+  for (size_t i = 0; i < r->scopes_.size(); ++i) {
+    if (r->scopes_[i].days_offset != table_end + i * n_days * DayEntryBytes(r->num_stages_)) {
+      return Status::Corruption(path + ": bad scope table");
+    }
+  }
+  std::sort(r->scopes_.begin(), r->scopes_.end(), [](auto& a, auto& b) { return a.scope < b.scope; });
+  return r;
+}
+
+const SnapshotReader::ScopeIndex* SnapshotReader::Find(uint32_t scope) const {
+  auto it = std::lower_bound(scopes_.begin(), scopes_.end(), scope, [](auto& a, uint32_t s) { return a.scope < s; });
+  return it != scopes_.end() && it->scope == scope ? &*it : nullptr;
+}
+
+bool SnapshotReader::HasScope(uint32_t scope) const { return Find(scope) != nullptr; }
+
+Result<StageCounts> SnapshotReader::Counts(uint32_t scope, Day day) const {
+  StageCounts out(static_cast<size_t>(num_stages_), 0);
+  if (day > through_) return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
+  const ScopeIndex* si = Find(scope);
+  if (si == nullptr || day < first_day_) return out;
+  const char* p = payload_.data() + si->days_offset + static_cast<size_t>(day - first_day_) * DayEntryBytes(num_stages_);
+  std::memcpy(out.data(), p, 4u * out.size());
+  return out;
+}
+
+Status SnapshotReader::ReadBitmaps(uint64_t blob_offset, uint32_t blob_len, size_t count,
+                                   std::vector<Roaring>* out) const {
+  if (blob_offset > payload_.size() - blobs_offset_ || blob_len > payload_.size() - blobs_offset_ - blob_offset) {
+    return Status::Corruption(path_ + ": bitmap out of bounds");
+  }
+  const char* p = payload_.data() + blobs_offset_ + blob_offset;
+  const char* end = p + blob_len;
+  out->clear();
+  for (size_t i = 0; i < count; ++i) {
+    uint32_t len;
+    if (end - p < 4) return Status::Corruption(path_ + ": truncated bitmap");
+    std::memcpy(&len, p, 4);
+    p += 4;
+    if (static_cast<size_t>(end - p) < len) return Status::Corruption(path_ + ": truncated bitmap");
+    // Only bytes this engine wrote and checksummed (the frame's checksum) reach here.
+    out->push_back(Roaring::readSafe(p, len));
+    p += len;
+  }
+  return Status::OK();
+}
+
+Result<std::vector<Roaring>> SnapshotReader::Members(uint32_t scope, Day day) const {
+  const size_t n = static_cast<size_t>(num_stages_);
+  std::vector<Roaring> members(n);
+  if (day > through_) return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
+  const ScopeIndex* si = Find(scope);
+  if (si == nullptr || day < first_day_) return members;
+  const size_t entry = DayEntryBytes(num_stages_);
+  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
+    const char* p = payload_.data() + si->days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
+    std::memcpy(off, p, 8);
+    std::memcpy(len, p + 8, 4);
+  };
+  const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;
+  uint64_t off;
+  uint32_t len;
+  blob_of(key, &off, &len);
+  AIPS_RETURN_IF_ERROR(ReadBitmaps(off, len, n, &members));
+  std::vector<Roaring> delta;
+  for (Day d = key + 1; d <= day; ++d) {
+    blob_of(d, &off, &len);
+    if (len == 0) continue;
+    AIPS_RETURN_IF_ERROR(ReadBitmaps(off, len, 2 * n, &delta));
+    for (size_t s = 0; s < n; ++s) {
+      members[s] -= delta[2 * s + 1];
+      members[s] |= delta[2 * s];
+    }
+  }
+  return members;
+}
+
+}  // namespace aips

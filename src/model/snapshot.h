@@ -1,0 +1,92 @@
+// Daily stage snapshots of one subject (a brand with its SPUs, or a category crowd), stored as
+// keyframes and deltas of CRoaring bitmaps (docs/formats.md §7).
+//
+// For every scope and every day in [first_day, through] the file holds the stage sizes, and either a
+// keyframe (one bitmap of members per stage) or a delta (per stage, the users who entered and who left
+// that day). A day's members are the nearest keyframe at or before it plus the deltas after it, so
+// answering a day touches at most `keyframe_every` small deltas.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "aips/status.h"
+#include "common/date.h"
+#include "common/file_util.h"
+#include "model/scope_state.h"
+#include "roaring/roaring.hh"
+
+namespace aips {
+
+inline constexpr uint32_t kBrandScope = 0xFFFFFFFFu;  // the "spu" of the brand-level scope
+inline constexpr int kKeyframeEvery = 16;
+
+using StageCounts = std::vector<uint32_t>;  // per stage index
+
+// Collects one scope's days while the engine runs.
+class ScopeSnapshotBuilder {
+ public:
+  ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day);
+  // Records day `day` (days must come in order, without gaps) from its changes and the state after it.
+  void AddDay(Day day, const std::vector<StageChange>& changes, const ScopeState& state);
+  uint32_t scope() const { return scope_; }
+
+ private:
+  friend class SnapshotWriter;
+  struct DayEntry {
+    std::vector<uint32_t> counts;
+    uint64_t blob_offset = 0;
+    uint32_t blob_len = 0;
+  };
+  uint32_t scope_;
+  int num_stages_;
+  Day first_day_;
+  std::vector<uint32_t> counts_;
+  std::vector<DayEntry> days_;
+  std::string blobs_;
+};
+
+// Assembles a snapshot file image.
+class SnapshotWriter {
+ public:
+  static std::string Encode(uint64_t fingerprint, int num_stages, Day first_day, Day through,
+                            const std::vector<std::unique_ptr<ScopeSnapshotBuilder>>& scopes);
+};
+
+// A read-only, verified snapshot file.
+class SnapshotReader {
+ public:
+  static Result<std::unique_ptr<SnapshotReader>> Open(const std::string& path);
+
+  uint64_t fingerprint() const { return fp_; }
+  int num_stages() const { return num_stages_; }
+  Day first_day() const { return first_day_; }
+  Day through() const { return through_; }
+  bool HasScope(uint32_t scope) const;
+
+  // Stage sizes on a day (zeros before first_day). InvalidArgument when day > through.
+  Result<StageCounts> Counts(uint32_t scope, Day day) const;
+  // Members per stage on a day.
+  Result<std::vector<Roaring>> Members(uint32_t scope, Day day) const;
+
+ private:
+  struct ScopeIndex {
+    uint32_t scope;
+    uint64_t days_offset;  // into payload_
+  };
+  const ScopeIndex* Find(uint32_t scope) const;
+  Status ReadBitmaps(uint64_t blob_offset, uint32_t blob_len, size_t count, std::vector<Roaring>* out) const;
+
+  std::string path_;
+  MappedFile file_;
+  std::string_view payload_;
+  uint64_t fp_ = 0;
+  int num_stages_ = 0;
+  Day first_day_ = kNoDay, through_ = kNoDay;
+  uint64_t blobs_offset_ = 0;
+  std::vector<ScopeIndex> scopes_;
+};
+
+}  // namespace aips

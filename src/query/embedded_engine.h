@@ -1,0 +1,66 @@
+// The embedded engine: answers QueryEngine from one data directory (store/ + model/).
+//
+// Snapshots are read when the manifest says they are valid for the asked day under the rules in
+// force; otherwise the engine takes the directory's write lock, computes the subject (a brand with
+// its SPUs, or a category crowd), stores the snapshot file and commits, so that the next process
+// answers from disk.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "model/snapshot.h"
+#include "query/query_engine.h"
+#include "store/store.h"
+
+namespace aips {
+
+class EmbeddedEngine : public QueryEngine {
+ public:
+  // NotFound when DIR holds no store.
+  static Result<std::unique_ptr<EmbeddedEngine>> Open(const std::string& dir);
+
+  Result<InfoResult> Info() override;
+  Result<StagesResult> Stages(const ScopeRef& scope, std::optional<Day> date) override;
+  Result<TrendResult> Trend(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) override;
+  Result<FlowResult> Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) override;
+  Result<PenetrationResult> Penetration(const ScopeRef& scope, std::optional<Day> date) override;
+  Status Compute(std::optional<Day> until, const std::function<void(const ComputeProgress&)>& progress) override;
+
+  Store& store() { return *store_; }
+
+ private:
+  struct Subject {
+    bool is_category = false;
+    uint32_t brand = kNoId;            // brand subject
+    std::string category;              // category subject (and a brand's category)
+    std::vector<uint32_t> brands;      // category subject: member brand ids with events
+    Day first = kNoDay, last = kNoDay; // days with events
+    int max_window = 30;
+    uint64_t fp = 0;
+    std::string path;
+  };
+  struct Resolved {
+    std::optional<uint32_t> brand;  // nullopt: named only by a brands row (no events)
+    uint32_t scope = kBrandScope;   // SPU id or kBrandScope
+  };
+
+  Result<Resolved> Resolve(const ScopeRef& scope);
+  Result<Day> DefaultDay();
+  Result<Subject> BrandSubject(uint32_t brand);
+  Result<Subject> CategorySubject(const std::string& category);
+  // The subject's snapshot, valid at least through min(day, last + max_window); nullptr when the
+  // subject has no members on that day by construction (no events yet).
+  Result<const SnapshotReader*> Snapshot(const Subject& s, Day day, Day* effective_day);
+  Status ComputeAndCommit(std::vector<Subject> subjects, std::vector<Day> through,
+                          const std::function<void(const ComputeProgress&)>& progress);
+  Status EnsureWritable();
+  Result<StageSizes> SizesOn(const Resolved& r, Day day);
+  Result<std::vector<Roaring>> MembersOn(const Resolved& r, Day day);
+
+  std::unique_ptr<Store> store_;
+  std::map<std::string, std::unique_ptr<SnapshotReader>> readers_;
+};
+
+}  // namespace aips

@@ -1,0 +1,108 @@
+#include "store/dictionary.h"
+
+#include <cstring>
+
+#include "common/bytes.h"
+#include "common/file_util.h"
+#include "fmt/format.h"
+
+namespace aips {
+
+namespace {
+constexpr uint32_t kChunkMagic = 0x4B434431;  // "1DCK"
+constexpr size_t kBlock = 1 << 20;
+}  // namespace
+
+std::string_view Dictionary::Store(std::string_view name) {
+  if (block_size_ - block_used_ < name.size()) {
+    size_t sz = std::max(kBlock, name.size());
+    blocks_.emplace_back(new char[sz]);
+    block_size_ = sz;
+    block_used_ = 0;
+  }
+  char* p = blocks_.back().get() + block_used_;
+  if (!name.empty()) std::memcpy(p, name.data(), name.size());
+  block_used_ += name.size();
+  return {p, name.size()};
+}
+
+std::optional<uint32_t> Dictionary::Find(std::string_view name) const {
+  auto it = index_.find(name);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+uint32_t Dictionary::GetOrAdd(std::string_view name) {
+  auto it = index_.find(name);
+  if (it != index_.end()) return it->second;
+  std::string_view stored = Store(name);
+  uint32_t id = static_cast<uint32_t>(names_.size());
+  names_.push_back(stored);
+  index_.emplace(stored, id);
+  return id;
+}
+
+Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed) {
+  Dictionary d;
+  if (committed.bytes == 0) return d;
+  AIPS_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+  std::string_view all = file.view();
+  if (all.size() < committed.bytes) {
+    return Status::Corruption(fmt::format("{}: shorter ({} bytes) than committed ({} bytes)", path, all.size(),
+                                          committed.bytes));
+  }
+  all = all.substr(0, committed.bytes);
+  d.names_.reserve(committed.count);
+  d.index_.reserve(committed.count);
+  size_t pos = 0;
+  while (pos < all.size()) {
+    if (all.size() - pos < 24) return Status::Corruption(fmt::format("{}: truncated chunk at byte {}", path, pos));
+    uint32_t magic, count;
+    uint64_t len, sum;
+    std::memcpy(&magic, all.data() + pos, 4);
+    std::memcpy(&count, all.data() + pos + 4, 4);
+    std::memcpy(&len, all.data() + pos + 8, 8);
+    if (magic != kChunkMagic || len > all.size() - pos - 24) {
+      return Status::Corruption(fmt::format("{}: bad chunk header at byte {}", path, pos));
+    }
+    std::string_view body = all.substr(pos + 16, len);
+    std::memcpy(&sum, all.data() + pos + 16 + len, 8);
+    if (sum != Hash64(all.substr(pos, 16 + len))) {
+      return Status::Corruption(fmt::format("{}: checksum mismatch in chunk at byte {}", path, pos));
+    }
+    ByteReader r(body, path);
+    for (uint32_t i = 0; i < count; ++i) {
+      std::string_view name;
+      AIPS_RETURN_IF_ERROR(r.StrView(&name));
+      std::string_view stored = d.Store(name);
+      uint32_t id = static_cast<uint32_t>(d.names_.size());
+      d.names_.push_back(stored);
+      if (!d.index_.emplace(stored, id).second) {
+        return Status::Corruption(fmt::format("{}: name '{}' appears twice", path, name));
+      }
+    }
+    pos += 24 + len;
+  }
+  if (d.names_.size() != committed.count) {
+    return Status::Corruption(
+        fmt::format("{}: {} entries, manifest says {}", path, d.names_.size(), committed.count));
+  }
+  d.committed_ = committed;
+  return d;
+}
+
+Result<DictInfo> Dictionary::Flush(const std::string& path) {
+  if (!has_pending()) return committed_;
+  ByteWriter body;
+  for (size_t i = committed_.count; i < names_.size(); ++i) body.Str(names_[i]);
+  ByteWriter chunk;
+  chunk.U32(kChunkMagic);
+  chunk.U32(static_cast<uint32_t>(names_.size() - committed_.count));
+  chunk.U64(body.size());
+  chunk.Bytes(body.buffer());
+  chunk.U64(Hash64(chunk.buffer()));
+  AIPS_RETURN_IF_ERROR(WriteAt(path, committed_.bytes, chunk.buffer()));
+  return DictInfo{static_cast<uint32_t>(names_.size()), committed_.bytes + chunk.size()};
+}
+
+}  // namespace aips

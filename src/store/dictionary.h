@@ -1,0 +1,59 @@
+// An append-only string <-> dense u32 dictionary (users, brands, SPUs, campaigns, notes, channels).
+//
+// On disk (docs/formats.md §3) a dictionary file is a sequence of chunks, one per ingest that added
+// names; the manifest records how many bytes and entries are committed, and anything after that (a
+// crash between writing a chunk and committing the manifest) is ignored and overwritten. Ids are
+// assigned in insertion order and never change.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "aips/status.h"
+
+namespace aips {
+
+inline constexpr uint32_t kNoId = 0xFFFFFFFFu;
+
+struct DictInfo {
+  uint32_t count = 0;  // committed entries
+  uint64_t bytes = 0;  // committed file length
+};
+
+class Dictionary {
+ public:
+  Dictionary() = default;
+  Dictionary(Dictionary&&) = default;
+  Dictionary& operator=(Dictionary&&) = default;
+
+  // Reads the committed prefix of `path` (an absent file is an empty dictionary when info is empty).
+  static Result<Dictionary> Load(const std::string& path, DictInfo committed);
+
+  std::optional<uint32_t> Find(std::string_view name) const;
+  // The id of name, adding it (as pending) when new.
+  uint32_t GetOrAdd(std::string_view name);
+  std::string_view Name(uint32_t id) const { return names_[id]; }
+  uint32_t size() const { return static_cast<uint32_t>(names_.size()); }
+  bool has_pending() const { return names_.size() > committed_.count; }
+
+  // Appends the pending names as one chunk after the committed bytes, fsyncs, and returns the info the
+  // manifest must record to commit them.
+  Result<DictInfo> Flush(const std::string& path);
+  // Marks the flushed info as committed (after the manifest is written).
+  void SetCommitted(DictInfo info) { committed_ = info; }
+
+ private:
+  std::string_view Store(std::string_view name);
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  size_t block_used_ = 0, block_size_ = 0;
+  std::vector<std::string_view> names_;
+  absl::flat_hash_map<std::string_view, uint32_t> index_;
+  DictInfo committed_;
+};
+
+}  // namespace aips

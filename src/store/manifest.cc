@@ -1,0 +1,116 @@
+#include "store/manifest.h"
+
+#include "common/bytes.h"
+#include "common/file_util.h"
+#include "fmt/format.h"
+
+namespace aips {
+
+namespace {
+constexpr std::string_view kMagic = "AIPSMAN1";
+constexpr uint32_t kVersion = 1;
+}  // namespace
+
+uint64_t Manifest::TotalRows() const {
+  uint64_t n = 0;
+  for (auto& s : segments) n += s.rows;
+  return n;
+}
+
+std::string Manifest::Encode() const {
+  ByteWriter w;
+  w.U64(generation);
+  w.Str(timezone);
+  for (auto& d : dicts) w.U32(d.count), w.U64(d.bytes);
+  w.Varint(segments.size());
+  for (auto& s : segments) w.I32(s.day), w.U64(s.generation), w.U64(s.rows);
+  w.Varint(id_runs.size());
+  for (auto g : id_runs) w.U64(g);
+  w.U64(tables_generation);
+  w.Varint(brands.size());
+  for (auto& b : brands) {
+    w.Varint(b.spus.size());
+    for (auto s : b.spus) w.U32(s);
+    w.I32(b.first_day), w.I32(b.last_day), w.U64(b.rows), w.I32(b.snap.through), w.U64(b.snap.fp);
+  }
+  w.Varint(category_snaps.size());
+  for (auto& [c, s] : category_snaps) w.Str(c), w.I32(s.through), w.U64(s.fp);
+  return Frame(kMagic, kVersion, w.buffer());
+}
+
+Result<Manifest> Manifest::Decode(std::string_view file) {
+  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kMagic, kVersion, "MANIFEST"));
+  ByteReader r(payload, "MANIFEST");
+  Manifest m;
+  uint64_t n;
+  AIPS_RETURN_IF_ERROR(r.U64(&m.generation));
+  AIPS_RETURN_IF_ERROR(r.Str(&m.timezone));
+  for (auto& d : m.dicts) {
+    AIPS_RETURN_IF_ERROR(r.U32(&d.count));
+    AIPS_RETURN_IF_ERROR(r.U64(&d.bytes));
+  }
+  AIPS_RETURN_IF_ERROR(r.Varint(&n));
+  m.segments.resize(n);
+  for (auto& s : m.segments) {
+    AIPS_RETURN_IF_ERROR(r.I32(&s.day));
+    AIPS_RETURN_IF_ERROR(r.U64(&s.generation));
+    AIPS_RETURN_IF_ERROR(r.U64(&s.rows));
+  }
+  AIPS_RETURN_IF_ERROR(r.Varint(&n));
+  m.id_runs.resize(n);
+  for (auto& g : m.id_runs) AIPS_RETURN_IF_ERROR(r.U64(&g));
+  AIPS_RETURN_IF_ERROR(r.U64(&m.tables_generation));
+  AIPS_RETURN_IF_ERROR(r.Varint(&n));
+  m.brands.resize(n);
+  for (auto& b : m.brands) {
+    uint64_t k;
+    AIPS_RETURN_IF_ERROR(r.Varint(&k));
+    if (k > r.remaining()) return r.Truncated();
+    b.spus.resize(k);
+    for (auto& s : b.spus) AIPS_RETURN_IF_ERROR(r.U32(&s));
+    AIPS_RETURN_IF_ERROR(r.I32(&b.first_day));
+    AIPS_RETURN_IF_ERROR(r.I32(&b.last_day));
+    AIPS_RETURN_IF_ERROR(r.U64(&b.rows));
+    AIPS_RETURN_IF_ERROR(r.I32(&b.snap.through));
+    AIPS_RETURN_IF_ERROR(r.U64(&b.snap.fp));
+  }
+  AIPS_RETURN_IF_ERROR(r.Varint(&n));
+  for (uint64_t i = 0; i < n; ++i) {
+    std::string c;
+    SnapState s;
+    AIPS_RETURN_IF_ERROR(r.Str(&c));
+    AIPS_RETURN_IF_ERROR(r.I32(&s.through));
+    AIPS_RETURN_IF_ERROR(r.U64(&s.fp));
+    m.category_snaps[c] = s;
+  }
+  if (!r.done()) return Status::Corruption("MANIFEST: trailing bytes");
+  return m;
+}
+
+std::string SegmentPath(const std::string& dir, const SegmentInfo& s) {
+  int y;
+  unsigned mo, d;
+  CivilFromDays(s.day, &y, &mo, &d);
+  return fmt::format("{}/seg/{:04d}{:02d}{:02d}-{}.seg", dir, y, mo, d, s.generation);
+}
+
+std::string DictPath(const std::string& dir, int kind) { return fmt::format("{}/dict/{}.dict", dir, kDictNames[kind]); }
+
+std::string IdRunPath(const std::string& dir, uint64_t generation) {
+  return fmt::format("{}/ids/{}.ids", dir, generation);
+}
+
+Result<Manifest> ReadManifest(const std::string& dir) {
+  auto file = ReadFile(dir + "/MANIFEST");
+  if (!file.ok()) {
+    if (file.status().IsNotFound()) {
+      return Status::NotFound(fmt::format("'{}' holds no aips data (no MANIFEST); run 'aips ingest --data {} FILE' first", dir, dir));
+    }
+    return file.status();
+  }
+  return Manifest::Decode(file.value());
+}
+
+Status WriteManifest(const std::string& dir, const Manifest& m) { return WriteFileAtomic(dir + "/MANIFEST", m.Encode()); }
+
+}  // namespace aips

@@ -1,0 +1,78 @@
+// Day segments: one local day's events from one ingest, columnar, grouped by brand (docs/formats.md §4).
+//
+// Within a segment, rows are sorted by (brand, spu, user, ts); each brand's rows form one block of
+// columns with its own checksum, and an index at the end maps brand -> block. Reading one brand's day
+// touches only that block (and the index).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aips/status.h"
+#include "common/date.h"
+#include "common/file_util.h"
+
+namespace aips {
+
+// One event as the store keeps it. Names are dictionary ids (kNoId when absent).
+struct EventRow {
+  int64_t ts;
+  int64_t amount;  // micro-units
+  uint32_t user, brand, spu, campaign, note;
+  uint16_t channel;
+  uint8_t action, sentiment;
+  Day day;  // local day (in memory only: the segment's day)
+};
+
+// Orders rows as a segment stores them.
+bool SegmentOrder(const EventRow& a, const EventRow& b);
+
+// Encodes rows of one day (sorted with SegmentOrder) as a segment file image.
+std::string EncodeSegment(Day day, std::span<const EventRow> rows);
+
+// A view of one brand's rows in a segment: parallel column arrays of length n.
+struct BrandBlock {
+  size_t n = 0;
+  const int64_t* ts = nullptr;
+  const int64_t* amount = nullptr;
+  const uint32_t* user = nullptr;
+  const uint32_t* spu = nullptr;
+  const uint32_t* campaign = nullptr;
+  const uint32_t* note = nullptr;
+  const uint16_t* channel = nullptr;
+  const uint8_t* action = nullptr;
+  const uint8_t* sentiment = nullptr;
+};
+
+class Segment {
+ public:
+  // Maps the file and verifies its header, index and index checksum. `day` must match the header.
+  static Result<Segment> Open(const std::string& path, Day day);
+  Day day() const { return day_; }
+  uint64_t rows() const { return rows_; }
+  // The brand's block (n == 0 when the brand has no rows this day); verifies the block's checksum.
+  Result<BrandBlock> Block(uint32_t brand) const;
+  // Every brand that has rows here.
+  std::vector<uint32_t> Brands() const;
+  // Verifies every block (for `aips check`).
+  Status VerifyAll() const;
+
+ private:
+  struct IndexEntry {
+    uint32_t brand;
+    uint32_t pad;
+    uint64_t offset;
+    uint64_t rows;
+    uint64_t checksum;
+  };
+  std::string path_;
+  MappedFile file_;
+  Day day_ = kNoDay;
+  uint64_t rows_ = 0;
+  std::vector<IndexEntry> index_;
+};
+
+}  // namespace aips

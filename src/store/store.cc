@@ -1,0 +1,148 @@
+#include "store/store.h"
+
+#include <dirent.h>
+
+#include <set>
+
+#include "fmt/format.h"
+
+namespace aips {
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
+  std::unique_ptr<Store> s(new Store());
+  s->dir_ = dir;
+  while (s->dir_.size() > 1 && s->dir_.back() == '/') s->dir_.pop_back();
+  if (mode == Mode::kWrite) {
+    AIPS_RETURN_IF_ERROR(MakeDirs(s->dir_));
+    AIPS_ASSIGN_OR_RETURN(s->lock_, DirLock::Acquire(s->dir_, 30000));
+    for (const char* sub : {"seg", "dict", "ids", "snap", "rejects"}) {
+      AIPS_RETURN_IF_ERROR(MakeDirs(s->dir_ + "/" + sub));
+    }
+    auto m = ReadManifest(s->dir_);
+    if (m.ok()) {
+      s->manifest_ = std::move(m).value();
+    } else if (!m.status().IsNotFound()) {
+      return m.status();
+    }
+  } else {
+    AIPS_ASSIGN_OR_RETURN(s->manifest_, ReadManifest(s->dir_));
+  }
+  AIPS_ASSIGN_OR_RETURN(s->rules_, LoadRules(s->dir_));
+  for (size_t i = 0; i < s->manifest_.segments.size(); ++i) {
+    s->day_segments_[s->manifest_.segments[i].day].push_back(i);
+  }
+  return s;
+}
+
+Result<Dictionary*> Store::dict(int kind) {
+  if (!dicts_[kind]) {
+    AIPS_ASSIGN_OR_RETURN(Dictionary d, Dictionary::Load(DictPath(dir_, kind), manifest_.dicts[kind]));
+    dicts_[kind] = std::move(d);
+  }
+  return &*dicts_[kind];
+}
+
+Result<const Catalog*> Store::catalog() {
+  if (!catalog_) {
+    AIPS_ASSIGN_OR_RETURN(Catalog c, LoadCatalog(dir_, manifest_.tables_generation));
+    catalog_ = std::move(c);
+  }
+  return &*catalog_;
+}
+
+Result<std::optional<uint32_t>> Store::FindBrand(const std::string& name) {
+  AIPS_ASSIGN_OR_RETURN(Dictionary * brands, dict(kDictBrand));
+  return brands->Find(name);
+}
+
+Result<std::string> Store::CategoryOfBrand(const std::string& brand) {
+  AIPS_ASSIGN_OR_RETURN(const Catalog* cat, catalog());
+  auto c = cat->CategoryOf(brand);
+  return c ? *c : "brand:" + brand;
+}
+
+Result<std::vector<std::string>> Store::BrandsOfCategory(const std::string& category) {
+  AIPS_ASSIGN_OR_RETURN(const Catalog* cat, catalog());
+  std::vector<std::string> out;
+  if (category.rfind("brand:", 0) == 0) {
+    out.push_back(category.substr(6));
+    return out;
+  }
+  for (auto& [b, c] : cat->brand_category)
+    if (c == category) out.push_back(b);
+  return out;
+}
+
+Result<std::vector<const Segment*>> Store::SegmentsOfDay(Day day) {
+  std::vector<const Segment*> out;
+  auto it = day_segments_.find(day);
+  if (it == day_segments_.end()) return out;
+  for (size_t idx : it->second) {
+    auto& slot = open_segments_[idx];
+    if (!slot) {
+      AIPS_ASSIGN_OR_RETURN(Segment seg, Segment::Open(SegmentPath(dir_, manifest_.segments[idx]), day));
+      if (seg.rows() != manifest_.segments[idx].rows) {
+        return Status::Corruption(fmt::format("{}: holds {} rows, the manifest says {}",
+                                              SegmentPath(dir_, manifest_.segments[idx]), seg.rows(),
+                                              manifest_.segments[idx].rows));
+      }
+      slot = std::make_unique<Segment>(std::move(seg));
+    }
+    out.push_back(slot.get());
+  }
+  return out;
+}
+
+Status Store::CommitManifest(Manifest m) {
+  if (!writable()) return Status::InvalidArgument("store opened read-only");
+  m.generation = std::max(m.generation, manifest_.generation);
+  AIPS_RETURN_IF_ERROR(WriteManifest(dir_, m));
+  bool segments_changed = m.segments.size() != manifest_.segments.size();
+  bool tables_changed = m.tables_generation != manifest_.tables_generation;
+  manifest_ = std::move(m);
+  for (int k = 0; k < kNumDicts; ++k)
+    if (dicts_[k]) dicts_[k]->SetCommitted(manifest_.dicts[k]);
+  if (tables_changed) catalog_.reset();
+  if (segments_changed) {
+    day_segments_.clear();
+    open_segments_.clear();
+    for (size_t i = 0; i < manifest_.segments.size(); ++i) day_segments_[manifest_.segments[i].day].push_back(i);
+  }
+  return Status::OK();
+}
+
+namespace {
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") out.push_back(n);
+  }
+  closedir(d);
+  return out;
+}
+}  // namespace
+
+Status Store::RemoveGarbage() {
+  if (!writable()) return Status::InvalidArgument("store opened read-only");
+  std::set<std::string> keep;
+  for (auto& s : manifest_.segments) keep.insert(SegmentPath(dir_, s));
+  for (auto g : manifest_.id_runs) keep.insert(IdRunPath(dir_, g));
+  for (const char* sub : {"seg", "ids"}) {
+    for (auto& n : ListDir(dir_ + "/" + sub)) {
+      std::string p = dir_ + "/" + sub + "/" + n;
+      if (!keep.count(p)) AIPS_RETURN_IF_ERROR(RemoveFile(p));
+    }
+  }
+  for (auto& n : ListDir(dir_)) {
+    if (n.rfind("tables-", 0) == 0 && n != fmt::format("tables-{}.bin", manifest_.tables_generation)) {
+      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
+    }
+    if (n.size() > 4 && n.substr(n.size() - 4) == ".tmp") AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
+  }
+  return Status::OK();
+}
+
+}  // namespace aips
