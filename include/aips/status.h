@@ -72,12 +72,18 @@ class [[nodiscard]] Status {
 
 inline std::string Status::ToString() const {
   switch (code()) {
-    case Code::kOk: return "OK";
-    case Code::kInvalidArgument: return "invalid argument: " + message();
-    case Code::kNotFound: return "not found: " + message();
-    case Code::kCorruption: return "corruption: " + message();
-    case Code::kIOError: return "I/O error: " + message();
-    case Code::kBusy: return "busy: " + message();
+    case Code::kOk:
+      return "OK";
+    case Code::kInvalidArgument:
+      return "invalid argument: " + message();
+    case Code::kNotFound:
+      return "not found: " + message();
+    case Code::kCorruption:
+      return "corruption: " + message();
+    case Code::kIOError:
+      return "I/O error: " + message();
+    case Code::kBusy:
+      return "busy: " + message();
   }
   return message();
 }
@@ -110,10 +116,10 @@ class [[nodiscard]] Result {
 #define AIPS_CONCAT_INNER(a, b) a##b
 #define AIPS_CONCAT(a, b) AIPS_CONCAT_INNER(a, b)
 
-#define AIPS_RETURN_IF_ERROR(expr)          \
-  do {                                      \
-    ::aips::Status _st = (expr);            \
-    if (!_st.ok()) return _st;              \
+#define AIPS_RETURN_IF_ERROR(expr) \
+  do {                             \
+    ::aips::Status _st = (expr);   \
+    if (!_st.ok()) return _st;     \
   } while (0)
 
 #define AIPS_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \

@@ -21,10 +21,13 @@ void RunIngest(const IngestArgs& a) {
   IngestOptions opt;
   if (!a.kind.empty()) {
     opt.kind = ParseTableKind(a.kind);
-    if (!opt.kind) return Fail(Status::InvalidArgument(fmt::format("--kind '{}': expected events, categories, brands, campaigns or spend", a.kind)));
+    if (!opt.kind)
+      return Fail(Status::InvalidArgument(
+          fmt::format("--kind '{}': expected events, categories, brands, campaigns or spend", a.kind)));
   }
   for (const std::string& f : a.files) {
-    if (f != "-" && !FileExists(f)) return Fail(Status::IOError(fmt::format("cannot read input '{}': no such file", f)));
+    if (f != "-" && !FileExists(f))
+      return Fail(Status::IOError(fmt::format("cannot read input '{}': no such file", f)));
   }
   opt.progress = true;
   auto store = Store::Open(a.data, Store::Mode::kWrite);
@@ -35,26 +38,34 @@ void RunIngest(const IngestArgs& a) {
   if (a.json) {
     JsonWriter w;
     w.BeginObject().Key("accepted").Int(static_cast<int64_t>(res.accepted));
-    w.Key("rejected").Int(static_cast<int64_t>(res.rejected)).Key("duplicates").Int(static_cast<int64_t>(res.duplicates));
+    w.Key("rejected")
+        .Int(static_cast<int64_t>(res.rejected))
+        .Key("duplicates")
+        .Int(static_cast<int64_t>(res.duplicates));
     w.Key("rejects_file").String(res.rejects_file).Key("files").BeginArray();
     for (auto& f : res.files) {
       w.BeginObject().Key("source").String(f.source).Key("kind").String(TableKindName(f.kind));
-      w.Key("accepted").Int(static_cast<int64_t>(f.accepted)).Key("rejected").Int(static_cast<int64_t>(f.rejected));
+      w.Key("accepted")
+          .Int(static_cast<int64_t>(f.accepted))
+          .Key("rejected")
+          .Int(static_cast<int64_t>(f.rejected));
       w.Key("duplicates").Int(static_cast<int64_t>(f.duplicates)).EndObject();
     }
     w.EndArray().EndObject();
     fmt::print("{}\n", w.str());
   } else {
     for (auto& f : res.files) {
-      fmt::print("{:<40} {:<10} accepted {:>12}  duplicates {:>10}  rejected {:>8}\n", f.source, TableKindName(f.kind),
-                 Thousands(f.accepted), Thousands(f.duplicates), Thousands(f.rejected));
+      fmt::print("{:<40} {:<10} accepted {:>12}  duplicates {:>10}  rejected {:>8}\n", f.source,
+                 TableKindName(f.kind), Thousands(f.accepted), Thousands(f.duplicates),
+                 Thousands(f.rejected));
     }
-    fmt::print("total: accepted {}, duplicates {}, rejected {}\n", Thousands(res.accepted), Thousands(res.duplicates),
-               Thousands(res.rejected));
+    fmt::print("total: accepted {}, duplicates {}, rejected {}\n", Thousands(res.accepted),
+               Thousands(res.duplicates), Thousands(res.rejected));
   }
   if (res.rejected > 0) {
     for (auto& e : res.first_errors) fmt::print(stderr, "rejected: {}\n", e);
-    if (res.rejected > res.first_errors.size()) fmt::print(stderr, "... and {} more\n", res.rejected - res.first_errors.size());
+    if (res.rejected > res.first_errors.size())
+      fmt::print(stderr, "... and {} more\n", res.rejected - res.first_errors.size());
     fmt::print(stderr, "every rejected row, with its line and reason: {}\n", res.rejects_file);
   }
 }
@@ -63,13 +74,16 @@ void RunIngest(const IngestArgs& a) {
 
 void RegisterIngest(CLI::App& app) {
   auto a = std::make_shared<IngestArgs>();
-  CLI::App* c = app.add_subcommand("ingest", "Store events and side tables (CSV or JSON Lines) in a data directory");
+  CLI::App* c =
+      app.add_subcommand("ingest", "Store events and side tables (CSV or JSON Lines) in a data directory");
   c->footer(
       "Tables are recognised by their CSV header: events (user_id, action, ts, brand, ...), categories "
-      "(category, decision_cycle_days), brands (brand, category), campaigns (campaign, brand, spu, start, end), "
+      "(category, decision_cycle_days), brands (brand, category), campaigns (campaign, brand, spu, start, "
+      "end), "
       "spend (campaign, date, spend). JSON Lines files are events. Rows that break a rule of AIPS.md §2 are "
       "written to a reject file with their line and reason; every good row is kept. Ingesting the same "
-      "events twice changes nothing (event_id).\n\nExample:\n  aips ingest --data store events.csv brands.csv\n"
+      "events twice changes nothing (event_id).\n\nExample:\n  aips ingest --data store events.csv "
+      "brands.csv\n"
       "  cat events.jsonl | aips ingest --data store -");
   c->add_option("--data", a->data, "Data directory (created when missing)")->required()->envname("AIPS_DATA");
   c->add_option("--kind", a->kind, "Table kind of every FILE, instead of detecting it from the header");

@@ -25,7 +25,8 @@ void Print(const Result<R>& r, bool json) {
   fmt::print("{}{}", json ? ToJson(r.value()) : ToTable(r.value()), json ? "\n" : "");
 }
 
-CLI::App* AddQuery(CLI::App& app, const char* name, const char* help, std::shared_ptr<QueryArgs> a, bool scoped) {
+CLI::App* AddQuery(CLI::App& app, const char* name, const char* help, std::shared_ptr<QueryArgs> a,
+                   bool scoped) {
   CLI::App* c = app.add_subcommand(name, help);
   c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
   if (scoped) {
@@ -36,14 +37,17 @@ CLI::App* AddQuery(CLI::App& app, const char* name, const char* help, std::share
   return c;
 }
 
-Result<std::unique_ptr<EmbeddedEngine>> OpenEngine(const std::string& dir) { return EmbeddedEngine::Open(dir); }
+Result<std::unique_ptr<EmbeddedEngine>> OpenEngine(const std::string& dir) {
+  return EmbeddedEngine::Open(dir);
+}
 
 }  // namespace
 
 void RegisterQueries(CLI::App& app) {
   {
     auto a = std::make_shared<QueryArgs>();
-    CLI::App* c = AddQuery(app, "info", "What a data directory holds: brands, SPUs, campaigns, days, rules", a, false);
+    CLI::App* c =
+        AddQuery(app, "info", "What a data directory holds: brands, SPUs, campaigns, days, rules", a, false);
     c->callback([a] {
       auto e = OpenEngine(a->data);
       if (!e.ok()) return Fail(e.status());
@@ -52,7 +56,8 @@ void RegisterQueries(CLI::App& app) {
   }
   {
     auto a = std::make_shared<QueryArgs>();
-    CLI::App* c = AddQuery(app, "stages", "Stage sizes (A, I, TI, P, S) of a brand or SPU on one day", a, true);
+    CLI::App* c =
+        AddQuery(app, "stages", "Stage sizes (A, I, TI, P, S) of a brand or SPU on one day", a, true);
     c->add_option("--date", a->date, "YYYY-MM-DD (default: the last day with data)");
     c->footer("Example:\n  aips stages --data store --brand serum-01 --date 2024-11-30 --json");
     c->callback([a] {
@@ -80,7 +85,9 @@ void RegisterQueries(CLI::App& app) {
   }
   {
     auto a = std::make_shared<QueryArgs>();
-    CLI::App* c = AddQuery(app, "flow", "人群流转: the 6×6 matrix of stage moves between two days, with 新增/流失/加深/回落", a, true);
+    CLI::App* c = AddQuery(
+        app, "flow", "人群流转: the 6×6 matrix of stage moves between two days, with 新增/流失/加深/回落", a,
+        true);
     c->add_option("--from", a->from, "Day D0, YYYY-MM-DD (default: 30 days before --to)");
     c->add_option("--to", a->to, "Day D1 > D0, YYYY-MM-DD (default: the last day with data)");
     c->callback([a] {
@@ -95,7 +102,8 @@ void RegisterQueries(CLI::App& app) {
   }
   {
     auto a = std::make_shared<QueryArgs>();
-    CLI::App* c = AddQuery(app, "penetration", "渗透率: each stage inside the category crowd (30 days) on one day", a, true);
+    CLI::App* c = AddQuery(app, "penetration",
+                           "渗透率: each stage inside the category crowd (30 days) on one day", a, true);
     c->add_option("--date", a->date, "YYYY-MM-DD (default: the last day with data)");
     c->callback([a] {
       auto d = OptionalDate(a->date, "--date");
@@ -109,11 +117,14 @@ void RegisterQueries(CLI::App& app) {
 
 void RegisterCompute(CLI::App& app) {
   auto a = std::make_shared<QueryArgs>();
-  CLI::App* c = app.add_subcommand("compute", "Precompute daily stage snapshots of every brand, SPU and category crowd");
+  CLI::App* c = app.add_subcommand("compute",
+                                   "Precompute daily stage snapshots of every brand, SPU and category crowd");
   c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
   c->add_option("--until", a->to, "Last day to compute, YYYY-MM-DD (default: the last day with data)");
   c->add_flag("--json", a->json, "Print a JSON summary");
-  c->footer("Queries compute what is missing on their own; compute does it ahead of time so that they answer from disk.");
+  c->footer(
+      "Queries compute what is missing on their own; compute does it ahead of time so that they answer from "
+      "disk.");
   c->callback([a] {
     auto until = OptionalDate(a->to, "--until");
     if (!until.ok()) return Fail(until.status());
@@ -131,10 +142,11 @@ void RegisterCompute(CLI::App& app) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const Manifest& m = e.value()->store().manifest();
     if (a->json) {
-      fmt::print("{{\"subjects_computed\":{},\"seconds\":{:.3f},\"last_day\":\"{}\"}}\n", subjects, secs, FormatDate(m.LastDay()));
-    } else {
-      fmt::print("computed {} brand and category snapshot files in {:.2f} s (data through {})\n", subjects, secs,
+      fmt::print("{{\"subjects_computed\":{},\"seconds\":{:.3f},\"last_day\":\"{}\"}}\n", subjects, secs,
                  FormatDate(m.LastDay()));
+    } else {
+      fmt::print("computed {} brand and category snapshot files in {:.2f} s (data through {})\n", subjects,
+                 secs, FormatDate(m.LastDay()));
     }
   });
 }

@@ -47,9 +47,11 @@ void RunReport(const ReportArgs& a) {
     }
   }
   if (a.json) {
-    std::string out = fmt::format("{{\"brand\":\"{}\",\"date\":\"{}\",\"compare_days\":{},\"stages\":{},\"previous\":{},\"flow\":{},\"penetration\":{},\"spus\":[",
-                                  a.brand, FormatDate(d1), a.days, ToJson(now.value()), ToJson(before.value()),
-                                  ToJson(flow.value()), ToJson(pen.value()));
+    std::string out = fmt::format(
+        "{{\"brand\":\"{}\",\"date\":\"{}\",\"compare_days\":{},\"stages\":{},\"previous\":{},\"flow\":{},"
+        "\"penetration\":{},\"spus\":[",
+        a.brand, FormatDate(d1), a.days, ToJson(now.value()), ToJson(before.value()), ToJson(flow.value()),
+        ToJson(pen.value()));
     for (size_t i = 0; i < spus.size(); ++i) out += (i ? "," : "") + ToJson(spus[i]);
     fmt::print("{}]}}\n", out);
     return;
@@ -64,10 +66,12 @@ void RunReport(const ReportArgs& a) {
     int64_t delta = static_cast<int64_t>(now->stages[i]) - static_cast<int64_t>(before->stages[i]);
     // CJK labels are two columns wide per character: pad by hand.
     size_t cjk = (label.size() - kStageCodes[i + 1].size() - 1) / 3;
-    fmt::print("   {}{}{:>12}{:>12}{:>12}\n", label, std::string(18 > label.size() - cjk ? 18 - (label.size() - cjk) : 1, ' '),
+    fmt::print("   {}{}{:>12}{:>12}{:>12}\n", label,
+               std::string(18 > label.size() - cjk ? 18 - (label.size() - cjk) : 1, ' '),
                Thousands(before->stages[i]), Thousands(now->stages[i]), Signed(delta));
   }
-  fmt::print("   {:<18}{:>12}{:>12}{:>12}\n\n", "total 资产总量", Thousands(before->total()), Thousands(now->total()),
+  fmt::print("   {:<18}{:>12}{:>12}{:>12}\n\n", "total 资产总量", Thousands(before->total()),
+             Thousands(now->total()),
              Signed(static_cast<int64_t>(now->total()) - static_cast<int64_t>(before->total())));
   fmt::print("2. {}\n", ToTable(flow.value()));
   fmt::print("3. {}\n", ToTable(pen.value()));
@@ -75,8 +79,9 @@ void RunReport(const ReportArgs& a) {
     fmt::print("4. SPU 单品 stage sizes on {}\n", FormatDate(d1));
     fmt::print("   {:<22}{:>9}{:>9}{:>9}{:>9}{:>9}{:>10}\n", "SPU", "A", "I", "TI", "P", "S", "total");
     for (auto& s : spus) {
-      fmt::print("   {:<22}{:>9}{:>9}{:>9}{:>9}{:>9}{:>10}\n", *s.scope.spu, Thousands(s.stages[0]), Thousands(s.stages[1]),
-                 Thousands(s.stages[2]), Thousands(s.stages[3]), Thousands(s.stages[4]), Thousands(s.total()));
+      fmt::print("   {:<22}{:>9}{:>9}{:>9}{:>9}{:>9}{:>10}\n", *s.scope.spu, Thousands(s.stages[0]),
+                 Thousands(s.stages[1]), Thousands(s.stages[2]), Thousands(s.stages[3]),
+                 Thousands(s.stages[4]), Thousands(s.total()));
     }
   }
 }
@@ -85,7 +90,8 @@ void RunReport(const ReportArgs& a) {
 
 void RegisterReport(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
-  CLI::App* c = app.add_subcommand("report", "A brand's crowd-asset report: stages and their change, flow, penetration, SPUs");
+  CLI::App* c = app.add_subcommand(
+      "report", "A brand's crowd-asset report: stages and their change, flow, penetration, SPUs");
   c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
   c->add_option("--brand", a->brand, "Brand id")->required();
   c->add_option("--date", a->date, "As of YYYY-MM-DD (default: the last day with data)");

@@ -10,7 +10,8 @@ void RegisterSimulate(CLI::App& app) {
   auto o = std::make_shared<SimOptions>();
   auto start = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  CLI::App* c = app.add_subcommand("simulate", "Write a realistic, seeded demo world (events and side tables as CSV)");
+  CLI::App* c =
+      app.add_subcommand("simulate", "Write a realistic, seeded demo world (events and side tables as CSV)");
   c->add_option("--out", o->out_dir, "Output directory")->required();
   c->add_option("--users", o->users, "Users (about 10 events each; default 20000)");
   c->add_option("--days", o->days, "Days of history (default 90)");
@@ -20,7 +21,9 @@ void RegisterSimulate(CLI::App& app) {
   c->add_option("--bad-rows", o->bad_rows, "Malformed event rows to mix in (for trying rejects)");
   c->add_option("--duplicate-rate", o->duplicate_rate, "Share of events delivered twice (default 0.003)");
   c->add_flag("--json", *json, "Print a JSON summary");
-  c->footer("Writes events.csv, categories.csv, brands.csv, campaigns.csv, spend.csv into --out.\nExample:\n  aips simulate --out world --users 200000 --days 90 --seed 7");
+  c->footer(
+      "Writes events.csv, categories.csv, brands.csv, campaigns.csv, spend.csv into --out.\nExample:\n  aips "
+      "simulate --out world --users 200000 --days 90 --seed 7");
   c->callback([o, start, json] {
     auto s = OptionalDate(*start, "--start");
     if (!s.ok()) return Fail(s.status());
@@ -30,11 +33,16 @@ void RegisterSimulate(CLI::App& app) {
     if (!r.ok()) return Fail(r.status());
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (*json) {
-      fmt::print("{{\"events\":{},\"duplicates\":{},\"bad_rows\":{},\"brands\":{},\"spus\":{},\"campaigns\":{},\"seconds\":{:.3f}}}\n",
-                 r->events, r->duplicates, r->bad_rows, r->brands, r->spus, r->campaigns, secs);
+      fmt::print(
+          "{{\"events\":{},\"duplicates\":{},\"bad_rows\":{},\"brands\":{},\"spus\":{},\"campaigns\":{},"
+          "\"seconds\":{:.3f}}}\n",
+          r->events, r->duplicates, r->bad_rows, r->brands, r->spus, r->campaigns, secs);
     } else {
-      fmt::print("wrote {} events ({} retried duplicates, {} malformed) for {} users, {} brands, {} SPUs, {} campaigns to {} in {:.1f} s\n",
-                 r->events, r->duplicates, r->bad_rows, o->users, r->brands, r->spus, r->campaigns, o->out_dir, secs);
+      fmt::print(
+          "wrote {} events ({} retried duplicates, {} malformed) for {} users, {} brands, {} SPUs, {} "
+          "campaigns to {} in {:.1f} s\n",
+          r->events, r->duplicates, r->bad_rows, o->users, r->brands, r->spus, r->campaigns, o->out_dir,
+          secs);
     }
   });
 }

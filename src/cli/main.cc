@@ -29,7 +29,8 @@ Result<std::optional<Day>> OptionalDate(const std::string& text, const char* opt
 int main(int argc, char** argv) {
   using namespace aips::cli;
   CLI::App app{
-      "aips — the AIPS crowd-asset engine (认知 Awareness → 兴趣 Interest → 深度兴趣 True Interest → 购买 Purchase "
+      "aips — the AIPS crowd-asset engine (认知 Awareness → 兴趣 Interest → 深度兴趣 True Interest → 购买 "
+      "Purchase "
       "→ 分享 Share).\n\nTypical use:\n"
       "  aips simulate --out world --users 20000 --days 90      # a realistic demo world\n"
       "  aips ingest --data store world/*.csv                   # events and side tables\n"

@@ -115,9 +115,11 @@ Result<int64_t> ParseTimestamp(std::string_view s) {
   int y;
   unsigned mo, d;
   const char* reason = nullptr;
-  if (!ParseCivilDate(s, &y, &mo, &d, &reason)) return bad("unparsable timestamp (expected ISO-8601 or Unix seconds)");
+  if (!ParseCivilDate(s, &y, &mo, &d, &reason))
+    return bad("unparsable timestamp (expected ISO-8601 or Unix seconds)");
   if (s.size() == 10) return bad("no time of day and no UTC offset");
-  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return bad("unparsable timestamp (expected 'T' after the date)");
+  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ')
+    return bad("unparsable timestamp (expected 'T' after the date)");
   int hh, mi, ss = 0;
   if (s.size() < 16 || !Digits(s.data() + 11, 2, &hh) || s[13] != ':' || !Digits(s.data() + 14, 2, &mi)) {
     return bad("unparsable time of day");
@@ -142,7 +144,8 @@ Result<int64_t> ParseTimestamp(std::string_view s) {
   } else if (s[p] == '+' || s[p] == '-') {
     int oh, om = 0;
     std::string_view rest = s.substr(p + 1);
-    if (rest.size() == 5 && Digits(rest.data(), 2, &oh) && rest[2] == ':' && Digits(rest.data() + 3, 2, &om)) {
+    if (rest.size() == 5 && Digits(rest.data(), 2, &oh) && rest[2] == ':' &&
+        Digits(rest.data() + 3, 2, &om)) {
     } else if (rest.size() == 4 && Digits(rest.data(), 2, &oh) && Digits(rest.data() + 2, 2, &om)) {
     } else if (rest.size() == 2 && Digits(rest.data(), 2, &oh)) {
     } else {
@@ -160,8 +163,8 @@ Result<int64_t> ParseTimestamp(std::string_view s) {
 Result<absl::TimeZone> LoadZone(const std::string& name) {
   absl::TimeZone tz;
   if (name.empty() || !absl::LoadTimeZone(name, &tz)) {
-    return Status::InvalidArgument(
-        fmt::format("unknown time zone '{}' (an IANA name such as Asia/Shanghai; is tzdata installed?)", name));
+    return Status::InvalidArgument(fmt::format(
+        "unknown time zone '{}' (an IANA name such as Asia/Shanghai; is tzdata installed?)", name));
   }
   return tz;
 }
@@ -175,7 +178,8 @@ Day DayMapper::LocalDay(int64_t t) {
     offset_ = zone_.At(at).offset;
     auto civil_as_utc = [](absl::CivilSecond cs) {
       return int64_t{DaysFromCivil(static_cast<int>(cs.year()), static_cast<unsigned>(cs.month()),
-                                   static_cast<unsigned>(cs.day()))} * 86400 +
+                                   static_cast<unsigned>(cs.day()))} *
+                 86400 +
              cs.hour() * 3600 + cs.minute() * 60 + cs.second();
     };
     absl::TimeZone::CivilTransition tr;

@@ -57,7 +57,8 @@ bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err) {
   }
 
   auto action = ParseAction(raw.value[kFieldAction]);
-  if (!action) return Fail(err, kFieldAction, fmt::format("unknown action '{}'", Shown(raw.value[kFieldAction])));
+  if (!action)
+    return Fail(err, kFieldAction, fmt::format("unknown action '{}'", Shown(raw.value[kFieldAction])));
   out->action = *action;
 
   std::string_view ts_text = raw.value[kFieldTs];
@@ -75,8 +76,10 @@ bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err) {
   out->amount = 0;
   if (out->has_amount) {
     auto a = ParseDecimal(amount_text);
-    if (!a.ok()) return Fail(err, kFieldAmount, fmt::format("{}: '{}'", a.status().message(), Shown(amount_text)));
-    if (a.value() < 0) return Fail(err, kFieldAmount, fmt::format("negative amount '{}'", Shown(amount_text)));
+    if (!a.ok())
+      return Fail(err, kFieldAmount, fmt::format("{}: '{}'", a.status().message(), Shown(amount_text)));
+    if (a.value() < 0)
+      return Fail(err, kFieldAmount, fmt::format("negative amount '{}'", Shown(amount_text)));
     out->amount = a.value();
   } else if (out->action == Action::kPurchase) {
     return Fail(err, kFieldAmount, "missing amount on a purchase");
@@ -87,8 +90,9 @@ bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err) {
   if (!sentiment_text.empty()) {
     auto s = ParseSentiment(sentiment_text);
     if (!s) {
-      return Fail(err, kFieldSentiment,
-                  fmt::format("unknown sentiment '{}' (positive, neutral or negative)", Shown(sentiment_text)));
+      return Fail(
+          err, kFieldSentiment,
+          fmt::format("unknown sentiment '{}' (positive, neutral or negative)", Shown(sentiment_text)));
     }
     out->sentiment = *s;
   } else if (out->action == Action::kPost) {

@@ -56,7 +56,8 @@ class IngestRun {
  private:
   Status Prepare();
   Status IngestFile(const std::string& file);
-  void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason);
+  void Reject(const std::string& source, const InputRow& row, std::string_view field,
+              std::string_view reason);
   void OnEvent(const std::string& source, const InputRow& row, FileCounts* fc);
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
   Status Commit();
@@ -108,7 +109,8 @@ void IngestRun::Reject(const std::string& source, const InputRow& row, std::stri
   if (IsValidUtf8(r)) {
     raw.assign(r);
   } else {
-    for (unsigned char c : r) raw += c < 0x80 ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
+    for (unsigned char c : r)
+      raw += c < 0x80 ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
   }
   w.Key("row").String(raw).EndObject();
   rejects_ += w.str();
@@ -209,7 +211,8 @@ void IngestRun::OnSideRow(const std::string& source, TableKind kind, const Input
       auto end = ParseDate(v[4]);
       if (!end.ok()) return reject("end", end.status().message());
       if (end.value() < start.value()) return reject("end", "before start");
-      set(catalog_.campaigns, std::string(v[0]), CampaignInfo{std::string(v[1]), std::string(v[2]), *start, *end});
+      set(catalog_.campaigns, std::string(v[0]),
+          CampaignInfo{std::string(v[1]), std::string(v[2]), *start, *end});
       break;
     }
     case TableKind::kSpend: {
@@ -258,7 +261,10 @@ Status IngestRun::IngestFile(const std::string& file) {
   FileCounts fc;
   fc.source = source;
   fc.kind = format.kind;
-  Progress progress(opt_.progress, fmt::format("ingest {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source), data.size());
+  Progress progress(
+      opt_.progress,
+      fmt::format("ingest {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source),
+      data.size());
   if (format.kind == TableKind::kEvents) rows_.reserve(rows_.size() + data.size() / 40);
   ForEachRow(
       data, format,
@@ -334,7 +340,8 @@ Status IngestRun::Commit() {
       if (count[b] == 0) continue;
       BrandInfo& bi = next.brands[b];
       for (uint32_t s : spus[b])
-        if (!std::binary_search(bi.spus.begin(), bi.spus.end(), s)) bi.spus.insert(std::upper_bound(bi.spus.begin(), bi.spus.end(), s), s);
+        if (!std::binary_search(bi.spus.begin(), bi.spus.end(), s))
+          bi.spus.insert(std::upper_bound(bi.spus.begin(), bi.spus.end(), s), s);
       bi.first_day = bi.first_day == kNoDay ? min_day[b] : std::min(bi.first_day, min_day[b]);
       bi.last_day = std::max(bi.last_day, max_day[b]);
       bi.rows += count[b];
@@ -342,7 +349,8 @@ Status IngestRun::Commit() {
       std::string name(dicts_[kDictBrand]->Name(b));
       auto cat = catalog_.CategoryOf(name);
       auto it = next.category_snaps.find(cat ? *cat : "brand:" + name);
-      if (it != next.category_snaps.end() && it->second.through >= min_day[b]) it->second.through = min_day[b] - 1;
+      if (it != next.category_snaps.end() && it->second.through >= min_day[b])
+        it->second.through = min_day[b] - 1;
     }
     if (next.timezone.empty()) next.timezone = store_.rules().timezone;
   }
@@ -374,7 +382,8 @@ Status IngestRun::Run(const std::vector<std::string>& files) {
 
 }  // namespace
 
-Result<IngestResult> Ingest(Store& store, const std::vector<std::string>& files, const IngestOptions& options) {
+Result<IngestResult> Ingest(Store& store, const std::vector<std::string>& files,
+                            const IngestOptions& options) {
   IngestRun run(store, options);
   AIPS_RETURN_IF_ERROR(run.Run(files));
   return std::move(run.result());

@@ -26,9 +26,10 @@ struct FileCounts {
 };
 
 struct IngestResult {
-  uint64_t accepted = 0;    // rows newly stored by this run
-  uint64_t rejected = 0;    // rows written to the reject file
-  uint64_t duplicates = 0;  // rows already stored (same event_id / same side-table row) or repeated in the input
+  uint64_t accepted = 0;  // rows newly stored by this run
+  uint64_t rejected = 0;  // rows written to the reject file
+  uint64_t duplicates =
+      0;  // rows already stored (same event_id / same side-table row) or repeated in the input
   std::string rejects_file;
   std::vector<FileCounts> files;
   std::vector<std::string> first_errors;  // up to 10 "source:line: field: reason" lines, for the terminal
@@ -36,6 +37,7 @@ struct IngestResult {
 
 // Ingests `files` ("-" = standard input) into the store (opened for writing). Fails only when a file
 // cannot be read or the store cannot be written; rejected rows are a normal outcome.
-Result<IngestResult> Ingest(Store& store, const std::vector<std::string>& files, const IngestOptions& options);
+Result<IngestResult> Ingest(Store& store, const std::vector<std::string>& files,
+                            const IngestOptions& options);
 
 }  // namespace aips

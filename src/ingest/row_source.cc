@@ -50,7 +50,8 @@ void CsvRows(std::string_view data, const TableSchema& schema, const std::functi
   for (size_t i = 0; i < rec.fields.size(); ++i) {
     std::string name = Trim(rec.fields[i]);
     for (size_t c = 0; c < schema.columns.size(); ++c)
-      if (schema.columns[c] == name && std::find(col_of.begin(), col_of.end(), int(c)) == col_of.end()) col_of[i] = int(c);
+      if (schema.columns[c] == name && std::find(col_of.begin(), col_of.end(), int(c)) == col_of.end())
+        col_of[i] = int(c);
   }
   const size_t header_fields = rec.fields.size();
   InputRow row;
@@ -80,8 +81,8 @@ void CsvRows(std::string_view data, const TableSchema& schema, const std::functi
   }
 }
 
-void JsonRows(std::string_view data, const TableSchema& schema, const std::function<void(const InputRow&)>& fn,
-              const std::function<void(size_t)>& progress) {
+void JsonRows(std::string_view data, const TableSchema& schema,
+              const std::function<void(const InputRow&)>& fn, const std::function<void(size_t)>& progress) {
   simdjson::ondemand::parser parser;
   std::string buf;
   InputRow row;
@@ -149,7 +150,9 @@ void JsonRows(std::string_view data, const TableSchema& schema, const std::funct
           row.present[col] = true;
         } else if (type == simdjson::ondemand::json_type::number) {
           std::string_view tok = v.raw_json_token();
-          while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t' || tok.back() == '\r' || tok.back() == '\n' || tok.back() == ',' || tok.back() == '}')) tok.remove_suffix(1);
+          while (!tok.empty() && (tok.back() == ' ' || tok.back() == '\t' || tok.back() == '\r' ||
+                                  tok.back() == '\n' || tok.back() == ',' || tok.back() == '}'))
+            tok.remove_suffix(1);
           row.value[col] = tok;
           row.present[col] = true;
           row.is_number[col] = true;
@@ -168,7 +171,8 @@ void JsonRows(std::string_view data, const TableSchema& schema, const std::funct
 
 }  // namespace
 
-Result<FileFormat> DetectFormat(std::string_view data, std::optional<TableKind> forced, const std::string& name) {
+Result<FileFormat> DetectFormat(std::string_view data, std::optional<TableKind> forced,
+                                const std::string& name) {
   FileFormat f;
   f.jsonl = LooksLikeJson(data);
   if (f.jsonl) {
@@ -195,7 +199,8 @@ Result<FileFormat> DetectFormat(std::string_view data, std::optional<TableKind> 
   f.kind = *kind;
   const TableSchema& schema = SchemaOf(f.kind);
   for (auto& h : header)
-    if (std::find(schema.columns.begin(), schema.columns.end(), h) == schema.columns.end()) f.ignored_columns.push_back(h);
+    if (std::find(schema.columns.begin(), schema.columns.end(), h) == schema.columns.end())
+      f.ignored_columns.push_back(h);
   return f;
 }
 

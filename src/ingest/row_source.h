@@ -21,8 +21,8 @@ struct InputRow {
   std::string_view raw;
   std::vector<std::string_view> value;  // by schema column
   std::vector<bool> present;
-  std::vector<bool> is_number;          // JSON numbers (value is the number's text)
-  std::string error;                    // non-empty: the row could not be split into fields
+  std::vector<bool> is_number;  // JSON numbers (value is the number's text)
+  std::string error;            // non-empty: the row could not be split into fields
   std::string error_field;
 };
 
@@ -34,7 +34,8 @@ struct FileFormat {
 
 // Recognises the format and table kind of `data`. `forced` overrides the header-based detection.
 // InvalidArgument when the kind cannot be told ("cannot tell which table ...; use --kind").
-Result<FileFormat> DetectFormat(std::string_view data, std::optional<TableKind> forced, const std::string& name);
+Result<FileFormat> DetectFormat(std::string_view data, std::optional<TableKind> forced,
+                                const std::string& name);
 
 // Calls fn for every data row. `progress` (may be empty) receives the bytes consumed so far.
 void ForEachRow(std::string_view data, const FileFormat& fmt, const std::function<void(const InputRow&)>& fn,

@@ -6,11 +6,16 @@ namespace aips {
 
 std::string_view TableKindName(TableKind k) {
   switch (k) {
-    case TableKind::kEvents: return "events";
-    case TableKind::kCategories: return "categories";
-    case TableKind::kBrands: return "brands";
-    case TableKind::kCampaigns: return "campaigns";
-    case TableKind::kSpend: return "spend";
+    case TableKind::kEvents:
+      return "events";
+    case TableKind::kCategories:
+      return "categories";
+    case TableKind::kBrands:
+      return "brands";
+    case TableKind::kCampaigns:
+      return "campaigns";
+    case TableKind::kSpend:
+      return "spend";
   }
   return "?";
 }
@@ -26,7 +31,8 @@ std::optional<TableKind> ParseTableKind(std::string_view name) {
 const TableSchema& SchemaOf(TableKind k) {
   static const TableSchema kEventsSchema{
       TableKind::kEvents,
-      {"event_id", "ts", "user_id", "brand", "spu", "action", "campaign", "note", "amount", "channel", "sentiment"},
+      {"event_id", "ts", "user_id", "brand", "spu", "action", "campaign", "note", "amount", "channel",
+       "sentiment"},
       {false, true, true, true, false, true, false, false, false, false, false}};
   static const TableSchema kCategoriesSchema{
       TableKind::kCategories, {"category", "decision_cycle_days"}, {true, true}};
@@ -35,11 +41,16 @@ const TableSchema& SchemaOf(TableKind k) {
       TableKind::kCampaigns, {"campaign", "brand", "spu", "start", "end"}, {true, true, false, true, true}};
   static const TableSchema kSpendSchema{TableKind::kSpend, {"campaign", "date", "spend"}, {true, true, true}};
   switch (k) {
-    case TableKind::kEvents: return kEventsSchema;
-    case TableKind::kCategories: return kCategoriesSchema;
-    case TableKind::kBrands: return kBrandsSchema;
-    case TableKind::kCampaigns: return kCampaignsSchema;
-    case TableKind::kSpend: return kSpendSchema;
+    case TableKind::kEvents:
+      return kEventsSchema;
+    case TableKind::kCategories:
+      return kCategoriesSchema;
+    case TableKind::kBrands:
+      return kBrandsSchema;
+    case TableKind::kCampaigns:
+      return kCampaignsSchema;
+    case TableKind::kSpend:
+      return kSpendSchema;
   }
   return kEventsSchema;
 }

@@ -13,7 +13,8 @@ enum class Stage : uint8_t { kNone = 0, kA = 1, kI = 2, kTI = 3, kP = 4, kS = 5 
 inline constexpr int kNumStages = 5;  // A..S; index = code - 1
 
 inline constexpr std::array<std::string_view, 6> kStageCodes = {"none", "A", "I", "TI", "P", "S"};
-inline constexpr std::array<std::string_view, 6> kStageNamesZh = {"无", "认知", "兴趣", "深度兴趣", "购买", "分享"};
+inline constexpr std::array<std::string_view, 6> kStageNamesZh = {"无",       "认知", "兴趣",
+                                                                  "深度兴趣", "购买", "分享"};
 inline constexpr std::array<std::string_view, 6> kStageNamesEn = {"none",          "Awareness", "Interest",
                                                                   "True Interest", "Purchase",  "Share"};
 

@@ -34,18 +34,22 @@ std::string Where(const toml::node& n, const std::string& source) {
   return fmt::format("{}:{}:{}", source, src.begin.line, src.begin.column);
 }
 
-Status ParseStageRule(const toml::table& t, const std::string& source, const std::string& path, StageRule* r) {
+Status ParseStageRule(const toml::table& t, const std::string& source, const std::string& path,
+                      StageRule* r) {
   for (auto&& [k, v] : t) {
     std::string key(k.str());
     std::string where = Where(v, source);
     if (key == "actions") {
       const toml::array* arr = v.as_array();
-      if (!arr || arr->empty()) return Status::InvalidArgument(fmt::format("{}: {}.actions must be a non-empty list", where, path));
+      if (!arr || arr->empty())
+        return Status::InvalidArgument(fmt::format("{}: {}.actions must be a non-empty list", where, path));
       uint32_t m = 0;
       for (auto&& a : *arr) {
         auto s = a.value<std::string>();
         auto act = s ? ParseAction(*s) : std::nullopt;
-        if (!act) return Status::InvalidArgument(fmt::format("{}: {}.actions: unknown action {}", Where(a, source), path, s ? "'" + *s + "'" : "(not a string)"));
+        if (!act)
+          return Status::InvalidArgument(fmt::format("{}: {}.actions: unknown action {}", Where(a, source),
+                                                     path, s ? "'" + *s + "'" : "(not a string)"));
         m |= 1u << static_cast<int>(*act);
       }
       r->action_mask = m;
@@ -53,16 +57,20 @@ Status ParseStageRule(const toml::table& t, const std::string& source, const std
       auto n = v.value<int64_t>();
       int64_t hi = key == "window_days" ? 3650 : 1000;
       if (!n || *n < 1 || *n > hi) {
-        return Status::InvalidArgument(fmt::format("{}: {}.{} must be an integer in [1, {}]", where, path, key, hi));
+        return Status::InvalidArgument(
+            fmt::format("{}: {}.{} must be an integer in [1, {}]", where, path, key, hi));
       }
       (key == "window_days" ? r->window_days : r->min_count) = static_cast<int>(*n);
     } else if (key == "channels") {
       const toml::array* arr = v.as_array();
-      if (!arr) return Status::InvalidArgument(fmt::format("{}: {}.channels must be a list of strings", where, path));
+      if (!arr)
+        return Status::InvalidArgument(fmt::format("{}: {}.channels must be a list of strings", where, path));
       r->channels.clear();
       for (auto&& c : *arr) {
         auto s = c.value<std::string>();
-        if (!s || s->empty()) return Status::InvalidArgument(fmt::format("{}: {}.channels must be a list of strings", Where(c, source), path));
+        if (!s || s->empty())
+          return Status::InvalidArgument(
+              fmt::format("{}: {}.channels must be a list of strings", Where(c, source), path));
         r->channels.push_back(*s);
       }
       std::sort(r->channels.begin(), r->channels.end());
@@ -73,20 +81,23 @@ Status ParseStageRule(const toml::table& t, const std::string& source, const std
       for (auto&& c : *arr) {
         auto s = c.value<std::string>();
         auto sen = s ? ParseSentiment(*s) : std::nullopt;
-        if (!sen) return Status::InvalidArgument(fmt::format("{}: {}.sentiments: expected positive, neutral or negative", Where(c, source), path));
+        if (!sen)
+          return Status::InvalidArgument(fmt::format(
+              "{}: {}.sentiments: expected positive, neutral or negative", Where(c, source), path));
         m |= static_cast<uint8_t>(1u << static_cast<int>(*sen));
       }
       r->sentiment_mask = m;
     } else {
       return Status::InvalidArgument(fmt::format(
-          "{}: unknown key '{}.{}' (expected actions, window_days, min_count, channels, sentiments)", where, path, key));
+          "{}: unknown key '{}.{}' (expected actions, window_days, min_count, channels, sentiments)", where,
+          path, key));
     }
   }
   return Status::OK();
 }
 
-Status ParseRuleSet(const toml::table& t, const std::string& source, const std::string& prefix, bool allow_meta,
-                    RuleSet* rs) {
+Status ParseRuleSet(const toml::table& t, const std::string& source, const std::string& prefix,
+                    bool allow_meta, RuleSet* rs) {
   for (auto&& [k, v] : t) {
     std::string key(k.str());
     std::string where = Where(v, source);
@@ -96,10 +107,13 @@ Status ParseRuleSet(const toml::table& t, const std::string& source, const std::
       for (auto&& [sk, sv] : *st) {
         auto stage = ParseStage(sk.str());
         if (!stage || *stage == Stage::kNone) {
-          return Status::InvalidArgument(fmt::format("{}: unknown stage '{}' (A, I, TI, P or S)", Where(sv, source), sk.str()));
+          return Status::InvalidArgument(
+              fmt::format("{}: unknown stage '{}' (A, I, TI, P or S)", Where(sv, source), sk.str()));
         }
         const toml::table* rt = sv.as_table();
-        if (!rt) return Status::InvalidArgument(fmt::format("{}: {}stages.{} must be a table", Where(sv, source), prefix, sk.str()));
+        if (!rt)
+          return Status::InvalidArgument(
+              fmt::format("{}: {}stages.{} must be a table", Where(sv, source), prefix, sk.str()));
         AIPS_RETURN_IF_ERROR(ParseStageRule(*rt, source, fmt::format("{}stages.{}", prefix, sk.str()),
                                             &rs->stages[static_cast<int>(*stage) - 1]));
       }
@@ -109,7 +123,8 @@ Status ParseRuleSet(const toml::table& t, const std::string& source, const std::
       for (auto&& [ck, cv] : *ct) {
         auto n = cv.value<int64_t>();
         if (ck.str() != "window_days" || !n || *n < 1 || *n > 3650) {
-          return Status::InvalidArgument(fmt::format("{}: {}crowd takes window_days, an integer in [1, 3650]", Where(cv, source), prefix));
+          return Status::InvalidArgument(fmt::format("{}: {}crowd takes window_days, an integer in [1, 3650]",
+                                                     Where(cv, source), prefix));
         }
         rs->crowd_window_days = static_cast<int>(*n);
       }
@@ -134,7 +149,8 @@ void AppendRuleSet(const RuleSet& rs, const std::string& prefix, std::string* ou
     if (r.sentiment_mask != 0) {
       std::string ss;
       for (int s = 1; s < 4; ++s)
-        if (r.sentiment_mask & (1u << s)) ss += (ss.empty() ? "" : ", ") + fmt::format("\"{}\"", kSentimentNames[s]);
+        if (r.sentiment_mask & (1u << s))
+          ss += (ss.empty() ? "" : ", ") + fmt::format("\"{}\"", kSentimentNames[s]);
       *out += fmt::format("sentiments = [{}]\n", ss);
     }
     *out += "\n";
@@ -157,7 +173,10 @@ Rules DefaultRules() {
   st[2] = {Mask({Action::kDeepRead, Action::kCollect, Action::kComment, Action::kShare, Action::kFollow,
                  Action::kScreenshot, Action::kSearch, Action::kProductClick, Action::kAddToCart,
                  Action::kStoreVisit}),
-           30, 1, {}, 0};
+           30,
+           1,
+           {},
+           0};
   st[3] = {Mask({Action::kPurchase}), 30, 1, {}, 0};
   st[4] = {Mask({Action::kPost}), 365, 1, {}, 0};
   r.defaults.crowd_window_days = 30;
@@ -190,24 +209,31 @@ Result<Rules> ParseRules(std::string_view text, const std::string& source) {
   try {
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(fmt::format("{}:{}:{}: {}", source, e.source().begin.line,
-                                               e.source().begin.column, e.description()));
+    return Status::InvalidArgument(
+        fmt::format("{}:{}:{}: {}", source, e.source().begin.line, e.source().begin.column, e.description()));
   }
   Rules rules = DefaultRules();
   if (auto tz = root["timezone"]) {
     auto s = tz.value<std::string>();
-    if (!s) return Status::InvalidArgument(fmt::format("{}: timezone must be a string", Where(*tz.node(), source)));
+    if (!s)
+      return Status::InvalidArgument(fmt::format("{}: timezone must be a string", Where(*tz.node(), source)));
     auto zone = LoadZone(*s);
-    if (!zone.ok()) return Status::InvalidArgument(fmt::format("{}: {}", Where(*tz.node(), source), zone.status().message()));
+    if (!zone.ok())
+      return Status::InvalidArgument(
+          fmt::format("{}: {}", Where(*tz.node(), source), zone.status().message()));
     rules.timezone = *s;
   }
   AIPS_RETURN_IF_ERROR(ParseRuleSet(root, source, "", true, &rules.defaults));
   if (auto cats = root["categories"]) {
     const toml::table* ct = cats.as_table();
-    if (!ct) return Status::InvalidArgument(fmt::format("{}: categories must be a table", Where(*cats.node(), source)));
+    if (!ct)
+      return Status::InvalidArgument(
+          fmt::format("{}: categories must be a table", Where(*cats.node(), source)));
     for (auto&& [name, v] : *ct) {
       const toml::table* t = v.as_table();
-      if (!t) return Status::InvalidArgument(fmt::format("{}: categories.{} must be a table", Where(v, source), name.str()));
+      if (!t)
+        return Status::InvalidArgument(
+            fmt::format("{}: categories.{} must be a table", Where(v, source), name.str()));
       RuleSet rs = rules.defaults;  // a category overrides the defaults field by field
       AIPS_RETURN_IF_ERROR(ParseRuleSet(*t, source, fmt::format("categories.{}.", name.str()), false, &rs));
       rules.categories.emplace(std::string(name.str()), rs);

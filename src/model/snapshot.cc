@@ -29,7 +29,10 @@ size_t DayEntryBytes(int num_stages) { return 4u * static_cast<size_t>(num_stage
 }  // namespace
 
 ScopeSnapshotBuilder::ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day)
-    : scope_(scope), num_stages_(num_stages), first_day_(first_day), counts_(static_cast<size_t>(num_stages), 0) {}
+    : scope_(scope),
+      num_stages_(num_stages),
+      first_day_(first_day),
+      counts_(static_cast<size_t>(num_stages), 0) {}
 
 void ScopeSnapshotBuilder::AddDay(Day day, const std::vector<StageChange>& changes, const ScopeState& state) {
   const bool keyframe = (day - first_day_) % kKeyframeEvery == 0;
@@ -121,7 +124,8 @@ Result<std::unique_ptr<SnapshotReader>> SnapshotReader::Open(const std::string& 
   }
   const size_t table_end = br.pos();
   const size_t days_bytes = n_scopes * n_days * DayEntryBytes(r->num_stages_);
-  if (days_bytes > r->payload_.size() - table_end) return Status::Corruption(path + ": days table out of bounds");
+  if (days_bytes > r->payload_.size() - table_end)
+    return Status::Corruption(path + ": days table out of bounds");
   r->blobs_offset_ = table_end + days_bytes;
   for (size_t i = 0; i < r->scopes_.size(); ++i) {
     if (r->scopes_[i].days_offset != table_end + i * n_days * DayEntryBytes(r->num_stages_)) {
@@ -133,7 +137,8 @@ Result<std::unique_ptr<SnapshotReader>> SnapshotReader::Open(const std::string& 
 }
 
 const SnapshotReader::ScopeIndex* SnapshotReader::Find(uint32_t scope) const {
-  auto it = std::lower_bound(scopes_.begin(), scopes_.end(), scope, [](auto& a, uint32_t s) { return a.scope < s; });
+  auto it = std::lower_bound(scopes_.begin(), scopes_.end(), scope,
+                             [](auto& a, uint32_t s) { return a.scope < s; });
   return it != scopes_.end() && it->scope == scope ? &*it : nullptr;
 }
 
@@ -141,17 +146,20 @@ bool SnapshotReader::HasScope(uint32_t scope) const { return Find(scope) != null
 
 Result<StageCounts> SnapshotReader::Counts(uint32_t scope, Day day) const {
   StageCounts out(static_cast<size_t>(num_stages_), 0);
-  if (day > through_) return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
+  if (day > through_)
+    return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
   const ScopeIndex* si = Find(scope);
   if (si == nullptr || day < first_day_) return out;
-  const char* p = payload_.data() + si->days_offset + static_cast<size_t>(day - first_day_) * DayEntryBytes(num_stages_);
+  const char* p =
+      payload_.data() + si->days_offset + static_cast<size_t>(day - first_day_) * DayEntryBytes(num_stages_);
   std::memcpy(out.data(), p, 4u * out.size());
   return out;
 }
 
 Status SnapshotReader::ReadBitmaps(uint64_t blob_offset, uint32_t blob_len, size_t count,
                                    std::vector<Roaring>* out) const {
-  if (blob_offset > payload_.size() - blobs_offset_ || blob_len > payload_.size() - blobs_offset_ - blob_offset) {
+  if (blob_offset > payload_.size() - blobs_offset_ ||
+      blob_len > payload_.size() - blobs_offset_ - blob_offset) {
     return Status::Corruption(path_ + ": bitmap out of bounds");
   }
   const char* p = payload_.data() + blobs_offset_ + blob_offset;
@@ -173,7 +181,8 @@ Status SnapshotReader::ReadBitmaps(uint64_t blob_offset, uint32_t blob_len, size
 Result<std::vector<Roaring>> SnapshotReader::Members(uint32_t scope, Day day) const {
   const size_t n = static_cast<size_t>(num_stages_);
   std::vector<Roaring> members(n);
-  if (day > through_) return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
+  if (day > through_)
+    return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
   const ScopeIndex* si = Find(scope);
   if (si == nullptr || day < first_day_) return members;
   const size_t entry = DayEntryBytes(num_stages_);

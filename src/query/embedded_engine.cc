@@ -65,7 +65,9 @@ Result<EmbeddedEngine::Resolved> EmbeddedEngine::Resolve(const ScopeRef& scope) 
   if (!brand) {
     AIPS_ASSIGN_OR_RETURN(const Catalog* cat, store_->catalog());
     if (!cat->CategoryOf(scope.brand)) {
-      return Status::NotFound(fmt::format("unknown brand '{}' (no event and no brands row names it; 'aips info' lists the brands)", scope.brand));
+      return Status::NotFound(fmt::format(
+          "unknown brand '{}' (no event and no brands row names it; 'aips info' lists the brands)",
+          scope.brand));
     }
   }
   r.brand = brand;
@@ -78,7 +80,8 @@ Result<EmbeddedEngine::Resolved> EmbeddedEngine::Resolve(const ScopeRef& scope) 
       of_brand = std::binary_search(list.begin(), list.end(), *spu);
     }
     if (!of_brand) {
-      return Status::NotFound(fmt::format("unknown SPU '{}' of brand '{}' (no event names it)", *scope.spu, scope.brand));
+      return Status::NotFound(
+          fmt::format("unknown SPU '{}' of brand '{}' (no event names it)", *scope.spu, scope.brand));
     }
     r.scope = *spu;
   }
@@ -87,7 +90,8 @@ Result<EmbeddedEngine::Resolved> EmbeddedEngine::Resolve(const ScopeRef& scope) 
 
 Result<Day> EmbeddedEngine::DefaultDay() {
   Day d = store_->manifest().LastDay();
-  if (d == kNoDay) return Status::InvalidArgument("no events are stored yet, so there is no default date; pass --date");
+  if (d == kNoDay)
+    return Status::InvalidArgument("no events are stored yet, so there is no default date; pass --date");
   return d;
 }
 
@@ -128,7 +132,8 @@ Result<EmbeddedEngine::Subject> EmbeddedEngine::CategorySubject(const std::strin
   }
   const RuleSet& rs = store_->rules().ForCategory(category);
   s.max_window = rs.MaxWindow();
-  s.fp = Hash64(fmt::format("category|{:016x}|{}|{}", store_->rules().Fingerprint(category), category, members));
+  s.fp =
+      Hash64(fmt::format("category|{:016x}|{}|{}", store_->rules().Fingerprint(category), category, members));
   s.path = fmt::format("{}/snap/c{}.snap", store_->dir(), HexName(category));
   return s;
 }
@@ -158,7 +163,8 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
     }
     st = state_of();
     if (st.fp != fresh.fp || st.through == kNoDay || st.through < eff) {
-      const Day through = std::min(std::max(day, store_->manifest().LastDay()), fresh.last + fresh.max_window);
+      const Day through =
+          std::min(std::max(day, store_->manifest().LastDay()), fresh.last + fresh.max_window);
       AIPS_RETURN_IF_ERROR(ComputeAndCommit({fresh}, {through}, nullptr));
     }
   }
@@ -193,17 +199,21 @@ Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vect
       const Subject& s = subjects[i];
       RuleMatcher matcher(store_->rules().ForCategory(s.category), *channels);
       SubjectRun run{s.first, through[i]};
-      Result<std::string> image = s.is_category
-                                      ? ComputeCategory(*source, s.brands, matcher, run, s.fp)
-                                      : ComputeBrand(*source, s.brand, store_->manifest().brands[s.brand].spus, matcher, run, s.fp);
+      Result<std::string> image =
+          s.is_category
+              ? ComputeCategory(*source, s.brands, matcher, run, s.fp)
+              : ComputeBrand(*source, s.brand, store_->manifest().brands[s.brand].spus, matcher, run, s.fp);
       Status st = image.ok() ? WriteFileAtomic(s.path, image.value()) : image.status();
       std::lock_guard<std::mutex> l(mu);
       if (!st.ok() && first_error.ok()) first_error = st;
       ++done;
-      if (progress) progress({done.load(), subjects.size(), s.is_category ? "category " + s.category : "brand #" + std::to_string(s.brand)});
+      if (progress)
+        progress({done.load(), subjects.size(),
+                  s.is_category ? "category " + s.category : "brand #" + std::to_string(s.brand)});
     }
   };
-  const unsigned n_threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), subjects.size());
+  const unsigned n_threads =
+      std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), subjects.size());
   std::vector<std::thread> threads;
   for (unsigned t = 1; t < n_threads; ++t) threads.emplace_back(work);
   work();
@@ -223,7 +233,8 @@ Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vect
   return store_->CommitManifest(std::move(m));
 }
 
-Status EmbeddedEngine::Compute(std::optional<Day> until, const std::function<void(const ComputeProgress&)>& progress) {
+Status EmbeddedEngine::Compute(std::optional<Day> until,
+                               const std::function<void(const ComputeProgress&)>& progress) {
   AIPS_RETURN_IF_ERROR(EnsureWritable());
   const Manifest& m = store_->manifest();
   if (m.LastDay() == kNoDay) return Status::OK();
@@ -288,7 +299,8 @@ Result<StagesResult> EmbeddedEngine::Stages(const ScopeRef& scope, std::optional
   return out;
 }
 
-Result<TrendResult> EmbeddedEngine::Trend(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) {
+Result<TrendResult> EmbeddedEngine::Trend(const ScopeRef& scope, std::optional<Day> from,
+                                          std::optional<Day> to) {
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
   TrendResult out;
   out.scope = scope;
@@ -299,7 +311,8 @@ Result<TrendResult> EmbeddedEngine::Trend(const ScopeRef& scope, std::optional<D
   }
   out.from = from.value_or(out.to - 29);
   if (out.from > out.to) {
-    return Status::InvalidArgument(fmt::format("--from {} is after --to {}", FormatDate(out.from), FormatDate(out.to)));
+    return Status::InvalidArgument(
+        fmt::format("--from {} is after --to {}", FormatDate(out.from), FormatDate(out.to)));
   }
   if (out.to - out.from > 3660) return Status::InvalidArgument("a trend covers at most 3661 days");
   if (!r.brand) {
@@ -320,7 +333,8 @@ Result<TrendResult> EmbeddedEngine::Trend(const ScopeRef& scope, std::optional<D
   return out;
 }
 
-Result<FlowResult> EmbeddedEngine::Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) {
+Result<FlowResult> EmbeddedEngine::Flow(const ScopeRef& scope, std::optional<Day> from,
+                                        std::optional<Day> to) {
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
   FlowResult out;
   out.scope = scope;
@@ -331,7 +345,8 @@ Result<FlowResult> EmbeddedEngine::Flow(const ScopeRef& scope, std::optional<Day
   }
   out.from = from.value_or(out.to - 30);
   if (out.from >= out.to) {
-    return Status::InvalidArgument(fmt::format("--from {} must be before --to {}", FormatDate(out.from), FormatDate(out.to)));
+    return Status::InvalidArgument(
+        fmt::format("--from {} must be before --to {}", FormatDate(out.from), FormatDate(out.to)));
   }
   AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> d1, MembersOn(r, out.to));
   AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> d0, MembersOn(r, out.from));

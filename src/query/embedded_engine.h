@@ -26,17 +26,18 @@ class EmbeddedEngine : public QueryEngine {
   Result<TrendResult> Trend(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) override;
   Result<FlowResult> Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) override;
   Result<PenetrationResult> Penetration(const ScopeRef& scope, std::optional<Day> date) override;
-  Status Compute(std::optional<Day> until, const std::function<void(const ComputeProgress&)>& progress) override;
+  Status Compute(std::optional<Day> until,
+                 const std::function<void(const ComputeProgress&)>& progress) override;
 
   Store& store() { return *store_; }
 
  private:
   struct Subject {
     bool is_category = false;
-    uint32_t brand = kNoId;            // brand subject
-    std::string category;              // category subject (and a brand's category)
-    std::vector<uint32_t> brands;      // category subject: member brand ids with events
-    Day first = kNoDay, last = kNoDay; // days with events
+    uint32_t brand = kNoId;             // brand subject
+    std::string category;               // category subject (and a brand's category)
+    std::vector<uint32_t> brands;       // category subject: member brand ids with events
+    Day first = kNoDay, last = kNoDay;  // days with events
     int max_window = 30;
     uint64_t fp = 0;
     std::string path;

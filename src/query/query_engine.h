@@ -26,14 +26,16 @@ class QueryEngine {
   // `date` defaults to the last day with data.
   virtual Result<StagesResult> Stages(const ScopeRef& scope, std::optional<Day> date) = 0;
   // Daily stage sizes over [from, to] (defaults: the 30 days ending on the last day with data).
-  virtual Result<TrendResult> Trend(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) = 0;
+  virtual Result<TrendResult> Trend(const ScopeRef& scope, std::optional<Day> from,
+                                    std::optional<Day> to) = 0;
   // The flow matrix between from < to (defaults: to = last day, from = to - 30).
   virtual Result<FlowResult> Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) = 0;
   // Each stage's members inside the category crowd as of date.
   virtual Result<PenetrationResult> Penetration(const ScopeRef& scope, std::optional<Day> date) = 0;
   // Precomputes and stores every brand's and category's snapshots through `until` (default: the last
   // day with data).
-  virtual Status Compute(std::optional<Day> until, const std::function<void(const ComputeProgress&)>& progress) = 0;
+  virtual Status Compute(std::optional<Day> until,
+                         const std::function<void(const ComputeProgress&)>& progress) = 0;
 };
 
 }  // namespace aips

@@ -94,7 +94,10 @@ std::string ToJson(const FlowResult& r) {
   }
   w.EndObject();
   w.Key("new").Int(static_cast<int64_t>(r.new_)).Key("lost").Int(static_cast<int64_t>(r.lost));
-  w.Key("deepened").Int(static_cast<int64_t>(r.deepened)).Key("fell_back").Int(static_cast<int64_t>(r.fell_back));
+  w.Key("deepened")
+      .Int(static_cast<int64_t>(r.deepened))
+      .Key("fell_back")
+      .Int(static_cast<int64_t>(r.fell_back));
   // Rates: each cell over its from-row total (rows A..S; the none row has no finite total).
   w.Key("rates").BeginObject();
   for (int a = 1; a <= 5; ++a) {
@@ -156,10 +159,12 @@ std::string ToJson(const InfoResult& r) {
     for (auto& s : b.spus) w.String(s);
     w.EndArray();
     w.Key("events").Int(static_cast<int64_t>(b.events));
-    w.Key("first_day").OptString(b.first_day == kNoDay ? std::nullopt : std::optional(FormatDate(b.first_day)));
+    w.Key("first_day")
+        .OptString(b.first_day == kNoDay ? std::nullopt : std::optional(FormatDate(b.first_day)));
     w.Key("last_day").OptString(b.last_day == kNoDay ? std::nullopt : std::optional(FormatDate(b.last_day)));
     w.Key("computed_through")
-        .OptString(b.computed_through == kNoDay ? std::nullopt : std::optional(FormatDate(b.computed_through)));
+        .OptString(b.computed_through == kNoDay ? std::nullopt
+                                                : std::optional(FormatDate(b.computed_through)));
     w.EndObject();
   }
   w.EndArray();
@@ -167,7 +172,8 @@ std::string ToJson(const InfoResult& r) {
   for (auto& c : r.campaigns) w.String(c);
   w.EndArray();
   w.Key("categories").BeginArray();
-  for (auto& [c, x] : r.categories) w.BeginObject().Key("category").String(c).Key("decision_cycle_days").Int(x).EndObject();
+  for (auto& [c, x] : r.categories)
+    w.BeginObject().Key("category").String(c).Key("decision_cycle_days").Int(x).EndObject();
   w.EndArray();
   w.Key("rules").BeginObject().Key("source").String(r.rules_default ? "default" : "rules.toml");
   w.Key("toml").String(r.rules_toml).EndObject();
@@ -176,7 +182,8 @@ std::string ToJson(const InfoResult& r) {
 }
 
 std::string ToTable(const StagesResult& r) {
-  std::string out = fmt::format("人群资产 crowd asset · {} · {}\n\n", ScopeTitle(r.scope), FormatDate(r.date));
+  std::string out =
+      fmt::format("人群资产 crowd asset · {} · {}\n\n", ScopeTitle(r.scope), FormatDate(r.date));
   out += fmt::format("  {}  {}  {}\n", Pad("stage", 16), Pad("users", 12, true), Pad("share", 7, true));
   for (int i = 0; i < kNumStages; ++i) {
     out += fmt::format("  {}  {}  {}\n", Pad(StageLabel(i + 1), 16), Pad(Thousands(r.stages[i]), 12, true),
@@ -187,7 +194,8 @@ std::string ToTable(const StagesResult& r) {
 }
 
 std::string ToTable(const TrendResult& r) {
-  std::string out = fmt::format("人群资产趋势 trend · {} · {} .. {}\n\n", ScopeTitle(r.scope), FormatDate(r.from), FormatDate(r.to));
+  std::string out = fmt::format("人群资产趋势 trend · {} · {} .. {}\n\n", ScopeTitle(r.scope),
+                                FormatDate(r.from), FormatDate(r.to));
   out += "  " + Pad("date", 10);
   for (int i = 1; i <= 5; ++i) out += "  " + Pad(std::string(kStageCodes[i]), 9, true);
   out += "  " + Pad("total", 10, true) + "\n";
@@ -200,45 +208,56 @@ std::string ToTable(const TrendResult& r) {
 }
 
 std::string ToTable(const FlowResult& r) {
-  std::string out = fmt::format("人群流转 crowd flow · {} · {} → {}\n\n", ScopeTitle(r.scope), FormatDate(r.from), FormatDate(r.to));
+  std::string out = fmt::format("人群流转 crowd flow · {} · {} → {}\n\n", ScopeTitle(r.scope),
+                                FormatDate(r.from), FormatDate(r.to));
   out += "  " + Pad("from \\ to", 12);
   for (int b = 0; b <= 5; ++b) out += "  " + Pad(std::string(kStageCodes[b]), 9, true);
   out += "\n";
   for (int a = 0; a <= 5; ++a) {
     out += "  " + Pad(std::string(kStageCodes[a]), 12);
-    for (int b = 0; b <= 5; ++b) out += "  " + Pad(a == 0 && b == 0 ? "·" : Thousands(r.matrix[a][b]), 9, true);
+    for (int b = 0; b <= 5; ++b)
+      out += "  " + Pad(a == 0 && b == 0 ? "·" : Thousands(r.matrix[a][b]), 9, true);
     out += "\n";
   }
-  out += fmt::format("\n  新增 new {}   流失 lost {}   加深 deepened {}   回落 fell back {}\n", Thousands(r.new_),
-                     Thousands(r.lost), Thousands(r.deepened), Thousands(r.fell_back));
+  out += fmt::format("\n  新增 new {}   流失 lost {}   加深 deepened {}   回落 fell back {}\n",
+                     Thousands(r.new_), Thousands(r.lost), Thousands(r.deepened), Thousands(r.fell_back));
   return out;
 }
 
 std::string ToTable(const PenetrationResult& r) {
   std::string out = fmt::format("渗透率 penetration · {} · {}\n", ScopeTitle(r.scope), FormatDate(r.date));
-  out += r.category_listed ? fmt::format("target: category crowd of '{}' (30 days): {} users\n\n", r.category, Thousands(r.category_crowd))
-                           : fmt::format("target: the brand has no category (no brands row); its own crowd: {} users\n\n", Thousands(r.category_crowd));
+  out += r.category_listed
+             ? fmt::format("target: category crowd of '{}' (30 days): {} users\n\n", r.category,
+                           Thousands(r.category_crowd))
+             : fmt::format("target: the brand has no category (no brands row); its own crowd: {} users\n\n",
+                           Thousands(r.category_crowd));
   for (int i = 0; i < kNumStages; ++i) {
     out += fmt::format("  {}  {}  {}\n", Pad(StageLabel(i + 1), 16), Pad(Thousands(r.in_crowd[i]), 12, true),
                        Pad(Percent(r.in_crowd[i], r.category_crowd), 7, true));
   }
-  out += fmt::format("  {}  {}  {}\n", Pad("A+", 16), Pad(Thousands(r.a_plus()), 12, true), Pad(Percent(r.a_plus(), r.category_crowd), 7, true));
-  out += fmt::format("  {}  {}  {}\n", Pad("TI+", 16), Pad(Thousands(r.ti_plus()), 12, true), Pad(Percent(r.ti_plus(), r.category_crowd), 7, true));
+  out += fmt::format("  {}  {}  {}\n", Pad("A+", 16), Pad(Thousands(r.a_plus()), 12, true),
+                     Pad(Percent(r.a_plus(), r.category_crowd), 7, true));
+  out += fmt::format("  {}  {}  {}\n", Pad("TI+", 16), Pad(Thousands(r.ti_plus()), 12, true),
+                     Pad(Percent(r.ti_plus(), r.category_crowd), 7, true));
   return out;
 }
 
 std::string ToTable(const InfoResult& r) {
   std::string out = fmt::format("data directory {}\n", r.data_dir);
-  out += fmt::format("  time zone   {}\n  events      {}\n  users       {}\n", r.timezone, Thousands(r.events), Thousands(r.users));
+  out += fmt::format("  time zone   {}\n  events      {}\n  users       {}\n", r.timezone,
+                     Thousands(r.events), Thousands(r.users));
   if (r.first_day != kNoDay) {
-    out += fmt::format("  days        {} .. {} ({} days with events)\n", FormatDate(r.first_day), FormatDate(r.last_day), r.days.size());
+    out += fmt::format("  days        {} .. {} ({} days with events)\n", FormatDate(r.first_day),
+                       FormatDate(r.last_day), r.days.size());
   }
   out += fmt::format("  rules       {}\n\n", r.rules_default ? "defaults (AIPS.md §3)" : "rules.toml");
-  out += fmt::format("  {}  {}  {}  {}  {}\n", Pad("brand", 20), Pad("category", 14), Pad("SPUs", 5, true), Pad("events", 12, true), "days");
+  out += fmt::format("  {}  {}  {}  {}  {}\n", Pad("brand", 20), Pad("category", 14), Pad("SPUs", 5, true),
+                     Pad("events", 12, true), "days");
   for (auto& b : r.brands) {
-    out += fmt::format("  {}  {}  {}  {}  {}\n", Pad(b.name, 20), Pad(b.category.value_or("—"), 14),
-                       Pad(std::to_string(b.spus.size()), 5, true), Pad(Thousands(b.events), 12, true),
-                       b.first_day == kNoDay ? "—" : FormatDate(b.first_day) + " .. " + FormatDate(b.last_day));
+    out +=
+        fmt::format("  {}  {}  {}  {}  {}\n", Pad(b.name, 20), Pad(b.category.value_or("—"), 14),
+                    Pad(std::to_string(b.spus.size()), 5, true), Pad(Thousands(b.events), 12, true),
+                    b.first_day == kNoDay ? "—" : FormatDate(b.first_day) + " .. " + FormatDate(b.last_day));
   }
   out += fmt::format("\n  campaigns   {}\n", r.campaigns.size());
   for (auto& [c, x] : r.categories) out += fmt::format("  category    {} (decision cycle {} days)\n", c, x);

@@ -47,10 +47,10 @@ struct FlowResult {
 struct PenetrationResult {
   ScopeRef scope;
   Day date = kNoDay;
-  std::string category;           // the target crowd's category ("brand:<name>" when the brand has none)
-  bool category_listed = false;   // false: the brand has no brands row; its crowd is its own
+  std::string category;          // the target crowd's category ("brand:<name>" when the brand has none)
+  bool category_listed = false;  // false: the brand has no brands row; its crowd is its own
   uint64_t category_crowd = 0;
-  StageSizes in_crowd{};          // |stage set ∩ crowd|
+  StageSizes in_crowd{};  // |stage set ∩ crowd|
   uint64_t a_plus() const { return in_crowd[0] + in_crowd[1] + in_crowd[2] + in_crowd[3] + in_crowd[4]; }
   uint64_t ti_plus() const { return in_crowd[2] + in_crowd[3] + in_crowd[4]; }
 };

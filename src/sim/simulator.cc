@@ -40,8 +40,8 @@ struct CategoryDef {
 };
 
 constexpr CategoryDef kCategories[] = {
-    {"face_serum", "serum", 29, 0.40, 129, 899},  {"baby_food", "babyfood", 70, 0.20, 39, 199},
-    {"lipstick", "lipstick", 14, 0.25, 89, 399},  {"sunscreen", "sunscreen", 21, 0.25, 59, 259},
+    {"face_serum", "serum", 29, 0.40, 129, 899}, {"baby_food", "babyfood", 70, 0.20, 39, 199},
+    {"lipstick", "lipstick", 14, 0.25, 89, 399}, {"sunscreen", "sunscreen", 21, 0.25, 59, 259},
     {"coffee", "coffee", 30, 0.20, 19, 129},
 };
 constexpr int kNumCategories = 5;
@@ -49,7 +49,7 @@ constexpr int kNumCategories = 5;
 struct Campaign {
   std::string name;
   int brand;
-  int spu;  // -1: brand level
+  int spu;         // -1: brand level
   int start, end;  // day offsets, inclusive
 };
 
@@ -70,10 +70,9 @@ struct World {
   int days;
 };
 
-constexpr std::array<Action, 10> kDeepActions = {Action::kDeepRead,   Action::kCollect,  Action::kComment,
-                                                 Action::kShare,      Action::kFollow,   Action::kScreenshot,
-                                                 Action::kSearch,     Action::kProductClick,
-                                                 Action::kAddToCart,  Action::kStoreVisit};
+constexpr std::array<Action, 10> kDeepActions = {
+    Action::kDeepRead,   Action::kCollect, Action::kComment,      Action::kShare,     Action::kFollow,
+    Action::kScreenshot, Action::kSearch,  Action::kProductClick, Action::kAddToCart, Action::kStoreVisit};
 constexpr double kDeepWeights[10] = {0.30, 0.20, 0.08, 0.05, 0.05, 0.03, 0.12, 0.09, 0.06, 0.02};
 
 class EventWriter {
@@ -147,12 +146,24 @@ class EventWriter {
     char id[24];
     snprintf(id, sizeof id, "e%011llx", static_cast<unsigned long long>(next_id_++));
     switch (rng.Below(6)) {
-      case 0: buf_ += fmt::format("{},{}T10:00:00+08:00,,{},,click,,,,,\n", id, d, b.name); break;
-      case 1: buf_ += fmt::format("{},{}T10:00:00+08:00,{},{},,view,,,,,\n", id, d, user, b.name); break;
-      case 2: buf_ += fmt::format("{},{}T10:00:00,{},{},,click,,,,,\n", id, d, user, b.name); break;
-      case 3: buf_ += fmt::format("{},{}T10:00:00+08:00,{},{},,purchase,,,-5.00,onsite,\n", id, d, user, b.name); break;
-      case 4: buf_ += fmt::format("{},{}T10:00:00+08:00,{},{},,post,,n1,,,\n", id, d, user, b.name); break;
-      default: buf_ += fmt::format("{},yesterday,{},{},,like,,,,,\n", id, user, b.name); break;
+      case 0:
+        buf_ += fmt::format("{},{}T10:00:00+08:00,,{},,click,,,,,\n", id, d, b.name);
+        break;
+      case 1:
+        buf_ += fmt::format("{},{}T10:00:00+08:00,{},{},,view,,,,,\n", id, d, user, b.name);
+        break;
+      case 2:
+        buf_ += fmt::format("{},{}T10:00:00,{},{},,click,,,,,\n", id, d, user, b.name);
+        break;
+      case 3:
+        buf_ += fmt::format("{},{}T10:00:00+08:00,{},{},,purchase,,,-5.00,onsite,\n", id, d, user, b.name);
+        break;
+      case 4:
+        buf_ += fmt::format("{},{}T10:00:00+08:00,{},{},,post,,n1,,,\n", id, d, user, b.name);
+        break;
+      default:
+        buf_ += fmt::format("{},yesterday,{},{},,like,,,,,\n", id, user, b.name);
+        break;
     }
     ++events_;
     ++bad_;
@@ -196,7 +207,9 @@ void Journey(Rng& rng, EventWriter& out, const World& w, const std::string& user
   const CategoryDef& cat = kCategories[b.category];
   const double x = cat.cycle;
   const int spu = rng.Chance(0.85) ? static_cast<int>(rng.Below(b.spus.size())) : -1;
-  auto live = [&](int day) { return day >= 0 && day < w.days ? w.live[static_cast<size_t>(bi)][static_cast<size_t>(day)] : -1; };
+  auto live = [&](int day) {
+    return day >= 0 && day < w.days ? w.live[static_cast<size_t>(bi)][static_cast<size_t>(day)] : -1;
+  };
   auto emit = [&](Action a, int day, int campaign, int64_t cents = 0, int sentiment = 0, int which_spu = -2) {
     if (day < 0 || day >= w.days) return;
     out.Emit(rng, user, b, which_spu == -2 ? spu : which_spu, a, day, campaign, w, cents, sentiment);
@@ -220,7 +233,8 @@ void Journey(Rng& rng, EventWriter& out, const World& w, const std::string& user
   const double lift = paid ? 1.3 : 1.0;
   if (!rng.Chance(0.38 * lift)) return;
   day += rng.Delay(1.5);
-  emit(rng.Chance(0.7) ? Action::kClick : Action::kLike, day, reach_campaign >= 0 && rng.Chance(0.6) ? reach_campaign : -1);
+  emit(rng.Chance(0.7) ? Action::kClick : Action::kLike, day,
+       reach_campaign >= 0 && rng.Chance(0.6) ? reach_campaign : -1);
   if (!rng.Chance(0.45 * lift)) return;
   day += rng.Delay(x / 5);
   const int n_deep = 1 + static_cast<int>(rng.Below(3));
@@ -232,7 +246,8 @@ void Journey(Rng& rng, EventWriter& out, const World& w, const std::string& user
   if (!rng.Chance(0.32)) return;
   day += rng.Delay(x / 2);
   const int s = spu >= 0 ? spu : static_cast<int>(rng.Below(b.spus.size()));
-  const int64_t cents = int64_t{b.prices[static_cast<size_t>(s)]} * 100 * (rng.Chance(0.2) ? 2 : 1) - (rng.Chance(0.3) ? 100 : 0);
+  const int64_t cents = int64_t{b.prices[static_cast<size_t>(s)]} * 100 * (rng.Chance(0.2) ? 2 : 1) -
+                        (rng.Chance(0.3) ? 100 : 0);
   emit(Action::kPurchase, day, -1, std::max<int64_t>(cents, 0), 0, s);
   if (rng.Chance(0.25)) emit(Action::kPurchase, day + rng.Delay(x), -1, cents, 0, s);  // a repeat order
   if (!rng.Chance(0.15)) return;
@@ -255,7 +270,8 @@ World BuildWorld(const SimOptions& opt, int n_brands) {
     const int n_spus = 3 + static_cast<int>(rng.Below(4));
     for (int s = 0; s < n_spus; ++s) {
       b.spus.push_back(fmt::format("{}-s{}", b.name, s + 1));
-      b.prices.push_back(cat.price_lo + static_cast<int>(rng.Below(static_cast<uint64_t>(cat.price_hi - cat.price_lo))));
+      b.prices.push_back(cat.price_lo +
+                         static_cast<int>(rng.Below(static_cast<uint64_t>(cat.price_hi - cat.price_lo))));
     }
     b.popularity = 1.0 / std::pow(per_cat[static_cast<size_t>(b.category)], 0.8);
     w.brands_of_category[static_cast<size_t>(b.category)].push_back(i);
@@ -283,7 +299,8 @@ World BuildWorld(const SimOptions& opt, int n_brands) {
   return w;
 }
 
-void SimulateUsers(const SimOptions& opt, const World& w, uint64_t u_begin, uint64_t u_end, EventWriter& out) {
+void SimulateUsers(const SimOptions& opt, const World& w, uint64_t u_begin, uint64_t u_end,
+                   EventWriter& out) {
   double cat_w[kNumCategories];
   for (int c = 0; c < kNumCategories; ++c) cat_w[c] = kCategories[c].weight;
   for (uint64_t u = u_begin; u < u_end; ++u) {
@@ -300,7 +317,9 @@ void SimulateUsers(const SimOptions& opt, const World& w, uint64_t u_begin, uint
         if (rng.Chance(0.3)) Journey(rng, out, w, user, b, t0 + 20 + static_cast<int>(rng.Below(40)));
       }
     }
-    if (opt.bad_rows && rng.Below(opt.users) < opt.bad_rows) out.Bad(rng, user, w.brands[rng.Below(w.brands.size())], static_cast<int>(rng.Below(static_cast<uint64_t>(w.days))));
+    if (opt.bad_rows && rng.Below(opt.users) < opt.bad_rows)
+      out.Bad(rng, user, w.brands[rng.Below(w.brands.size())],
+              static_cast<int>(rng.Below(static_cast<uint64_t>(w.days))));
   }
 }
 
@@ -320,7 +339,8 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   }
   AIPS_RETURN_IF_ERROR(MakeDirs(opt.out_dir));
   const Day start = opt.start == kNoDay ? DaysFromCivil(2024, 9, 1) : opt.start;
-  int n_brands = opt.brands > 0 ? opt.brands : static_cast<int>(std::clamp<uint64_t>(opt.users / 20000, 10, 100));
+  int n_brands =
+      opt.brands > 0 ? opt.brands : static_cast<int>(std::clamp<uint64_t>(opt.users / 20000, 10, 100));
   n_brands = std::max(n_brands, kNumCategories);
   World w = BuildWorld(opt, n_brands);
   SimResult res;
@@ -337,10 +357,12 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   Rng rng(opt.seed ^ 0x5EED5EEDull);
   for (auto& c : w.campaigns) {
     const Brand& b = w.brands[static_cast<size_t>(c.brand)];
-    camps += fmt::format("{},{},{},{},{}\n", c.name, b.name, c.spu >= 0 ? b.spus[static_cast<size_t>(c.spu)] : "",
-                         FormatDate(start + c.start), FormatDate(start + c.end));
+    camps +=
+        fmt::format("{},{},{},{},{}\n", c.name, b.name, c.spu >= 0 ? b.spus[static_cast<size_t>(c.spu)] : "",
+                    FormatDate(start + c.start), FormatDate(start + c.end));
     for (int d = c.start; d <= c.end; ++d) {
-      spend += fmt::format("{},{},{}.{:02d}\n", c.name, FormatDate(start + d), 2000 + rng.Below(18000), rng.Below(100));
+      spend += fmt::format("{},{},{}.{:02d}\n", c.name, FormatDate(start + d), 2000 + rng.Below(18000),
+                           rng.Below(100));
     }
   }
   AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/categories.csv", cats));

@@ -19,14 +19,14 @@ struct SimOptions {
   uint64_t users = 20000;
   int days = 90;
   uint64_t seed = 1;
-  int brands = 0;          // 0: scaled with users (10 .. 100)
-  Day start = kNoDay;      // first day (default 2024-09-01)
-  uint64_t bad_rows = 0;   // malformed rows mixed into events.csv
+  int brands = 0;                 // 0: scaled with users (10 .. 100)
+  Day start = kNoDay;             // first day (default 2024-09-01)
+  uint64_t bad_rows = 0;          // malformed rows mixed into events.csv
   double duplicate_rate = 0.003;  // share of events delivered twice with the same event_id
 };
 
 struct SimResult {
-  uint64_t events = 0;      // data rows written to events.csv (duplicates and bad rows included)
+  uint64_t events = 0;  // data rows written to events.csv (duplicates and bad rows included)
   uint64_t duplicates = 0;
   uint64_t bad_rows = 0;
   int brands = 0, spus = 0, campaigns = 0;

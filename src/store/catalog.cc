@@ -28,7 +28,8 @@ std::string Catalog::Encode() const {
   w.Varint(brand_category.size());
   for (auto& [b, c] : brand_category) w.Str(b), w.Str(c);
   w.Varint(campaigns.size());
-  for (auto& [name, ci] : campaigns) w.Str(name), w.Str(ci.brand), w.Str(ci.spu), w.I32(ci.start), w.I32(ci.end);
+  for (auto& [name, ci] : campaigns)
+    w.Str(name), w.Str(ci.brand), w.Str(ci.spu), w.I32(ci.start), w.I32(ci.end);
   w.Varint(spend.size());
   for (auto& [key, v] : spend) w.Str(key.first), w.I32(key.second), w.I64(v);
   return Frame(kMagic, kVersion, w.buffer());

@@ -23,9 +23,9 @@ struct CampaignInfo {
 };
 
 struct Catalog {
-  std::map<std::string, int> decision_cycle_days;     // category -> x
-  std::map<std::string, std::string> brand_category;  // brand -> category
-  std::map<std::string, CampaignInfo> campaigns;      // campaign -> flight
+  std::map<std::string, int> decision_cycle_days;        // category -> x
+  std::map<std::string, std::string> brand_category;     // brand -> category
+  std::map<std::string, CampaignInfo> campaigns;         // campaign -> flight
   std::map<std::pair<std::string, Day>, int64_t> spend;  // (campaign, date) -> micro-units
 
   // Category of a brand; nullopt when no brands row names it.

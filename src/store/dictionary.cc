@@ -48,15 +48,16 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
   AIPS_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   std::string_view all = file.view();
   if (all.size() < committed.bytes) {
-    return Status::Corruption(fmt::format("{}: shorter ({} bytes) than committed ({} bytes)", path, all.size(),
-                                          committed.bytes));
+    return Status::Corruption(
+        fmt::format("{}: shorter ({} bytes) than committed ({} bytes)", path, all.size(), committed.bytes));
   }
   all = all.substr(0, committed.bytes);
   d.names_.reserve(committed.count);
   d.index_.reserve(committed.count);
   size_t pos = 0;
   while (pos < all.size()) {
-    if (all.size() - pos < 24) return Status::Corruption(fmt::format("{}: truncated chunk at byte {}", path, pos));
+    if (all.size() - pos < 24)
+      return Status::Corruption(fmt::format("{}: truncated chunk at byte {}", path, pos));
     uint32_t magic, count;
     uint64_t len, sum;
     std::memcpy(&magic, all.data() + pos, 4);

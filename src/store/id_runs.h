@@ -13,6 +13,7 @@
 namespace aips {
 
 Status WriteIdRun(const std::string& dir, uint64_t generation, std::vector<uint64_t> hashes);
-Status LoadIdRuns(const std::string& dir, const std::vector<uint64_t>& generations, absl::flat_hash_set<uint64_t>* out);
+Status LoadIdRuns(const std::string& dir, const std::vector<uint64_t>& generations,
+                  absl::flat_hash_set<uint64_t>* out);
 
 }  // namespace aips

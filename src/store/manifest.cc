@@ -94,7 +94,9 @@ std::string SegmentPath(const std::string& dir, const SegmentInfo& s) {
   return fmt::format("{}/seg/{:04d}{:02d}{:02d}-{}.seg", dir, y, mo, d, s.generation);
 }
 
-std::string DictPath(const std::string& dir, int kind) { return fmt::format("{}/dict/{}.dict", dir, kDictNames[kind]); }
+std::string DictPath(const std::string& dir, int kind) {
+  return fmt::format("{}/dict/{}.dict", dir, kDictNames[kind]);
+}
 
 std::string IdRunPath(const std::string& dir, uint64_t generation) {
   return fmt::format("{}/ids/{}.ids", dir, generation);
@@ -104,13 +106,16 @@ Result<Manifest> ReadManifest(const std::string& dir) {
   auto file = ReadFile(dir + "/MANIFEST");
   if (!file.ok()) {
     if (file.status().IsNotFound()) {
-      return Status::NotFound(fmt::format("'{}' holds no aips data (no MANIFEST); run 'aips ingest --data {} FILE' first", dir, dir));
+      return Status::NotFound(fmt::format(
+          "'{}' holds no aips data (no MANIFEST); run 'aips ingest --data {} FILE' first", dir, dir));
     }
     return file.status();
   }
   return Manifest::Decode(file.value());
 }
 
-Status WriteManifest(const std::string& dir, const Manifest& m) { return WriteFileAtomic(dir + "/MANIFEST", m.Encode()); }
+Status WriteManifest(const std::string& dir, const Manifest& m) {
+  return WriteFileAtomic(dir + "/MANIFEST", m.Encode());
+}
 
 }  // namespace aips

@@ -17,9 +17,17 @@
 
 namespace aips {
 
-enum DictKind : int { kDictUser = 0, kDictBrand, kDictSpu, kDictCampaign, kDictNote, kDictChannel, kNumDicts };
-inline constexpr std::array<const char*, kNumDicts> kDictNames = {"user", "brand",  "spu",
-                                                                  "campaign", "note", "channel"};
+enum DictKind : int {
+  kDictUser = 0,
+  kDictBrand,
+  kDictSpu,
+  kDictCampaign,
+  kDictNote,
+  kDictChannel,
+  kNumDicts
+};
+inline constexpr std::array<const char*, kNumDicts> kDictNames = {"user",     "brand", "spu",
+                                                                  "campaign", "note",  "channel"};
 
 struct SegmentInfo {
   Day day = kNoDay;
@@ -45,10 +53,10 @@ struct Manifest {
   uint64_t generation = 0;
   std::string timezone;  // the zone segments were partitioned with ("" until the first event)
   std::array<DictInfo, kNumDicts> dicts{};
-  std::vector<SegmentInfo> segments;   // sorted by (day, generation)
-  std::vector<uint64_t> id_runs;       // generations of ids/<generation>.ids
-  uint64_t tables_generation = 0;      // 0: no side tables
-  std::vector<BrandInfo> brands;       // by brand id (size <= brand dictionary)
+  std::vector<SegmentInfo> segments;  // sorted by (day, generation)
+  std::vector<uint64_t> id_runs;      // generations of ids/<generation>.ids
+  uint64_t tables_generation = 0;     // 0: no side tables
+  std::vector<BrandInfo> brands;      // by brand id (size <= brand dictionary)
   std::map<std::string, SnapState> category_snaps;
 
   Day FirstDay() const { return segments.empty() ? kNoDay : segments.front().day; }

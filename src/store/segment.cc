@@ -71,7 +71,8 @@ std::string EncodeSegment(Day day, std::span<const EventRow> rows) {
     put(&EventRow::channel);
     put(&EventRow::action);
     put(&EventRow::sentiment);
-    index.push_back({rows[i].brand, 0, offset, n, Hash64(std::string_view(out).substr(offset, BlockBytes(n)))});
+    index.push_back(
+        {rows[i].brand, 0, offset, n, Hash64(std::string_view(out).substr(offset, BlockBytes(n)))});
     i = j;
   }
   const uint64_t index_offset = out.size();

@@ -106,7 +106,8 @@ Status Store::CommitManifest(Manifest m) {
   if (segments_changed) {
     day_segments_.clear();
     open_segments_.clear();
-    for (size_t i = 0; i < manifest_.segments.size(); ++i) day_segments_[manifest_.segments[i].day].push_back(i);
+    for (size_t i = 0; i < manifest_.segments.size(); ++i)
+      day_segments_[manifest_.segments[i].day].push_back(i);
   }
   return Status::OK();
 }

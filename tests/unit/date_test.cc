@@ -33,7 +33,8 @@ TEST(Timestamp, ParsesOffsetsAndUnixSeconds) {
 }
 
 TEST(Timestamp, RejectsWithReasons) {
-  EXPECT_NE(ParseTimestamp("2024-01-01T00:00:00").status().message().find("no UTC offset"), std::string::npos);
+  EXPECT_NE(ParseTimestamp("2024-01-01T00:00:00").status().message().find("no UTC offset"),
+            std::string::npos);
   EXPECT_NE(ParseTimestamp("1999-12-31T23:59:59Z").status().message().find("outside"), std::string::npos);
   EXPECT_FALSE(ParseTimestamp("2100-01-01T00:00:00Z").ok());
   EXPECT_TRUE(ParseTimestamp("2099-12-31T23:59:59Z").ok());

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make demo: simulate a realistic world, ingest it, compute the snapshots, print a brand's report.
+# Usage: scripts/demo.sh AIPS_BINARY DATA_DIR USERS DAYS
+set -euo pipefail
+aips=$1 dir=$2 users=${3:-200000} days=${4:-90}
+world="$dir/world" store="$dir/store"
+rm -rf "$dir"
+mkdir -p "$dir"
+echo "== 1. simulate a world: $users users, $days days (aips simulate)"
+"$aips" simulate --out "$world" --users "$users" --days "$days" --seed 7 --bad-rows 25
+echo
+echo "== 2. ingest events and side tables (aips ingest) — malformed rows go to a reject file"
+"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/events.csv 2>&1 | tail -n 9
+echo
+echo "== 3. compute daily snapshots for every brand, SPU and category (aips compute)"
+"$aips" compute --data "$store"
+echo
+echo "== 4. the crowd-asset report of serum-01 (aips report)"
+echo
+"$aips" report --data "$store" --brand serum-01
+echo
+echo "Try next:"
+echo "  $aips info --data $store"
+echo "  $aips trend --data $store --brand serum-01 --spu serum-01-s1"
+echo "  $aips flow --data $store --brand babyfood-01 --json"

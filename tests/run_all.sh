@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Every test of the project, in order of speed. Usage: tests/run_all.sh BUILD_DIR
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+step() { printf '\n== %s\n' "$*"; }
+
+step "format (clang-format --dry-run)"
+files=$(git ls-files '*.cc' '*.h' 2>/dev/null || find src include tests bench -name '*.cc' -o -name '*.h')
+clang-format --dry-run -Werror $files
+echo "clang-format clean: $(echo "$files" | wc -w) files"
+
+step "unit tests"
+"$build/aips_unit_tests" --gtest_brief=1
+
+step "behaviour cases (tests/cases)"
+python3 tests/run_cases.py "$build/aips" tests/cases
+
+step "engine vs brute-force oracle on simulated worlds"
+python3 tests/oracle_check.py "$build/aips" --users 1500 --days 50 --seed 11
+python3 tests/oracle_check.py "$build/aips" --users 600 --days 400 --seed 5
+
+step "end to end: simulate, ingest twice, compute, answer from snapshots in a fresh process"
+tests/e2e.sh "$build/aips"
+
+printf '\nall tests passed\n'
