@@ -6,8 +6,11 @@ stage sizes on every day, flow matrices and penetration from the raw CSV in plai
 Asia/Shanghai days) and compares them with `aips trend/flow/penetration --json`. Any difference fails.
 
 Usage: oracle_check.py AIPS_BINARY [--users N] [--days N] [--seed N]
+       oracle_check.py AIPS_BINARY --events EVENTS.csv [--brands BRANDS.csv] [--max-scopes N]
+The second form checks an existing events file (e.g. real data mapped by scripts/realdata/to_events.py);
+rows that AIPS.md §2 rejects are left out of the oracle's reading and their number is compared too.
 """
-import argparse, collections, csv, datetime, json, os, shutil, subprocess, sys, tempfile
+import argparse, collections, csv, datetime, json, os, random, shutil, subprocess, sys, tempfile
 from zoneinfo import ZoneInfo
 
 STAGES = ["A", "I", "TI", "P", "S"]
@@ -17,6 +20,32 @@ for a in ["deep_read", "collect", "comment", "share", "follow", "screenshot", "s
     ACTION_STAGE[a] = 2
 WINDOW = [30, 30, 30, 30, 365]
 TZ = ZoneInfo("Asia/Shanghai")
+
+
+def valid_day(row):
+    """The event's local day, or None when AIPS.md §2 rejects the row."""
+    if not row.get("user_id") or not row.get("brand") or row.get("action") not in ACTION_STAGE:
+        return None
+    ts = row.get("ts") or ""
+    try:
+        if ts.isdigit():
+            t = datetime.datetime.fromtimestamp(int(ts), TZ)
+        else:
+            t = datetime.datetime.fromisoformat(ts)
+            if t.tzinfo is None:
+                return None
+    except ValueError:
+        return None
+    if not (946684800 <= t.timestamp() < 4102444800):
+        return None
+    amount = row.get("amount") or ""
+    if row["action"] == "purchase" and (amount == "" or float(amount) < 0):
+        return None
+    if amount and float(amount) < 0:
+        return None
+    if row["action"] == "post" and row.get("sentiment") not in ("positive", "neutral", "negative"):
+        return None
+    return t.astimezone(TZ).date()
 
 
 def aips(binary, *args):
@@ -32,34 +61,48 @@ def main():
     ap.add_argument("--users", type=int, default=1500)
     ap.add_argument("--days", type=int, default=50)
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--events")
+    ap.add_argument("--brands")
+    ap.add_argument("--max-scopes", type=int, default=1000000)
     o = ap.parse_args()
     work = tempfile.mkdtemp(prefix="aips-oracle-")
     try:
         world, data = os.path.join(work, "world"), os.path.join(work, "data")
-        aips(o.aips, "simulate", "--out", world, "--users", str(o.users), "--days", str(o.days), "--seed", str(o.seed),
-             "--brands", "6", "--json")
-        files = [os.path.join(world, f) for f in sorted(os.listdir(world))]
+        if o.events:
+            events_file, brands_file = o.events, o.brands
+            files = [events_file] + ([brands_file] if brands_file else [])
+        else:
+            aips(o.aips, "simulate", "--out", world, "--users", str(o.users), "--days", str(o.days), "--seed",
+                 str(o.seed), "--brands", "6", "--json")
+            events_file, brands_file = os.path.join(world, "events.csv"), os.path.join(world, "brands.csv")
+            files = [events_file, brands_file]
         ing = aips(o.aips, "ingest", "--data", data, "--json", *files)
         aips(o.aips, "compute", "--data", data, "--json")
 
-        # Independent reading of the raw files.
-        seen, events = set(), []
-        with open(os.path.join(world, "events.csv"), newline="", encoding="utf-8") as f:
+        # Independent reading of the raw files, with AIPS.md §2's rejection rules.
+        seen, events, rejected = set(), [], 0
+        with open(events_file, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):
-                if row["event_id"] in seen:
+                day = valid_day(row)
+                if day is None:
+                    rejected += 1
                     continue
-                seen.add(row["event_id"])
-                day = datetime.datetime.fromisoformat(row["ts"]).astimezone(TZ).date()
-                events.append((row["user_id"], row["brand"], row["spu"], ACTION_STAGE[row["action"]], day))
+                eid = row.get("event_id") or ""
+                if eid:
+                    if eid in seen:
+                        continue
+                    seen.add(eid)
+                events.append((row["user_id"], row["brand"], row.get("spu") or "", ACTION_STAGE[row["action"]], day))
         category = {}
-        with open(os.path.join(world, "brands.csv"), newline="") as f:
-            for row in csv.DictReader(f):
-                category[row["brand"]] = row["category"]
-        if ing["accepted"] != len(events) + sum(1 for _ in open(os.path.join(world, "brands.csv"))) - 1 + \
-                sum(1 for _ in open(os.path.join(world, "categories.csv"))) - 1 + \
-                sum(1 for _ in open(os.path.join(world, "campaigns.csv"))) - 1 + \
-                sum(1 for _ in open(os.path.join(world, "spend.csv"))) - 1:
-            sys.exit(f"accepted {ing['accepted']} rows, the oracle counts {len(events)} distinct events plus side rows")
+        if brands_file:
+            with open(brands_file, newline="") as f:
+                for row in csv.DictReader(f):
+                    category[row["brand"]] = row["category"]
+        for e in events:
+            category.setdefault(e[1], "brand:" + e[1])
+        if ing["files"][0]["accepted"] != len(events) or ing["rejected"] != rejected:
+            sys.exit(f"aips accepted {ing['files'][0]['accepted']} events and rejected {ing['rejected']}; "
+                     f"the oracle counts {len(events)} and {rejected}")
         first = min(e[4] for e in events)
         last = max(e[4] for e in events)
         n = (last - first).days + 1 + 35  # past the end, so that expiries are checked too
@@ -84,7 +127,11 @@ def main():
 
         checked = 0
         fmt = lambda i: (first + datetime.timedelta(days=i)).isoformat()
-        for (b, s), users in sorted(scopes.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        chosen = sorted(scopes.items(), key=lambda kv: (-len(kv[1]), kv[0][0], kv[0][1] or ""))
+        if len(chosen) > o.max_scopes:  # the largest scopes, and a random sample of the rest
+            rest = chosen[o.max_scopes // 2:]
+            chosen = chosen[:o.max_scopes // 2] + random.Random(1).sample(rest, o.max_scopes - o.max_scopes // 2)
+        for (b, s), users in chosen:
             args = ["trend", "--data", data, "--brand", b, "--from", fmt(0), "--to", fmt(n - 1), "--json"]
             if s:
                 args[5:5] = ["--spu", s]
@@ -128,7 +175,8 @@ def main():
                     if p["category_crowd"] != len(c) or have != want:
                         sys.exit(f"penetration differs: brand {b} day {fmt(i)}: aips crowd {p['category_crowd']} {have}, "
                                  f"oracle crowd {len(c)} {want}")
-        print(f"oracle: {len(events)} events, {len(scopes)} scopes, {checked} scope-days, flows and penetration agree")
+        print(f"oracle: {len(events)} events ({rejected} rejected), {len(chosen)} of {len(scopes)} scopes, "
+              f"{checked} scope-days: stages, flows and penetration agree")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
