@@ -22,6 +22,11 @@ echo "ingest: $acc accepted, $dup duplicates, $rej rejected of $rows rows"
 [ "$(json 'd["accepted"]' < "$work/i2.json")" -eq 0 ] || fail "second ingest of the same file accepted rows"
 [ "$(json 'd["duplicates"]' < "$work/i2.json")" -eq $((acc + dup)) ] || fail "second ingest: wrong duplicate count"
 echo "re-ingest: 0 accepted"
+# Standard input, JSON Lines: a new user's event arrives through '-'.
+printf '{"event_id":"stdin-1","ts":"2024-09-05T10:00:00+08:00","user_id":"stdin-user","brand":"serum-01","action":"click"}\n' |
+  "$aips" ingest --data "$work/d" --json - > "$work/i3.json"
+[ "$(json 'd["accepted"]' < "$work/i3.json")" -eq 1 ] || fail "ingest from standard input"
+echo "stdin ingest: 1 accepted"
 
 "$aips" ingest --data "$work/d" "$work/world/brands.csv" "$work/world/categories.csv" "$work/world/campaigns.csv" "$work/world/spend.csv" > /dev/null
 "$aips" compute --data "$work/d" --json > "$work/c.json"

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -169,6 +170,11 @@ MappedFile& MappedFile::operator=(MappedFile&& o) noexcept {
     o.size_ = 0;
   }
   return *this;
+}
+
+void MappedFile::DropPrefix(size_t bytes) const {
+  bytes = std::min(bytes, size_) & ~size_t{4095};
+  if (data_ != nullptr && bytes > 0) ::madvise(data_, bytes, MADV_DONTNEED);
 }
 
 Result<MappedFile> MappedFile::Open(const std::string& path) {

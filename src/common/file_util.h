@@ -37,6 +37,9 @@ class MappedFile {
 
   static Result<MappedFile> Open(const std::string& path);
   std::string_view view() const { return {static_cast<const char*>(data_), size_}; }
+  // Tells the kernel that the first `bytes` will not be read again (drops them from this process's
+  // resident memory; reading them again re-reads the file).
+  void DropPrefix(size_t bytes) const;
 
  private:
   void* data_ = nullptr;

@@ -34,7 +34,7 @@ bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err) {
     if (v.size() > kMaxFieldBytes) {
       return Fail(err, f, fmt::format("longer than {} bytes ({} bytes)", kMaxFieldBytes, v.size()));
     }
-    if (!IsValidUtf8(v)) return Fail(err, f, "not valid UTF-8");
+    if (!raw.utf8_checked && !IsValidUtf8(v)) return Fail(err, f, "not valid UTF-8");
     if (v.find('\0') != std::string_view::npos) return Fail(err, f, "contains a NUL byte");
   }
   auto get = [&](int f) -> std::string_view { return raw.present[f] ? raw.value[f] : std::string_view(); };

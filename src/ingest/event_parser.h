@@ -18,6 +18,7 @@ struct RawEvent {
   std::array<std::string_view, kNumEventFields> value{};
   std::array<bool, kNumEventFields> present{};
   std::array<bool, kNumEventFields> is_number{};  // JSON numbers (raw token text in value)
+  bool utf8_checked = false;  // every value is known to be valid UTF-8 (the whole row was checked)
 };
 
 // A valid event; string views point into the RawEvent's storage.

@@ -12,6 +12,7 @@
 #include "common/date.h"
 #include "common/decimal.h"
 #include "common/file_util.h"
+#include "common/huge_alloc.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
 #include "ingest/event_parser.h"
@@ -67,9 +68,17 @@ class IngestRun {
   Manifest m_;
   DayMapper mapper_;
   std::array<Dictionary*, kNumDicts> dicts_{};
-  absl::flat_hash_set<uint64_t> ids_;
+  using IdSet =
+      absl::flat_hash_set<uint64_t, absl::Hash<uint64_t>, std::equal_to<uint64_t>, HugeAllocator<uint64_t>>;
+  using Rows = std::vector<EventRow, HugeAllocator<EventRow>>;
+  Rows& RowsOf(Day day);
+
+  IdSet ids_;
   std::vector<uint64_t> new_ids_;
-  std::vector<EventRow> rows_;
+  absl::flat_hash_map<Day, size_t> day_index_;  // day -> index into days_
+  std::vector<std::pair<Day, Rows>> days_;      // the run's accepted rows, by local day
+  Day last_day_ = kNoDay;
+  Rows* last_rows_ = nullptr;
   Catalog catalog_;
   bool catalog_changed_ = false;
   std::string rejects_;
@@ -93,7 +102,10 @@ Status IngestRun::Prepare() {
   }
   AIPS_ASSIGN_OR_RETURN(const Catalog* c, store_.catalog());
   catalog_ = *c;
-  AIPS_RETURN_IF_ERROR(LoadIdRuns(store_.dir(), m_.id_runs, &ids_));
+  absl::flat_hash_set<uint64_t> stored;
+  AIPS_RETURN_IF_ERROR(LoadIdRuns(store_.dir(), m_.id_runs, &stored));
+  ids_.reserve(stored.size());
+  ids_.insert(stored.begin(), stored.end());
   result_.rejects_file = fmt::format("{}/rejects/{}.jsonl", store_.dir(), generation_);
   return Status::OK();
 }
@@ -122,6 +134,15 @@ void IngestRun::Reject(const std::string& source, const InputRow& row, std::stri
   }
 }
 
+IngestRun::Rows& IngestRun::RowsOf(Day day) {
+  if (day == last_day_) return *last_rows_;
+  auto [it, inserted] = day_index_.try_emplace(day, days_.size());
+  if (inserted) days_.emplace_back(day, Rows());  // may move the Rows objects: last_rows_ is reset below
+  last_day_ = day;
+  last_rows_ = &days_[it->second].second;
+  return *last_rows_;
+}
+
 void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCounts* fc) {
   if (!row.error.empty()) {
     Reject(source, row, row.error_field, row.error);
@@ -129,6 +150,7 @@ void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCoun
     return;
   }
   RawEvent raw;
+  raw.utf8_checked = IsValidUtf8(row.raw);  // one pass over the whole row instead of one per field
   for (int f = 0; f < kNumEventFields; ++f) {
     raw.value[f] = row.value[f];
     raw.present[f] = row.present[f];
@@ -150,7 +172,7 @@ void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCoun
     }
     new_ids_.push_back(h);
   }
-  if (dicts_[kDictChannel]->Find(ev.channel) == std::nullopt && dicts_[kDictChannel]->size() >= 0xFFFF) {
+  if (dicts_[kDictChannel]->size() >= 0xFFFF && dicts_[kDictChannel]->Find(ev.channel) == std::nullopt) {
     Reject(source, row, "channel", "too many distinct channels (at most 65535)");
     ++fc->rejected;
     return;
@@ -166,8 +188,7 @@ void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCoun
   e.channel = static_cast<uint16_t>(dicts_[kDictChannel]->GetOrAdd(ev.channel));
   e.action = static_cast<uint8_t>(ev.action);
   e.sentiment = static_cast<uint8_t>(ev.sentiment);
-  e.day = mapper_.LocalDay(ev.ts);
-  rows_.push_back(e);
+  RowsOf(mapper_.LocalDay(ev.ts)).push_back(e);
   ++result_.accepted;
   ++fc->accepted;
 }
@@ -265,7 +286,13 @@ Status IngestRun::IngestFile(const std::string& file) {
       opt_.progress,
       fmt::format("ingest {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source),
       data.size());
-  if (format.kind == TableKind::kEvents) rows_.reserve(rows_.size() + data.size() / 40);
+  if (format.kind == TableKind::kEvents) {
+    // Reserve the id set for this file's rows, estimated from the first MiB.
+    std::string_view sample = data.substr(0, 1 << 20);
+    const size_t lines =
+        std::max<size_t>(1, static_cast<size_t>(std::count(sample.begin(), sample.end(), '\n')));
+    ids_.reserve(ids_.size() + data.size() / std::max<size_t>(1, sample.size() / lines) + 16);
+  }
   ForEachRow(
       data, format,
       [&](const InputRow& row) {
@@ -275,7 +302,10 @@ Status IngestRun::IngestFile(const std::string& file) {
           OnSideRow(source, format.kind, row, &fc);
         }
       },
-      [&](size_t done) { progress.Update(done); });
+      [&](size_t done) {
+        progress.Update(done);
+        mapped.DropPrefix(done);  // rows before `done` are consumed: keep resident memory flat
+      });
   progress.Done();
   result_.files.push_back(fc);
   return Status::OK();
@@ -285,35 +315,17 @@ Status IngestRun::Commit() {
   const std::string& dir = store_.dir();
   Manifest next = m_;
   next.generation = generation_;
-  // 1. Event segments, one per day touched, rows in segment order.
-  if (!rows_.empty()) {
-    auto [lo, hi] = std::minmax_element(rows_.begin(), rows_.end(),
-                                        [](const EventRow& a, const EventRow& b) { return a.day < b.day; });
-    const Day first = lo->day, last = hi->day;
-    std::vector<size_t> start(static_cast<size_t>(last - first) + 2, 0);
-    for (auto& r : rows_) ++start[static_cast<size_t>(r.day - first) + 1];
-    for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-    std::vector<EventRow> sorted(rows_.size());
-    {
-      std::vector<size_t> at(start.begin(), start.end() - 1);
-      for (auto& r : rows_) sorted[at[static_cast<size_t>(r.day - first)]++] = r;
-    }
-    rows_.clear();
-    rows_.shrink_to_fit();
-    std::vector<Day> days;
-    for (Day d = first; d <= last; ++d)
-      if (start[d - first + 1] > start[d - first]) days.push_back(d);
-    // Sort and write the days on two threads.
+  // 1. Event segments, one per day touched, rows in segment order, sorted and written on two threads.
+  if (!days_.empty()) {
+    std::sort(days_.begin(), days_.end(), [](auto& a, auto& b) { return a.first < b.first; });
     Status errors[2];
     auto work = [&](int t) {
-      for (size_t k = static_cast<size_t>(t); k < days.size(); k += 2) {
-        Day d = days[k];
-        auto b = sorted.begin() + static_cast<ptrdiff_t>(start[d - first]);
-        auto e = sorted.begin() + static_cast<ptrdiff_t>(start[d - first + 1]);
-        std::sort(b, e, SegmentOrder);
-        SegmentInfo si{d, generation_, static_cast<uint64_t>(e - b)};
-        std::string image = EncodeSegment(d, std::span<const EventRow>(&*b, si.rows));
-        Status s = WriteAt(SegmentPath(dir, si), 0, image);
+      for (size_t k = static_cast<size_t>(t); k < days_.size(); k += 2) {
+        auto& [d, rows] = days_[k];
+        std::sort(rows.begin(), rows.end(), SegmentOrder);
+        SegmentInfo si{d, generation_, rows.size()};
+        Status s = WriteAt(SegmentPath(dir, si), 0,
+                           EncodeSegment(d, std::span<const EventRow>(rows.data(), rows.size())));
         if (!s.ok() && errors[t].ok()) errors[t] = s;
       }
     };
@@ -321,7 +333,7 @@ Status IngestRun::Commit() {
     work(0);
     other.join();
     for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
-    for (Day d : days) next.segments.push_back({d, generation_, start[d - first + 1] - start[d - first]});
+    for (auto& [d, rows] : days_) next.segments.push_back({d, generation_, rows.size()});
     std::sort(next.segments.begin(), next.segments.end(), [](const SegmentInfo& a, const SegmentInfo& b) {
       return std::tie(a.day, a.generation) < std::tie(b.day, b.generation);
     });
@@ -330,11 +342,17 @@ Status IngestRun::Commit() {
     absl::flat_hash_map<uint32_t, absl::flat_hash_set<uint32_t>> spus;
     std::vector<Day> min_day(next.brands.size(), kNoDay), max_day(next.brands.size(), kNoDay);
     std::vector<uint64_t> count(next.brands.size(), 0);
-    for (auto& r : sorted) {
-      if (r.spu != kNoId) spus[r.brand].insert(r.spu);
-      if (min_day[r.brand] == kNoDay || r.day < min_day[r.brand]) min_day[r.brand] = r.day;
-      if (max_day[r.brand] == kNoDay || r.day > max_day[r.brand]) max_day[r.brand] = r.day;
-      ++count[r.brand];
+    for (auto& [day, rows] : days_) {
+      uint32_t last_brand = kNoId, last_spu = kNoId;
+      for (const EventRow& r : rows) {  // sorted by (brand, spu, ...)
+        ++count[r.brand];
+        if (r.brand == last_brand && r.spu == last_spu) continue;
+        if (r.spu != kNoId) spus[r.brand].insert(r.spu);
+        if (min_day[r.brand] == kNoDay || day < min_day[r.brand]) min_day[r.brand] = day;
+        if (max_day[r.brand] == kNoDay || day > max_day[r.brand]) max_day[r.brand] = day;
+        last_brand = r.brand;
+        last_spu = r.spu;
+      }
     }
     for (uint32_t b = 0; b < next.brands.size(); ++b) {
       if (count[b] == 0) continue;

@@ -24,7 +24,6 @@ struct EventRow {
   uint32_t user, brand, spu, campaign, note;
   uint16_t channel;
   uint8_t action, sentiment;
-  Day day;  // local day (in memory only: the segment's day)
 };
 
 // Orders rows as a segment stores them.

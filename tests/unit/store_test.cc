@@ -61,7 +61,7 @@ TEST(Segment, RoundTripsBrandBlocksAndDetectsDamage) {
   std::vector<EventRow> rows;
   for (uint32_t i = 0; i < 100; ++i) {
     rows.push_back(EventRow{1700000000 + i, i * 10, i % 7, i % 3, i % 2 ? kNoId : 5, kNoId, 9, 1,
-                            static_cast<uint8_t>(i % 15), 0, 0});
+                            static_cast<uint8_t>(i % 15), 0});
   }
   std::sort(rows.begin(), rows.end(), SegmentOrder);
   std::string image = EncodeSegment(42, rows);
