@@ -19,7 +19,14 @@ echo "== 4. the crowd-asset report of serum-01 (aips report)"
 echo
 "$aips" report --data "$store" --brand serum-01
 echo
+echo "== 5. what seeding bought: campaigns of face serum (x = 29 days) and baby food (x = 70 days) (aips campaign)"
+echo
+"$aips" campaign --data "$store" --brand serum-01
+echo
+"$aips" campaign --data "$store" --brand babyfood-01
+echo
 echo "Try next:"
 echo "  $aips info --data $store"
 echo "  $aips trend --data $store --brand serum-01 --spu serum-01-s1"
 echo "  $aips flow --data $store --brand babyfood-01 --json"
+echo "  $aips campaign --data $store --campaign serum-01-c1"

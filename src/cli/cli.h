@@ -26,6 +26,7 @@ void RegisterIngest(CLI::App& app);
 void RegisterCompute(CLI::App& app);
 void RegisterQueries(CLI::App& app);
 void RegisterReport(CLI::App& app);
+void RegisterCampaign(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   RegisterCompute(app);
   RegisterQueries(app);
   RegisterReport(app);
+  RegisterCampaign(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {

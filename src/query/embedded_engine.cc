@@ -9,36 +9,11 @@
 #include "common/bytes.h"
 #include "fmt/format.h"
 #include "model/stage_engine.h"
+#include "query/store_event_source.h"
 
 namespace aips {
 
 namespace {
-
-// EventSource over the store's segments, opened up front so that threads only read.
-class StoreEventSource : public EventSource {
- public:
-  static Result<std::unique_ptr<StoreEventSource>> Open(Store& store, Day first, Day last) {
-    auto src = std::make_unique<StoreEventSource>();
-    for (const SegmentInfo& si : store.manifest().segments) {
-      if (si.day < first || si.day > last) continue;
-      if (src->days_.count(si.day)) continue;
-      AIPS_ASSIGN_OR_RETURN(src->days_[si.day], store.SegmentsOfDay(si.day));
-    }
-    return src;
-  }
-  Status BrandDay(uint32_t brand, Day day, std::vector<BrandBlock>* out) const override {
-    auto it = days_.find(day);
-    if (it == days_.end()) return Status::OK();
-    for (const Segment* seg : it->second) {
-      AIPS_ASSIGN_OR_RETURN(BrandBlock b, seg->Block(brand));
-      if (b.n) out->push_back(b);
-    }
-    return Status::OK();
-  }
-
- private:
-  std::map<Day, std::vector<const Segment*>> days_;
-};
 
 std::string HexName(std::string_view s) { return fmt::format("{:016x}", Hash64(s)); }
 
@@ -50,13 +25,13 @@ Result<std::unique_ptr<EmbeddedEngine>> EmbeddedEngine::Open(const std::string& 
   return e;
 }
 
-Status EmbeddedEngine::EnsureWritable() {
-  if (store_->writable()) return Status::OK();
-  const std::string dir = store_->dir();
-  AIPS_ASSIGN_OR_RETURN(auto writable, Store::Open(dir, Store::Mode::kWrite));
-  store_ = std::move(writable);
-  readers_.clear();
-  return Status::OK();
+Status EmbeddedEngine::EnsureWritable() { return store_->UpgradeToWrite(); }
+
+void EmbeddedEngine::RetireReader(const std::string& path) {
+  auto it = readers_.find(path);
+  if (it == readers_.end()) return;
+  retired_readers_.push_back(std::move(it->second));  // callers may still hold the pointer
+  readers_.erase(it);
 }
 
 Result<EmbeddedEngine::Resolved> EmbeddedEngine::Resolve(const ScopeRef& scope) {
@@ -173,7 +148,7 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
     AIPS_ASSIGN_OR_RETURN(reader, SnapshotReader::Open(s.path));
   }
   if (reader->fingerprint() != s.fp || reader->through() < eff) {
-    readers_.erase(s.path);
+    RetireReader(s.path);
     return Status::Corruption(fmt::format("{}: does not match the manifest (run 'aips check')", s.path));
   }
   return reader.get();
@@ -228,7 +203,7 @@ Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vect
     } else {
       m.brands[s.brand].snap = st;
     }
-    readers_.erase(s.path);
+    RetireReader(s.path);
   }
   return store_->CommitManifest(std::move(m));
 }

@@ -28,6 +28,8 @@ class EmbeddedEngine : public QueryEngine {
   Result<PenetrationResult> Penetration(const ScopeRef& scope, std::optional<Day> date) override;
   Status Compute(std::optional<Day> until,
                  const std::function<void(const ComputeProgress&)>& progress) override;
+  Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
+  Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
 
   Store& store() { return *store_; }
 
@@ -59,9 +61,13 @@ class EmbeddedEngine : public QueryEngine {
   Status EnsureWritable();
   Result<StageSizes> SizesOn(const Resolved& r, Day day);
   Result<std::vector<Roaring>> MembersOn(const Resolved& r, Day day);
+  // Campaign measures once the flight, brand and scope are known (query/campaign_measures.cc).
+  Status MeasureCampaign(uint32_t campaign_id, std::optional<int> x, CampaignResult* out);
 
   std::unique_ptr<Store> store_;
+  void RetireReader(const std::string& path);
   std::map<std::string, std::unique_ptr<SnapshotReader>> readers_;
+  std::vector<std::unique_ptr<SnapshotReader>> retired_readers_;
 };
 
 }  // namespace aips

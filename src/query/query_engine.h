@@ -32,6 +32,11 @@ class QueryEngine {
   virtual Result<FlowResult> Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) = 0;
   // Each stage's members inside the category crowd as of date.
   virtual Result<PenetrationResult> Penetration(const ScopeRef& scope, std::optional<Day> date) = 0;
+  // One campaign's measures; x overrides the category's decision cycle.
+  virtual Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) = 0;
+  // Every campaign of a brand (its campaigns rows and the campaigns its events carry).
+  virtual Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand,
+                                                             std::optional<int> x) = 0;
   // Precomputes and stores every brand's and category's snapshots through `until` (default: the last
   // day with data).
   virtual Status Compute(std::optional<Day> until,

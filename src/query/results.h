@@ -55,6 +55,33 @@ struct PenetrationResult {
   uint64_t ti_plus() const { return in_crowd[2] + in_crowd[3] + in_crowd[4]; }
 };
 
+// A group of users in the seeded-vs-unseeded comparison (AIPS.md §4).
+struct BuyerGroup {
+  uint64_t users = 0;
+  uint64_t buyers = 0;  // users of the group who bought the brand in [d0, d1 + x]
+  uint64_t orders = 0;
+  int64_t gmv = 0;  // micro-units
+};
+
+// One campaign's measures (AIPS.md §4: reach, newly seeded people and their cost, ROI(T+x)).
+struct CampaignResult {
+  std::string campaign, brand;
+  std::optional<std::string> spu;
+  bool listed = false;               // false: no campaigns row; flight and brand taken from its events
+  Day start = kNoDay, end = kNoDay;  // the flight [d0, d1]
+  int x_days = 30;
+  Day window_end = kNoDay;  // d1 + x
+  Day last_data_day = kNoDay;
+  bool provisional = false;  // d1 + x is later than the last day with data
+  uint64_t reach = 0, impressions = 0, clicks = 0;
+  int64_t spend = 0;  // micro-units, every spend row of the campaign
+  uint64_t new_I = 0, new_TI = 0, new_P = 0, new_S = 0;
+  int64_t gmv = 0;  // micro-units
+  uint64_t buyers = 0, orders = 0;
+  BuyerGroup seeded, unseeded;
+  std::array<uint64_t, 6> mix_before{}, mix_after{};  // reached users by stage (none, A..S) on d0-1 and d1
+};
+
 struct BrandSummary {
   std::string name;
   std::optional<std::string> category;

@@ -285,8 +285,13 @@ World BuildWorld(const SimOptions& opt, int n_brands) {
       cp.brand = static_cast<int>(bi);
       cp.name = fmt::format("{}-c{}", w.brands[bi].name, c + 1);
       cp.spu = rng.Chance(0.5) ? static_cast<int>(rng.Below(w.brands[bi].spus.size())) : -1;
-      const int len = 7 + static_cast<int>(rng.Below(15));
-      cp.start = static_cast<int>(rng.Below(static_cast<uint64_t>(std::max(1, opt.days - len))));
+      // The first flight opens the period (so that even a 70-day decision cycle closes inside a 90-day
+      // history); the others fall anywhere.
+      const int len = c == 0 ? 7 + static_cast<int>(rng.Below(8)) : 7 + static_cast<int>(rng.Below(15));
+      cp.start =
+          c == 0
+              ? static_cast<int>(rng.Below(static_cast<uint64_t>(std::max(1, std::min(6, opt.days - len)))))
+              : static_cast<int>(rng.Below(static_cast<uint64_t>(std::max(1, opt.days - len))));
       cp.end = std::min(opt.days - 1, cp.start + len - 1);
       const int idx = static_cast<int>(w.campaigns.size());
       for (int d = cp.start; d <= cp.end; ++d) {

@@ -37,17 +37,17 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
 Result<Dictionary*> Store::dict(int kind) {
   if (!dicts_[kind]) {
     AIPS_ASSIGN_OR_RETURN(Dictionary d, Dictionary::Load(DictPath(dir_, kind), manifest_.dicts[kind]));
-    dicts_[kind] = std::move(d);
+    dicts_[kind] = std::make_unique<Dictionary>(std::move(d));
   }
-  return &*dicts_[kind];
+  return dicts_[kind].get();
 }
 
 Result<const Catalog*> Store::catalog() {
   if (!catalog_) {
     AIPS_ASSIGN_OR_RETURN(Catalog c, LoadCatalog(dir_, manifest_.tables_generation));
-    catalog_ = std::move(c);
+    catalog_ = std::make_unique<Catalog>(std::move(c));
   }
-  return &*catalog_;
+  return catalog_.get();
 }
 
 Result<std::optional<uint32_t>> Store::FindBrand(const std::string& name) {
@@ -93,22 +93,44 @@ Result<std::vector<const Segment*>> Store::SegmentsOfDay(Day day) {
   return out;
 }
 
+void Store::Install(Manifest m) {
+  const bool segments_changed = m.segments.size() != manifest_.segments.size();
+  const bool tables_changed = m.tables_generation != manifest_.tables_generation;
+  for (int k = 0; k < kNumDicts; ++k) {
+    if (!dicts_[k]) continue;
+    if (m.dicts[k].count < manifest_.dicts[k].count || (m.dicts[k].count > dicts_[k]->size())) {
+      retired_dicts_.push_back(std::move(dicts_[k]));  // another writer added names: reload on use
+    } else {
+      dicts_[k]->SetCommitted(m.dicts[k]);
+    }
+  }
+  manifest_ = std::move(m);
+  if (tables_changed && catalog_) retired_catalogs_.push_back(std::move(catalog_));
+  if (segments_changed) {
+    for (auto& [idx, seg] : open_segments_) retired_segments_.push_back(std::move(seg));
+    open_segments_.clear();
+    day_segments_.clear();
+    for (size_t i = 0; i < manifest_.segments.size(); ++i)
+      day_segments_[manifest_.segments[i].day].push_back(i);
+  }
+}
+
 Status Store::CommitManifest(Manifest m) {
   if (!writable()) return Status::InvalidArgument("store opened read-only");
   m.generation = std::max(m.generation, manifest_.generation);
   AIPS_RETURN_IF_ERROR(WriteManifest(dir_, m));
-  bool segments_changed = m.segments.size() != manifest_.segments.size();
-  bool tables_changed = m.tables_generation != manifest_.tables_generation;
-  manifest_ = std::move(m);
-  for (int k = 0; k < kNumDicts; ++k)
-    if (dicts_[k]) dicts_[k]->SetCommitted(manifest_.dicts[k]);
-  if (tables_changed) catalog_.reset();
-  if (segments_changed) {
-    day_segments_.clear();
-    open_segments_.clear();
-    for (size_t i = 0; i < manifest_.segments.size(); ++i)
-      day_segments_[manifest_.segments[i].day].push_back(i);
-  }
+  Install(std::move(m));
+  return Status::OK();
+}
+
+Status Store::UpgradeToWrite() {
+  if (writable()) return Status::OK();
+  AIPS_ASSIGN_OR_RETURN(lock_, DirLock::Acquire(dir_, 30000));
+  for (const char* sub : {"seg", "dict", "ids", "snap", "rejects"})
+    AIPS_RETURN_IF_ERROR(MakeDirs(dir_ + "/" + sub));
+  AIPS_ASSIGN_OR_RETURN(Manifest m, ReadManifest(dir_));
+  AIPS_ASSIGN_OR_RETURN(rules_, LoadRules(dir_));
+  Install(std::move(m));
   return Status::OK();
 }
 

@@ -46,6 +46,10 @@ class Store {
   // The segments holding a day's events (opened and verified on first use).
   Result<std::vector<const Segment*>> SegmentsOfDay(Day day);
 
+  // Takes the write lock of a store opened for reading and re-reads the manifest under it. Pointers
+  // handed out before (dictionaries, side tables, segments) stay valid for the Store's lifetime.
+  Status UpgradeToWrite();
+
   // Replaces the manifest (the commit point of every write). Write mode only.
   Status CommitManifest(Manifest m);
   // Deletes files that the manifest does not reference (left by an interrupted write). Write mode only.
@@ -53,14 +57,20 @@ class Store {
 
  private:
   Store() = default;
+  // Installs a newer manifest, retiring (not freeing) the caches that it may have made stale.
+  void Install(Manifest m);
   std::string dir_;
   DirLock lock_;
   Manifest manifest_;
   Rules rules_;
-  std::array<std::optional<Dictionary>, kNumDicts> dicts_;
-  std::optional<Catalog> catalog_;
+  std::array<std::unique_ptr<Dictionary>, kNumDicts> dicts_;
+  std::unique_ptr<Catalog> catalog_;
   std::map<Day, std::vector<size_t>> day_segments_;  // day -> indexes into manifest_.segments
   std::map<size_t, std::unique_ptr<Segment>> open_segments_;
+  // Objects replaced after a newer manifest was installed; kept so that earlier pointers stay valid.
+  std::vector<std::unique_ptr<Segment>> retired_segments_;
+  std::vector<std::unique_ptr<Dictionary>> retired_dicts_;
+  std::vector<std::unique_ptr<Catalog>> retired_catalogs_;
 };
 
 }  // namespace aips

@@ -1,0 +1,53 @@
+#include "cli/cli.h"
+#include "fmt/format.h"
+#include "query/embedded_engine.h"
+#include "query/render_campaign.h"
+
+namespace aips::cli {
+
+void RegisterCampaign(CLI::App& app) {
+  struct Args {
+    std::string data, campaign, brand;
+    int x = -1;
+    bool json = false;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* c = app.add_subcommand(
+      "campaign", "投放效果: reach, newly seeded people and their cost (CPI/CPTI), ROI(T+x)");
+  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  auto* by_c = c->add_option("--campaign", a->campaign, "One campaign");
+  auto* by_b = c->add_option("--brand", a->brand, "Every campaign of a brand, one row each");
+  by_c->excludes(by_b);
+  c->add_option("--x", a->x,
+                "Decision cycle x in days (default: the brand's category's, 30 when not configured)");
+  c->add_flag("--json", a->json, "Print one JSON document");
+  c->footer(
+      "newI = reached users below I the day before the flight and at I or higher on its last day (TI "
+      "likewise), in the\n"
+      "campaign's SPU scope; CPI = spend / newI; ROI(T+x) = GMV of reached buyers from their first reach "
+      "through\n"
+      "d1 + x, over spend. Attribution is reach-based and not exclusive.\n"
+      "Example:\n  aips campaign --data store --brand serum-01\n  aips campaign --data store --campaign "
+      "serum-01-c1 --json");
+  c->callback([a] {
+    if (a->campaign.empty() == a->brand.empty())
+      return Fail(Status::InvalidArgument("give --campaign C or --brand B"));
+    std::optional<int> x;
+    if (a->x >= 0) x = a->x;
+    auto e = EmbeddedEngine::Open(a->data);
+    if (!e.ok()) return Fail(e.status());
+    if (!a->campaign.empty()) {
+      auto r = e.value()->Campaign(a->campaign, x);
+      if (!r.ok()) return Fail(r.status());
+      fmt::print("{}{}", a->json ? ToJson(r.value()) : ToTable(r.value()), a->json ? "\n" : "");
+    } else {
+      auto r = e.value()->BrandCampaigns(a->brand, x);
+      if (!r.ok()) return Fail(r.status());
+      fmt::print("{}{}",
+                 a->json ? CampaignsToJson(a->brand, r.value()) : CampaignsToTable(a->brand, r.value()),
+                 a->json ? "\n" : "");
+    }
+  });
+}
+
+}  // namespace aips::cli
