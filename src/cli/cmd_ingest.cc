@@ -49,9 +49,28 @@ void RunIngest(const IngestArgs& a) {
           .Int(static_cast<int64_t>(f.accepted))
           .Key("rejected")
           .Int(static_cast<int64_t>(f.rejected));
-      w.Key("duplicates").Int(static_cast<int64_t>(f.duplicates)).EndObject();
+      w.Key("duplicates").Int(static_cast<int64_t>(f.duplicates));
+      if (f.kind == TableKind::kOrders) w.Key("matched").Int(static_cast<int64_t>(f.matched));
+      w.EndObject();
     }
-    w.EndArray().EndObject();
+    w.EndArray();
+    // First-party orders (AIPS.md §5): match rate of this upload, and the directory's totals.
+    w.Key("first_party").BeginObject();
+    w.Key("orders")
+        .Int(static_cast<int64_t>(res.orders))
+        .Key("matched")
+        .Int(static_cast<int64_t>(res.orders_matched));
+    w.Key("match_rate");
+    if (res.orders == 0) {
+      w.Null();
+    } else {
+      w.Double(static_cast<double>(res.orders_matched) / static_cast<double>(res.orders));
+    }
+    w.Key("rematched").Int(static_cast<int64_t>(res.orders_rematched));
+    w.Key("unmatched_kept").Int(static_cast<int64_t>(res.orders_unmatched_total));
+    w.Key("total_orders").Int(static_cast<int64_t>(res.orders_total));
+    w.Key("total_matched").Int(static_cast<int64_t>(res.orders_matched_total));
+    w.EndObject().EndObject();
     fmt::print("{}\n", w.str());
   } else {
     for (auto& f : res.files) {
@@ -61,6 +80,13 @@ void RunIngest(const IngestArgs& a) {
     }
     fmt::print("total: accepted {}, duplicates {}, rejected {}\n", Thousands(res.accepted),
                Thousands(res.duplicates), Thousands(res.rejected));
+    if (res.orders > 0 || res.orders_rematched > 0) {
+      fmt::print(
+          "first-party orders: {} new, {} matched on arrival (match rate {}), {} kept orders matched now; {} "
+          "unmatched kept for later\n",
+          Thousands(res.orders), Thousands(res.orders_matched), Percent(res.orders_matched, res.orders),
+          Thousands(res.orders_rematched), Thousands(res.orders_unmatched_total));
+    }
   }
   if (res.rejected > 0) {
     for (auto& e : res.first_errors) fmt::print(stderr, "rejected: {}\n", e);

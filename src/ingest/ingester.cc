@@ -16,7 +16,9 @@
 #include "common/json_writer.h"
 #include "fmt/format.h"
 #include "ingest/event_parser.h"
+#include "ingest/hashed_id.h"
 #include "ingest/row_source.h"
+#include "store/first_party.h"
 #include "store/id_runs.h"
 
 namespace aips {
@@ -57,10 +59,17 @@ class IngestRun {
  private:
   Status Prepare();
   Status IngestFile(const std::string& file);
-  void Reject(const std::string& source, const InputRow& row, std::string_view field,
-              std::string_view reason);
+  void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
+              bool redact = false);
+
   void OnEvent(const std::string& source, const InputRow& row, FileCounts* fc);
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
+  void OnFirstParty(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
+  void StoreEvent(const ParsedEvent& ev);
+  // Turns a first-party order into a purchase event when the identity map knows its id.
+  bool MatchOrder(const std::string& order_id, const PendingOrder& o);
+  // Matches the kept unmatched orders against an identity map that grew in this run.
+  void Rematch();
   Status Commit();
 
   Store& store_;
@@ -81,6 +90,8 @@ class IngestRun {
   Rows* last_rows_ = nullptr;
   Catalog catalog_;
   bool catalog_changed_ = false;
+  FirstPartyData fp_;
+  bool fp_changed_ = false, identity_changed_ = false;
   std::string rejects_;
   IngestResult result_;
   uint64_t generation_ = 0;
@@ -102,6 +113,7 @@ Status IngestRun::Prepare() {
   }
   AIPS_ASSIGN_OR_RETURN(const Catalog* c, store_.catalog());
   catalog_ = *c;
+  AIPS_ASSIGN_OR_RETURN(fp_, LoadFirstParty(store_.dir(), m_.firstparty_generation));
   absl::flat_hash_set<uint64_t> stored;
   AIPS_RETURN_IF_ERROR(LoadIdRuns(store_.dir(), m_.id_runs, &stored));
   ids_.reserve(stored.size());
@@ -111,13 +123,15 @@ Status IngestRun::Prepare() {
 }
 
 void IngestRun::Reject(const std::string& source, const InputRow& row, std::string_view field,
-                       std::string_view reason) {
+                       std::string_view reason, bool redact) {
   JsonWriter w;
   w.BeginObject().Key("source").String(source).Key("line").Int(static_cast<int64_t>(row.line));
   w.Key("field").String(field).Key("reason").String(reason);
   // The raw row, as text when it is valid UTF-8, else with invalid bytes shown as \xNN.
   std::string raw;
-  std::string_view r = row.raw.size() > 4096 ? row.raw.substr(0, 4096) : row.raw;
+  std::string_view r = redact                  ? std::string_view("[redacted: clear-text identifier]")
+                       : row.raw.size() > 4096 ? row.raw.substr(0, 4096)
+                                               : row.raw;
   if (IsValidUtf8(r)) {
     raw.assign(r);
   } else {
@@ -143,6 +157,119 @@ IngestRun::Rows& IngestRun::RowsOf(Day day) {
   return *last_rows_;
 }
 
+void IngestRun::StoreEvent(const ParsedEvent& ev) {
+  EventRow e;
+  e.ts = ev.ts;
+  e.amount = ev.amount;
+  e.user = dicts_[kDictUser]->GetOrAdd(ev.user);
+  e.brand = dicts_[kDictBrand]->GetOrAdd(ev.brand);
+  e.spu = ev.spu.empty() ? kNoId : dicts_[kDictSpu]->GetOrAdd(ev.spu);
+  e.campaign = ev.campaign.empty() ? kNoId : dicts_[kDictCampaign]->GetOrAdd(ev.campaign);
+  e.note = ev.note.empty() ? kNoId : dicts_[kDictNote]->GetOrAdd(ev.note);
+  e.channel = static_cast<uint16_t>(dicts_[kDictChannel]->GetOrAdd(ev.channel));
+  e.action = static_cast<uint8_t>(ev.action);
+  e.sentiment = static_cast<uint8_t>(ev.sentiment);
+  RowsOf(mapper_.LocalDay(ev.ts)).push_back(e);
+}
+
+bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
+  auto user = fp_.identity.find(o.key);
+  if (user == fp_.identity.end()) return false;
+  const std::string event_id = "fp:" + order_id;
+  const uint64_t h = Hash64(event_id);
+  if (ids_.insert(h).second) new_ids_.push_back(h);
+  ParsedEvent ev;
+  ev.event_id = event_id;
+  ev.ts = o.ts;
+  ev.user = user->second;
+  ev.brand = o.brand;
+  ev.spu = o.spu;
+  ev.action = Action::kPurchase;
+  ev.amount = o.amount;
+  ev.has_amount = true;
+  ev.channel = "first_party";
+  StoreEvent(ev);
+  ++fp_.matched;
+  return true;
+}
+
+void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc) {
+  const TableSchema& schema = SchemaOf(kind);
+  auto reject = [&](std::string_view field, std::string_view reason, bool redact = false) {
+    Reject(source, row, field, reason, redact);
+    ++fc->rejected;
+  };
+  if (!row.error.empty()) return reject(row.error_field, row.error);
+  auto col = [&](std::string_view name) -> std::string_view {
+    for (size_t c = 0; c < schema.columns.size(); ++c)
+      if (schema.columns[c] == name) return row.present[c] ? row.value[c] : std::string_view();
+    return {};
+  };
+  // Privacy first: a clear-text identifier is never stored, not even in the reject file.
+  const HashCheck hc = CheckIdHash(col("id_hash"));
+  if (hc.privacy) return reject("id_hash", hc.reason, true);
+  if (!IsValidUtf8(row.raw)) return reject("", "not valid UTF-8");
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    std::string_view v = row.present[c] ? row.value[c] : std::string_view();
+    if (v.size() > kMaxFieldBytes) return reject(schema.columns[c], "too long");
+    if (schema.required[c] && v.empty()) return reject(schema.columns[c], "missing required field");
+  }
+  auto type = ParseIdType(col("id_type"));
+  if (!type) return reject("id_type", "unknown id_type (phone_sha256, oaid_sha256 or idfa_sha256)");
+  if (!hc.ok) return reject("id_hash", hc.reason);
+  const std::string key = IdentityKey(static_cast<uint8_t>(*type), col("id_hash"));
+  if (kind == TableKind::kIdentity) {
+    std::string user(col("user_id"));
+    auto [it, fresh] = fp_.identity.try_emplace(key, user);
+    if (!fresh && it->second == user) {
+      ++result_.duplicates;
+      ++fc->duplicates;
+      return;
+    }
+    it->second = user;
+    identity_changed_ = fp_changed_ = true;
+    ++result_.accepted;
+    ++fc->accepted;
+    return;
+  }
+  // An order.
+  auto ts = ParseTimestamp(col("ts"));
+  if (!ts.ok()) return reject("ts", ts.status().message());
+  auto amount = ParseDecimal(col("amount"));
+  if (!amount.ok()) return reject("amount", amount.status().message());
+  if (amount.value() < 0) return reject("amount", "negative amount");
+  const std::string order_id(col("order_id"));
+  if (ids_.contains(Hash64("fp:" + order_id)) || fp_.unmatched.count(order_id)) {
+    ++result_.duplicates;
+    ++fc->duplicates;
+    return;
+  }
+  PendingOrder o{key, ts.value(), std::string(col("brand")), std::string(col("spu")), amount.value()};
+  ++fp_.orders;
+  ++result_.orders;
+  if (MatchOrder(order_id, o)) {
+    ++result_.orders_matched;
+    ++fc->matched;
+  } else {
+    fp_.unmatched.emplace(order_id, std::move(o));
+  }
+  fp_changed_ = true;
+  ++result_.accepted;
+  ++fc->accepted;
+}
+
+void IngestRun::Rematch() {
+  if (!identity_changed_) return;
+  for (auto it = fp_.unmatched.begin(); it != fp_.unmatched.end();) {
+    if (MatchOrder(it->first, it->second)) {
+      ++result_.orders_rematched;
+      it = fp_.unmatched.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
 void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCounts* fc) {
   if (!row.error.empty()) {
     Reject(source, row, row.error_field, row.error);
@@ -163,6 +290,11 @@ void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCoun
     ++fc->rejected;
     return;
   }
+  if (dicts_[kDictChannel]->size() >= 0xFFFF && dicts_[kDictChannel]->Find(ev.channel) == std::nullopt) {
+    Reject(source, row, "channel", "too many distinct channels (at most 65535)");
+    ++fc->rejected;
+    return;
+  }
   if (!ev.event_id.empty()) {
     uint64_t h = Hash64(ev.event_id);
     if (!ids_.insert(h).second) {
@@ -172,23 +304,7 @@ void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCoun
     }
     new_ids_.push_back(h);
   }
-  if (dicts_[kDictChannel]->size() >= 0xFFFF && dicts_[kDictChannel]->Find(ev.channel) == std::nullopt) {
-    Reject(source, row, "channel", "too many distinct channels (at most 65535)");
-    ++fc->rejected;
-    return;
-  }
-  EventRow e;
-  e.ts = ev.ts;
-  e.amount = ev.amount;
-  e.user = dicts_[kDictUser]->GetOrAdd(ev.user);
-  e.brand = dicts_[kDictBrand]->GetOrAdd(ev.brand);
-  e.spu = ev.spu.empty() ? kNoId : dicts_[kDictSpu]->GetOrAdd(ev.spu);
-  e.campaign = ev.campaign.empty() ? kNoId : dicts_[kDictCampaign]->GetOrAdd(ev.campaign);
-  e.note = ev.note.empty() ? kNoId : dicts_[kDictNote]->GetOrAdd(ev.note);
-  e.channel = static_cast<uint16_t>(dicts_[kDictChannel]->GetOrAdd(ev.channel));
-  e.action = static_cast<uint8_t>(ev.action);
-  e.sentiment = static_cast<uint8_t>(ev.sentiment);
-  RowsOf(mapper_.LocalDay(ev.ts)).push_back(e);
+  StoreEvent(ev);
   ++result_.accepted;
   ++fc->accepted;
 }
@@ -246,6 +362,8 @@ void IngestRun::OnSideRow(const std::string& source, TableKind kind, const Input
       break;
     }
     case TableKind::kEvents:
+    case TableKind::kOrders:
+    case TableKind::kIdentity:
       break;
   }
   if (changed) {
@@ -298,6 +416,8 @@ Status IngestRun::IngestFile(const std::string& file) {
       [&](const InputRow& row) {
         if (format.kind == TableKind::kEvents) {
           OnEvent(source, row, &fc);
+        } else if (format.kind == TableKind::kOrders || format.kind == TableKind::kIdentity) {
+          OnFirstParty(source, format.kind, row, &fc);
         } else {
           OnSideRow(source, format.kind, row, &fc);
         }
@@ -384,6 +504,13 @@ Status IngestRun::Commit() {
     AIPS_RETURN_IF_ERROR(SaveCatalog(dir, generation_, catalog_));
     next.tables_generation = generation_;
   }
+  if (fp_changed_) {
+    AIPS_RETURN_IF_ERROR(SaveFirstParty(dir, generation_, fp_));
+    next.firstparty_generation = generation_;
+  }
+  result_.orders_unmatched_total = fp_.unmatched.size();
+  result_.orders_total = fp_.orders;
+  result_.orders_matched_total = fp_.matched;
   AIPS_RETURN_IF_ERROR(WriteAt(result_.rejects_file, 0, rejects_));
   AIPS_RETURN_IF_ERROR(SyncDir(dir + "/seg"));
   // 3. The commit.
@@ -395,6 +522,7 @@ Status IngestRun::Run(const std::vector<std::string>& files) {
   AIPS_RETURN_IF_ERROR(store_.RemoveGarbage());
   AIPS_RETURN_IF_ERROR(Prepare());
   for (const std::string& f : files) AIPS_RETURN_IF_ERROR(IngestFile(f));
+  Rematch();
   return Commit();
 }
 

@@ -16,13 +16,17 @@ std::string_view TableKindName(TableKind k) {
       return "campaigns";
     case TableKind::kSpend:
       return "spend";
+    case TableKind::kOrders:
+      return "orders";
+    case TableKind::kIdentity:
+      return "identity";
   }
   return "?";
 }
 
 std::optional<TableKind> ParseTableKind(std::string_view name) {
   for (TableKind k : {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
-                      TableKind::kSpend}) {
+                      TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity}) {
     if (TableKindName(k) == name) return k;
   }
   return std::nullopt;
@@ -40,6 +44,11 @@ const TableSchema& SchemaOf(TableKind k) {
   static const TableSchema kCampaignsSchema{
       TableKind::kCampaigns, {"campaign", "brand", "spu", "start", "end"}, {true, true, false, true, true}};
   static const TableSchema kSpendSchema{TableKind::kSpend, {"campaign", "date", "spend"}, {true, true, true}};
+  static const TableSchema kOrdersSchema{TableKind::kOrders,
+                                         {"order_id", "id_type", "id_hash", "ts", "brand", "spu", "amount"},
+                                         {true, true, true, true, true, false, true}};
+  static const TableSchema kIdentitySchema{
+      TableKind::kIdentity, {"id_type", "id_hash", "user_id"}, {true, true, true}};
   switch (k) {
     case TableKind::kEvents:
       return kEventsSchema;
@@ -51,12 +60,18 @@ const TableSchema& SchemaOf(TableKind k) {
       return kCampaignsSchema;
     case TableKind::kSpend:
       return kSpendSchema;
+    case TableKind::kOrders:
+      return kOrdersSchema;
+    case TableKind::kIdentity:
+      return kIdentitySchema;
   }
   return kEventsSchema;
 }
 
 std::optional<TableKind> DetectKind(const std::vector<std::string>& header) {
   auto has = [&](std::string_view c) { return std::find(header.begin(), header.end(), c) != header.end(); };
+  if (has("order_id") && has("id_hash")) return TableKind::kOrders;
+  if (has("id_hash") && has("user_id")) return TableKind::kIdentity;
   if (has("user_id") && has("action")) return TableKind::kEvents;
   if (has("decision_cycle_days")) return TableKind::kCategories;
   if (has("campaign") && has("date") && has("spend")) return TableKind::kSpend;

@@ -10,7 +10,15 @@
 
 namespace aips {
 
-enum class TableKind : unsigned char { kEvents, kCategories, kBrands, kCampaigns, kSpend };
+enum class TableKind : unsigned char {
+  kEvents,
+  kCategories,
+  kBrands,
+  kCampaigns,
+  kSpend,
+  kOrders,
+  kIdentity
+};
 
 std::string_view TableKindName(TableKind k);
 std::optional<TableKind> ParseTableKind(std::string_view name);

@@ -53,10 +53,11 @@ struct Manifest {
   uint64_t generation = 0;
   std::string timezone;  // the zone segments were partitioned with ("" until the first event)
   std::array<DictInfo, kNumDicts> dicts{};
-  std::vector<SegmentInfo> segments;  // sorted by (day, generation)
-  std::vector<uint64_t> id_runs;      // generations of ids/<generation>.ids
-  uint64_t tables_generation = 0;     // 0: no side tables
-  std::vector<BrandInfo> brands;      // by brand id (size <= brand dictionary)
+  std::vector<SegmentInfo> segments;   // sorted by (day, generation)
+  std::vector<uint64_t> id_runs;       // generations of ids/<generation>.ids
+  uint64_t tables_generation = 0;      // 0: no side tables
+  uint64_t firstparty_generation = 0;  // 0: no first-party data
+  std::vector<BrandInfo> brands;       // by brand id (size <= brand dictionary)
   std::map<std::string, SnapState> category_snaps;
 
   Day FirstDay() const { return segments.empty() ? kNoDay : segments.front().day; }
