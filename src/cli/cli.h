@@ -27,6 +27,7 @@ void RegisterCompute(CLI::App& app);
 void RegisterQueries(CLI::App& app);
 void RegisterReport(CLI::App& app);
 void RegisterCampaign(CLI::App& app);
+void RegisterCategory(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

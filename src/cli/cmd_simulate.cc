@@ -16,7 +16,7 @@ void RegisterSimulate(CLI::App& app) {
   c->add_option("--users", o->users, "Users (about 10 events each; default 20000)");
   c->add_option("--days", o->days, "Days of history (default 90)");
   c->add_option("--seed", o->seed, "Random seed (default 1)");
-  c->add_option("--brands", o->brands, "Brands (default: users/20000, between 10 and 100)");
+  c->add_option("--brands", o->brands, "Brands (default: users/20000, between 15 and 100)");
   c->add_option("--start", *start, "First day, YYYY-MM-DD (default 2024-09-01)");
   c->add_option("--bad-rows", o->bad_rows, "Malformed event rows to mix in (for trying rejects)");
   c->add_option("--duplicate-rate", o->duplicate_rate, "Share of events delivered twice (default 0.003)");

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   RegisterQueries(app);
   RegisterReport(app);
   RegisterCampaign(app);
+  RegisterCategory(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {

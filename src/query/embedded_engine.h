@@ -31,6 +31,17 @@ class EmbeddedEngine : public QueryEngine {
   Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
   Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
 
+  // Category and competitor measures (query/category_measures.cc).
+  Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
+                                std::optional<Day> from, std::optional<Day> date, int top_n);
+  Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date);
+  Result<DefeatedResult> Defeated(const std::string& brand, std::optional<Day> date, std::optional<int> x);
+  Result<SearchBackResult> SearchBack(const std::string& brand, std::optional<Day> from,
+                                      std::optional<Day> to, int within_days);
+  Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date);
+  // The category of a brand ("brand:<name>" when it has none); NotFound for an unknown brand.
+  Result<std::string> CategoryOf(const std::string& brand);
+
   Store& store() { return *store_; }
 
  private:
@@ -62,6 +73,7 @@ class EmbeddedEngine : public QueryEngine {
   Result<StageSizes> SizesOn(const Resolved& r, Day day);
   Result<std::vector<Roaring>> MembersOn(const Resolved& r, Day day);
   // Campaign measures once the flight, brand and scope are known (query/campaign_measures.cc).
+  Result<BrandMeasures> MeasureBrand(const std::string& brand, Day from, Day date);
   Status MeasureCampaign(uint32_t campaign_id, std::optional<int> x, CampaignResult* out);
 
   std::unique_ptr<Store> store_;

@@ -28,8 +28,9 @@ std::string ScopeTitle(const ScopeRef& s) {
   return s.spu ? fmt::format("brand {} · SPU {}", s.brand, *s.spu) : fmt::format("brand {}", s.brand);
 }
 
-// Pads to a display width, counting CJK characters as two columns.
-std::string Pad(const std::string& s, size_t width, bool right = false) {
+}  // namespace
+
+std::string Pad(const std::string& s, size_t width, bool right) {
   size_t w = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -40,6 +41,8 @@ std::string Pad(const std::string& s, size_t width, bool right = false) {
   std::string pad(width > w ? width - w : 0, ' ');
   return right ? pad + s : s + pad;
 }
+
+namespace {
 
 std::string StageLabel(int stage_code) {
   return fmt::format("{} {}", kStageCodes[stage_code], kStageNamesZh[stage_code]);

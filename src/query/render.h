@@ -20,6 +20,9 @@ std::string ToTable(const FlowResult& r);
 std::string ToTable(const PenetrationResult& r);
 std::string ToTable(const InfoResult& r);
 
+// Pads s to a display width (CJK characters count two columns), on the right or (right = true) the left.
+std::string Pad(const std::string& s, size_t width, bool right = false);
+
 // "1,234,567".
 std::string Thousands(uint64_t v);
 // "12.3%" or "—" when the denominator is zero.

@@ -82,6 +82,63 @@ struct CampaignResult {
   std::array<uint64_t, 6> mix_before{}, mix_after{};  // reached users by stage (none, A..S) on d0-1 and d1
 };
 
+// One brand's headline measures in its category (competitor comparison, AIPS.md §4, §6).
+struct BrandMeasures {
+  std::string brand;
+  StageSizes stages{};
+  uint64_t category_crowd = 0, a_plus_in_crowd = 0, ti_plus_in_crowd = 0;
+  uint64_t new_ = 0, lost = 0, deepened = 0, fell_back = 0;  // flow from..date
+};
+
+struct CompareResult {
+  std::string category;
+  Day from = kNoDay, date = kNoDay;
+  std::vector<std::string> shown;              // the brand, then the named competitors
+  std::vector<BrandMeasures> category_brands;  // every brand of the category
+  int top_n = 3;
+};
+
+// Crowd overlap between brands per stage on a day.
+struct OverlapResult {
+  Day date = kNoDay;
+  std::vector<std::string> brands;
+  // pairs[i][j][s]: users at stage s (0..4; 5 = A+) for both brands i and j.
+  std::vector<std::vector<std::array<uint64_t, 6>>> pairs;
+  std::vector<std::array<uint64_t, 6>> sizes;
+};
+
+// 战败人群: seeded (TI+) by the brand on `seeded_on`, then buying only from competitors within x days.
+struct DefeatedResult {
+  std::string brand, category;
+  Day seeded_on = kNoDay, date = kNoDay;
+  int x_days = 30;
+  uint64_t seeded = 0, defeated = 0, bought_brand = 0;
+  std::vector<std::pair<std::string, uint64_t>> by_competitor;
+};
+
+// 回搜率: readers who searched the brand within `within_days` after reading.
+struct SearchBackResult {
+  std::string brand;
+  Day from = kNoDay, to = kNoDay;
+  int within_days = 7;
+  uint64_t readers = 0, searched = 0;
+};
+
+// 极光指标 per brand: four sub-scores and the composite, each 0-100 among the category's brands.
+struct AuroraRow {
+  std::string brand;
+  double awareness_raw = 0, content_raw = 0, penetration_raw = 0, wom_raw = 0;
+  uint64_t notes = 0, engagements = 0, s_crowd = 0, posts = 0, positive_posts = 0;
+  double awareness = 0, content = 0, penetration = 0, wom = 0, composite = 0;
+};
+
+struct AuroraResult {
+  std::string category;
+  Day date = kNoDay;
+  uint64_t category_crowd = 0;
+  std::vector<AuroraRow> brands;  // sorted by composite, highest first
+};
+
 struct BrandSummary {
   std::string name;
   std::optional<std::string> category;

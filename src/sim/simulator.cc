@@ -345,7 +345,7 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   AIPS_RETURN_IF_ERROR(MakeDirs(opt.out_dir));
   const Day start = opt.start == kNoDay ? DaysFromCivil(2024, 9, 1) : opt.start;
   int n_brands =
-      opt.brands > 0 ? opt.brands : static_cast<int>(std::clamp<uint64_t>(opt.users / 20000, 10, 100));
+      opt.brands > 0 ? opt.brands : static_cast<int>(std::clamp<uint64_t>(opt.users / 20000, 15, 100));
   n_brands = std::max(n_brands, kNumCategories);
   World w = BuildWorld(opt, n_brands);
   SimResult res;

@@ -1,0 +1,247 @@
+#include "query/render_category.h"
+
+#include <functional>
+
+#include "common/json_writer.h"
+#include "fmt/format.h"
+#include "model/domain.h"
+#include "query/percentile.h"
+#include "query/render.h"
+
+namespace aips {
+
+namespace {
+
+struct Measure {
+  const char* name;
+  const char* label;
+  std::function<double(const BrandMeasures&)> value;
+  bool rate;
+};
+
+double Rate(uint64_t n, uint64_t d) { return d ? static_cast<double>(n) / static_cast<double>(d) : 0.0; }
+
+const std::vector<Measure>& Measures() {
+  static const std::vector<Measure> kMeasures = {
+      {"A", "A 认知", [](const BrandMeasures& m) { return double(m.stages[0]); }, false},
+      {"I", "I 兴趣", [](const BrandMeasures& m) { return double(m.stages[1]); }, false},
+      {"TI", "TI 深度兴趣", [](const BrandMeasures& m) { return double(m.stages[2]); }, false},
+      {"P", "P 购买", [](const BrandMeasures& m) { return double(m.stages[3]); }, false},
+      {"S", "S 分享", [](const BrandMeasures& m) { return double(m.stages[4]); }, false},
+      {"total", "total 资产总量",
+       [](const BrandMeasures& m) {
+         return double(m.stages[0] + m.stages[1] + m.stages[2] + m.stages[3] + m.stages[4]);
+       },
+       false},
+      {"A+_penetration", "A+ 渗透率",
+       [](const BrandMeasures& m) { return Rate(m.a_plus_in_crowd, m.category_crowd); }, true},
+      {"TI+_penetration", "TI+ 渗透率",
+       [](const BrandMeasures& m) { return Rate(m.ti_plus_in_crowd, m.category_crowd); }, true},
+      {"new", "新增 new", [](const BrandMeasures& m) { return double(m.new_); }, false},
+      {"lost", "流失 lost", [](const BrandMeasures& m) { return double(m.lost); }, false},
+      {"deepened", "加深 deepened", [](const BrandMeasures& m) { return double(m.deepened); }, false},
+      {"fell_back", "回落 fell back", [](const BrandMeasures& m) { return double(m.fell_back); }, false},
+  };
+  return kMeasures;
+}
+
+const BrandMeasures* Find(const CompareResult& r, const std::string& b) {
+  for (auto& m : r.category_brands)
+    if (m.brand == b) return &m;
+  return nullptr;
+}
+
+std::string Show(double v, bool rate) {
+  return rate ? fmt::format("{:.1f}%", 100 * v) : Thousands(static_cast<uint64_t>(v));
+}
+
+}  // namespace
+
+std::string ToJson(const CompareResult& r) {
+  JsonWriter w;
+  w.BeginObject().Key("brand").String(r.shown[0]).Key("category").String(r.category);
+  w.Key("from").String(FormatDate(r.from)).Key("date").String(FormatDate(r.date)).Key("top_n").Int(r.top_n);
+  w.Key("brands_in_category").Int(static_cast<int64_t>(r.category_brands.size()));
+  w.Key("measures").BeginArray();
+  for (const Measure& m : Measures()) {
+    std::vector<double> all;
+    for (auto& b : r.category_brands) all.push_back(m.value(b));
+    const double mine = m.value(*Find(r, r.shown[0]));
+    w.BeginObject().Key("measure").String(m.name).Key("values").BeginObject();
+    for (auto& b : r.shown) w.Key(b).Double(m.value(*Find(r, b)));
+    w.EndObject();
+    w.Key("rank").Int(RankAmong(all, mine)).Key("percentile").Double(PercentileAmong(all, mine));
+    w.Key("category_top_avg").Double(TopMean(all, r.top_n)).EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+std::string ToTable(const CompareResult& r) {
+  std::string o =
+      fmt::format("竞品对比 {} vs. competitors · category {} ({} brands) · {} (flows from {})\n\n",
+                  r.shown[0], r.category, r.category_brands.size(), FormatDate(r.date), FormatDate(r.from));
+  o += fmt::format("  {:<18}", "measure");
+  for (auto& b : r.shown) o += fmt::format("{:>14}", b);
+  o += fmt::format("{:>8}{:>8}{:>14}\n", "rank", "pct", fmt::format("top-{} avg", r.top_n));
+  for (const Measure& m : Measures()) {
+    std::vector<double> all;
+    for (auto& b : r.category_brands) all.push_back(m.value(b));
+    const double mine = m.value(*Find(r, r.shown[0]));
+    o += "  " + Pad(m.label, 18);
+    for (auto& b : r.shown) o += fmt::format("{:>14}", Show(m.value(*Find(r, b)), m.rate));
+    o += fmt::format("{:>8}{:>8.0f}{:>14}\n", fmt::format("{}/{}", RankAmong(all, mine), all.size()),
+                     PercentileAmong(all, mine), Show(TopMean(all, r.top_n), m.rate));
+  }
+  o += fmt::format("\n  rank and percentile are {}'s among the category's brands (docs/measures.md)\n",
+                   r.shown[0]);
+  return o;
+}
+
+std::string ToJson(const OverlapResult& r) {
+  JsonWriter w;
+  w.BeginObject().Key("date").String(FormatDate(r.date)).Key("brands").BeginArray();
+  for (auto& b : r.brands) w.String(b);
+  w.EndArray().Key("pairs").BeginArray();
+  static const char* kKeys[] = {"A", "I", "TI", "P", "S", "A+"};
+  for (size_t i = 0; i < r.brands.size(); ++i) {
+    for (size_t j = i + 1; j < r.brands.size(); ++j) {
+      w.BeginObject().Key("a").String(r.brands[i]).Key("b").String(r.brands[j]).Key("overlap").BeginObject();
+      for (size_t s = 0; s < 6; ++s) w.Key(kKeys[s]).Int(static_cast<int64_t>(r.pairs[i][j][s]));
+      w.EndObject().EndObject();
+    }
+  }
+  w.EndArray().Key("sizes").BeginObject();
+  for (size_t i = 0; i < r.brands.size(); ++i) {
+    w.Key(r.brands[i]).BeginObject();
+    for (size_t s = 0; s < 6; ++s) w.Key(kKeys[s]).Int(static_cast<int64_t>(r.sizes[i][s]));
+    w.EndObject();
+  }
+  w.EndObject().EndObject();
+  return w.str();
+}
+
+std::string ToTable(const OverlapResult& r) {
+  std::string o = fmt::format("人群重合 crowd overlap per stage · {}\n\n", FormatDate(r.date));
+  o += fmt::format("  {:<30}{:>10}{:>10}{:>10}{:>10}{:>10}{:>10}\n", "pair", "A", "I", "TI", "P", "S", "A+");
+  for (size_t i = 0; i < r.brands.size(); ++i) {
+    for (size_t j = i + 1; j < r.brands.size(); ++j) {
+      o += fmt::format("  {:<30}", r.brands[i] + " ∩ " + r.brands[j]);
+      for (size_t s = 0; s < 6; ++s) o += fmt::format("{:>10}", Thousands(r.pairs[i][j][s]));
+      o += "\n";
+    }
+  }
+  return o;
+}
+
+std::string ToJson(const DefeatedResult& r) {
+  JsonWriter w;
+  w.BeginObject().Key("brand").String(r.brand).Key("category").String(r.category);
+  w.Key("seeded_on")
+      .String(FormatDate(r.seeded_on))
+      .Key("date")
+      .String(FormatDate(r.date))
+      .Key("x_days")
+      .Int(r.x_days);
+  w.Key("seeded")
+      .Int(static_cast<int64_t>(r.seeded))
+      .Key("bought_brand")
+      .Int(static_cast<int64_t>(r.bought_brand));
+  w.Key("defeated").Int(static_cast<int64_t>(r.defeated));
+  w.Key("defeated_rate");
+  if (r.seeded) {
+    w.Double(static_cast<double>(r.defeated) / static_cast<double>(r.seeded));
+  } else {
+    w.Null();
+  }
+  w.Key("by_competitor").BeginArray();
+  for (auto& [b, n] : r.by_competitor)
+    w.BeginObject().Key("brand").String(b).Key("users").Int(static_cast<int64_t>(n)).EndObject();
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+std::string ToTable(const DefeatedResult& r) {
+  std::string o = fmt::format(
+      "战败人群 seeded by {} (TI+ on {}), then bought only from competitors by {} (x = {} days)\n\n", r.brand,
+      FormatDate(r.seeded_on), FormatDate(r.date), r.x_days);
+  o += fmt::format(
+      "  seeded (TI+)              {:>10}\n  bought {:<18} {:>10}\n  defeated 战败            {:>10}  {}\n",
+      Thousands(r.seeded), r.brand, Thousands(r.bought_brand), Thousands(r.defeated),
+      Percent(r.defeated, r.seeded));
+  for (auto& [b, n] : r.by_competitor) o += fmt::format("    to {:<22}{:>10}\n", b, Thousands(n));
+  return o;
+}
+
+std::string ToJson(const SearchBackResult& r) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("brand")
+      .String(r.brand)
+      .Key("from")
+      .String(FormatDate(r.from))
+      .Key("to")
+      .String(FormatDate(r.to));
+  w.Key("within_days").Int(r.within_days).Key("readers").Int(static_cast<int64_t>(r.readers));
+  w.Key("searched").Int(static_cast<int64_t>(r.searched)).Key("rate");
+  if (r.readers) {
+    w.Double(static_cast<double>(r.searched) / static_cast<double>(r.readers));
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+  return w.str();
+}
+
+std::string ToTable(const SearchBackResult& r) {
+  return fmt::format(
+      "回搜率 search-back rate · brand {} · readers {} .. {}\n\n  readers (click / deep_read)   {:>10}\n"
+      "  searched within {} days       {:>10}\n  rate                          {:>10}\n",
+      r.brand, FormatDate(r.from), FormatDate(r.to), Thousands(r.readers), r.within_days,
+      Thousands(r.searched), Percent(r.searched, r.readers));
+}
+
+std::string ToJson(const AuroraResult& r) {
+  JsonWriter w;
+  w.BeginObject().Key("category").String(r.category).Key("date").String(FormatDate(r.date));
+  w.Key("category_crowd").Int(static_cast<int64_t>(r.category_crowd)).Key("brands").BeginArray();
+  for (auto& b : r.brands) {
+    w.BeginObject().Key("brand").String(b.brand).Key("composite").Double(b.composite);
+    w.Key("awareness").Double(b.awareness).Key("content").Double(b.content);
+    w.Key("penetration").Double(b.penetration).Key("word_of_mouth").Double(b.wom);
+    w.Key("raw").BeginObject().Key("a_plus_penetration").Double(b.awareness_raw);
+    w.Key("notes")
+        .Int(static_cast<int64_t>(b.notes))
+        .Key("engagements")
+        .Int(static_cast<int64_t>(b.engagements));
+    w.Key("ti_plus_penetration")
+        .Double(b.penetration_raw)
+        .Key("s_crowd")
+        .Int(static_cast<int64_t>(b.s_crowd));
+    w.Key("posts")
+        .Int(static_cast<int64_t>(b.posts))
+        .Key("positive_posts")
+        .Int(static_cast<int64_t>(b.positive_posts));
+    w.EndObject().EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+std::string ToTable(const AuroraResult& r) {
+  std::string o =
+      fmt::format("极光指标 Aurora index · category {} · {} (scores 0-100 among the category's brands)\n\n",
+                  r.category, FormatDate(r.date));
+  o += fmt::format("  {:<18}{:>10}{:>11}{:>9}{:>13}{:>15}\n", "brand", "composite", "awareness", "content",
+                   "penetration", "word of mouth");
+  for (auto& b : r.brands) {
+    o += fmt::format("  {:<18}{:>10.1f}{:>11.1f}{:>9.1f}{:>13.1f}{:>15.1f}\n", b.brand, b.composite,
+                     b.awareness, b.content, b.penetration, b.wom);
+  }
+  o += "\n  awareness = A+ penetration · content = notes + engagements (30 days) · penetration = TI+ "
+       "penetration\n"
+       "  word of mouth = S crowd × positive share of posts (365 days) — docs/measures.md\n";
+  return o;
+}
+
+}  // namespace aips

@@ -1,0 +1,21 @@
+// Printing category and competitor measures (docs/cli.md): JSON for programs, tables for people.
+#pragma once
+
+#include <string>
+
+#include "query/results.h"
+
+namespace aips {
+
+std::string ToJson(const CompareResult& r);
+std::string ToTable(const CompareResult& r);
+std::string ToJson(const OverlapResult& r);
+std::string ToTable(const OverlapResult& r);
+std::string ToJson(const DefeatedResult& r);
+std::string ToTable(const DefeatedResult& r);
+std::string ToJson(const SearchBackResult& r);
+std::string ToTable(const SearchBackResult& r);
+std::string ToJson(const AuroraResult& r);
+std::string ToTable(const AuroraResult& r);
+
+}  // namespace aips
