@@ -3,6 +3,8 @@
 #include "model/domain.h"
 #include "query/embedded_engine.h"
 #include "query/render.h"
+#include "query/render_campaign.h"
+#include "query/render_category.h"
 
 namespace aips::cli {
 
@@ -83,6 +85,15 @@ void RunReport(const ReportArgs& a) {
                  Thousands(s.stages[1]), Thousands(s.stages[2]), Thousands(s.stages[3]),
                  Thousands(s.stages[4]), Thousands(s.total()));
     }
+  }
+  // What seeding bought, and where the brand stands in its category.
+  auto campaigns = e.BrandCampaigns(a.brand, std::nullopt);
+  if (!campaigns.ok()) return Fail(campaigns.status());
+  if (!campaigns->empty()) fmt::print("\n5. {}", CampaignsToTable(a.brand, campaigns.value()));
+  if (pen->category_listed) {
+    auto cmp = e.Compare(a.brand, {}, d0, d1, 3);
+    if (!cmp.ok()) return Fail(cmp.status());
+    fmt::print("\n6. {}", ToTable(cmp.value()));
   }
 }
 
