@@ -8,7 +8,8 @@ DEMO_DAYS ?= 90
 
 APT_PACKAGES := build-essential cmake ninja-build pkg-config git python3 tzdata clang-format \
   libroaring-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libabsl-dev \
-  libxxhash-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev
+  libxxhash-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev \
+  chromium
 
 .PHONY: deps build test demo clean format format-check soak
 
@@ -21,6 +22,10 @@ deps:
 	  echo "make deps: installing$$missing" >&2; \
 	  export DEBIAN_FRONTEND=noninteractive; \
 	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi; \
+	if ! command -v npm >/dev/null 2>&1; then \
+	  echo "make deps: installing nodejs npm" >&2; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
 	fi
 
 build: deps

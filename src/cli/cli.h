@@ -28,6 +28,7 @@ void RegisterQueries(CLI::App& app);
 void RegisterReport(CLI::App& app);
 void RegisterCampaign(CLI::App& app);
 void RegisterCategory(CLI::App& app);
+void RegisterServe(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

@@ -4,6 +4,7 @@
 #include "common/file_util.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
+#include "ingest/ingest_json.h"
 #include "ingest/ingester.h"
 #include "query/render.h"
 
@@ -36,42 +37,7 @@ void RunIngest(const IngestArgs& a) {
   if (!r.ok()) return Fail(r.status());
   const IngestResult& res = r.value();
   if (a.json) {
-    JsonWriter w;
-    w.BeginObject().Key("accepted").Int(static_cast<int64_t>(res.accepted));
-    w.Key("rejected")
-        .Int(static_cast<int64_t>(res.rejected))
-        .Key("duplicates")
-        .Int(static_cast<int64_t>(res.duplicates));
-    w.Key("rejects_file").String(res.rejects_file).Key("files").BeginArray();
-    for (auto& f : res.files) {
-      w.BeginObject().Key("source").String(f.source).Key("kind").String(TableKindName(f.kind));
-      w.Key("accepted")
-          .Int(static_cast<int64_t>(f.accepted))
-          .Key("rejected")
-          .Int(static_cast<int64_t>(f.rejected));
-      w.Key("duplicates").Int(static_cast<int64_t>(f.duplicates));
-      if (f.kind == TableKind::kOrders) w.Key("matched").Int(static_cast<int64_t>(f.matched));
-      w.EndObject();
-    }
-    w.EndArray();
-    // First-party orders (AIPS.md §5): match rate of this upload, and the directory's totals.
-    w.Key("first_party").BeginObject();
-    w.Key("orders")
-        .Int(static_cast<int64_t>(res.orders))
-        .Key("matched")
-        .Int(static_cast<int64_t>(res.orders_matched));
-    w.Key("match_rate");
-    if (res.orders == 0) {
-      w.Null();
-    } else {
-      w.Double(static_cast<double>(res.orders_matched) / static_cast<double>(res.orders));
-    }
-    w.Key("rematched").Int(static_cast<int64_t>(res.orders_rematched));
-    w.Key("unmatched_kept").Int(static_cast<int64_t>(res.orders_unmatched_total));
-    w.Key("total_orders").Int(static_cast<int64_t>(res.orders_total));
-    w.Key("total_matched").Int(static_cast<int64_t>(res.orders_matched_total));
-    w.EndObject().EndObject();
-    fmt::print("{}\n", w.str());
+    fmt::print("{}\n", IngestResultJson(res, ""));
   } else {
     for (auto& f : res.files) {
       fmt::print("{:<40} {:<10} accepted {:>12}  duplicates {:>10}  rejected {:>8}\n", f.source,

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   RegisterReport(app);
   RegisterCampaign(app);
   RegisterCategory(app);
+  RegisterServe(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {

@@ -54,11 +54,13 @@ class IngestRun {
       : store_(store), opt_(opt), m_(store.manifest()), mapper_(absl::UTCTimeZone()) {}
 
   Status Run(const std::vector<std::string>& files);
+  Status RunBuffers(const std::vector<InputBuffer>& inputs);
   IngestResult& result() { return result_; }
 
  private:
   Status Prepare();
   Status IngestFile(const std::string& file);
+  Status IngestData(const std::string& source, std::string_view data, const MappedFile* mapped);
   void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
               bool redact = false);
 
@@ -389,7 +391,10 @@ Status IngestRun::IngestFile(const std::string& file) {
     mapped = std::move(mf).value();
     data = mapped.view();
   }
-  const std::string source = file == "-" ? "<stdin>" : file;
+  return IngestData(file == "-" ? "<stdin>" : file, data, &mapped);
+}
+
+Status IngestRun::IngestData(const std::string& source, std::string_view data, const MappedFile* mapped) {
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
   if (!format.ignored_columns.empty()) {
     std::string cols;
@@ -424,7 +429,7 @@ Status IngestRun::IngestFile(const std::string& file) {
       },
       [&](size_t done) {
         progress.Update(done);
-        mapped.DropPrefix(done);  // rows before `done` are consumed: keep resident memory flat
+        if (mapped) mapped->DropPrefix(done);  // rows before `done` are consumed: keep resident memory flat
       });
   progress.Done();
   result_.files.push_back(fc);
@@ -521,12 +526,31 @@ Status IngestRun::Commit() {
 Status IngestRun::Run(const std::vector<std::string>& files) {
   AIPS_RETURN_IF_ERROR(store_.RemoveGarbage());
   AIPS_RETURN_IF_ERROR(Prepare());
-  for (const std::string& f : files) AIPS_RETURN_IF_ERROR(IngestFile(f));
+  for (const std::string& f : files) {
+    AIPS_RETURN_IF_ERROR(IngestFile(f));
+  }
+  Rematch();
+  return Commit();
+}
+
+Status IngestRun::RunBuffers(const std::vector<InputBuffer>& inputs) {
+  AIPS_RETURN_IF_ERROR(store_.RemoveGarbage());
+  AIPS_RETURN_IF_ERROR(Prepare());
+  for (const InputBuffer& in : inputs) {
+    AIPS_RETURN_IF_ERROR(IngestData(in.name, in.data, nullptr));
+  }
   Rematch();
   return Commit();
 }
 
 }  // namespace
+
+Result<IngestResult> IngestBuffers(Store& store, const std::vector<InputBuffer>& inputs,
+                                   const IngestOptions& options) {
+  IngestRun run(store, options);
+  AIPS_RETURN_IF_ERROR(run.RunBuffers(inputs));
+  return std::move(run.result());
+}
 
 Result<IngestResult> Ingest(Store& store, const std::vector<std::string>& files,
                             const IngestOptions& options) {

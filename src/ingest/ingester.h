@@ -45,4 +45,13 @@ struct IngestResult {
 Result<IngestResult> Ingest(Store& store, const std::vector<std::string>& files,
                             const IngestOptions& options);
 
+// The same for inputs already in memory (an HTTP request body); `name` stands for the file in counts and
+// reject records.
+struct InputBuffer {
+  std::string name;
+  std::string_view data;
+};
+Result<IngestResult> IngestBuffers(Store& store, const std::vector<InputBuffer>& inputs,
+                                   const IngestOptions& options);
+
 }  // namespace aips

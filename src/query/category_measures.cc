@@ -11,6 +11,7 @@
 #include "query/embedded_engine.h"
 #include "query/percentile.h"
 #include "query/store_event_source.h"
+#include "store/first_party.h"
 
 namespace aips {
 
@@ -258,6 +259,32 @@ Result<AuroraResult> EmbeddedEngine::Aurora(const std::string& category, std::op
   for (auto& r : out.brands) r.composite = (r.awareness + r.content + r.penetration + r.wom) / 4.0;
   std::stable_sort(out.brands.begin(), out.brands.end(),
                    [](auto& a, auto& b) { return a.composite > b.composite; });
+  return out;
+}
+
+Result<FirstPartyResult> EmbeddedEngine::FirstParty(const std::string& brand) {
+  FirstPartyResult out;
+  out.brand = brand;
+  AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(ScopeRef{brand, std::nullopt}));
+  AIPS_ASSIGN_OR_RETURN(FirstPartyData fp,
+                        LoadFirstParty(store_->dir(), store_->manifest().firstparty_generation));
+  out.identity_entries = fp.identity.size();
+  for (auto& [id, o] : fp.unmatched) out.unmatched_orders += o.brand == brand;
+  AIPS_ASSIGN_OR_RETURN(Dictionary * channels, store_->dict(kDictChannel));
+  auto fp_channel = channels->Find("first_party");
+  if (!r.brand || !fp_channel) return out;
+  const BrandInfo& bi = store_->manifest().brands[*r.brand];
+  AIPS_ASSIGN_OR_RETURN(auto src, StoreEventSource::Open(*store_, bi.first_day, bi.last_day));
+  absl::flat_hash_set<uint32_t> buyers;
+  AIPS_RETURN_IF_ERROR(src->ForEachBlock(*r.brand, bi.first_day, bi.last_day, [&](Day, const BrandBlock& b) {
+    for (size_t i = 0; i < b.n; ++i) {
+      if (b.channel[i] != *fp_channel || static_cast<Action>(b.action[i]) != Action::kPurchase) continue;
+      ++out.matched_orders;
+      out.matched_gmv += b.amount[i];
+      buyers.insert(b.user[i]);
+    }
+  }));
+  out.matched_buyers = buyers.size();
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -18,6 +19,11 @@ namespace {
 std::string HexName(std::string_view s) { return fmt::format("{:016x}", Hash64(s)); }
 
 }  // namespace
+
+std::string UnknownBrandMessage(const std::string& brand) {
+  return fmt::format("unknown brand '{}' (no event and no brands row names it; 'aips info' lists the brands)",
+                     brand);
+}
 
 Result<std::unique_ptr<EmbeddedEngine>> EmbeddedEngine::Open(const std::string& dir) {
   auto e = std::unique_ptr<EmbeddedEngine>(new EmbeddedEngine());
@@ -40,9 +46,7 @@ Result<EmbeddedEngine::Resolved> EmbeddedEngine::Resolve(const ScopeRef& scope) 
   if (!brand) {
     AIPS_ASSIGN_OR_RETURN(const Catalog* cat, store_->catalog());
     if (!cat->CategoryOf(scope.brand)) {
-      return Status::NotFound(fmt::format(
-          "unknown brand '{}' (no event and no brands row names it; 'aips info' lists the brands)",
-          scope.brand));
+      return Status::NotFound(UnknownBrandMessage(scope.brand));
     }
   }
   r.brand = brand;
@@ -157,6 +161,12 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
 Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vector<Day> through,
                                         const std::function<void(const ComputeProgress&)>& progress) {
   if (subjects.empty()) return Status::OK();
+  const auto started = std::chrono::steady_clock::now();
+  struct AddTime {
+    double* total;
+    std::chrono::steady_clock::time_point t0;
+    ~AddTime() { *total += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); }
+  } add_time{&compute_seconds_, started};
   Day lo = kNoDay, hi = kNoDay;
   for (size_t i = 0; i < subjects.size(); ++i) {
     lo = lo == kNoDay ? subjects[i].first : std::min(lo, subjects[i].first);

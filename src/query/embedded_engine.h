@@ -16,6 +16,10 @@
 
 namespace aips {
 
+// "unknown brand 'B' (...)": the one message for a brand that does not exist, and (in the server) for a
+// brand the caller's tenant does not own.
+std::string UnknownBrandMessage(const std::string& brand);
+
 class EmbeddedEngine : public QueryEngine {
  public:
   // NotFound when DIR holds no store.
@@ -39,10 +43,13 @@ class EmbeddedEngine : public QueryEngine {
   Result<SearchBackResult> SearchBack(const std::string& brand, std::optional<Day> from,
                                       std::optional<Day> to, int within_days);
   Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date);
+  Result<FirstPartyResult> FirstParty(const std::string& brand);
   // The category of a brand ("brand:<name>" when it has none); NotFound for an unknown brand.
   Result<std::string> CategoryOf(const std::string& brand);
 
   Store& store() { return *store_; }
+  // Seconds this engine spent computing snapshots (for the server's metrics).
+  double compute_seconds() const { return compute_seconds_; }
 
  private:
   struct Subject {
@@ -80,6 +87,7 @@ class EmbeddedEngine : public QueryEngine {
   void RetireReader(const std::string& path);
   std::map<std::string, std::unique_ptr<SnapshotReader>> readers_;
   std::vector<std::unique_ptr<SnapshotReader>> retired_readers_;
+  double compute_seconds_ = 0;
 };
 
 }  // namespace aips

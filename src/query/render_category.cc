@@ -244,4 +244,34 @@ std::string ToTable(const AuroraResult& r) {
   return o;
 }
 
+std::string ToJson(const FirstPartyResult& r) {
+  JsonWriter w;
+  const uint64_t all = r.matched_orders + r.unmatched_orders;
+  w.BeginObject()
+      .Key("brand")
+      .String(r.brand)
+      .Key("matched_orders")
+      .Int(static_cast<int64_t>(r.matched_orders));
+  w.Key("unmatched_orders").Int(static_cast<int64_t>(r.unmatched_orders)).Key("match_rate");
+  if (all) {
+    w.Double(static_cast<double>(r.matched_orders) / static_cast<double>(all));
+  } else {
+    w.Null();
+  }
+  w.Key("matched_gmv").Double(static_cast<double>(r.matched_gmv) / 1e6);
+  w.Key("matched_buyers").Int(static_cast<int64_t>(r.matched_buyers));
+  w.Key("identity_entries").Int(static_cast<int64_t>(r.identity_entries)).EndObject();
+  return w.str();
+}
+
+std::string ToTable(const FirstPartyResult& r) {
+  const uint64_t all = r.matched_orders + r.unmatched_orders;
+  return fmt::format(
+      "一方数据 first-party data · brand {}\n\n  orders matched      {:>12}\n  orders unmatched    {:>12}\n"
+      "  match rate          {:>12}\n  matched GMV         {:>12.2f}\n  matched buyers      {:>12}\n"
+      "  identity map        {:>12} hashed ids\n",
+      r.brand, Thousands(r.matched_orders), Thousands(r.unmatched_orders), Percent(r.matched_orders, all),
+      static_cast<double>(r.matched_gmv) / 1e6, Thousands(r.matched_buyers), Thousands(r.identity_entries));
+}
+
 }  // namespace aips

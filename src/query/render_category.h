@@ -17,5 +17,7 @@ std::string ToJson(const SearchBackResult& r);
 std::string ToTable(const SearchBackResult& r);
 std::string ToJson(const AuroraResult& r);
 std::string ToTable(const AuroraResult& r);
+std::string ToJson(const FirstPartyResult& r);
+std::string ToTable(const FirstPartyResult& r);
 
 }  // namespace aips

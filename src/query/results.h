@@ -139,6 +139,16 @@ struct AuroraResult {
   std::vector<AuroraRow> brands;  // sorted by composite, highest first
 };
 
+// First-party data of a brand (AIPS.md §5).
+struct FirstPartyResult {
+  std::string brand;
+  uint64_t matched_orders = 0;  // purchases with channel first_party
+  int64_t matched_gmv = 0;      // micro-units
+  uint64_t matched_buyers = 0;
+  uint64_t unmatched_orders = 0;  // kept until the identity map names their id
+  uint64_t identity_entries = 0;  // the platform's identity map, all brands
+};
+
 struct BrandSummary {
   std::string name;
   std::optional<std::string> category;

@@ -1,0 +1,117 @@
+#include "serve/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <ctime>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "common/json_writer.h"
+#include "fmt/format.h"
+#include "httplib.h"
+#include "serve/api.h"
+#include "serve/assets.h"
+#include "serve/metrics.h"
+#include "serve/tenants.h"
+
+namespace aips {
+
+namespace {
+
+std::string Now() {
+  char buf[32];
+  std::time_t t = std::time(nullptr);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return buf;
+}
+
+void LogRequest(const httplib::Request& req, int status, double ms, const std::string& tenant) {
+  JsonWriter w;
+  w.BeginObject().Key("ts").String(Now()).Key("method").String(req.method).Key("path").String(req.path);
+  w.Key("status").Int(status).Key("ms").Double(static_cast<double>(static_cast<int64_t>(ms * 100)) / 100);
+  w.Key("tenant").String(tenant).EndObject();
+  fmt::print(stderr, "{}\n", w.str());
+}
+
+}  // namespace
+
+Status Serve(const ServeOptions& opt) {
+  // Signals are taken by one thread (sigwait), so that SIGTERM stops the server cleanly.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  httplib::Server svr;
+  Metrics metrics;
+  ApiContext ctx{opt.data_dir, &metrics};
+  svr.new_task_queue = [n = opt.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
+  svr.set_payload_max_length(opt.max_body_bytes);
+  svr.set_read_timeout(opt.timeout_seconds, 0);
+  svr.set_write_timeout(opt.timeout_seconds, 0);
+  svr.set_keep_alive_max_count(100);
+
+  auto wrap = [&](const std::string& route, ApiHandler handler) {
+    return [&, route, handler](const httplib::Request& req, httplib::Response& res) {
+      const auto t0 = std::chrono::steady_clock::now();
+      std::string tenant;
+      ApiReply reply;
+      try {
+        reply = handler(ctx, req, &tenant);
+      } catch (const std::exception& e) {
+        reply = ApiReply::Error(500, fmt::format("internal error: {}", e.what()));
+      }
+      res.status = reply.status;
+      res.set_content(reply.body, reply.content_type);
+      if (reply.status == 401) res.set_header("WWW-Authenticate", "Bearer");
+      res.set_header("Cache-Control", reply.cacheable ? "public, max-age=3600" : "no-store");
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      metrics.Request(route, reply.status, secs);
+      if (!opt.quiet) LogRequest(req, reply.status, secs * 1000, tenant);
+    };
+  };
+  for (const ApiRoute& r : ApiRoutes()) {
+    if (r.method == "GET") {
+      svr.Get(r.path, wrap(r.path, r.handler));
+    } else {
+      svr.Post(r.path, wrap(r.path, r.handler));
+    }
+  }
+  svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    const char* msg = res.status == 413   ? "request body too large"
+                      : res.status == 404 ? "no such endpoint (see /openapi.json)"
+                                          : "bad request";
+    JsonWriter w;
+    w.BeginObject().Key("error").String(msg).EndObject();
+    res.set_content(w.str(), "application/json");
+  });
+
+  if (!svr.bind_to_port(opt.host, opt.port)) {
+    return Status::IOError(
+        fmt::format("cannot listen on {}:{} (in use, or not allowed)", opt.host, opt.port));
+  }
+  std::atomic<bool> signalled{false};
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    signalled = true;
+    fmt::print(stderr, "aips serve: signal {} — finishing in-flight requests and stopping\n", sig);
+    svr.stop();
+  });
+  fmt::print(stderr, "aips serve: listening on http://{}:{}/ (data {})\n", opt.host, opt.port, opt.data_dir);
+  const bool ok = svr.listen_after_bind();
+  // Wake the stopper if listen ended for another reason.
+  if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
+  stopper.join();
+  if (!ok) return Status::IOError("the server stopped with an error");
+  fmt::print(stderr, "aips serve: stopped\n");
+  return Status::OK();
+}
+
+}  // namespace aips

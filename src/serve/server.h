@@ -1,0 +1,29 @@
+// `aips serve`: the JSON HTTP API over one data directory, and the dashboard (docs/http-api.md).
+//
+// Every data endpoint needs `Authorization: Bearer KEY`; a brand the key's tenant does not own answers
+// 404 exactly like a brand that does not exist. Each request opens the store afresh, so it answers from
+// the manifest current when it started while ingest and compute go on. SIGTERM / SIGINT stop accepting,
+// let in-flight requests finish, and exit.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "aips/status.h"
+
+namespace aips {
+
+struct ServeOptions {
+  std::string data_dir;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  size_t max_body_bytes = 64u << 20;  // larger ingest bodies answer 413
+  int threads = 8;
+  int timeout_seconds = 30;  // read / write timeout per connection
+  bool quiet = false;        // no request log lines on stderr
+};
+
+// Serves until a termination signal. Fails when the port cannot be bound.
+Status Serve(const ServeOptions& options);
+
+}  // namespace aips

@@ -1,0 +1,62 @@
+// Tenants and API keys (docs/http-api.md, "Tenants and keys"). A tenant owns brands; a key belongs to a
+// tenant (read access to its brands) or is an admin key (ingest, tenant management, every brand). Keys
+// are stored as SHA-256 digests only, in DIR/tenants.bin (framed, docs/formats.md §10), and compared in
+// constant time.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "aips/status.h"
+
+namespace aips {
+
+struct Tenant {
+  std::set<std::string> brands;
+};
+
+struct ApiKey {
+  std::string digest;  // SHA-256 of the key, 64 hex characters
+  std::string tenant;  // "" for an admin key without a tenant
+  bool admin = false;
+  int64_t created = 0;  // Unix seconds
+};
+
+struct Principal {
+  std::string tenant;
+  bool admin = false;
+  std::set<std::string> brands;  // the tenant's brands (a copy: the principal outlives the registry)
+  // True when this key may read the brand's crowds.
+  bool CanRead(const std::string& brand) const { return admin || brands.count(brand) > 0; }
+};
+
+class TenantRegistry {
+ public:
+  static Result<TenantRegistry> Load(const std::string& data_dir);
+  Status Save(const std::string& data_dir) const;
+
+  // Adds a tenant or extends its brands.
+  void AddTenant(const std::string& name, const std::vector<std::string>& brands);
+  // Creates a key and returns it in clear (the only time it exists in clear). NotFound for an unknown tenant.
+  Result<std::string> CreateKey(const std::string& tenant, bool admin);
+  // The principal of a presented key, or nullopt for an unknown key.
+  std::optional<Principal> Authenticate(const std::string& key) const;
+
+  const std::map<std::string, Tenant>& tenants() const { return tenants_; }
+  size_t key_count() const { return keys_.size(); }
+
+ private:
+  std::map<std::string, Tenant> tenants_;
+  std::vector<ApiKey> keys_;
+};
+
+// SHA-256 of data as 64 lower-case hex characters.
+std::string Sha256Hex(std::string_view data);
+// Cryptographically random bytes as hex (from the kernel).
+Result<std::string> RandomHex(size_t bytes);
+
+}  // namespace aips
