@@ -5,13 +5,14 @@ JOBS ?= $(shell nproc)
 DEMO_DIR ?= demo-data
 DEMO_USERS ?= 200000
 DEMO_DAYS ?= 90
+DEMO_PORT ?= 8080
 
 APT_PACKAGES := build-essential cmake ninja-build pkg-config git python3 tzdata clang-format \
   libroaring-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libabsl-dev \
   libxxhash-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev \
-  chromium
+  chromium fonts-wqy-microhei
 
-.PHONY: deps build test demo clean format format-check soak
+.PHONY: deps web build test demo clean format format-check soak
 
 # Installs the Debian packages that are missing (no-op when all are present).
 deps:
@@ -28,7 +29,11 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
 	fi
 
-build: deps
+# The dashboard: npm packages from the lock file, then web/dist (embedded into the binary by cmake).
+web: deps
+	cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+
+build: web
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
@@ -36,7 +41,7 @@ test: build
 	tests/run_all.sh $(BUILD)
 
 demo: build
-	scripts/demo.sh $(BUILD)/aips $(DEMO_DIR) $(DEMO_USERS) $(DEMO_DAYS)
+	scripts/demo.sh $(BUILD)/aips $(DEMO_DIR) $(DEMO_USERS) $(DEMO_DAYS) $(DEMO_PORT)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

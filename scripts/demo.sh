@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# make demo: simulate a realistic world, ingest it, compute the snapshots, print a brand's report.
-# Usage: scripts/demo.sh AIPS_BINARY DATA_DIR USERS DAYS
+# make demo: simulate a realistic world, ingest it, compute the snapshots, print a brand's report, then
+# serve the dashboard and print its URL (with a read key for the demo tenant).
+# Usage: scripts/demo.sh AIPS_BINARY DATA_DIR USERS DAYS [PORT]
 set -euo pipefail
-aips=$1 dir=$2 users=${3:-200000} days=${4:-90}
+aips=$1 dir=$2 users=${3:-200000} days=${4:-90} port=${5:-8080}
 world="$dir/world" store="$dir/store"
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -25,8 +26,18 @@ echo
 echo
 "$aips" campaign --data "$store" --brand babyfood-01
 echo
+echo "== 6. the dashboard (aips serve), for the demo tenant 'demo' (serum-01, serum-02, babyfood-01)"
+"$aips" tenant add --data "$store" --tenant demo --brands serum-01,serum-02,babyfood-01 2> /dev/null
+key=$("$aips" key create --data "$store" --tenant demo 2> /dev/null)
+url="http://127.0.0.1:${port}/#key=${key}&brand=serum-01"
+echo
 echo "Try next:"
 echo "  $aips info --data $store"
 echo "  $aips trend --data $store --brand serum-01 --spu serum-01-s1"
 echo "  $aips flow --data $store --brand babyfood-01 --json"
 echo "  $aips campaign --data $store --campaign serum-01-c1"
+echo
+echo "  Dashboard:  $url"
+echo "  (serving until Ctrl-C; the API is documented at http://127.0.0.1:${port}/openapi.json)"
+echo
+exec "$aips" serve --data "$store" --port "$port" --quiet

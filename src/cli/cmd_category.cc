@@ -114,6 +114,15 @@ void RegisterCategory(CLI::App& app) {
   }
   {
     auto a = std::make_shared<Args>();
+    CLI::App* c = Add(app, "firstparty",
+                      "一方数据: a brand's first-party orders, matched and waiting, and the match rate", a);
+    c->add_option("--brand", a->brand, "The brand")->required();
+    c->callback([a] {
+      WithEngine(*a, [&](EmbeddedEngine& e, auto, auto, auto) { Print(e.FirstParty(a->brand), a->json); });
+    });
+  }
+  {
+    auto a = std::make_shared<Args>();
     CLI::App* c = Add(
         app, "aurora",
         "极光指标: awareness, content, penetration, word of mouth — 0-100 among the category's brands", a);

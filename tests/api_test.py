@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+"""HTTP API tests against a running `aips serve` (started by tests/serve_test.sh): the same numbers and
+shapes as the CLI, authentication, tenant isolation on every endpoint, parameter errors, ingest through
+the API (counts, row errors, idempotency, 413), and tenant/key management.
+
+Usage: api_test.py BASE_URL AIPS_BINARY DATA_DIR ACME_KEY RIVAL_KEY ADMIN_KEY
+ACME owns serum-01 and babyfood-01; RIVAL owns serum-02.
+"""
+import json, subprocess, sys, urllib.error, urllib.request
+
+base, aips, data, acme, rival, admin = sys.argv[1:7]
+failures = 0
+
+
+def check(what, ok, detail=""):
+    global failures
+    print(("ok   " if ok else "FAIL ") + what + ("" if ok else f"\n     {detail}"))
+    failures += 0 if ok else 1
+
+
+def http(path, key=None, method="GET", body=None):
+    req = urllib.request.Request(base + path, method=method, data=body)
+    if key:
+        req.add_header("Authorization", "Bearer " + key)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read().decode()
+
+
+def get_json(path, key):
+    status, body = http(path, key)
+    return status, json.loads(body)
+
+
+def cli(*args):
+    p = subprocess.run([aips, *args, "--data", data, "--json"], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    return json.loads(p.stdout)
+
+
+# 1. Open endpoints.
+s, b = http("/healthz")
+check("healthz", s == 200 and json.loads(b)["status"] == "ok", b)
+s, b = http("/openapi.json")
+check("openapi.json is an OpenAPI 3 document", s == 200 and json.loads(b)["openapi"].startswith("3.") and "/api/v1/stages" in json.loads(b)["paths"], b[:200])
+s, b = http("/")
+check("dashboard page at /", s == 200 and "<html" in b and "aips" in b, b[:200])
+s, b = http("/assets/app.js")
+check("dashboard script", s == 200 and "PAGE_RENDERERS" in b, b[:100])
+
+# 2. Authentication on every data endpoint.
+endpoints = ["/api/v1/me", "/api/v1/info", "/api/v1/stages?brand=serum-01", "/api/v1/trend?brand=serum-01",
+             "/api/v1/flow?brand=serum-01", "/api/v1/penetration?brand=serum-01", "/api/v1/campaigns?brand=serum-01",
+             "/api/v1/campaign?campaign=serum-01-c1", "/api/v1/compare?brand=serum-01", "/api/v1/overlap?brands=serum-01,babyfood-01",
+             "/api/v1/defeated?brand=serum-01", "/api/v1/searchback?brand=serum-01", "/api/v1/firstparty?brand=serum-01",
+             "/api/v1/aurora?brand=serum-01"]
+for e in endpoints:
+    s1, b1 = http(e)
+    s2, b2 = http(e, "aipsr_not-a-key")
+    check(f"401 without a key / with an unknown key: {e}", s1 == 401 and s2 == 401 and "error" in json.loads(b1), f"{s1} {s2} {b1}")
+for e in endpoints:
+    s, b = http(e, acme)
+    check(f"200 for the owner: {e}", s == 200, f"{s} {b[:300]}")
+
+# 3. The API's numbers and shapes are the CLI's.
+last = cli("info")["last_day"]
+pairs = [
+    ("/api/v1/stages?brand=serum-01", ["stages", "--brand", "serum-01"]),
+    (f"/api/v1/stages?brand=serum-01&spu=serum-01-s1&date={last}", ["stages", "--brand", "serum-01", "--spu", "serum-01-s1", "--date", last]),
+    ("/api/v1/trend?brand=babyfood-01&from=2024-09-10&to=2024-10-01", ["trend", "--brand", "babyfood-01", "--from", "2024-09-10", "--to", "2024-10-01"]),
+    ("/api/v1/flow?brand=serum-01&from=2024-09-20&to=2024-10-20", ["flow", "--brand", "serum-01", "--from", "2024-09-20", "--to", "2024-10-20"]),
+    ("/api/v1/penetration?brand=serum-01&date=2024-10-15", ["penetration", "--brand", "serum-01", "--date", "2024-10-15"]),
+    ("/api/v1/campaigns?brand=serum-01", ["campaign", "--brand", "serum-01"]),
+    ("/api/v1/campaign?campaign=serum-01-c1&x=10", ["campaign", "--campaign", "serum-01-c1", "--x", "10"]),
+    ("/api/v1/defeated?brand=serum-01", ["defeated", "--brand", "serum-01"]),
+    ("/api/v1/searchback?brand=serum-01&within=3", ["searchback", "--brand", "serum-01", "--within", "3"]),
+    ("/api/v1/firstparty?brand=serum-01", ["firstparty", "--brand", "serum-01"]),
+    ("/api/v1/overlap?brands=serum-01,babyfood-01", ["overlap", "--brands", "serum-01,babyfood-01"]),
+    ("/api/v1/compare?brand=serum-01&top=2", ["compare", "--brand", "serum-01", "--top", "2"]),
+]
+for path, args in pairs:
+    s, got = get_json(path, acme)
+    want = cli(*args)
+    check(f"same as the CLI: {path}", s == 200 and got == want, f"API {json.dumps(got)[:300]}\n     CLI {json.dumps(want)[:300]}")
+s, au = get_json("/api/v1/aurora?brand=serum-01", acme)
+want = [r for r in cli("aurora", "--brand", "serum-01")["brands"] if r["brand"] == "serum-01"]
+check("aurora: the tenant sees its own brand's scores, as the CLI computes them", [r["brand"] for r in au["brands"]] == ["serum-01"] and au["brands"] == want, json.dumps(au)[:300])
+
+# 4. Tenant isolation: another tenant's brand is exactly an unknown brand.
+s, nope = get_json("/api/v1/stages?brand=no-such-brand", acme)
+for e in endpoints[2:]:
+    if "campaign=" in e:
+        continue
+    foreign = e.replace("serum-01", "serum-02")
+    s1, b1 = get_json(foreign, acme)
+    msg = b1.get("error", "").replace("serum-02", "no-such-brand")
+    check(f"404 like an unknown brand for another tenant's brand: {foreign}", s1 == 404 and msg == nope["error"], f"{s1} {b1}")
+    s2, b2 = get_json(e, rival)
+    check(f"and the other way round: {e}", s2 == 404, f"{s2} {b2}")
+s1, b1 = get_json("/api/v1/campaign?campaign=serum-02-c1", acme)
+s2, b2 = get_json("/api/v1/campaign?campaign=no-such-campaign", acme)
+check("another tenant's campaign is an unknown campaign", s1 == 404 and b1["error"].replace("serum-02-c1", "X") == b2["error"].replace("no-such-campaign", "X"), f"{b1} {b2}")
+s, b = get_json("/api/v1/compare?brand=serum-01&with=serum-02", acme)
+check("compare with another tenant's brand: 404", s == 404, b)
+s, me = get_json("/api/v1/me", rival)
+check("me lists only the tenant's brands", me["brands"] == ["serum-02"], me)
+s, info = get_json("/api/v1/info", acme)
+check("info lists only the tenant's brands", sorted(b["brand"] for b in info["brands"]) == ["babyfood-01", "serum-01"], [b["brand"] for b in info["brands"]])
+check("info lists only the tenant's campaigns", all(c.startswith(("serum-01", "babyfood-01")) for c in info["campaigns"]) and info["campaigns"], info["campaigns"])
+
+# 5. Parameter errors.
+for path, frag in [("/api/v1/stages?brand=serum-01&date=2024-13-01", "malformed date"), ("/api/v1/stages?brand=serum-01&bogus=1", "unknown parameter 'bogus'"),
+                   ("/api/v1/stages", "missing parameter 'brand'"), ("/api/v1/flow?brand=serum-01&from=2024-10-10&to=2024-10-01", "must be before"),
+                   ("/api/v1/campaigns?brand=serum-01&x=abc", "integer")]:
+    s, b = get_json(path, acme)
+    check(f"400 naming the problem: {path}", s == 400 and frag in b["error"], f"{s} {b}")
+s, b = http("/api/v1/nothing-here", acme)
+check("unknown endpoint: 404 JSON", s == 404 and "error" in json.loads(b), b)
+
+# 6. Ingest through the API.
+body = (json.dumps({"event_id": "api-e1", "ts": last + "T10:00:00+08:00", "user_id": "api-new-user", "brand": "serum-01", "action": "click"}) + "\n"
+        + json.dumps({"event_id": "api-e2", "ts": last + "T10:00:00", "user_id": "x", "brand": "serum-01", "action": "click"}) + "\n").encode()
+s, b = http("/api/v1/ingest/events", acme, "POST", body)
+check("a read key cannot ingest (403)", s == 403, b)
+before = cli("stages", "--brand", "serum-01")
+s, b = http("/api/v1/ingest/events", admin, "POST", body)
+r = json.loads(b)
+check("admin ingest: counts and row-level errors", s == 200 and r["accepted"] == 1 and r["rejected"] == 1 and r["errors"][0]["line"] == 2 and r["errors"][0]["field"] == "ts", b[:400])
+s, b = http("/api/v1/ingest/events", admin, "POST", body)
+r = json.loads(b)
+check("re-posting is idempotent", s == 200 and r["accepted"] == 0 and r["duplicates"] == 1, b[:300])
+s, after = get_json("/api/v1/stages?brand=serum-01", acme)
+check("the ingested event counts at once", after["stages"]["I"] == before["stages"]["I"] + 1 and after["total"] == before["total"] + 1, f"{before} -> {after}")
+s, b = http("/api/v1/ingest/events", admin, "POST", b"x" * (2 << 20))
+check("a body over the limit answers 413", s == 413 and "error" in json.loads(b), f"{s} {b[:200]}")
+s, b = http("/metrics")
+check("metrics count requests and ingested rows", "aips_http_requests_total" in b and 'aips_rows_ingested_total{outcome="accepted"} 1' in b, b[:500])
+
+# 7. Tenant and key management through the API.
+s, b = http("/api/v1/tenants", acme, "POST", json.dumps({"tenant": "newco", "brands": ["coffee-01"]}).encode())
+check("a read key cannot manage tenants (403)", s == 403, b)
+s, b = http("/api/v1/tenants", admin, "POST", json.dumps({"tenant": "newco", "brands": ["coffee-01"]}).encode())
+check("admin adds a tenant", s == 200 and json.loads(b)["brands"] == ["coffee-01"], b)
+s, b = http("/api/v1/keys", admin, "POST", json.dumps({"tenant": "newco"}).encode())
+newkey = json.loads(b).get("key", "")
+s, me = get_json("/api/v1/me", newkey)
+check("the new key reads its tenant's brands", s == 200 and me["brands"] == ["coffee-01"], me)
+
+print(f"{'all API checks passed' if not failures else str(failures) + ' API check(s) failed'}")
+sys.exit(1 if failures else 0)

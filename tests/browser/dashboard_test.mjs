@@ -1,0 +1,123 @@
+// Browser test of the dashboard in Debian's chromium (driven by playwright-core): opens every page on a
+// served world, checks that the numbers shown equal the API's, uses the pickers and the language switch,
+// and saves a screenshot of every page. Usage: node dashboard_test.mjs BASE_URL READ_KEY BRAND OUT_DIR
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
+import { mkdirSync } from 'node:fs';
+
+const [base, key, brand, out] = process.argv.slice(2);
+mkdirSync(out, { recursive: true });
+const api = async (path) => {
+  const res = await fetch(`${base}/api/v1/${path}`, { headers: { Authorization: `Bearer ${key}` } });
+  if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
+  return res.json();
+};
+const fmt = (n) => Number(n).toLocaleString('en-US');
+let failures = 0;
+const check = (what, got, want) => {
+  if (String(got).trim() !== String(want).trim()) { failures++; console.log(`FAIL ${what}: page shows '${got}', API says '${want}'`); }
+  else console.log(`ok   ${what}: ${want}`);
+};
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+const errors = [];
+page.on('pageerror', (e) => errors.push(String(e)));
+const ready = async () => page.waitForSelector('[data-testid=page][data-ready=true]', { timeout: 20000 });
+const text = async (id) => (await page.textContent(`[data-testid="${id}"]`)) ?? '';
+
+try {
+  // 1. Without a key the page asks for one.
+  await page.goto(`${base}/`);
+  await page.waitForSelector('#login:not([hidden])');
+  check('asks for a key', await page.isVisible('#keyinput'), true);
+
+  // 2. A link with the key opens straight onto the data.
+  const me = await api('me');
+  await page.goto(`${base}/#key=${key}&brand=${brand}`);
+  await ready();
+  const st = await api(`stages?brand=${brand}&date=${me.last_day}`);
+  for (const s of ['A', 'I', 'TI', 'P', 'S']) check(`overview ${s}`, await text(`value-${s}`), fmt(st.stages[s]));
+  check('overview total', await text('value-total'), fmt(st.total));
+  await page.screenshot({ path: `${out}/overview.png`, fullPage: true });
+
+  // 3. Pickers: an SPU and an earlier date.
+  const info = await api('info');
+  const spu = info.brands.find((b) => b.brand === brand).spus[0];
+  await page.selectOption('[data-testid=spu-picker]', spu);
+  await ready();
+  const earlier = new Date(Date.parse(me.last_day) - 10 * 86400000).toISOString().slice(0, 10);
+  await page.fill('[data-testid=date-picker]', earlier);
+  await page.dispatchEvent('[data-testid=date-picker]', 'change');
+  await ready();
+  const sp = await api(`stages?brand=${brand}&spu=${spu}&date=${earlier}`);
+  check(`SPU ${spu} on ${earlier} total`, await text('value-total'), fmt(sp.total));
+  check('URL carries the view', page.url().includes(`spu=${spu}`) && page.url().includes(`date=${earlier}`), true);
+  await page.selectOption('[data-testid=spu-picker]', '');
+  await ready();
+
+  // 4. Every other page.
+  await page.click('[data-testid=tab-flow]');
+  await ready();
+  const from = new Date(Date.parse(earlier) - 30 * 86400000).toISOString().slice(0, 10);
+  const fl = await api(`flow?brand=${brand}&from=${from}&to=${earlier}`);
+  for (const k of ['new', 'lost', 'deepened', 'fell_back']) check(`flow ${k}`, await text(`value-${k}`), fmt(fl[k]));
+  check('flow A->I cell', await text('cell-A-I'), fmt(fl.matrix.A.I));
+  await page.screenshot({ path: `${out}/flow.png`, fullPage: true });
+
+  await page.click('[data-testid=tab-spus]');
+  await ready();
+  const spuStages = await api(`stages?brand=${brand}&spu=${spu}&date=${earlier}`);
+  check(`SPU table ${spu}`, await text(`spu-total-${spu}`), fmt(spuStages.total));
+  await page.screenshot({ path: `${out}/spus.png`, fullPage: true });
+
+  await page.click('[data-testid=tab-penetration]');
+  await ready();
+  const pen = await api(`penetration?brand=${brand}&date=${earlier}`);
+  check('category crowd', await text('value-category_crowd'), fmt(pen.category_crowd));
+  await page.screenshot({ path: `${out}/penetration.png`, fullPage: true });
+
+  await page.click('[data-testid=tab-campaigns]');
+  await ready();
+  const camps = await api(`campaigns?brand=${brand}`);
+  for (const c of camps.campaigns) {
+    check(`campaign ${c.campaign} CPI`, await text(`cpi-${c.campaign}`),
+      c.cpi === null ? '—' : Number(c.cpi).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    check(`campaign ${c.campaign} ROI`, (await text(`roi-${c.campaign}`)).split(' ')[0], c.roi === null ? '—' : c.roi.toFixed(2));
+  }
+  await page.screenshot({ path: `${out}/campaigns.png`, fullPage: true });
+
+  await page.click('[data-testid=tab-firstparty]');
+  await ready();
+  const fp = await api(`firstparty?brand=${brand}`);
+  check('first-party matched orders', await text('value-matched'), fmt(fp.matched_orders));
+  await page.screenshot({ path: `${out}/firstparty.png`, fullPage: true });
+
+  await page.click('[data-testid=tab-aurora]');
+  await ready();
+  const au = await api(`aurora?brand=${brand}&date=${earlier}`);
+  const mine = au.brands.find((b) => b.brand === brand);
+  check('Aurora composite', await text(`composite-${brand}`), mine.composite.toFixed(1));
+  await page.screenshot({ path: `${out}/aurora.png`, fullPage: true });
+
+  // 5. Language switch.
+  await page.click('[data-testid=lang]');
+  await ready();
+  check('English tab label', await text('tab-aurora'), 'Aurora');
+  await page.screenshot({ path: `${out}/aurora-en.png`, fullPage: true });
+
+  // 6. An unknown brand in a shared link gives an error state, not a blank page.
+  await page.goto(`${base}/#key=${key}&brand=${brand}&page=overview&spu=no-such-spu`);
+  await ready();
+  check('no page errors', errors.length, 0);
+} catch (e) {
+  failures++;
+  console.log(`FAIL ${e.stack}`);
+  await page.screenshot({ path: `${out}/failure.png`, fullPage: true }).catch(() => {});
+}
+await browser.close();
+console.log(failures ? `${failures} dashboard check(s) failed` : `dashboard: every check passed; screenshots in ${out}`);
+process.exit(failures ? 1 : 0);
