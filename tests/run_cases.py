@@ -4,7 +4,7 @@
 case.txt, one directive per line ('#' starts a comment):
   rules: FILE                 install FILE (in the case folder) as the data directory's rules
   ingest: FILE [FILE...]      aips ingest --json of those files (paths relative to the case folder)
-  run: ARGS                   aips ARGS --data DIR --json
+  run: ARGS                   aips ARGS --data DIR --json (ARGS split like a shell: quotes group words)
   expect: JSON                the last command's JSON output contains JSON (objects: listed keys only,
                               recursively; arrays and scalars: equal)
   expect-exit: N              the last command's exit code (default expectation: 0)
@@ -13,7 +13,7 @@ case.txt, one directive per line ('#' starts a comment):
                               length; each object contains the listed keys)
 Usage: run_cases.py AIPS_BINARY CASES_DIR [NAME_FILTER]
 """
-import json, os, shutil, subprocess, sys, tempfile
+import json, os, shlex, shutil, subprocess, sys, tempfile
 
 
 def contains(actual, expected, path="$"):
@@ -66,7 +66,7 @@ def run_case(aips, case_dir):
                 elif key == "ingest":
                     argv = [aips, "ingest", "--data", data, "--json"] + [os.path.join(case_dir, f) for f in arg.split()]
                 else:
-                    argv = [aips] + arg.split() + ["--data", data, "--json"]
+                    argv = [aips] + shlex.split(arg) + ["--data", data, "--json"]
                 p = subprocess.run(argv, capture_output=True, text=True, timeout=120)
                 last = (argv, p.returncode, p.stdout, p.stderr)
                 checked_exit = False

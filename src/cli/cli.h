@@ -29,6 +29,7 @@ void RegisterReport(CLI::App& app);
 void RegisterCampaign(CLI::App& app);
 void RegisterCategory(CLI::App& app);
 void RegisterServe(CLI::App& app);
+void RegisterCrowd(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

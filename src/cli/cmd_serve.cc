@@ -21,6 +21,8 @@ void RegisterServe(CLI::App& app) {
     c->add_option("--timeout", o->timeout_seconds,
                   "Read/write timeout per connection in seconds (default 30)");
     c->add_flag("--quiet", o->quiet, "No request log on standard error");
+    c->add_option("--min-export-size", o->min_export_size,
+                  "Refuse user-level results (crowd exports) of crowds smaller than this (default 100)");
     c->footer(
         "Data endpoints need 'Authorization: Bearer KEY' (aips key create). API: docs/http-api.md and "
         "/openapi.json.\nExample:\n  aips serve --data store --port 8080");
@@ -50,7 +52,7 @@ void RegisterServe(CLI::App& app) {
       if (!reg.ok()) return Fail(reg.status());
       std::vector<std::string> brands;
       for (absl::string_view b : absl::StrSplit(a->brands, ',', absl::SkipEmpty())) brands.emplace_back(b);
-      reg->AddTenant(a->tenant, brands);
+      if (Status s = reg->AddTenant(a->tenant, brands); !s.ok()) return Fail(s);
       if (Status s = reg->Save(a->data); !s.ok()) return Fail(s);
       fmt::print(stderr, "tenant {} owns {} brand(s)\n", a->tenant,
                  reg->tenants().at(a->tenant).brands.size());

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   RegisterCampaign(app);
   RegisterCategory(app);
   RegisterServe(app);
+  RegisterCrowd(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {

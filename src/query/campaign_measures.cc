@@ -24,6 +24,11 @@ Roaring AtLeast(const std::vector<Roaring>& members, int s) {
 }  // namespace
 
 Result<CampaignResult> EmbeddedEngine::Campaign(const std::string& name, std::optional<int> x) {
+  return CampaignWithReach(name, x, nullptr);
+}
+
+Result<CampaignResult> EmbeddedEngine::CampaignWithReach(const std::string& name, std::optional<int> x,
+                                                         Roaring* reach_out) {
   if (x && (*x < 0 || *x > 3650)) return Status::InvalidArgument("--x must be a number of days in [0, 3650]");
   AIPS_ASSIGN_OR_RETURN(const Catalog* cat, store_->catalog());
   AIPS_ASSIGN_OR_RETURN(Dictionary * campaigns, store_->dict(kDictCampaign));
@@ -47,11 +52,12 @@ Result<CampaignResult> EmbeddedEngine::Campaign(const std::string& name, std::op
        ++it) {
     out.spend += it->second;
   }
-  AIPS_RETURN_IF_ERROR(MeasureCampaign(id ? *id : kNoId, x, &out));
+  AIPS_RETURN_IF_ERROR(MeasureCampaign(id ? *id : kNoId, x, &out, reach_out));
   return out;
 }
 
-Status EmbeddedEngine::MeasureCampaign(uint32_t cid, std::optional<int> x, CampaignResult* out) {
+Status EmbeddedEngine::MeasureCampaign(uint32_t cid, std::optional<int> x, CampaignResult* out,
+                                       Roaring* reach_out) {
   const Manifest& m = store_->manifest();
   AIPS_ASSIGN_OR_RETURN(Dictionary * brands, store_->dict(kDictBrand));
   AIPS_ASSIGN_OR_RETURN(const Catalog* cat, store_->catalog());
@@ -100,6 +106,7 @@ Status EmbeddedEngine::MeasureCampaign(uint32_t cid, std::optional<int> x, Campa
   out->reach = first_reach.size();
   Roaring reached;
   for (auto& [u, d] : first_reach) reached.add(u);
+  if (reach_out) *reach_out = reached;
 
   // 2. Newly seeded people, in the campaign's SPU scope (brand scope if it has none).
   ScopeRef scope{out->brand, out->spu};

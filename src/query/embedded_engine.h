@@ -11,6 +11,7 @@
 #include <string>
 
 #include "model/snapshot.h"
+#include "query/crowd_expr.h"
 #include "query/query_engine.h"
 #include "store/store.h"
 
@@ -44,6 +45,14 @@ class EmbeddedEngine : public QueryEngine {
                                       std::optional<Day> to, int within_days);
   Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date);
   Result<FirstPartyResult> FirstParty(const std::string& brand);
+
+  // Crowd expressions (query/crowd_eval.cc, docs/crowds.md). `tenant` scopes crowd("name") to the
+  // crowds that tenant saved ("" = saved from the CLI).
+  Result<Roaring> EvalCrowd(const CrowdNode& expr, const std::string& tenant);
+  // Reach R(c) of a campaign (AIPS.md §4).
+  Result<Roaring> ReachOf(const std::string& campaign);
+  // The user id of a dense user number (loads the user dictionary on first use).
+  Result<std::string> UserName(uint32_t user);
   // The category of a brand ("brand:<name>" when it has none); NotFound for an unknown brand.
   Result<std::string> CategoryOf(const std::string& brand);
 
@@ -81,13 +90,19 @@ class EmbeddedEngine : public QueryEngine {
   Result<std::vector<Roaring>> MembersOn(const Resolved& r, Day day);
   // Campaign measures once the flight, brand and scope are known (query/campaign_measures.cc).
   Result<BrandMeasures> MeasureBrand(const std::string& brand, Day from, Day date);
-  Status MeasureCampaign(uint32_t campaign_id, std::optional<int> x, CampaignResult* out);
+  Status MeasureCampaign(uint32_t campaign_id, std::optional<int> x, CampaignResult* out, Roaring* reach_out);
+  Result<CampaignResult> CampaignWithReach(const std::string& campaign, std::optional<int> x,
+                                           Roaring* reach_out);
+  Result<Roaring> EvalNode(const CrowdNode& n, const Roaring& universe);
+  Result<Roaring> StageSet(const ScopeRef& scope, Day day, const std::vector<int>& stages,
+                           const Roaring& universe);
 
   std::unique_ptr<Store> store_;
   void RetireReader(const std::string& path);
   std::map<std::string, std::unique_ptr<SnapshotReader>> readers_;
   std::vector<std::unique_ptr<SnapshotReader>> retired_readers_;
   double compute_seconds_ = 0;
+  std::string crowd_tenant_;  // the tenant whose saved crowds crowd("name") sees during EvalCrowd
 };
 
 }  // namespace aips

@@ -9,6 +9,7 @@
 #include "fmt/format.h"
 #include "httplib.h"
 #include "ingest/ingest_json.h"
+#include "query/crowd_tools.h"
 #include "query/embedded_engine.h"
 #include "query/render.h"
 #include "query/render_campaign.h"
@@ -17,6 +18,7 @@
 #include "serve/metrics.h"
 #include "serve/tenants.h"
 #include "simdjson.h"
+#include "store/crowds.h"
 
 namespace aips {
 
@@ -168,6 +170,41 @@ ApiHandler Write(WriteFn fn) {
     // (No parameter check: httplib also parses form-encoded bodies into params.)
     return fn(call, *who);
   };
+}
+
+struct CrowdRequest {
+  std::string expr;
+  Roaring members;
+};
+
+// The expression (or preset) of a request, checked for access and evaluated.
+Result<CrowdRequest> EvaluateCrowd(const Call& c, const Principal& p, EmbeddedEngine& e) {
+  CrowdRequest r;
+  if (c.Str("expr").empty() == c.Str("preset").empty()) return Status::InvalidArgument("give expr or preset");
+  if (!c.Str("expr").empty()) {
+    r.expr = c.Str("expr");
+  } else {
+    PresetArgs pa{c.Str("preset"), c.Str("brand"), c.Str("competitor")};
+    AIPS_ASSIGN_OR_RETURN(auto date, c.Date("date"));
+    AIPS_ASSIGN_OR_RETURN(auto since, c.Date("since"));
+    pa.date = date.value_or(e.store().manifest().LastDay());
+    pa.since = since.value_or(kNoDay);
+    AIPS_ASSIGN_OR_RETURN(r.expr, PresetExpression(pa));
+  }
+  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(r.expr));
+  std::vector<std::string> brands, campaigns, crowds;
+  CollectNames(*node, &brands, &campaigns, &crowds);
+  for (auto& b : brands)
+    if (!p.CanRead(b)) return Status::NotFound(UnknownBrandMessage(b));
+  for (auto& name : campaigns) {
+    auto camp = e.Campaign(name, std::nullopt);
+    if (!camp.ok() || !p.CanRead(camp->brand)) {
+      return Status::NotFound(
+          fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", name));
+    }
+  }
+  AIPS_ASSIGN_OR_RETURN(r.members, e.EvalCrowd(*node, p.tenant));
+  return r;
 }
 
 ApiReply NotOwned(const std::string& brand) { return ApiReply::Error(404, UnknownBrandMessage(brand)); }
@@ -394,6 +431,55 @@ std::vector<ApiRoute> MakeRoutes() {
         return ApiReply::Json(ToJson(out));
       }));
 
+  // Crowds (docs/crowds.md): count, export, save, list. Every brand an expression names must be the
+  // caller's; crowd("name") sees the caller's saved crowds.
+  static const std::initializer_list<std::string_view> kCrowdParams = {"expr",       "preset", "brand",
+                                                                       "competitor", "date",   "since"};
+  get("/api/v1/crowd/count", Data(kCrowdParams, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+        API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
+        JsonWriter w;
+        w.BeginObject()
+            .Key("count")
+            .Int(static_cast<int64_t>(r.members.cardinality()))
+            .Key("expr")
+            .String(r.expr)
+            .EndObject();
+        return ApiReply::Json(w.str());
+      }));
+  get("/api/v1/crowd/export",
+      Data({"expr", "preset", "brand", "competitor", "date", "since", "raw"}, [](const Call& c,
+                                                                                 const Principal& p,
+                                                                                 EmbeddedEngine& e) {
+        const bool raw = c.Str("raw") == "1" || c.Str("raw") == "true";
+        if (raw && !p.admin)
+          return ApiReply::Error(403, "raw user ids are for admin keys only; exports are salted SHA-256 ids");
+        if (!raw && p.salt.empty())
+          return ApiReply::Error(
+              400, "this key has no tenant, so no export salt: use raw=1 (admin) or a tenant's key");
+        API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
+        API_ASSIGN(std::string csv, ExportCrowd(e, r.members, raw ? "" : p.salt, c.ctx().min_export_size));
+        return ApiReply{200, std::move(csv), "text/csv; charset=utf-8", false};
+      }));
+  get("/api/v1/crowds", Data({}, [](const Call& c, const Principal& p, EmbeddedEngine&) {
+        API_ASSIGN(std::vector<SavedCrowd> saved, LoadCrowds(c.ctx().data_dir));
+        return ApiReply::Json(
+            SavedCrowdsJson(saved, p.admin && p.tenant.empty() ? std::nullopt : std::optional(p.tenant)));
+      }));
+  post("/api/v1/crowds",
+       Data({"name", "expr", "preset", "brand", "competitor", "date", "since"},
+            [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+              API_ASSIGN(std::string name, c.Required("name"));
+              API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
+              auto lock = DirLock::Acquire(c.ctx().data_dir, 30000);
+              if (!lock.ok()) return FromStatus(lock.status());
+              API_ASSIGN(std::vector<SavedCrowd> saved, LoadCrowds(c.ctx().data_dir));
+              SavedCrowd sc = MakeSavedCrowd(saved, name, p.tenant, r.expr, r.members);
+              saved.push_back(sc);
+              API_TRY(SaveCrowds(c.ctx().data_dir, saved));
+              return ApiReply::Json(fmt::format("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}", sc.name,
+                                                sc.version, sc.size));
+            }));
+
   // Writes (admin keys).
   for (TableKind kind : {TableKind::kEvents, TableKind::kOrders, TableKind::kIdentity, TableKind::kCategories,
                          TableKind::kBrands, TableKind::kCampaigns, TableKind::kSpend}) {
@@ -424,7 +510,7 @@ std::vector<ApiRoute> MakeRoutes() {
          auto lock = DirLock::Acquire(c.ctx().data_dir, 30000);
          if (!lock.ok()) return FromStatus(lock.status());
          API_ASSIGN(TenantRegistry reg, TenantRegistry::Load(c.ctx().data_dir));
-         reg.AddTenant(tenant, brands);
+         API_TRY(reg.AddTenant(tenant, brands));
          API_TRY(reg.Save(c.ctx().data_dir));
          JsonWriter w;
          w.BeginObject().Key("tenant").String(tenant).Key("brands").BeginArray();

@@ -17,6 +17,7 @@ class Metrics;
 struct ApiContext {
   std::string data_dir;
   Metrics* metrics;
+  size_t min_export_size = 100;  // crowds smaller than this are not exported
 };
 
 struct ApiReply {

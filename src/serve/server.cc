@@ -49,7 +49,7 @@ Status Serve(const ServeOptions& opt) {
 
   httplib::Server svr;
   Metrics metrics;
-  ApiContext ctx{opt.data_dir, &metrics};
+  ApiContext ctx{opt.data_dir, &metrics, opt.min_export_size};
   svr.new_task_queue = [n = opt.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
   svr.set_payload_max_length(opt.max_body_bytes);
   svr.set_read_timeout(opt.timeout_seconds, 0);

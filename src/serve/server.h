@@ -19,8 +19,9 @@ struct ServeOptions {
   int port = 8080;
   size_t max_body_bytes = 64u << 20;  // larger ingest bodies answer 413
   int threads = 8;
-  int timeout_seconds = 30;  // read / write timeout per connection
-  bool quiet = false;        // no request log lines on stderr
+  int timeout_seconds = 30;      // read / write timeout per connection
+  bool quiet = false;            // no request log lines on stderr
+  size_t min_export_size = 100;  // user-level results (exports) of smaller crowds are refused
 };
 
 // Serves until a termination signal. Fails when the port cannot be bound.

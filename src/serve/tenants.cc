@@ -1,8 +1,6 @@
 #include "serve/tenants.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <sys/random.h>
 
 #include <ctime>
 
@@ -17,28 +15,6 @@ constexpr std::string_view kMagic = "AIPSTEN1";
 constexpr uint32_t kVersion = 1;
 std::string Path(const std::string& dir) { return dir + "/tenants.bin"; }
 }  // namespace
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
-  std::string out;
-  for (unsigned i = 0; i < len; ++i) out += fmt::format("{:02x}", md[i]);
-  return out;
-}
-
-Result<std::string> RandomHex(size_t bytes) {
-  std::string raw(bytes, '\0');
-  size_t got = 0;
-  while (got < bytes) {
-    ssize_t n = getrandom(raw.data() + got, bytes - got, 0);
-    if (n <= 0) return Status::IOError("cannot read random bytes from the kernel");
-    got += static_cast<size_t>(n);
-  }
-  std::string out;
-  for (unsigned char c : raw) out += fmt::format("{:02x}", c);
-  return out;
-}
 
 Result<TenantRegistry> TenantRegistry::Load(const std::string& dir) {
   TenantRegistry reg;
@@ -62,6 +38,7 @@ Result<TenantRegistry> TenantRegistry::Load(const std::string& dir) {
       AIPS_RETURN_IF_ERROR(r.Str(&b));
       t.brands.insert(b);
     }
+    AIPS_RETURN_IF_ERROR(r.Str(&t.salt));
   }
   AIPS_RETURN_IF_ERROR(r.Varint(&n));
   for (uint64_t i = 0; i < n; ++i) {
@@ -85,15 +62,20 @@ Status TenantRegistry::Save(const std::string& dir) const {
     w.Str(name);
     w.Varint(t.brands.size());
     for (auto& b : t.brands) w.Str(b);
+    w.Str(t.salt);
   }
   w.Varint(keys_.size());
   for (auto& k : keys_) w.Str(k.digest), w.Str(k.tenant), w.U8(k.admin ? 1 : 0), w.I64(k.created);
   return WriteFileAtomic(Path(dir), Frame(kMagic, kVersion, w.buffer()));
 }
 
-void TenantRegistry::AddTenant(const std::string& name, const std::vector<std::string>& brands) {
+Status TenantRegistry::AddTenant(const std::string& name, const std::vector<std::string>& brands) {
   Tenant& t = tenants_[name];
+  if (t.salt.empty()) {
+    AIPS_ASSIGN_OR_RETURN(t.salt, RandomHex(16));
+  }
   for (auto& b : brands) t.brands.insert(b);
+  return Status::OK();
 }
 
 Result<std::string> TenantRegistry::CreateKey(const std::string& tenant, bool admin) {
@@ -121,7 +103,10 @@ std::optional<Principal> TenantRegistry::Authenticate(const std::string& key) co
   p.tenant = found->tenant;
   p.admin = found->admin;
   auto it = tenants_.find(found->tenant);
-  if (it != tenants_.end()) p.brands = it->second.brands;
+  if (it != tenants_.end()) {
+    p.brands = it->second.brands;
+    p.salt = it->second.salt;
+  }
   return p;
 }
 

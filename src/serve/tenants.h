@@ -12,11 +12,13 @@
 #include <vector>
 
 #include "aips/status.h"
+#include "common/crypto.h"
 
 namespace aips {
 
 struct Tenant {
   std::set<std::string> brands;
+  std::string salt;  // per-tenant salt of exported ids (random, made with the tenant)
 };
 
 struct ApiKey {
@@ -30,6 +32,7 @@ struct Principal {
   std::string tenant;
   bool admin = false;
   std::set<std::string> brands;  // the tenant's brands (a copy: the principal outlives the registry)
+  std::string salt;              // the tenant's export salt
   // True when this key may read the brand's crowds.
   bool CanRead(const std::string& brand) const { return admin || brands.count(brand) > 0; }
 };
@@ -39,8 +42,8 @@ class TenantRegistry {
   static Result<TenantRegistry> Load(const std::string& data_dir);
   Status Save(const std::string& data_dir) const;
 
-  // Adds a tenant or extends its brands.
-  void AddTenant(const std::string& name, const std::vector<std::string>& brands);
+  // Adds a tenant (with a fresh export salt) or extends its brands.
+  Status AddTenant(const std::string& name, const std::vector<std::string>& brands);
   // Creates a key and returns it in clear (the only time it exists in clear). NotFound for an unknown tenant.
   Result<std::string> CreateKey(const std::string& tenant, bool admin);
   // The principal of a presented key, or nullopt for an unknown key.
@@ -53,10 +56,5 @@ class TenantRegistry {
   std::map<std::string, Tenant> tenants_;
   std::vector<ApiKey> keys_;
 };
-
-// SHA-256 of data as 64 lower-case hex characters.
-std::string Sha256Hex(std::string_view data);
-// Cryptographically random bytes as hex (from the kernel).
-Result<std::string> RandomHex(size_t bytes);
 
 }  // namespace aips

@@ -1,0 +1,186 @@
+#include <ctime>
+
+#include "cli/cli.h"
+#include "common/file_util.h"
+#include "common/json_writer.h"
+#include "fmt/format.h"
+#include "query/crowd_tools.h"
+#include "query/embedded_engine.h"
+#include "serve/tenants.h"
+#include "store/crowds.h"
+
+namespace aips::cli {
+
+namespace {
+
+struct Args {
+  std::string data, expr, preset, brand, competitor, date, since, name, tenant, out;
+  size_t min_size = kDefaultMinExportSize;
+  bool raw = false, json = false;
+};
+
+void AddSelection(CLI::App* c, Args* a) {
+  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  c->add_option("--expr", a->expr, "A crowd expression (docs/crowds.md)");
+  c->add_option("--preset", a->preset, "Or a preset: redelivery, lost, conquest");
+  c->add_option("--brand", a->brand, "The preset's brand");
+  c->add_option("--competitor", a->competitor, "The conquest preset's competitor");
+  c->add_option("--date", a->date, "The preset's day (default: the last day with data)");
+  c->add_option("--since", a->since, "The lost preset's earlier day (default: 30 days before --date)");
+}
+
+// The expression text of --expr or --preset.
+Result<std::string> Expression(const Args& a, EmbeddedEngine& e) {
+  if (a.expr.empty() == a.preset.empty())
+    return Status::InvalidArgument("give --expr '...' or --preset NAME");
+  if (!a.expr.empty()) return a.expr;
+  PresetArgs p{a.preset, a.brand, a.competitor};
+  AIPS_ASSIGN_OR_RETURN(auto date, OptionalDate(a.date, "--date"));
+  AIPS_ASSIGN_OR_RETURN(auto since, OptionalDate(a.since, "--since"));
+  p.date = date.value_or(e.store().manifest().LastDay());
+  p.since = since.value_or(kNoDay);
+  return PresetExpression(p);
+}
+
+struct Evaluated {
+  std::string expr;
+  Roaring members;
+};
+
+Result<Evaluated> Evaluate(const Args& a, EmbeddedEngine& e) {
+  Evaluated out;
+  AIPS_ASSIGN_OR_RETURN(out.expr, Expression(a, e));
+  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(out.expr));
+  AIPS_ASSIGN_OR_RETURN(out.members, e.EvalCrowd(*node, ""));
+  return out;
+}
+
+template <typename Fn>
+void WithCrowd(const Args& a, Fn fn) {
+  auto e = EmbeddedEngine::Open(a.data);
+  if (!e.ok()) return Fail(e.status());
+  auto r = Evaluate(a, *e.value());
+  if (!r.ok()) return Fail(r.status());
+  fn(*e.value(), r.value());
+}
+
+}  // namespace
+
+void RegisterCrowd(CLI::App& app) {
+  CLI::App* crowd = app.add_subcommand(
+      "crowd", "Crowd packs: count, save, list and export crowds built from stages and flows");
+  crowd->require_subcommand(1);
+  crowd->footer(
+      "Expressions (docs/crowds.md):\n"
+      "  stage(brand: \"B\", date: \"2024-11-29\") in [TI] and not stage(brand: \"B\", date: \"2024-11-29\") "
+      "in [P]\n"
+      "  flowed(brand: \"B\", from: \"2024-10-30\", to: \"2024-11-29\", from_stage: [TI, P], to_stage: "
+      "[none])\n"
+      "  reached(campaign: \"C\") or crowd(\"saved name\")\n"
+      "Presets: redelivery (复投), lost (流失召回), conquest (竞品收割, needs --competitor).");
+  {
+    auto a = std::make_shared<Args>();
+    CLI::App* c = crowd->add_subcommand("count", "Count a crowd's users");
+    AddSelection(c, a.get());
+    c->add_flag("--json", a->json, "Print {\"count\":N,\"expr\":\"...\"}");
+    c->callback([a] {
+      WithCrowd(*a, [&](EmbeddedEngine&, const Evaluated& r) {
+        if (a->json) {
+          JsonWriter w;
+          w.BeginObject()
+              .Key("count")
+              .Int(static_cast<int64_t>(r.members.cardinality()))
+              .Key("expr")
+              .String(r.expr)
+              .EndObject();
+          fmt::print("{}\n", w.str());
+        } else {
+          fmt::print("{} users\n  {}\n", r.members.cardinality(), r.expr);
+        }
+      });
+    });
+  }
+  {
+    auto a = std::make_shared<Args>();
+    CLI::App* c = crowd->add_subcommand("save", "Save a crowd under a name (a new version each time)");
+    AddSelection(c, a.get());
+    c->add_option("--name", a->name, "Name")->required();
+    c->add_flag("--json", a->json, "Print the saved version as JSON");
+    c->callback([a] {
+      WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
+        auto lock = DirLock::Acquire(e.store().dir(), 30000);
+        if (!lock.ok()) return Fail(lock.status());
+        auto saved = LoadCrowds(e.store().dir());
+        if (!saved.ok()) return Fail(saved.status());
+        SavedCrowd sc = MakeSavedCrowd(saved.value(), a->name, "", r.expr, r.members);
+        saved->push_back(sc);
+        if (Status s = SaveCrowds(e.store().dir(), saved.value()); !s.ok()) return Fail(s);
+        if (a->json) {
+          fmt::print("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}\n", sc.name, sc.version, sc.size);
+        } else {
+          fmt::print("saved {} v{}: {} users\n", sc.name, sc.version, sc.size);
+        }
+      });
+    });
+  }
+  {
+    auto a = std::make_shared<Args>();
+    CLI::App* c = crowd->add_subcommand("list", "List saved crowds");
+    c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+    c->add_flag("--json", a->json, "JSON");
+    c->callback([a] {
+      auto saved = LoadCrowds(a->data);
+      if (!saved.ok()) return Fail(saved.status());
+      JsonWriter w;
+      w.BeginObject().Key("crowds").BeginArray();
+      if (a->json) {
+        fmt::print("{}\n", SavedCrowdsJson(saved.value(), std::nullopt));
+      } else {
+        for (auto& sc : saved.value()) {
+          fmt::print("{:<24} v{:<3} {:>10} users  {}\n", sc.name, sc.version, sc.size, sc.definition);
+        }
+      }
+    });
+  }
+  {
+    auto a = std::make_shared<Args>();
+    CLI::App* c =
+        crowd->add_subcommand("export", "Export a crowd's members as salted SHA-256 ids for an ad platform");
+    AddSelection(c, a.get());
+    c->add_option("--tenant", a->tenant, "Tenant whose salt hashes the ids");
+    c->add_flag("--raw", a->raw, "Platform user ids in clear instead (operators only)");
+    c->add_option("--out", a->out, "Output file (default: standard output)");
+    c->add_option("--min-size", a->min_size, "Refuse crowds smaller than this (default 100)");
+    c->add_flag("--json", a->json, "With --out: print {\"exported\":N,\"out\":\"FILE\"}");
+    c->callback([a] {
+      if (a->tenant.empty() == !a->raw)
+        return Fail(Status::InvalidArgument("give --tenant T (salted ids) or --raw"));
+      std::string salt;
+      if (!a->raw) {
+        auto reg = TenantRegistry::Load(a->data);
+        if (!reg.ok()) return Fail(reg.status());
+        auto t = reg->tenants().find(a->tenant);
+        if (t == reg->tenants().end())
+          return Fail(Status::NotFound(fmt::format("unknown tenant '{}'", a->tenant)));
+        salt = t->second.salt;
+      }
+      WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
+        auto csv = ExportCrowd(e, r.members, salt, a->min_size);
+        if (!csv.ok()) return Fail(csv.status());
+        if (a->out.empty()) {
+          fmt::print("{}", csv.value());
+        } else if (Status s = WriteFileAtomic(a->out, csv.value()); !s.ok()) {
+          return Fail(s);
+        }
+        if (a->json && !a->out.empty()) {
+          fmt::print("{{\"exported\":{},\"out\":\"{}\"}}\n", r.members.cardinality(), a->out);
+        } else {
+          fmt::print(stderr, "exported {} users{}\n", r.members.cardinality(),
+                     a->out.empty() ? "" : " to " + a->out);
+        }
+      });
+    });
+  }
+}
+
+}  // namespace aips::cli

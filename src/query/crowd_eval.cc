@@ -1,0 +1,100 @@
+// Evaluating crowd expressions on the embedded engine's bitmaps (docs/crowds.md).
+#include "fmt/format.h"
+#include "query/embedded_engine.h"
+#include "store/crowds.h"
+
+namespace aips {
+
+Result<Roaring> EmbeddedEngine::StageSet(const ScopeRef& scope, Day day, const std::vector<int>& stages,
+                                         const Roaring& universe) {
+  AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
+  AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> members, MembersOn(r, day));
+  Roaring out;
+  bool none = false;
+  for (int s : stages) {
+    if (s == 0) {
+      none = true;
+    } else {
+      out |= members[static_cast<size_t>(s - 1)];
+    }
+  }
+  if (none) {  // users in no stage: everyone else the data directory knows
+    Roaring any;
+    for (auto& m : members) any |= m;
+    out |= universe - any;
+  }
+  return out;
+}
+
+Result<Roaring> EmbeddedEngine::ReachOf(const std::string& campaign) {
+  Roaring reach;
+  AIPS_RETURN_IF_ERROR(CampaignWithReach(campaign, std::nullopt, &reach).status());
+  return reach;
+}
+
+Result<Roaring> EmbeddedEngine::EvalNode(const CrowdNode& n, const Roaring& universe) {
+  using K = CrowdNode::Kind;
+  auto scope = [&]() {
+    ScopeRef s{n.brand, std::nullopt};
+    if (!n.spu.empty()) s.spu = n.spu;
+    return s;
+  };
+  switch (n.kind) {
+    case K::kOr:
+    case K::kAnd:
+    case K::kAndNot: {
+      AIPS_ASSIGN_OR_RETURN(Roaring a, EvalNode(*n.children[0], universe));
+      AIPS_ASSIGN_OR_RETURN(Roaring b, EvalNode(*n.children[1], universe));
+      if (n.kind == K::kOr) return a | b;
+      if (n.kind == K::kAnd) return a & b;
+      return a - b;
+    }
+    case K::kNot: {
+      AIPS_ASSIGN_OR_RETURN(Roaring a, EvalNode(*n.children[0], universe));
+      return universe - a;
+    }
+    case K::kStage:
+      return StageSet(scope(), n.date, n.stages, universe);
+    case K::kFlowed: {
+      if (n.from >= n.to) return Status::InvalidArgument("flowed(): from must be before to");
+      AIPS_ASSIGN_OR_RETURN(Roaring a, StageSet(scope(), n.from, n.from_stages, universe));
+      AIPS_ASSIGN_OR_RETURN(Roaring b, StageSet(scope(), n.to, n.to_stages, universe));
+      return a & b;
+    }
+    case K::kReached:
+      return ReachOf(n.name);
+    case K::kCrowd: {
+      AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> saved, LoadCrowds(store_->dir()));
+      const SavedCrowd* c = LatestCrowd(saved, crowd_tenant_, n.name);
+      if (!c)
+        return Status::NotFound(
+            fmt::format("unknown crowd '{}' (aips crowd list shows the saved crowds)", n.name));
+      return Roaring::readSafe(c->members.data(), c->members.size());
+    }
+    case K::kSegment:
+      return Status::InvalidArgument(fmt::format(
+          "segment(\"{}\"): no user attributes table has been ingested into this data directory", n.name));
+    case K::kTier:
+      return Status::InvalidArgument(
+          fmt::format("tier(brand: \"{}\", tier: \"{}\"): first-party customer tiers are not available yet",
+                      n.brand, n.name));
+  }
+  return Status::InvalidArgument("unknown expression node");
+}
+
+Result<Roaring> EmbeddedEngine::EvalCrowd(const CrowdNode& expr, const std::string& tenant) {
+  crowd_tenant_ = tenant;
+  Roaring universe;
+  const uint32_t users = store_->manifest().dicts[kDictUser].count;
+  if (users) universe.addRange(0, users);
+  return EvalNode(expr, universe);
+}
+
+Result<std::string> EmbeddedEngine::UserName(uint32_t user) {
+  AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_->dict(kDictUser));
+  if (user >= users->size())
+    return Status::Corruption(fmt::format("user #{} is not in the dictionary", user));
+  return std::string(users->Name(user));
+}
+
+}  // namespace aips

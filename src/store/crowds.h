@@ -1,0 +1,29 @@
+// Saved crowds (docs/crowds.md): named, versioned sets of users with their definition, kept in
+// DIR/crowds.bin (framed, docs/formats.md §11). Saving a name again adds a version; crowd("name") in an
+// expression uses the latest version's members.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "aips/status.h"
+#include "common/date.h"
+
+namespace aips {
+
+struct SavedCrowd {
+  std::string name, tenant, definition;
+  uint32_t version = 1;
+  int64_t saved_at = 0;  // Unix seconds
+  uint64_t size = 0;
+  std::string members;  // CRoaring portable serialization
+};
+
+Result<std::vector<SavedCrowd>> LoadCrowds(const std::string& data_dir);
+Status SaveCrowds(const std::string& data_dir, const std::vector<SavedCrowd>& crowds);
+// The latest version of a tenant's crowd, or nullptr.
+const SavedCrowd* LatestCrowd(const std::vector<SavedCrowd>& crowds, const std::string& tenant,
+                              const std::string& name);
+
+}  // namespace aips
