@@ -90,6 +90,14 @@ try {
   }
   await page.screenshot({ path: `${out}/campaigns.png`, fullPage: true });
 
+  await page.click('[data-testid=tab-crowds]');
+  await ready();
+  await page.waitForFunction(() => document.querySelector('[data-testid=crowd-count]').textContent !== '—');
+  const expr = await page.inputValue('[data-testid=crowd-expr]');
+  const cc = await api(`crowd/count?expr=${encodeURIComponent(expr)}`);
+  check('crowd builder live count (re-delivery preset)', await text('crowd-count'), fmt(cc.count));
+  await page.screenshot({ path: `${out}/crowds.png`, fullPage: true });
+
   await page.click('[data-testid=tab-firstparty]');
   await ready();
   const fp = await api(`firstparty?brand=${brand}`);

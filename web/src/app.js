@@ -20,7 +20,9 @@ const T = {
     attribution: '归因按触达计算、不排他：一笔订单计入每个触达过其买家的投放。',
     matched: '已匹配订单', unmatched: '待匹配订单', match_rate: '匹配率', matched_gmv: '匹配GMV', identity: '身份映射',
     composite: '综合', awareness: '品牌认知', content: '内容沉淀', wom: '口碑', no_key: '密钥无效或缺失',
-    unknown: '未找到', error: '出错了',
+    unknown: '未找到', error: '出错了', crowds: '人群包', preset: '预设', custom: '自定义表达式', redelivery: '复投（深度兴趣未购买）',
+    lost: '流失召回', conquest: '竞品收割', competitor: '竞品', count: '人数', save: '保存', export: '导出（加盐哈希）',
+    name: '名称', saved: '已保存人群包', version: '版本', size: '人数', definition: '定义',
   },
   en: {
     title: 'Crowd asset', brand: 'Brand', spu: 'SPU', date: 'Date', all_spus: 'All (brand)', need_key: 'Enter an API key',
@@ -37,10 +39,13 @@ const T = {
     provisional: 'provisional', attribution: 'Attribution is reach-based and not exclusive: an order counts for every campaign that reached its buyer.',
     matched: 'Matched orders', unmatched: 'Unmatched orders', match_rate: 'Match rate', matched_gmv: 'Matched GMV',
     identity: 'Identity map', composite: 'Composite', awareness: 'Awareness', content: 'Content', wom: 'Word of mouth',
-    no_key: 'Missing or unknown key', unknown: 'Not found', error: 'Error',
+    no_key: 'Missing or unknown key', unknown: 'Not found', error: 'Error', crowds: 'Crowd packs', preset: 'Preset',
+    custom: 'Custom expression', redelivery: 'Re-delivery (TI, not bought)', lost: 'Lost since (win-back)',
+    conquest: 'Competitor conquest', competitor: 'Competitor', count: 'Users', save: 'Save', export: 'Export (salted hashes)',
+    name: 'Name', saved: 'Saved crowds', version: 'Version', size: 'Size', definition: 'Definition',
   },
 };
-const PAGES = ['overview', 'flow', 'spus', 'penetration', 'campaigns', 'firstparty', 'aurora'];
+const PAGES = ['overview', 'flow', 'spus', 'penetration', 'campaigns', 'crowds', 'firstparty', 'aurora'];
 
 const state = { page: 'overview', brand: '', spu: '', date: '', key: '', lang: 'zh', from: '' };
 let me = null;
@@ -232,6 +237,54 @@ const PAGE_RENDERERS = {
       series: [{ name: 'CPI', type: 'bar', data: c.campaigns.map((x) => x.cpi) }, { name: 'CPTI', type: 'bar', data: c.campaigns.map((x) => x.cpti) },
         { name: 'ROI', type: 'line', yAxisIndex: 1, data: c.campaigns.map((x) => x.roi) }],
     });
+  },
+
+  async crowds(page) {
+    const others = me.brands.filter((b) => b !== state.brand);
+    const presetExpr = (p, comp) => ({
+      redelivery: `stage(brand: "${state.brand}", date: "${state.date}") in [TI]`,
+      lost: `flowed(brand: "${state.brand}", from: "${addDays(state.date, -30)}", to: "${state.date}", from_stage: [A, I, TI, P, S], to_stage: [none])`,
+      conquest: `stage(brand: "${comp}", date: "${state.date}") in [TI, P, S] and not stage(brand: "${state.brand}", date: "${state.date}") in [A, I, TI, P, S]`,
+    }[p]);
+    const saved = await api('crowds');
+    page.innerHTML = `<div class="panel"><h3>${t('crowds')}</h3>
+      <p><label>${t('preset')} <select id="preset" data-testid="crowd-preset"><option value="redelivery">${t('redelivery')}</option><option value="lost">${t('lost')}</option>
+      ${others.length ? `<option value="conquest">${t('conquest')}</option>` : ''}</select></label>
+      ${others.length ? `<label>${t('competitor')} <select id="competitor">${others.map((b) => `<option>${esc(b)}</option>`).join('')}</select></label>` : ''}</p>
+      <textarea id="expr" rows="3" style="width:100%;font-family:monospace" data-testid="crowd-expr"></textarea>
+      <div class="cards" style="margin-top:12px"><div class="card"><div class="label">${t('count')}</div><div class="value" data-testid="crowd-count">—</div><div class="note" id="crowderr"></div></div></div>
+      <p><input id="crowdname" placeholder="${t('name')}"> <button id="savecrowd">${t('save')}</button> <button id="exportcrowd">${t('export')}</button></p></div>
+      <div class="panel"><h3>${t('saved')}</h3><table><tr><th>${t('name')}</th><th>${t('version')}</th><th>${t('size')}</th><th>${t('definition')}</th></tr>
+      ${saved.crowds.map((c) => `<tr><td>${esc(c.name)}</td><td>${c.version}</td><td>${fmt(c.size)}</td><td style="text-align:left;font-family:monospace">${esc(c.definition)}</td></tr>`).join('')}</table></div>`;
+    let timer = null;
+    const recount = async () => {
+      try {
+        const r = await api('crowd/count', { expr: $('expr').value });
+        document.querySelector('[data-testid=crowd-count]').textContent = fmt(r.count); $('crowderr').textContent = '';
+      } catch (e) { document.querySelector('[data-testid=crowd-count]').textContent = '—'; $('crowderr').textContent = e.message; }
+    };
+    const fromPreset = () => { $('expr').value = presetExpr($('preset').value, $('competitor') ? $('competitor').value : ''); return recount(); };
+    $('preset').addEventListener('change', fromPreset);
+    if ($('competitor')) $('competitor').addEventListener('change', fromPreset);
+    $('expr').addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(recount, 300); });
+    $('savecrowd').addEventListener('click', async () => {
+      const name = $('crowdname').value.trim();
+      if (!name) return;
+      const q = new URLSearchParams({ name, expr: $('expr').value });
+      const res = await fetch(`/api/v1/crowds?${q}`, { method: 'POST', headers: { Authorization: `Bearer ${state.key}` } });
+      const body = await res.json();
+      if (!res.ok) { $('crowderr').textContent = body.error; return; }
+      render();
+    });
+    $('exportcrowd').addEventListener('click', async () => {
+      const res = await fetch(`/api/v1/crowd/export?${new URLSearchParams({ expr: $('expr').value })}`, { headers: { Authorization: `Bearer ${state.key}` } });
+      if (!res.ok) { $('crowderr').textContent = (await res.json()).error; return; }
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(await res.blob());
+      a.download = `${state.brand}-crowd.csv`;
+      a.click();
+    });
+    await fromPreset();
   },
 
   async firstparty(page) {
