@@ -6,6 +6,7 @@
 #include "fmt/format.h"
 #include "query/crowd_tools.h"
 #include "query/embedded_engine.h"
+#include "query/render_category.h"
 #include "serve/tenants.h"
 #include "store/crowds.h"
 
@@ -140,6 +141,24 @@ void RegisterCrowd(CLI::App& app) {
           fmt::print("{:<24} v{:<3} {:>10} users  {}\n", sc.name, sc.version, sc.size, sc.definition);
         }
       }
+    });
+  }
+  {
+    auto a = std::make_shared<Args>();
+    auto category = std::make_shared<std::string>();
+    CLI::App* c = crowd->add_subcommand(
+        "portrait", "人群画像: a crowd's share per user tag against the category crowd (TGI)");
+    AddSelection(c, a.get());
+    c->add_option("--category", *category, "Base category (default: the first brand's category)");
+    c->add_flag("--json", a->json, "JSON");
+    c->callback([a, category] {
+      WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
+        auto date = OptionalDate(a->date, "--date");
+        if (!date.ok()) return Fail(date.status());
+        auto p = PortraitOf(e, r.expr, r.members, *category, date.value());
+        if (!p.ok()) return Fail(p.status());
+        fmt::print("{}{}", a->json ? ToJson(p.value()) : ToTable(p.value()), a->json ? "\n" : "");
+      });
     });
   }
   {

@@ -18,6 +18,7 @@
 #include "ingest/event_parser.h"
 #include "ingest/hashed_id.h"
 #include "ingest/row_source.h"
+#include "store/attributes.h"
 #include "store/first_party.h"
 #include "store/id_runs.h"
 
@@ -66,6 +67,7 @@ class IngestRun {
 
   void OnEvent(const std::string& source, const InputRow& row, FileCounts* fc);
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
+  void OnAttributes(const std::string& source, const InputRow& row, FileCounts* fc);
   void OnFirstParty(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
   void StoreEvent(const ParsedEvent& ev);
   // Turns a first-party order into a purchase event when the identity map knows its id.
@@ -92,6 +94,8 @@ class IngestRun {
   Rows* last_rows_ = nullptr;
   Catalog catalog_;
   bool catalog_changed_ = false;
+  UserAttributes attrs_;
+  bool attrs_changed_ = false;
   FirstPartyData fp_;
   bool fp_changed_ = false, identity_changed_ = false;
   std::string rejects_;
@@ -116,6 +120,7 @@ Status IngestRun::Prepare() {
   AIPS_ASSIGN_OR_RETURN(const Catalog* c, store_.catalog());
   catalog_ = *c;
   AIPS_ASSIGN_OR_RETURN(fp_, LoadFirstParty(store_.dir(), m_.firstparty_generation));
+  AIPS_ASSIGN_OR_RETURN(attrs_, LoadAttributes(store_.dir(), m_.attributes_generation));
   absl::flat_hash_set<uint64_t> stored;
   AIPS_RETURN_IF_ERROR(LoadIdRuns(store_.dir(), m_.id_runs, &stored));
   ids_.reserve(stored.size());
@@ -260,6 +265,40 @@ void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const In
   ++fc->accepted;
 }
 
+void IngestRun::OnAttributes(const std::string& source, const InputRow& row, FileCounts* fc) {
+  auto reject = [&](std::string_view field, std::string_view reason) {
+    Reject(source, row, field, reason);
+    ++fc->rejected;
+  };
+  if (!row.error.empty()) return reject(row.error_field, row.error);
+  if (!IsValidUtf8(row.raw)) return reject("", "not valid UTF-8");
+  std::string_view user = row.present[0] ? row.value[0] : std::string_view();
+  std::string_view tags = row.present[1] ? row.value[1] : std::string_view();
+  if (user.empty()) return reject("user_id", "missing required field");
+  if (user.size() > kMaxFieldBytes) return reject("user_id", "too long");
+  if (tags.size() > 64 * kMaxFieldBytes) return reject("tags", "too long");
+  std::vector<std::string> list;
+  for (size_t start = 0; !tags.empty();) {
+    const size_t bar = tags.find('|', start);
+    std::string_view t =
+        tags.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    if (!t.empty() && std::find(list.begin(), list.end(), t) == list.end()) list.emplace_back(t);
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  if (list.size() > 256) return reject("tags", "more than 256 tags");
+  if (attrs_.Set(dicts_[kDictUser]->GetOrAdd(user), list)) {
+    attrs_changed_ = true;
+    ++result_.accepted;
+    ++fc->accepted;
+  } else {
+    ++result_.duplicates;
+    ++fc->duplicates;
+  }
+}
+
 void IngestRun::Rematch() {
   if (!identity_changed_) return;
   for (auto it = fp_.unmatched.begin(); it != fp_.unmatched.end();) {
@@ -366,6 +405,7 @@ void IngestRun::OnSideRow(const std::string& source, TableKind kind, const Input
     case TableKind::kEvents:
     case TableKind::kOrders:
     case TableKind::kIdentity:
+    case TableKind::kAttributes:
       break;
   }
   if (changed) {
@@ -421,6 +461,8 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
       [&](const InputRow& row) {
         if (format.kind == TableKind::kEvents) {
           OnEvent(source, row, &fc);
+        } else if (format.kind == TableKind::kAttributes) {
+          OnAttributes(source, row, &fc);
         } else if (format.kind == TableKind::kOrders || format.kind == TableKind::kIdentity) {
           OnFirstParty(source, format.kind, row, &fc);
         } else {
@@ -508,6 +550,10 @@ Status IngestRun::Commit() {
   if (catalog_changed_) {
     AIPS_RETURN_IF_ERROR(SaveCatalog(dir, generation_, catalog_));
     next.tables_generation = generation_;
+  }
+  if (attrs_changed_) {
+    AIPS_RETURN_IF_ERROR(SaveAttributes(dir, generation_, attrs_));
+    next.attributes_generation = generation_;
   }
   if (fp_changed_) {
     AIPS_RETURN_IF_ERROR(SaveFirstParty(dir, generation_, fp_));

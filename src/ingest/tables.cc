@@ -20,13 +20,15 @@ std::string_view TableKindName(TableKind k) {
       return "orders";
     case TableKind::kIdentity:
       return "identity";
+    case TableKind::kAttributes:
+      return "attributes";
   }
   return "?";
 }
 
 std::optional<TableKind> ParseTableKind(std::string_view name) {
   for (TableKind k : {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
-                      TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity}) {
+                      TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity, TableKind::kAttributes}) {
     if (TableKindName(k) == name) return k;
   }
   return std::nullopt;
@@ -47,6 +49,7 @@ const TableSchema& SchemaOf(TableKind k) {
   static const TableSchema kOrdersSchema{TableKind::kOrders,
                                          {"order_id", "id_type", "id_hash", "ts", "brand", "spu", "amount"},
                                          {true, true, true, true, true, false, true}};
+  static const TableSchema kAttributesSchema{TableKind::kAttributes, {"user_id", "tags"}, {true, false}};
   static const TableSchema kIdentitySchema{
       TableKind::kIdentity, {"id_type", "id_hash", "user_id"}, {true, true, true}};
   switch (k) {
@@ -64,6 +67,8 @@ const TableSchema& SchemaOf(TableKind k) {
       return kOrdersSchema;
     case TableKind::kIdentity:
       return kIdentitySchema;
+    case TableKind::kAttributes:
+      return kAttributesSchema;
   }
   return kEventsSchema;
 }
@@ -72,6 +77,7 @@ std::optional<TableKind> DetectKind(const std::vector<std::string>& header) {
   auto has = [&](std::string_view c) { return std::find(header.begin(), header.end(), c) != header.end(); };
   if (has("order_id") && has("id_hash")) return TableKind::kOrders;
   if (has("id_hash") && has("user_id")) return TableKind::kIdentity;
+  if (has("user_id") && has("tags") && !has("action")) return TableKind::kAttributes;
   if (has("user_id") && has("action")) return TableKind::kEvents;
   if (has("decision_cycle_days")) return TableKind::kCategories;
   if (has("campaign") && has("date") && has("spend")) return TableKind::kSpend;

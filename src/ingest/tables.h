@@ -17,7 +17,8 @@ enum class TableKind : unsigned char {
   kCampaigns,
   kSpend,
   kOrders,
-  kIdentity
+  kIdentity,
+  kAttributes
 };
 
 std::string_view TableKindName(TableKind k);

@@ -1,6 +1,7 @@
 // Evaluating crowd expressions on the embedded engine's bitmaps (docs/crowds.md).
 #include "fmt/format.h"
 #include "query/embedded_engine.h"
+#include "store/attributes.h"
 #include "store/crowds.h"
 
 namespace aips {
@@ -71,9 +72,18 @@ Result<Roaring> EmbeddedEngine::EvalNode(const CrowdNode& n, const Roaring& univ
             fmt::format("unknown crowd '{}' (aips crowd list shows the saved crowds)", n.name));
       return Roaring::readSafe(c->members.data(), c->members.size());
     }
-    case K::kSegment:
-      return Status::InvalidArgument(fmt::format(
-          "segment(\"{}\"): no user attributes table has been ingested into this data directory", n.name));
+    case K::kSegment: {
+      const uint64_t gen = store_->manifest().attributes_generation;
+      if (gen == 0) {
+        return Status::InvalidArgument(fmt::format(
+            "segment(\"{}\"): no user attributes table has been ingested into this data directory", n.name));
+      }
+      AIPS_ASSIGN_OR_RETURN(UserAttributes attrs, LoadAttributes(store_->dir(), gen));
+      auto it = attrs.tags.find(n.name);
+      if (it == attrs.tags.end())
+        return Status::NotFound(fmt::format("unknown segment '{}' (no user carries this tag)", n.name));
+      return it->second;
+    }
     case K::kTier:
       return Status::InvalidArgument(
           fmt::format("tier(brand: \"{}\", tier: \"{}\"): first-party customer tiers are not available yet",
@@ -88,6 +98,32 @@ Result<Roaring> EmbeddedEngine::EvalCrowd(const CrowdNode& expr, const std::stri
   const uint32_t users = store_->manifest().dicts[kDictUser].count;
   if (users) universe.addRange(0, users);
   return EvalNode(expr, universe);
+}
+
+Result<PortraitResult> EmbeddedEngine::Portrait(const Roaring& crowd, const std::string& category, Day date) {
+  PortraitResult out;
+  out.category = category;
+  out.date = date;
+  out.crowd = crowd.cardinality();
+  const uint64_t gen = store_->manifest().attributes_generation;
+  if (gen == 0)
+    return Status::InvalidArgument(
+        "no user attributes table has been ingested: a portrait needs one (docs/crowds.md)");
+  AIPS_ASSIGN_OR_RETURN(UserAttributes attrs, LoadAttributes(store_->dir(), gen));
+  AIPS_ASSIGN_OR_RETURN(Subject cs, CategorySubject(category));
+  Day eff;
+  AIPS_ASSIGN_OR_RETURN(const SnapshotReader* snap, Snapshot(cs, date, &eff));
+  Roaring base;
+  if (snap) {
+    AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> m, snap->Members(kBrandScope, eff));
+    base = m[0];
+  }
+  out.base = base.cardinality();
+  for (auto& [tag, users] : attrs.tags) {
+    PortraitRow r{tag, crowd.and_cardinality(users), base.and_cardinality(users)};
+    if (r.count || r.base_count) out.tags.push_back(std::move(r));
+  }
+  return out;
 }
 
 Result<std::string> EmbeddedEngine::UserName(uint32_t user) {

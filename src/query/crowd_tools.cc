@@ -50,6 +50,21 @@ Result<std::string> ExportCrowd(EmbeddedEngine& engine, const Roaring& members, 
   return out;
 }
 
+Result<PortraitResult> PortraitOf(EmbeddedEngine& engine, const std::string& expr, const Roaring& members,
+                                  const std::string& category, std::optional<Day> date) {
+  std::string cat = category;
+  if (cat.empty()) {
+    AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(expr));
+    std::vector<std::string> brands, campaigns, crowds;
+    CollectNames(*node, &brands, &campaigns, &crowds);
+    if (brands.empty())
+      return Status::InvalidArgument("the expression names no brand: give the portrait's category");
+    AIPS_ASSIGN_OR_RETURN(cat, engine.CategoryOf(brands[0]));
+  }
+  const Day day = date.value_or(engine.store().manifest().LastDay());
+  return engine.Portrait(members, cat, day);
+}
+
 SavedCrowd MakeSavedCrowd(const std::vector<SavedCrowd>& existing, const std::string& name,
                           const std::string& tenant, const std::string& definition, const Roaring& members) {
   SavedCrowd c;

@@ -28,6 +28,11 @@ inline constexpr size_t kDefaultMinExportSize = 100;
 Result<std::string> ExportCrowd(EmbeddedEngine& engine, const Roaring& members, const std::string& salt,
                                 size_t min_size);
 
+// The base of a crowd's portrait: `category` when given, else the category of the first brand the
+// expression names; the day is `date` or the last day with data.
+Result<PortraitResult> PortraitOf(EmbeddedEngine& engine, const std::string& expr, const Roaring& members,
+                                  const std::string& category, std::optional<Day> date);
+
 // The next version of a saved crowd (docs/crowds.md).
 SavedCrowd MakeSavedCrowd(const std::vector<SavedCrowd>& existing, const std::string& name,
                           const std::string& tenant, const std::string& definition, const Roaring& members);

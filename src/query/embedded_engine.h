@@ -49,6 +49,8 @@ class EmbeddedEngine : public QueryEngine {
   // Crowd expressions (query/crowd_eval.cc, docs/crowds.md). `tenant` scopes crowd("name") to the
   // crowds that tenant saved ("" = saved from the CLI).
   Result<Roaring> EvalCrowd(const CrowdNode& expr, const std::string& tenant);
+  // Share per user tag of `crowd` against the category crowd of `category` on `date`.
+  Result<PortraitResult> Portrait(const Roaring& crowd, const std::string& category, Day date);
   // Reach R(c) of a campaign (AIPS.md §4).
   Result<Roaring> ReachOf(const std::string& campaign);
   // The user id of a dense user number (loads the user dictionary on first use).

@@ -244,6 +244,59 @@ std::string ToTable(const AuroraResult& r) {
   return o;
 }
 
+namespace {
+struct TagShares {
+  const PortraitRow* row;
+  std::optional<double> share, base_share, tgi;
+};
+std::vector<TagShares> Shares(const PortraitResult& r) {
+  std::vector<TagShares> out;
+  for (auto& t : r.tags) {
+    TagShares s{&t, std::nullopt, std::nullopt, std::nullopt};
+    if (r.crowd) s.share = static_cast<double>(t.count) / static_cast<double>(r.crowd);
+    if (r.base) s.base_share = static_cast<double>(t.base_count) / static_cast<double>(r.base);
+    if (s.share && s.base_share && *s.base_share > 0) s.tgi = *s.share / *s.base_share * 100.0;
+    out.push_back(s);
+  }
+  // Highest TGI first; tags without one last, by name.
+  std::stable_sort(out.begin(), out.end(), [](const TagShares& a, const TagShares& b) {
+    if (a.tgi.has_value() != b.tgi.has_value()) return a.tgi.has_value();
+    return a.tgi && b.tgi ? *a.tgi > *b.tgi : false;
+  });
+  return out;
+}
+}  // namespace
+
+std::string ToJson(const PortraitResult& r) {
+  JsonWriter w;
+  w.BeginObject().Key("crowd").Int(static_cast<int64_t>(r.crowd));
+  w.Key("base").BeginObject().Key("category").String(r.category).Key("date").String(FormatDate(r.date));
+  w.Key("users").Int(static_cast<int64_t>(r.base)).EndObject();
+  w.Key("tags").BeginArray();
+  for (auto& s : Shares(r)) {
+    w.BeginObject().Key("tag").String(s.row->tag).Key("count").Int(static_cast<int64_t>(s.row->count));
+    w.Key("share").OptDouble(s.share).Key("base_count").Int(static_cast<int64_t>(s.row->base_count));
+    w.Key("base_share").OptDouble(s.base_share).Key("tgi").OptDouble(s.tgi).EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+std::string ToTable(const PortraitResult& r) {
+  std::string o =
+      fmt::format("人群画像 portrait · {} users against the category crowd of {} on {} ({} users)\n\n",
+                  Thousands(r.crowd), r.category, FormatDate(r.date), Thousands(r.base));
+  o += fmt::format("  {}{:>10}{:>9}{:>11}{:>9}{:>8}\n", Pad("tag", 24), "users", "share", "base", "share",
+                   "TGI");
+  for (auto& s : Shares(r)) {
+    o += fmt::format("  {}{:>10}{:>9}{:>11}{:>9}{:>8}\n", Pad(s.row->tag, 24), Thousands(s.row->count),
+                     Percent(s.row->count, r.crowd), Thousands(s.row->base_count),
+                     Percent(s.row->base_count, r.base), s.tgi ? fmt::format("{:.0f}", *s.tgi) : "—");
+  }
+  o += "\n  TGI = share in the crowd / share in the category crowd × 100 (100 = like the category)\n";
+  return o;
+}
+
 std::string ToJson(const FirstPartyResult& r) {
   JsonWriter w;
   const uint64_t all = r.matched_orders + r.unmatched_orders;

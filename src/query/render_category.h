@@ -17,6 +17,8 @@ std::string ToJson(const SearchBackResult& r);
 std::string ToTable(const SearchBackResult& r);
 std::string ToJson(const AuroraResult& r);
 std::string ToTable(const AuroraResult& r);
+std::string ToJson(const PortraitResult& r);
+std::string ToTable(const PortraitResult& r);
 std::string ToJson(const FirstPartyResult& r);
 std::string ToTable(const FirstPartyResult& r);
 

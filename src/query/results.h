@@ -149,6 +149,19 @@ struct FirstPartyResult {
   uint64_t identity_entries = 0;  // the platform's identity map, all brands
 };
 
+// A crowd's portrait: its share per tag against a base crowd (the category crowd), TGI = share / base
+// share × 100.
+struct PortraitRow {
+  std::string tag;
+  uint64_t count = 0, base_count = 0;
+};
+struct PortraitResult {
+  std::string category;
+  Day date = kNoDay;
+  uint64_t crowd = 0, base = 0;
+  std::vector<PortraitRow> tags;
+};
+
 struct BrandSummary {
   std::string name;
   std::optional<std::string> category;

@@ -460,6 +460,21 @@ std::vector<ApiRoute> MakeRoutes() {
         API_ASSIGN(std::string csv, ExportCrowd(e, r.members, raw ? "" : p.salt, c.ctx().min_export_size));
         return ApiReply{200, std::move(csv), "text/csv; charset=utf-8", false};
       }));
+  get("/api/v1/crowd/portrait",
+      Data({"expr", "preset", "brand", "competitor", "date", "since", "category"},
+           [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+             API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
+             API_ASSIGN(auto date, c.Date("date"));
+             const std::string category = c.Str("category");
+             if (!category.empty()) {  // the base must be a category the tenant has a brand in
+               API_ASSIGN(auto names, e.store().BrandsOfCategory(category));
+               if (!p.admin &&
+                   std::none_of(names.begin(), names.end(), [&](auto& b) { return p.CanRead(b); })) {
+                 return ApiReply::Error(404, fmt::format("unknown category '{}'", category));
+               }
+             }
+             return Reply(PortraitOf(e, r.expr, r.members, category, date));
+           }));
   get("/api/v1/crowds", Data({}, [](const Call& c, const Principal& p, EmbeddedEngine&) {
         API_ASSIGN(std::vector<SavedCrowd> saved, LoadCrowds(c.ctx().data_dir));
         return ApiReply::Json(

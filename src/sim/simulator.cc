@@ -304,8 +304,28 @@ World BuildWorld(const SimOptions& opt, int n_brands) {
   return w;
 }
 
-void SimulateUsers(const SimOptions& opt, const World& w, uint64_t u_begin, uint64_t u_end,
-                   EventWriter& out) {
+// A user's tags (user attributes table): gender, age band, city tier and a consumer segment, drawn with
+// odds that depend on the user's main category, so that crowds have portraits worth reading.
+void AppendTags(uint64_t seed, uint64_t u, const std::string& user, int main_cat, std::string* out) {
+  Rng r(seed * 7919 + u * 31 + 17);
+  const bool beauty = main_cat == 0 || main_cat == 2 || main_cat == 3;  // serum, lipstick, sunscreen
+  const bool baby = main_cat == 1;
+  const char* gender = r.Chance(beauty ? 0.82 : baby ? 0.75 : 0.5) ? "gender:female" : "gender:male";
+  static const char* kAges[] = {"age:18-24", "age:25-34", "age:35-44", "age:45+"};
+  const double age_w[4] = {main_cat == 2 ? 0.45 : 0.2, baby ? 0.6 : 0.4, 0.25, 0.1};
+  static const char* kCities[] = {"city:tier1", "city:tier2", "city:tier3", "city:tier4"};
+  const double city_w[4] = {main_cat == 4 ? 0.45 : 0.25, 0.3, 0.25, 0.15};
+  const int age = PickWeighted(r, age_w, 4), city = PickWeighted(r, city_w, 4);
+  const char* segment = baby        ? (r.Chance(0.7) ? "segment:精致妈妈" : "segment:都市白领")
+                        : age == 0  ? "segment:Z世代"
+                        : city >= 2 ? "segment:小镇青年"
+                        : main_cat == 4 || r.Chance(0.5) ? "segment:都市白领"
+                                                         : "segment:新锐白领";
+  *out += fmt::format("{},{}|{}|{}|{}\n", user, gender, kAges[age], kCities[city], segment);
+}
+
+void SimulateUsers(const SimOptions& opt, const World& w, uint64_t u_begin, uint64_t u_end, EventWriter& out,
+                   std::string* tags) {
   double cat_w[kNumCategories];
   for (int c = 0; c < kNumCategories; ++c) cat_w[c] = kCategories[c].weight;
   for (uint64_t u = u_begin; u < u_end; ++u) {
@@ -314,6 +334,7 @@ void SimulateUsers(const SimOptions& opt, const World& w, uint64_t u_begin, uint
     const int n_cats = 1 + (rng.Chance(0.35) ? 1 : 0);
     for (int k = 0; k < n_cats; ++k) {
       const int cat = PickWeighted(rng, cat_w, kNumCategories);
+      if (k == 0) AppendTags(opt.seed, u, user, cat, tags);
       const int n_brands = 1 + static_cast<int>(rng.Below(3));
       for (int j = 0; j < n_brands; ++j) {
         const int b = PickBrand(rng, w, cat);
@@ -383,8 +404,9 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   fputs("event_id,ts,user_id,brand,spu,action,campaign,note,amount,channel,sentiment\n", f0);
   const uint64_t half = opt.users / 2;
   EventWriter w0(f0, start, opt, 0), w1(f1, start, opt, uint64_t{1} << 40);
-  std::thread t([&] { SimulateUsers(opt, w, half, opt.users, w1); });
-  SimulateUsers(opt, w, 0, half, w0);
+  std::string tags0 = "user_id,tags\n", tags1;
+  std::thread t([&] { SimulateUsers(opt, w, half, opt.users, w1, &tags1); });
+  SimulateUsers(opt, w, 0, half, w0, &tags0);
   t.join();
   w0.Flush();
   w1.Flush();
@@ -396,6 +418,7 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   fclose(f1);
   std::remove(part.c_str());
   if (!ok) return Status::IOError(fmt::format("cannot write '{}'", path));
+  AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/user_attributes.csv", tags0 + tags1));
   res.events = w0.events_ + w1.events_;
   res.duplicates = w0.duplicates_ + w1.duplicates_;
   res.bad_rows = w0.bad_ + w1.bad_;

@@ -28,6 +28,7 @@ std::string Manifest::Encode() const {
   for (auto g : id_runs) w.U64(g);
   w.U64(tables_generation);
   w.U64(firstparty_generation);
+  w.U64(attributes_generation);
   w.Varint(brands.size());
   for (auto& b : brands) {
     w.Varint(b.spus.size());
@@ -62,6 +63,7 @@ Result<Manifest> Manifest::Decode(std::string_view file) {
   for (auto& g : m.id_runs) AIPS_RETURN_IF_ERROR(r.U64(&g));
   AIPS_RETURN_IF_ERROR(r.U64(&m.tables_generation));
   AIPS_RETURN_IF_ERROR(r.U64(&m.firstparty_generation));
+  AIPS_RETURN_IF_ERROR(r.U64(&m.attributes_generation));
   AIPS_RETURN_IF_ERROR(r.Varint(&n));
   m.brands.resize(n);
   for (auto& b : m.brands) {

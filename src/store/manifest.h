@@ -56,6 +56,7 @@ struct Manifest {
   std::vector<SegmentInfo> segments;   // sorted by (day, generation)
   std::vector<uint64_t> id_runs;       // generations of ids/<generation>.ids
   uint64_t tables_generation = 0;      // 0: no side tables
+  uint64_t attributes_generation = 0;  // 0: no user attributes
   uint64_t firstparty_generation = 0;  // 0: no first-party data
   std::vector<BrandInfo> brands;       // by brand id (size <= brand dictionary)
   std::map<std::string, SnapState> category_snaps;

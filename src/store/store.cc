@@ -163,6 +163,10 @@ Status Store::RemoveGarbage() {
     if (n.rfind("tables-", 0) == 0 && n != fmt::format("tables-{}.bin", manifest_.tables_generation)) {
       AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
     }
+    if (n.rfind("attributes-", 0) == 0 &&
+        n != fmt::format("attributes-{}.bin", manifest_.attributes_generation)) {
+      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
+    }
     if (n.rfind("firstparty-", 0) == 0 &&
         n != fmt::format("firstparty-{}.bin", manifest_.firstparty_generation)) {
       AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));

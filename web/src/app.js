@@ -22,7 +22,7 @@ const T = {
     composite: '综合', awareness: '品牌认知', content: '内容沉淀', wom: '口碑', no_key: '密钥无效或缺失',
     unknown: '未找到', error: '出错了', crowds: '人群包', preset: '预设', custom: '自定义表达式', redelivery: '复投（深度兴趣未购买）',
     lost: '流失召回', conquest: '竞品收割', competitor: '竞品', count: '人数', save: '保存', export: '导出（加盐哈希）',
-    name: '名称', saved: '已保存人群包', version: '版本', size: '人数', definition: '定义',
+    name: '名称', saved: '已保存人群包', version: '版本', size: '人数', definition: '定义', portrait: '人群画像 (TGI)',
   },
   en: {
     title: 'Crowd asset', brand: 'Brand', spu: 'SPU', date: 'Date', all_spus: 'All (brand)', need_key: 'Enter an API key',
@@ -42,7 +42,7 @@ const T = {
     no_key: 'Missing or unknown key', unknown: 'Not found', error: 'Error', crowds: 'Crowd packs', preset: 'Preset',
     custom: 'Custom expression', redelivery: 'Re-delivery (TI, not bought)', lost: 'Lost since (win-back)',
     conquest: 'Competitor conquest', competitor: 'Competitor', count: 'Users', save: 'Save', export: 'Export (salted hashes)',
-    name: 'Name', saved: 'Saved crowds', version: 'Version', size: 'Size', definition: 'Definition',
+    name: 'Name', saved: 'Saved crowds', version: 'Version', size: 'Size', definition: 'Definition', portrait: 'Portrait (TGI)',
   },
 };
 const PAGES = ['overview', 'flow', 'spus', 'penetration', 'campaigns', 'crowds', 'firstparty', 'aurora'];
@@ -254,6 +254,7 @@ const PAGE_RENDERERS = {
       <textarea id="expr" rows="3" style="width:100%;font-family:monospace" data-testid="crowd-expr"></textarea>
       <div class="cards" style="margin-top:12px"><div class="card"><div class="label">${t('count')}</div><div class="value" data-testid="crowd-count">—</div><div class="note" id="crowderr"></div></div></div>
       <p><input id="crowdname" placeholder="${t('name')}"> <button id="savecrowd">${t('save')}</button> <button id="exportcrowd">${t('export')}</button></p></div>
+      <div class="panel"><h3>${t('portrait')}</h3><div id="portrait" data-testid="portrait"></div></div>
       <div class="panel"><h3>${t('saved')}</h3><table><tr><th>${t('name')}</th><th>${t('version')}</th><th>${t('size')}</th><th>${t('definition')}</th></tr>
       ${saved.crowds.map((c) => `<tr><td>${esc(c.name)}</td><td>${c.version}</td><td>${fmt(c.size)}</td><td style="text-align:left;font-family:monospace">${esc(c.definition)}</td></tr>`).join('')}</table></div>`;
     let timer = null;
@@ -261,6 +262,9 @@ const PAGE_RENDERERS = {
       try {
         const r = await api('crowd/count', { expr: $('expr').value });
         document.querySelector('[data-testid=crowd-count]').textContent = fmt(r.count); $('crowderr').textContent = '';
+        const p = await api('crowd/portrait', { expr: $('expr').value }).catch((e) => ({ error: e.message }));
+        $('portrait').innerHTML = p.error ? `<div class="note">${esc(p.error)}</div>` : `<table><tr><th>tag</th><th>${t('count')}</th><th>%</th><th>${t('category_crowd')} %</th><th>TGI</th></tr>
+          ${p.tags.map((x) => `<tr><td>${esc(x.tag)}</td><td>${fmt(x.count)}</td><td>${pct(x.share)}</td><td>${pct(x.base_share)}</td><td>${x.tgi === null ? '—' : x.tgi.toFixed(0)}</td></tr>`).join('')}</table>`;
       } catch (e) { document.querySelector('[data-testid=crowd-count]').textContent = '—'; $('crowderr').textContent = e.message; }
     };
     const fromPreset = () => { $('expr').value = presetExpr($('preset').value, $('competitor') ? $('competitor').value : ''); return recount(); };
