@@ -11,7 +11,7 @@ echo "== 1. simulate a world: $users users, $days days (aips simulate)"
 "$aips" simulate --out "$world" --users "$users" --days "$days" --seed 7 --bad-rows 25
 echo
 echo "== 2. ingest events and side tables (aips ingest) — malformed rows go to a reject file"
-"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/user_attributes.csv "$world"/events.csv 2>&1 | tail -n 10
+"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/user_attributes.csv "$world"/identity.csv "$world"/orders.csv "$world"/events.csv 2>&1 | tail -n 10
 echo
 echo "== 3. compute daily snapshots for every brand, SPU and category (aips compute)"
 "$aips" compute --data "$store"

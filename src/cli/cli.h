@@ -30,6 +30,7 @@ void RegisterCampaign(CLI::App& app);
 void RegisterCategory(CLI::App& app);
 void RegisterServe(CLI::App& app);
 void RegisterCrowd(CLI::App& app);
+void RegisterActReports(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

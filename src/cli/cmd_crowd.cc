@@ -6,6 +6,7 @@
 #include "fmt/format.h"
 #include "query/crowd_tools.h"
 #include "query/embedded_engine.h"
+#include "query/render_act.h"
 #include "query/render_category.h"
 #include "serve/tenants.h"
 #include "store/crowds.h"
@@ -66,6 +67,48 @@ void WithCrowd(const Args& a, Fn fn) {
 }
 
 }  // namespace
+
+void RegisterActReports(CLI::App& app) {
+  {
+    auto a = std::make_shared<Args>();
+    auto x = std::make_shared<int>(-1);
+    CLI::App* c = app.add_subcommand(
+        "spectrum", "一方光谱: first-party customer tiers × AIPS stages, conversion, bid multipliers");
+    c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+    c->add_option("--brand", a->brand, "The brand")->required();
+    c->add_option("--date", a->date, "As of YYYY-MM-DD (default: the last day with data minus x)");
+    c->add_option("--x", *x, "Conversion window in days (default: the category's decision cycle)");
+    c->add_flag("--json", a->json, "JSON");
+    c->callback([a, x] {
+      auto date = OptionalDate(a->date, "--date");
+      if (!date.ok()) return Fail(date.status());
+      auto e = EmbeddedEngine::Open(a->data);
+      if (!e.ok()) return Fail(e.status());
+      auto r = e.value()->Spectrum(a->brand, date.value(), *x >= 0 ? std::optional<int>(*x) : std::nullopt);
+      if (!r.ok()) return Fail(r.status());
+      fmt::print("{}{}", a->json ? ToJson(r.value()) : ToTable(r.value()), a->json ? "\n" : "");
+    });
+  }
+  {
+    auto a = std::make_shared<Args>();
+    auto threshold = std::make_shared<double>(0.8);
+    CLI::App* c = app.add_subcommand(
+        "correction", "人群纠偏: a campaign's reached crowd against its target crowd, day by day");
+    c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+    c->add_option("--campaign", a->name, "The campaign")->required();
+    c->add_option("--target", a->expr, "The target crowd, as an expression (docs/crowds.md)")->required();
+    c->add_option("--threshold", *threshold,
+                  "A segment drifts below this share of its target share (default 0.8)");
+    c->add_flag("--json", a->json, "JSON");
+    c->callback([a, threshold] {
+      auto e = EmbeddedEngine::Open(a->data);
+      if (!e.ok()) return Fail(e.status());
+      auto r = e.value()->Correction(a->name, a->expr, *threshold, "");
+      if (!r.ok()) return Fail(r.status());
+      fmt::print("{}{}", a->json ? ToJson(r.value()) : ToTable(r.value()), a->json ? "\n" : "");
+    });
+  }
+}
 
 void RegisterCrowd(CLI::App& app) {
   CLI::App* crowd = app.add_subcommand(

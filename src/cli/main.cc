@@ -48,6 +48,7 @@ int main(int argc, char** argv) {
   RegisterCategory(app);
   RegisterServe(app);
   RegisterCrowd(app);
+  RegisterActReports(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {

@@ -84,10 +84,10 @@ Result<Roaring> EmbeddedEngine::EvalNode(const CrowdNode& n, const Roaring& univ
         return Status::NotFound(fmt::format("unknown segment '{}' (no user carries this tag)", n.name));
       return it->second;
     }
-    case K::kTier:
-      return Status::InvalidArgument(
-          fmt::format("tier(brand: \"{}\", tier: \"{}\"): first-party customer tiers are not available yet",
-                      n.brand, n.name));
+    case K::kTier: {
+      AIPS_ASSIGN_OR_RETURN(Day last, DefaultDay());
+      return TierMembers(n.brand, n.name, last);
+    }
   }
   return Status::InvalidArgument("unknown expression node");
 }

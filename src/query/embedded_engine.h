@@ -51,6 +51,13 @@ class EmbeddedEngine : public QueryEngine {
   Result<Roaring> EvalCrowd(const CrowdNode& expr, const std::string& tenant);
   // Share per user tag of `crowd` against the category crowd of `category` on `date`.
   Result<PortraitResult> Portrait(const Roaring& crowd, const std::string& category, Day date);
+  // 一方光谱 of a brand as of `date` (default: the last day with data minus x, so conversion is seen).
+  Result<SpectrumResult> Spectrum(const std::string& brand, std::optional<Day> date, std::optional<int> x);
+  // Users of a first-party tier (see Spectrum) as of `date`.
+  Result<Roaring> TierMembers(const std::string& brand, const std::string& tier, Day date);
+  // 人群纠偏 of a campaign against a target crowd expression.
+  Result<CorrectionResult> Correction(const std::string& campaign, const std::string& target_expr,
+                                      double threshold, const std::string& tenant);
   // Reach R(c) of a campaign (AIPS.md §4).
   Result<Roaring> ReachOf(const std::string& campaign);
   // The user id of a dense user number (loads the user dictionary on first use).
@@ -91,6 +98,8 @@ class EmbeddedEngine : public QueryEngine {
   Result<StageSizes> SizesOn(const Resolved& r, Day day);
   Result<std::vector<Roaring>> MembersOn(const Resolved& r, Day day);
   // Campaign measures once the flight, brand and scope are known (query/campaign_measures.cc).
+  Status FirstPartyTiers(uint32_t brand, const std::string& brand_name, Day date, int x,
+                         std::array<Roaring, kNumTiers>* tiers, Roaring* converted, double* threshold);
   Result<BrandMeasures> MeasureBrand(const std::string& brand, Day from, Day date);
   Status MeasureCampaign(uint32_t campaign_id, std::optional<int> x, CampaignResult* out, Roaring* reach_out);
   Result<CampaignResult> CampaignWithReach(const std::string& campaign, std::optional<int> x,

@@ -162,6 +162,39 @@ struct PortraitResult {
   std::vector<PortraitRow> tags;
 };
 
+// 一方光谱: the brand's first-party customer tiers crossed with AIPS stages (docs/measures.md).
+inline constexpr const char* kTierNames[] = {"high_value", "repeat", "one_time", "lapsed", "prospect"};
+inline constexpr int kNumTiers = 5;
+struct SpectrumCell {
+  uint64_t users = 0, converted = 0;  // converted: bought the brand (any channel) in (date, date + x]
+};
+struct SpectrumResult {
+  std::string brand;
+  Day date = kNoDay;
+  int x_days = 30;
+  bool provisional = false;   // date + x is after the last day with data
+  double high_value_gmv = 0;  // the GMV threshold of high_value (80th percentile of repeat buyers)
+  std::array<std::array<SpectrumCell, 6>, kNumTiers> cells{};  // [tier][stage: none, A..S]
+};
+
+// 人群纠偏: a campaign's reached crowd against its target, per day of the flight.
+struct CorrectionDay {
+  Day day = kNoDay;
+  uint64_t reached = 0, on_target = 0;
+  std::array<uint64_t, 6> reached_mix{}, target_mix{};   // by stage (none, A..S) on that day, brand scope
+  std::vector<std::pair<std::string, double>> drifting;  // segments whose index fell below the threshold
+};
+struct CorrectionResult {
+  std::string campaign, brand, target;
+  uint64_t target_size = 0;
+  double threshold = 0.8;
+  std::vector<CorrectionDay> days;
+  std::vector<std::tuple<std::string, double, double>>
+      segments;           // tag, share in reach, share in target (last day)
+  std::string exclusion;  // suggested exclusion crowd expression
+  uint64_t exclusion_size = 0;
+};
+
 struct BrandSummary {
   std::string name;
   std::optional<std::string> category;

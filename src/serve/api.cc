@@ -12,6 +12,7 @@
 #include "query/crowd_tools.h"
 #include "query/embedded_engine.h"
 #include "query/render.h"
+#include "query/render_act.h"
 #include "query/render_campaign.h"
 #include "query/render_category.h"
 #include "serve/assets.h"
@@ -475,6 +476,38 @@ std::vector<ApiRoute> MakeRoutes() {
              }
              return Reply(PortraitOf(e, r.expr, r.members, category, date));
            }));
+  get("/api/v1/spectrum",
+      Data({"brand", "date", "x"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+        API_ASSIGN(std::string brand, c.Required("brand"));
+        if (!p.CanRead(brand)) return NotOwned(brand);
+        API_ASSIGN(auto date, c.Date("date"));
+        API_ASSIGN(auto x, c.Int("x"));
+        return Reply(e.Spectrum(brand, date, x));
+      }));
+  get("/api/v1/correction",
+      Data({"campaign", "target", "threshold"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+        API_ASSIGN(std::string campaign, c.Required("campaign"));
+        API_ASSIGN(std::string target, c.Required("target"));
+        auto camp = e.Campaign(campaign, std::nullopt);
+        if (!camp.ok() || !p.CanRead(camp->brand)) {
+          return ApiReply::Error(
+              404, fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", campaign));
+        }
+        API_ASSIGN(auto node, ParseCrowdExpr(target));
+        std::vector<std::string> brands, campaigns, crowds;
+        CollectNames(*node, &brands, &campaigns, &crowds);
+        for (auto& b : brands)
+          if (!p.CanRead(b)) return NotOwned(b);
+        double threshold = 0.8;
+        if (!c.Str("threshold").empty()) {
+          try {
+            threshold = std::stod(c.Str("threshold"));
+          } catch (...) {
+            return ApiReply::Error(400, "threshold must be a number in (0, 1]");
+          }
+        }
+        return Reply(e.Correction(campaign, target, threshold, p.tenant));
+      }));
   get("/api/v1/crowds", Data({}, [](const Call& c, const Principal& p, EmbeddedEngine&) {
         API_ASSIGN(std::vector<SavedCrowd> saved, LoadCrowds(c.ctx().data_dir));
         return ApiReply::Json(

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/crypto.h"
 #include "common/file_util.h"
 #include "fmt/format.h"
 #include "model/domain.h"
@@ -324,8 +325,33 @@ void AppendTags(uint64_t seed, uint64_t u, const std::string& user, int main_cat
   *out += fmt::format("{},{}|{}|{}|{}\n", user, gender, kAges[age], kCities[city], segment);
 }
 
+// First-party data: some users are also customers of a brand's own stores (orders keyed by a hashed
+// phone number); the platform's identity map knows about 70 % of those phones.
+struct FirstPartyOut {
+  std::string orders, identity;
+};
+void AppendFirstParty(uint64_t seed, uint64_t u, const std::string& user, const World& w, int brand,
+                      Day start, FirstPartyOut* out) {
+  Rng r(seed * 104729 + u * 13 + 5);
+  if (!r.Chance(0.08)) return;
+  const Brand& b = w.brands[static_cast<size_t>(brand)];
+  const std::string phone = fmt::format("86138{:08d}", u % 100000000);
+  const std::string hash = Sha256Hex(phone);
+  if (r.Chance(0.7)) out->identity += fmt::format("phone_sha256,{},{}\n", hash, user);
+  const int orders = 1 + static_cast<int>(r.Below(4));
+  int day = static_cast<int>(r.Below(static_cast<uint64_t>(w.days)));
+  for (int i = 0; i < orders && day < w.days; ++i) {
+    const int s = static_cast<int>(r.Below(b.spus.size()));
+    std::string ts;
+    AppendDate(start + day, &ts);
+    out->orders += fmt::format("fp-{}-{},phone_sha256,{},{}T15:00:00+08:00,{},{},{}.00\n", u, i, hash, ts,
+                               b.name, b.spus[static_cast<size_t>(s)], b.prices[static_cast<size_t>(s)]);
+    day += 5 + r.Delay(kCategories[b.category].cycle);
+  }
+}
+
 void SimulateUsers(const SimOptions& opt, const World& w, uint64_t u_begin, uint64_t u_end, EventWriter& out,
-                   std::string* tags) {
+                   std::string* tags, FirstPartyOut* fp, Day start) {
   double cat_w[kNumCategories];
   for (int c = 0; c < kNumCategories; ++c) cat_w[c] = kCategories[c].weight;
   for (uint64_t u = u_begin; u < u_end; ++u) {
@@ -334,7 +360,10 @@ void SimulateUsers(const SimOptions& opt, const World& w, uint64_t u_begin, uint
     const int n_cats = 1 + (rng.Chance(0.35) ? 1 : 0);
     for (int k = 0; k < n_cats; ++k) {
       const int cat = PickWeighted(rng, cat_w, kNumCategories);
-      if (k == 0) AppendTags(opt.seed, u, user, cat, tags);
+      if (k == 0) {
+        AppendTags(opt.seed, u, user, cat, tags);
+        AppendFirstParty(opt.seed, u, user, w, PickBrand(rng, w, cat), start, fp);
+      }
       const int n_brands = 1 + static_cast<int>(rng.Below(3));
       for (int j = 0; j < n_brands; ++j) {
         const int b = PickBrand(rng, w, cat);
@@ -405,8 +434,9 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   const uint64_t half = opt.users / 2;
   EventWriter w0(f0, start, opt, 0), w1(f1, start, opt, uint64_t{1} << 40);
   std::string tags0 = "user_id,tags\n", tags1;
-  std::thread t([&] { SimulateUsers(opt, w, half, opt.users, w1, &tags1); });
-  SimulateUsers(opt, w, 0, half, w0, &tags0);
+  FirstPartyOut fp0{"order_id,id_type,id_hash,ts,brand,spu,amount\n", "id_type,id_hash,user_id\n"}, fp1;
+  std::thread t([&] { SimulateUsers(opt, w, half, opt.users, w1, &tags1, &fp1, start); });
+  SimulateUsers(opt, w, 0, half, w0, &tags0, &fp0, start);
   t.join();
   w0.Flush();
   w1.Flush();
@@ -419,6 +449,8 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   std::remove(part.c_str());
   if (!ok) return Status::IOError(fmt::format("cannot write '{}'", path));
   AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/user_attributes.csv", tags0 + tags1));
+  AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/orders.csv", fp0.orders + fp1.orders));
+  AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/identity.csv", fp0.identity + fp1.identity));
   res.events = w0.events_ + w1.events_;
   res.duplicates = w0.duplicates_ + w1.duplicates_;
   res.bad_rows = w0.bad_ + w1.bad_;
