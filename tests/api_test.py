@@ -188,6 +188,8 @@ s, b = get_json("/api/v1/correction?campaign=serum-01-c1&target=" + q(target), a
 check("correction equals the CLI's", s == 200 and b == cli("correction", "--campaign", "serum-01-c1", "--target", target), json.dumps(b)[:200])
 s, b = get_json("/api/v1/correction?campaign=serum-01-c1&target=" + q('segment("x") or stage(brand: "serum-02", date: "2024-09-01") in [A]'), acme)
 check("a correction target naming another tenant's brand: 404", s == 404, b)
+s, b = get_json("/api/v1/lookalike?tiers=50,200&expr=" + q(expr), acme)
+check("lookalike equals the CLI's", s == 200 and b == cli("lookalike", "--tiers", "50,200", "--expr", expr), json.dumps(b)[:200])
 s, b = http("/api/v1/crowds?name=vip&expr=" + q(expr), acme, "POST", b"")
 check("save a crowd", s == 200 and json.loads(b)["version"] == 1, b)
 s, b = get_json("/api/v1/crowds", acme)

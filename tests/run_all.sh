@@ -24,6 +24,9 @@ python3 tests/oracle_check.py "$build/aips" --users 600 --days 400 --seed 5
 step "end to end: simulate, ingest twice, compute, answer from snapshots in a fresh process"
 tests/e2e.sh "$build/aips"
 
+step "lookalike tiers beat random on a holdout"
+python3 tests/lookalike_holdout.py "$build/aips" "$build/test-output/lookalike.txt"
+
 step "HTTP API and dashboard (real aips serve, Debian's chromium)"
 tests/serve_test.sh "$build/aips" "$build/test-output"
 

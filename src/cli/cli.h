@@ -31,6 +31,7 @@ void RegisterCategory(CLI::App& app);
 void RegisterServe(CLI::App& app);
 void RegisterCrowd(CLI::App& app);
 void RegisterActReports(CLI::App& app);
+void RegisterLookalike(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

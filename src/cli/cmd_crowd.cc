@@ -1,5 +1,8 @@
 #include <ctime>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+
 #include "cli/cli.h"
 #include "common/file_util.h"
 #include "common/json_writer.h"
@@ -110,6 +113,49 @@ void RegisterActReports(CLI::App& app) {
   }
 }
 
+void RegisterLookalike(CLI::App& app) {
+  auto a = std::make_shared<Args>();
+  auto tiers = std::make_shared<std::string>("1000,5000,20000");
+  auto window = std::make_shared<int>(90);
+  CLI::App* c = app.add_subcommand("lookalike",
+                                   "人群反漏斗: widen from a seed crowd to similar users, in nested tiers");
+  AddSelection(c, a.get());
+  c->add_option(
+      "--tiers", *tiers,
+      "Tier sizes, comma-separated, growing (default 1000,5000,20000: core, high_potential, broad)");
+  c->add_option("--window", *window, "Days of behaviour that make a profile (default 90)");
+  c->add_option("--name", a->name, "Save each tier as a crowd named NAME-<tier>");
+  c->add_flag("--json", a->json, "JSON");
+  c->callback([a, tiers, window] {
+    std::vector<uint64_t> sizes;
+    for (absl::string_view s : absl::StrSplit(*tiers, ',', absl::SkipEmpty())) {
+      uint64_t v = 0;
+      if (!absl::SimpleAtoi(s, &v) || v == 0)
+        return Fail(Status::InvalidArgument("--tiers takes positive sizes, e.g. 1000,5000"));
+      sizes.push_back(v);
+    }
+    WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
+      auto date = OptionalDate(a->date, "--date");
+      if (!date.ok()) return Fail(date.status());
+      auto la = e.Lookalike(r.members, date.value(), *window, sizes);
+      if (!la.ok()) return Fail(la.status());
+      if (!a->name.empty()) {
+        // The data directory's lock, held by the engine (which may hold it already after computing).
+        if (Status s = e.store().UpgradeToWrite(); !s.ok()) return Fail(s);
+        auto saved = LoadCrowds(e.store().dir());
+        if (!saved.ok()) return Fail(saved.status());
+        for (auto& t : la->tiers) {
+          saved->push_back(MakeSavedCrowd(saved.value(), a->name + "-" + t.name, "",
+                                          fmt::format("lookalike of ({}) tier {}", r.expr, t.name),
+                                          t.members));
+        }
+        if (Status s = SaveCrowds(e.store().dir(), saved.value()); !s.ok()) return Fail(s);
+      }
+      fmt::print("{}{}", a->json ? ToJson(la.value()) : ToTable(la.value()), a->json ? "\n" : "");
+    });
+  });
+}
+
 void RegisterCrowd(CLI::App& app) {
   CLI::App* crowd = app.add_subcommand(
       "crowd", "Crowd packs: count, save, list and export crowds built from stages and flows");
@@ -152,8 +198,8 @@ void RegisterCrowd(CLI::App& app) {
     c->add_flag("--json", a->json, "Print the saved version as JSON");
     c->callback([a] {
       WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
-        auto lock = DirLock::Acquire(e.store().dir(), 30000);
-        if (!lock.ok()) return Fail(lock.status());
+        // The data directory's lock, held by the engine (which may hold it already after computing).
+        if (Status s = e.store().UpgradeToWrite(); !s.ok()) return Fail(s);
         auto saved = LoadCrowds(e.store().dir());
         if (!saved.ok()) return Fail(saved.status());
         SavedCrowd sc = MakeSavedCrowd(saved.value(), a->name, "", r.expr, r.members);

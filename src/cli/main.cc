@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   RegisterServe(app);
   RegisterCrowd(app);
   RegisterActReports(app);
+  RegisterLookalike(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {

@@ -58,6 +58,10 @@ class EmbeddedEngine : public QueryEngine {
   // 人群纠偏 of a campaign against a target crowd expression.
   Result<CorrectionResult> Correction(const std::string& campaign, const std::string& target_expr,
                                       double threshold, const std::string& tenant);
+  // Ranks the users outside `seed` by behaviour similarity over [date − window + 1, date] and cuts
+  // nested tiers of the given sizes (docs/crowds.md, "Lookalike").
+  Result<LookalikeResult> Lookalike(const Roaring& seed, std::optional<Day> date, int window_days,
+                                    const std::vector<uint64_t>& tier_sizes);
   // Reach R(c) of a campaign (AIPS.md §4).
   Result<Roaring> ReachOf(const std::string& campaign);
   // The user id of a dense user number (loads the user dictionary on first use).

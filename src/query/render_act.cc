@@ -97,6 +97,39 @@ std::string ToTable(const SpectrumResult& r) {
   return o;
 }
 
+std::string ToJson(const LookalikeResult& r) {
+  JsonWriter w;
+  w.BeginObject().Key("date").String(FormatDate(r.date)).Key("window_days").Int(r.window_days);
+  w.Key("seed").Int(static_cast<int64_t>(r.seed)).Key("candidates").Int(static_cast<int64_t>(r.candidates));
+  w.Key("tiers").BeginArray();
+  for (auto& t : r.tiers) {
+    w.BeginObject()
+        .Key("name")
+        .String(t.name)
+        .Key("size")
+        .Int(static_cast<int64_t>(t.size))
+        .Key("min_score")
+        .Double(t.min_score)
+        .EndObject();
+  }
+  w.EndArray().Key("top_features").BeginArray();
+  for (auto& [f, wt] : r.top_features)
+    w.BeginObject().Key("feature").String(f).Key("weight").Double(wt).EndObject();
+  w.EndArray().EndObject();
+  return w.str();
+}
+
+std::string ToTable(const LookalikeResult& r) {
+  std::string o = fmt::format(
+      "人群反漏斗 lookalike tiers · seed {} users · {} candidates · behaviour over {} days to {}\n\n",
+      Thousands(r.seed), Thousands(r.candidates), r.window_days, FormatDate(r.date));
+  for (auto& t : r.tiers)
+    o += fmt::format("  {:<16}{:>10} users   score ≥ {:.2f}\n", t.name, Thousands(t.size), t.min_score);
+  o += "\n  most telling behaviours (log-lift in the seed over the population):\n";
+  for (auto& [f, wt] : r.top_features) o += fmt::format("    {:<36}{:>7.2f}\n", f, wt);
+  return o;
+}
+
 std::string ToJson(const CorrectionResult& r) {
   JsonWriter w;
   w.BeginObject()

@@ -14,6 +14,8 @@ std::optional<double> BidMultiplier(const SpectrumResult& r, int tier);
 
 std::string ToJson(const SpectrumResult& r);
 std::string ToTable(const SpectrumResult& r);
+std::string ToJson(const LookalikeResult& r);
+std::string ToTable(const LookalikeResult& r);
 std::string ToJson(const CorrectionResult& r);
 std::string ToTable(const CorrectionResult& r);
 

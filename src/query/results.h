@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/date.h"
+#include "roaring/roaring.hh"
 
 namespace aips {
 
@@ -193,6 +194,21 @@ struct CorrectionResult {
       segments;           // tag, share in reach, share in target (last day)
   std::string exclusion;  // suggested exclusion crowd expression
   uint64_t exclusion_size = 0;
+};
+
+// Lookalike tiers (人群反漏斗 core → high-potential → broad) ranked by similarity to a seed crowd.
+struct LookalikeTier {
+  std::string name;
+  uint64_t size = 0;
+  double min_score = 0;
+  Roaring members;
+};
+struct LookalikeResult {
+  Day date = kNoDay;
+  int window_days = 90;
+  uint64_t seed = 0, candidates = 0;
+  std::vector<LookalikeTier> tiers;                          // nested, smallest first
+  std::vector<std::pair<std::string, double>> top_features;  // highest weights
 };
 
 struct BrandSummary {

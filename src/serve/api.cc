@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "common/file_util.h"
 #include "common/json_writer.h"
@@ -476,6 +477,22 @@ std::vector<ApiRoute> MakeRoutes() {
              }
              return Reply(PortraitOf(e, r.expr, r.members, category, date));
            }));
+  get("/api/v1/lookalike",
+      Data({"expr", "preset", "brand", "competitor", "date", "since", "tiers", "window"},
+           [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+             API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
+             std::vector<uint64_t> sizes;
+             for (absl::string_view s : absl::StrSplit(
+                      c.Str("tiers").empty() ? "1000,5000,20000" : c.Str("tiers"), ',', absl::SkipEmpty())) {
+               uint64_t v = 0;
+               if (!absl::SimpleAtoi(s, &v) || v == 0)
+                 return ApiReply::Error(400, "tiers takes positive sizes, e.g. 1000,5000");
+               sizes.push_back(v);
+             }
+             API_ASSIGN(auto window, c.Int("window"));
+             API_ASSIGN(auto date, c.Date("date"));
+             return Reply(e.Lookalike(r.members, date, window.value_or(90), sizes));
+           }));
   get("/api/v1/spectrum",
       Data({"brand", "date", "x"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
@@ -518,8 +535,7 @@ std::vector<ApiRoute> MakeRoutes() {
             [](const Call& c, const Principal& p, EmbeddedEngine& e) {
               API_ASSIGN(std::string name, c.Required("name"));
               API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
-              auto lock = DirLock::Acquire(c.ctx().data_dir, 30000);
-              if (!lock.ok()) return FromStatus(lock.status());
+              API_TRY(e.store().UpgradeToWrite());  // the data directory's lock, held by this engine
               API_ASSIGN(std::vector<SavedCrowd> saved, LoadCrowds(c.ctx().data_dir));
               SavedCrowd sc = MakeSavedCrowd(saved, name, p.tenant, r.expr, r.members);
               saved.push_back(sc);
