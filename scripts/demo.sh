@@ -26,7 +26,18 @@ echo
 echo
 "$aips" campaign --data "$store" --brand babyfood-01
 echo
-echo "== 6. the dashboard (aips serve), for the demo tenant 'demo' (serum-01, serum-02, babyfood-01)"
+echo "== 6. act on the crowd: re-delivery pack, its portrait, lookalike tiers, first-party spectrum, correction"
+echo
+"$aips" crowd count --data "$store" --preset redelivery --brand serum-01
+"$aips" crowd portrait --data "$store" --preset redelivery --brand serum-01 | head -n 12
+echo
+"$aips" lookalike --data "$store" --preset redelivery --brand serum-01 --tiers 2000,10000,40000 | head -n 6
+echo
+"$aips" spectrum --data "$store" --brand serum-01
+echo
+"$aips" correction --data "$store" --campaign serum-01-c1 --target "segment(\"segment:都市白领\") or segment(\"segment:新锐白领\")" | tail -n 5
+echo
+echo "== 7. the dashboard (aips serve), for the demo tenant 'demo' (serum-01, serum-02, babyfood-01)"
 "$aips" tenant add --data "$store" --tenant demo --brands serum-01,serum-02,babyfood-01 2> /dev/null
 key=$("$aips" key create --data "$store" --tenant demo 2> /dev/null)
 url="http://127.0.0.1:${port}/#key=${key}&brand=serum-01"
