@@ -43,6 +43,10 @@ test: build
 demo: build
 	scripts/demo.sh $(BUILD)/aips $(DEMO_DIR) $(DEMO_USERS) $(DEMO_DAYS) $(DEMO_PORT)
 
+# The long variants of the tests: many more kill trials.
+soak: build
+	CRASH_TRIALS=200 tests/run_all.sh $(BUILD)
+
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')
 

@@ -24,6 +24,9 @@ python3 tests/oracle_check.py "$build/aips" --users 600 --days 400 --seed 5
 step "end to end: simulate, ingest twice, compute, answer from snapshots in a fresh process"
 tests/e2e.sh "$build/aips"
 
+step "crash safety: SIGKILL during ingest and compute"
+tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-20}"
+
 step "lookalike tiers beat random on a holdout"
 python3 tests/lookalike_holdout.py "$build/aips" "$build/test-output/lookalike.txt"
 

@@ -32,6 +32,7 @@ void RegisterServe(CLI::App& app);
 void RegisterCrowd(CLI::App& app);
 void RegisterActReports(CLI::App& app);
 void RegisterLookalike(CLI::App& app);
+void RegisterCheck(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

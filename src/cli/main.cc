@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   RegisterCrowd(app);
   RegisterActReports(app);
   RegisterLookalike(app);
+  RegisterCheck(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {
