@@ -21,6 +21,9 @@ step "engine vs brute-force oracle on simulated worlds"
 python3 tests/oracle_check.py "$build/aips" --users 1500 --days 50 --seed 11
 python3 tests/oracle_check.py "$build/aips" --users 600 --days 400 --seed 5
 
+step "a daily refresh (continuing from the stored engine state) equals a full compute"
+python3 tests/incremental_test.py "$build/aips"
+
 step "end to end: simulate, ingest twice, compute, answer from snapshots in a fresh process"
 tests/e2e.sh "$build/aips"
 

@@ -142,8 +142,9 @@ void RegisterCompute(CLI::App& app) {
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const Manifest& m = e.value()->store().manifest();
     if (a->json) {
-      fmt::print("{{\"subjects_computed\":{},\"seconds\":{:.3f},\"last_day\":\"{}\"}}\n", subjects, secs,
-                 FormatDate(m.LastDay()));
+      fmt::print(
+          "{{\"subjects_computed\":{},\"subjects_resumed\":{},\"seconds\":{:.3f},\"last_day\":\"{}\"}}\n",
+          subjects, e.value()->resumed(), secs, FormatDate(m.LastDay()));
     } else {
       fmt::print("computed {} brand and category snapshot files in {:.2f} s (data through {})\n", subjects,
                  secs, FormatDate(m.LastDay()));

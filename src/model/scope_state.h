@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "aips/status.h"
 #include "common/date.h"
 
 namespace aips {
@@ -46,6 +47,12 @@ class ScopeState {
       if (stage_[s] != 0) fn(slot_user_[s], stage_[s]);
   }
   uint32_t num_users() const { return static_cast<uint32_t>(slot_user_.size()); }
+
+  // The state after `through` was closed, for resuming on through + 1 in a later process.
+  void Serialize(Day through, std::string* out) const;
+  // Reads what Serialize wrote (advances *in). `specs` and `first_day` must be those it was built with.
+  static Result<ScopeState> Deserialize(std::string_view* in, std::span<const StageSpec> specs,
+                                        Day first_day);
 
  private:
   uint32_t SlotOf(uint32_t user);

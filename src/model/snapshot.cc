@@ -60,6 +60,61 @@ void ScopeSnapshotBuilder::AddDay(Day day, const std::vector<StageChange>& chang
   days_.push_back(std::move(e));
 }
 
+void ScopeSnapshotBuilder::AddEmptyDay(Day day) {
+  DayEntry e;
+  e.counts = counts_;
+  e.blob_offset = blobs_.size();
+  if ((day - first_day_) % kKeyframeEvery == 0) {
+    std::vector<uint32_t> none;
+    for (int s = 0; s < num_stages_; ++s) AppendBitmap(none, &blobs_);
+  }
+  e.blob_len = static_cast<uint32_t>(blobs_.size() - e.blob_offset);
+  days_.push_back(std::move(e));
+}
+
+Status ScopeSnapshotBuilder::LoadPrefix(const SnapshotReader& reader) {
+  std::vector<SnapshotReader::RawDay> days;
+  std::string_view blobs;
+  AIPS_RETURN_IF_ERROR(reader.RawScope(scope_, &days, &blobs));
+  if (reader.first_day() != first_day_ || reader.num_stages() != num_stages_) {
+    return Status::Corruption("snapshot prefix: different first day or stage count");
+  }
+  blobs_.assign(blobs);
+  days_.clear();
+  for (auto& d : days) days_.push_back(DayEntry{d.counts, d.offset, d.len});
+  if (!days_.empty()) counts_ = days_.back().counts;
+  return Status::OK();
+}
+
+Status SnapshotReader::RawScope(uint32_t scope, std::vector<RawDay>* days, std::string_view* blobs) const {
+  const ScopeIndex* si = Find(scope);
+  if (si == nullptr) return Status::NotFound("snapshot has no such scope");
+  const size_t n = static_cast<size_t>(num_stages_);
+  const size_t entry = DayEntryBytes(num_stages_);
+  const size_t n_days = static_cast<size_t>(through_ - first_day_ + 1);
+  uint64_t lo = UINT64_MAX, hi = 0;
+  days->clear();
+  for (size_t d = 0; d < n_days; ++d) {
+    const char* p = payload_.data() + si->days_offset + d * entry;
+    RawDay rd;
+    rd.counts.resize(n);
+    std::memcpy(rd.counts.data(), p, 4 * n);
+    std::memcpy(&rd.offset, p + 4 * n, 8);
+    std::memcpy(&rd.len, p + 4 * n + 8, 4);
+    lo = std::min(lo, rd.offset);
+    hi = std::max(hi, rd.offset + rd.len);
+    days->push_back(std::move(rd));
+  }
+  if (days->empty()) {
+    *blobs = {};
+    return Status::OK();
+  }
+  if (hi > payload_.size() - blobs_offset_) return Status::Corruption(path_ + ": bitmap out of bounds");
+  for (auto& d : *days) d.offset -= lo;
+  *blobs = payload_.substr(blobs_offset_ + lo, hi - lo);
+  return Status::OK();
+}
+
 std::string SnapshotWriter::Encode(uint64_t fingerprint, int num_stages, Day first_day, Day through,
                                    const std::vector<std::unique_ptr<ScopeSnapshotBuilder>>& scopes) {
   const size_t n_days = through >= first_day ? static_cast<size_t>(through - first_day + 1) : 0;

@@ -31,6 +31,10 @@ class ScopeSnapshotBuilder {
   ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day);
   // Records day `day` (days must come in order, without gaps) from its changes and the state after it.
   void AddDay(Day day, const std::vector<StageChange>& changes, const ScopeState& state);
+  // Records a day on which the scope had no members at all (a scope that appears later).
+  void AddEmptyDay(Day day);
+  // Starts from the days [first_day, reader.through()] of a scope already stored, to continue after them.
+  Status LoadPrefix(const class SnapshotReader& reader);
   uint32_t scope() const { return scope_; }
 
  private:
@@ -70,6 +74,14 @@ class SnapshotReader {
   Result<StageCounts> Counts(uint32_t scope, Day day) const;
   // Members per stage on a day.
   Result<std::vector<Roaring>> Members(uint32_t scope, Day day) const;
+
+  struct RawDay {
+    std::vector<uint32_t> counts;
+    uint64_t offset;  // into the scope's blobs
+    uint32_t len;
+  };
+  // A scope's days as stored, and its blob bytes (for continuing a snapshot; see ScopeSnapshotBuilder).
+  Status RawScope(uint32_t scope, std::vector<RawDay>* days, std::string_view* blobs) const;
 
  private:
   struct ScopeIndex {

@@ -4,8 +4,13 @@
 #include <memory>
 
 #include "absl/container/flat_hash_map.h"
+#include "common/bytes.h"
+#include "fmt/format.h"
 #include "model/scope_state.h"
 #include "model/snapshot.h"
+
+#include <cstring>
+#include <map>
 
 namespace aips {
 
@@ -52,22 +57,92 @@ struct Scope {
 
 }  // namespace
 
-Result<std::string> ComputeBrand(const EventSource& source, uint32_t brand, const std::vector<uint32_t>& spus,
-                                 const RuleMatcher& matcher, SubjectRun run, uint64_t fingerprint) {
+namespace {
+
+constexpr std::string_view kStateMagic = "AIPSSTA1";
+constexpr uint32_t kStateVersion = 1;
+
+// Creates the subject's scopes, fresh or resumed from `resume`; returns the first day left to compute.
+Result<Day> PrepareScopes(const std::vector<uint32_t>& ids, const std::vector<StageSpec>& specs, int n_stages,
+                          SubjectRun run, const ResumeFrom* resume,
+                          std::vector<std::unique_ptr<Scope>>* scopes) {
+  Day start = run.first_day;
+  std::map<uint32_t, ScopeState> saved;
+  if (resume) {
+    AIPS_ASSIGN_OR_RETURN(std::string_view payload,
+                          Unframe(resume->state, kStateMagic, kStateVersion, "engine state"));
+    int32_t through;
+    uint32_t n;
+    if (payload.size() < 8) return Status::Corruption("engine state: truncated");
+    std::memcpy(&through, payload.data(), 4);
+    std::memcpy(&n, payload.data() + 4, 4);
+    payload.remove_prefix(8);
+    if (through != resume->snapshot->through() || through >= run.through)
+      return Status::Corruption("engine state: wrong day");
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t id;
+      if (payload.size() < 4) return Status::Corruption("engine state: truncated");
+      std::memcpy(&id, payload.data(), 4);
+      payload.remove_prefix(4);
+      AIPS_ASSIGN_OR_RETURN(ScopeState st, ScopeState::Deserialize(&payload, specs, run.first_day));
+      saved.emplace(id, std::move(st));
+    }
+    start = through + 1;
+  }
+  for (uint32_t id : ids) {
+    auto sc = std::make_unique<Scope>(
+        Scope{ScopeState(specs, run.first_day), ScopeSnapshotBuilder(id, n_stages, run.first_day)});
+    if (resume) {
+      auto it = saved.find(id);
+      if (it != saved.end() && resume->snapshot->HasScope(id)) {
+        sc->state = std::move(it->second);
+        AIPS_RETURN_IF_ERROR(sc->builder.LoadPrefix(*resume->snapshot));
+      } else {  // a scope that appeared after the stored days: empty until now
+        for (Day d = run.first_day; d < start; ++d) sc->builder.AddEmptyDay(d);
+      }
+    }
+    scopes->push_back(std::move(sc));
+  }
+  return start;
+}
+
+Result<SubjectOutput> Finish(std::vector<std::unique_ptr<Scope>>& scopes, uint64_t fingerprint, int n_stages,
+                             SubjectRun run) {
+  SubjectOutput out;
+  std::string state;
+  const int32_t through = run.through;
+  const uint32_t n = static_cast<uint32_t>(scopes.size());
+  state.append(reinterpret_cast<const char*>(&through), 4);
+  state.append(reinterpret_cast<const char*>(&n), 4);
+  for (auto& sc : scopes) {
+    const uint32_t id = sc->builder.scope();
+    state.append(reinterpret_cast<const char*>(&id), 4);
+    sc->state.Serialize(run.through, &state);
+  }
+  out.state = Frame(kStateMagic, kStateVersion, state);
+  std::vector<std::unique_ptr<ScopeSnapshotBuilder>> builders;
+  for (auto& sc : scopes) builders.push_back(std::make_unique<ScopeSnapshotBuilder>(std::move(sc->builder)));
+  out.snapshot = SnapshotWriter::Encode(fingerprint, n_stages, run.first_day, run.through, builders);
+  return out;
+}
+
+}  // namespace
+
+Result<SubjectOutput> ComputeBrand(const EventSource& source, uint32_t brand,
+                                   const std::vector<uint32_t>& spus, const RuleMatcher& matcher,
+                                   SubjectRun run, uint64_t fingerprint, const ResumeFrom* resume) {
   const std::vector<StageSpec> specs = BrandSpecs(matcher.rules());
+  std::vector<uint32_t> ids{kBrandScope};
+  ids.insert(ids.end(), spus.begin(), spus.end());
   std::vector<std::unique_ptr<Scope>> scopes;
+  AIPS_ASSIGN_OR_RETURN(Day start, PrepareScopes(ids, specs, kNumStages, run, resume, &scopes));
+  Scope* brand_scope = scopes[0].get();
   absl::flat_hash_map<uint32_t, Scope*> by_spu;
-  auto add_scope = [&](uint32_t id) {
-    scopes.push_back(std::make_unique<Scope>(
-        Scope{ScopeState(specs, run.first_day), ScopeSnapshotBuilder(id, kNumStages, run.first_day)}));
-    return scopes.back().get();
-  };
-  Scope* brand_scope = add_scope(kBrandScope);
-  for (uint32_t s : spus) by_spu[s] = add_scope(s);
+  for (size_t i = 1; i < scopes.size(); ++i) by_spu[ids[i]] = scopes[i].get();
 
   std::vector<BrandBlock> blocks;
   std::vector<StageChange> changes;
-  for (Day day = run.first_day; day <= run.through; ++day) {
+  for (Day day = start; day <= run.through; ++day) {
     blocks.clear();
     AIPS_RETURN_IF_ERROR(source.BrandDay(brand, day, &blocks));
     for (const BrandBlock& b : blocks) {
@@ -81,7 +156,10 @@ Result<std::string> ComputeBrand(const EventSource& source, uint32_t brand, cons
         if (b.spu[i] != cur_spu) {  // rows are grouped by SPU within a block
           cur_spu = b.spu[i];
           auto it = by_spu.find(cur_spu);
-          spu_scope = it == by_spu.end() ? (by_spu[cur_spu] = add_scope(cur_spu)) : it->second;
+          if (it == by_spu.end())
+            return Status::Corruption(
+                fmt::format("brand #{}: SPU #{} is missing from the manifest", brand, cur_spu));
+          spu_scope = it->second;
         }
         spu_scope->state.Hit(b.user[i], mask, day);
       }
@@ -92,19 +170,19 @@ Result<std::string> ComputeBrand(const EventSource& source, uint32_t brand, cons
       sc->builder.AddDay(day, changes, sc->state);
     }
   }
-  std::vector<std::unique_ptr<ScopeSnapshotBuilder>> builders;
-  for (auto& sc : scopes) builders.push_back(std::make_unique<ScopeSnapshotBuilder>(std::move(sc->builder)));
-  return SnapshotWriter::Encode(fingerprint, kNumStages, run.first_day, run.through, builders);
+  return Finish(scopes, fingerprint, kNumStages, run);
 }
 
-Result<std::string> ComputeCategory(const EventSource& source, const std::vector<uint32_t>& brands,
-                                    const RuleMatcher& matcher, SubjectRun run, uint64_t fingerprint) {
-  const StageSpec spec{matcher.rules().crowd_window_days, 1};
-  ScopeState state(std::span<const StageSpec>(&spec, 1), run.first_day);
-  auto builder = std::make_unique<ScopeSnapshotBuilder>(kBrandScope, 1, run.first_day);
+Result<SubjectOutput> ComputeCategory(const EventSource& source, const std::vector<uint32_t>& brands,
+                                      const RuleMatcher& matcher, SubjectRun run, uint64_t fingerprint,
+                                      const ResumeFrom* resume) {
+  const std::vector<StageSpec> specs{{matcher.rules().crowd_window_days, 1}};
+  std::vector<std::unique_ptr<Scope>> scopes;
+  AIPS_ASSIGN_OR_RETURN(Day start, PrepareScopes({kBrandScope}, specs, 1, run, resume, &scopes));
+  ScopeState& state = scopes[0]->state;
   std::vector<BrandBlock> blocks;
   std::vector<StageChange> changes;
-  for (Day day = run.first_day; day <= run.through; ++day) {
+  for (Day day = start; day <= run.through; ++day) {
     blocks.clear();
     for (uint32_t brand : brands) AIPS_RETURN_IF_ERROR(source.BrandDay(brand, day, &blocks));
     for (const BrandBlock& b : blocks) {
@@ -114,11 +192,9 @@ Result<std::string> ComputeCategory(const EventSource& source, const std::vector
     }
     changes.clear();
     state.EndDay(day, &changes);
-    builder->AddDay(day, changes, state);
+    scopes[0]->builder.AddDay(day, changes, state);
   }
-  std::vector<std::unique_ptr<ScopeSnapshotBuilder>> builders;
-  builders.push_back(std::move(builder));
-  return SnapshotWriter::Encode(fingerprint, 1, run.first_day, run.through, builders);
+  return Finish(scopes, fingerprint, 1, run);
 }
 
 }  // namespace aips

@@ -51,13 +51,28 @@ struct SubjectRun {
   Day through = kNoDay;
 };
 
-// A brand: scopes = the brand + each of `spus`. Returns the snapshot file image covering
-// [first_day, through].
-Result<std::string> ComputeBrand(const EventSource& source, uint32_t brand, const std::vector<uint32_t>& spus,
-                                 const RuleMatcher& matcher, SubjectRun run, uint64_t fingerprint);
+// Continuing a subject whose days [first_day, T] are stored: its snapshot and its engine state after T.
+struct ResumeFrom {
+  const class SnapshotReader* snapshot = nullptr;
+  std::string_view state;
+};
+
+// A computed subject: the snapshot file image covering [first_day, through], and the engine state after
+// `through` (snap/*.state, docs/formats.md §7) from which a later compute continues with through + 1.
+struct SubjectOutput {
+  std::string snapshot;
+  std::string state;
+};
+
+// A brand: scopes = the brand + each of `spus`. With `resume`, only the days after the stored ones are
+// computed (the stored days are copied).
+Result<SubjectOutput> ComputeBrand(const EventSource& source, uint32_t brand,
+                                   const std::vector<uint32_t>& spus, const RuleMatcher& matcher,
+                                   SubjectRun run, uint64_t fingerprint, const ResumeFrom* resume = nullptr);
 
 // A category crowd: users with any qualifying event on any of `brands` inside the crowd window.
-Result<std::string> ComputeCategory(const EventSource& source, const std::vector<uint32_t>& brands,
-                                    const RuleMatcher& matcher, SubjectRun run, uint64_t fingerprint);
+Result<SubjectOutput> ComputeCategory(const EventSource& source, const std::vector<uint32_t>& brands,
+                                      const RuleMatcher& matcher, SubjectRun run, uint64_t fingerprint,
+                                      const ResumeFrom* resume = nullptr);
 
 }  // namespace aips

@@ -6,6 +6,7 @@
 // answers from disk.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -72,6 +73,8 @@ class EmbeddedEngine : public QueryEngine {
   Store& store() { return *store_; }
   // Seconds this engine spent computing snapshots (for the server's metrics).
   double compute_seconds() const { return compute_seconds_; }
+  // Subjects computed by continuing after their stored days (the rest were computed from their first day).
+  size_t resumed() const { return resumed_; }
 
  private:
   struct Subject {
@@ -99,6 +102,8 @@ class EmbeddedEngine : public QueryEngine {
   Status ComputeAndCommit(std::vector<Subject> subjects, std::vector<Day> through,
                           const std::function<void(const ComputeProgress&)>& progress);
   Status EnsureWritable();
+  static std::string StatePath(const Subject& s);
+  SnapState StoredSnapState(const Subject& s) const;
   Result<StageSizes> SizesOn(const Resolved& r, Day day);
   Result<std::vector<Roaring>> MembersOn(const Resolved& r, Day day);
   // Campaign measures once the flight, brand and scope are known (query/campaign_measures.cc).
@@ -117,6 +122,7 @@ class EmbeddedEngine : public QueryEngine {
   std::map<std::string, std::unique_ptr<SnapshotReader>> readers_;
   std::vector<std::unique_ptr<SnapshotReader>> retired_readers_;
   double compute_seconds_ = 0;
+  std::atomic<size_t> resumed_{0};
   std::string crowd_tenant_;  // the tenant whose saved crowds crowd("name") sees during EvalCrowd
 };
 
