@@ -104,16 +104,16 @@ Status SyncDir(const std::string& dir) {
   return Status::OK();
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view data) {
+Status WriteFileAtomic(const std::string& path, std::string_view data, bool durable) {
   const std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("cannot create", tmp);
   Status s = WriteAll(fd, data, tmp);
-  if (s.ok() && ::fsync(fd) != 0) s = Errno("cannot fsync", tmp);
+  if (s.ok() && durable && ::fsync(fd) != 0) s = Errno("cannot fsync", tmp);
   ::close(fd);
   if (!s.ok()) return s;
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("cannot rename into", path);
-  return SyncDir(DirName(path));
+  return durable ? SyncDir(DirName(path)) : Status::OK();
 }
 
 Status WriteAt(const std::string& path, uint64_t at, std::string_view data) {

@@ -15,7 +15,8 @@ Result<std::string> ReadFile(const std::string& path);
 // Reads all of standard input.
 Result<std::string> ReadStdin();
 // Writes data to path atomically and durably: path.tmp, fsync, rename over path, fsync the directory.
-Status WriteFileAtomic(const std::string& path, std::string_view data);
+// With durable = false (derived data that can be recomputed) the fsyncs are skipped: still atomic.
+Status WriteFileAtomic(const std::string& path, std::string_view data, bool durable = true);
 // Appends data at byte offset `at` (truncating anything beyond it first), then fsyncs.
 Status WriteAt(const std::string& path, uint64_t at, std::string_view data);
 // fsync a directory (after creating or renaming entries in it).

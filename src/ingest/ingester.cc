@@ -86,7 +86,8 @@ class IngestRun {
   using Rows = std::vector<EventRow, HugeAllocator<EventRow>>;
   Rows& RowsOf(Day day);
 
-  IdSet ids_;
+  StoredIds stored_ids_;  // ids of earlier ingests
+  IdSet ids_;             // ids of this run
   std::vector<uint64_t> new_ids_;
   absl::flat_hash_map<Day, size_t> day_index_;  // day -> index into days_
   std::vector<std::pair<Day, Rows>> days_;      // the run's accepted rows, by local day
@@ -121,10 +122,7 @@ Status IngestRun::Prepare() {
   catalog_ = *c;
   AIPS_ASSIGN_OR_RETURN(fp_, LoadFirstParty(store_.dir(), m_.firstparty_generation));
   AIPS_ASSIGN_OR_RETURN(attrs_, LoadAttributes(store_.dir(), m_.attributes_generation));
-  absl::flat_hash_set<uint64_t> stored;
-  AIPS_RETURN_IF_ERROR(LoadIdRuns(store_.dir(), m_.id_runs, &stored));
-  ids_.reserve(stored.size());
-  ids_.insert(stored.begin(), stored.end());
+  AIPS_ASSIGN_OR_RETURN(stored_ids_, StoredIds::Open(store_.dir(), m_.id_runs));
   result_.rejects_file = fmt::format("{}/rejects/{}.jsonl", store_.dir(), generation_);
   return Status::OK();
 }
@@ -184,7 +182,7 @@ bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
   if (user == fp_.identity.end()) return false;
   const std::string event_id = "fp:" + order_id;
   const uint64_t h = Hash64(event_id);
-  if (ids_.insert(h).second) new_ids_.push_back(h);
+  if (!stored_ids_.Contains(h) && ids_.insert(h).second) new_ids_.push_back(h);
   ParsedEvent ev;
   ev.event_id = event_id;
   ev.ts = o.ts;
@@ -246,7 +244,8 @@ void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const In
   if (!amount.ok()) return reject("amount", amount.status().message());
   if (amount.value() < 0) return reject("amount", "negative amount");
   const std::string order_id(col("order_id"));
-  if (ids_.contains(Hash64("fp:" + order_id)) || fp_.unmatched.count(order_id)) {
+  const uint64_t order_hash = Hash64("fp:" + order_id);
+  if (stored_ids_.Contains(order_hash) || ids_.contains(order_hash) || fp_.unmatched.count(order_id)) {
     ++result_.duplicates;
     ++fc->duplicates;
     return;
@@ -338,7 +337,7 @@ void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCoun
   }
   if (!ev.event_id.empty()) {
     uint64_t h = Hash64(ev.event_id);
-    if (!ids_.insert(h).second) {
+    if (stored_ids_.Contains(h) || !ids_.insert(h).second) {
       ++result_.duplicates;
       ++fc->duplicates;
       return;

@@ -218,7 +218,9 @@ Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vect
         }
       }
       if (!out.ok()) out = compute(nullptr);
-      Status st = out.ok() ? WriteFileAtomic(StatePath(s), out->state) : out.status();
+      // The engine state is a cache (a missing or stale one means a full compute), so it is replaced
+      // atomically but not fsync'd; the snapshot, which the manifest vouches for, is durable.
+      Status st = out.ok() ? WriteFileAtomic(StatePath(s), out->state, false) : out.status();
       if (st.ok()) st = WriteFileAtomic(s.path, out->snapshot);
       std::lock_guard<std::mutex> l(mu);
       if (!st.ok() && first_error.ok()) first_error = st;

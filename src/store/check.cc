@@ -52,8 +52,7 @@ Result<CheckReport> CheckDataDir(const std::string& dir) {
   if (brand_rows != rows) {
     rep.damaged.emplace_back("MANIFEST", fmt::format("brands count {} rows, segments {}", brand_rows, rows));
   }
-  absl::flat_hash_set<uint64_t> ids;
-  note("ids/", LoadIdRuns(dir, man.id_runs, &ids));
+  note("ids/", StoredIds::Open(dir, man.id_runs).status());
   note(CatalogPath(dir, man.tables_generation), LoadCatalog(dir, man.tables_generation).status());
   note(FirstPartyPath(dir, man.firstparty_generation),
        LoadFirstParty(dir, man.firstparty_generation).status());

@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "common/bytes.h"
-#include "common/file_util.h"
 #include "store/manifest.h"
 
 namespace aips {
@@ -20,27 +19,28 @@ Status WriteIdRun(const std::string& dir, uint64_t generation, std::vector<uint6
   return WriteAt(IdRunPath(dir, generation), 0, Frame(kMagic, kVersion, payload));
 }
 
-Status LoadIdRuns(const std::string& dir, const std::vector<uint64_t>& generations,
-                  absl::flat_hash_set<uint64_t>* out) {
-  std::vector<std::pair<MappedFile, std::string_view>> files;
-  size_t total = 0;
+Result<StoredIds> StoredIds::Open(const std::string& dir, const std::vector<uint64_t>& generations) {
+  StoredIds ids;
   for (uint64_t g : generations) {
     const std::string path = IdRunPath(dir, g);
     AIPS_ASSIGN_OR_RETURN(MappedFile f, MappedFile::Open(path));
     AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(f.view(), kMagic, kVersion, path));
     if (payload.size() % 8 != 0) return Status::Corruption(path + ": size is not a multiple of 8");
-    total += payload.size() / 8;
-    files.emplace_back(std::move(f), payload);
+    // The payload starts 24 bytes into a page-aligned mapping, so it is 8-byte aligned.
+    const auto* data = reinterpret_cast<const uint64_t*>(payload.data());
+    const size_t n = payload.size() / 8;
+    if (!std::is_sorted(data, data + n)) return Status::Corruption(path + ": ids are not sorted");
+    ids.runs_.emplace_back(data, n);
+    ids.size_ += n;
+    ids.files_.push_back(std::move(f));
   }
-  out->reserve(total + total / 4);
-  for (auto& [f, payload] : files) {
-    for (size_t i = 0; i < payload.size(); i += 8) {
-      uint64_t h;
-      std::memcpy(&h, payload.data() + i, 8);
-      out->insert(h);
-    }
-  }
-  return Status::OK();
+  return ids;
+}
+
+bool StoredIds::Contains(uint64_t hash) const {
+  for (auto [data, n] : runs_)
+    if (std::binary_search(data, data + n, hash)) return true;
+  return false;
 }
 
 }  // namespace aips

@@ -5,15 +5,28 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_set.h"
 #include "aips/status.h"
+#include "common/file_util.h"
 
 namespace aips {
 
 Status WriteIdRun(const std::string& dir, uint64_t generation, std::vector<uint64_t> hashes);
-Status LoadIdRuns(const std::string& dir, const std::vector<uint64_t>& generations,
-                  absl::flat_hash_set<uint64_t>* out);
+
+// The stored runs, memory-mapped and verified once; membership is a binary search per run, so an
+// ingest of a few new rows does not build a hash set of every id ever stored.
+class StoredIds {
+ public:
+  static Result<StoredIds> Open(const std::string& dir, const std::vector<uint64_t>& generations);
+  bool Contains(uint64_t hash) const;
+  uint64_t size() const { return size_; }
+
+ private:
+  std::vector<MappedFile> files_;
+  std::vector<std::pair<const uint64_t*, size_t>> runs_;
+  uint64_t size_ = 0;
+};
 
 }  // namespace aips
