@@ -107,10 +107,20 @@ bool GetVec(std::string_view* in, std::vector<T>* v) {
 }  // namespace
 
 void ScopeState::Serialize(Day through, std::string* out) const {
+  // Stages and filed expiries are derived again on load (Evaluate as of `through`). Ring days are stored
+  // as u16 offsets from first_day (0 = none) when they fit, else as i32.
   PutVec(slot_user_, out);
-  PutVec(stage_, out);
-  PutVec(filed_expiry_, out);
-  PutVec(ring_, out);
+  bool narrow = true;
+  for (Day d : ring_) narrow &= d == kNoDay || (d >= first_day_ && d - first_day_ + 1 < 0xFFFF);
+  out->push_back(narrow ? 1 : 0);
+  if (narrow) {
+    std::vector<uint16_t> small(ring_.size());
+    for (size_t i = 0; i < ring_.size(); ++i)
+      small[i] = ring_[i] == kNoDay ? 0 : static_cast<uint16_t>(ring_[i] - first_day_ + 1);
+    PutVec(small, out);
+  } else {
+    PutVec(ring_, out);
+  }
   // The calendar from through + 1 on: (day offset, slots) pairs.
   std::vector<int32_t> days;
   std::vector<uint32_t> sizes, slots;
@@ -127,18 +137,33 @@ void ScopeState::Serialize(Day through, std::string* out) const {
 }
 
 Result<ScopeState> ScopeState::Deserialize(std::string_view* in, std::span<const StageSpec> specs,
-                                           Day first_day) {
+                                           Day first_day, Day through) {
   ScopeState s(specs, first_day);
   std::vector<int32_t> days;
   std::vector<uint32_t> sizes, slots;
-  if (!GetVec(in, &s.slot_user_) || !GetVec(in, &s.stage_) || !GetVec(in, &s.filed_expiry_) ||
-      !GetVec(in, &s.ring_) || !GetVec(in, &days) || !GetVec(in, &sizes) || !GetVec(in, &slots)) {
+  if (!GetVec(in, &s.slot_user_) || in->empty()) return Status::Corruption("engine state: truncated");
+  const bool narrow = (*in)[0] == 1;
+  in->remove_prefix(1);
+  if (narrow) {
+    std::vector<uint16_t> small;
+    if (!GetVec(in, &small)) return Status::Corruption("engine state: truncated");
+    s.ring_.resize(small.size());
+    for (size_t i = 0; i < small.size(); ++i) s.ring_[i] = small[i] == 0 ? kNoDay : first_day + small[i] - 1;
+  } else if (!GetVec(in, &s.ring_)) {
     return Status::Corruption("engine state: truncated");
   }
+  if (!GetVec(in, &days) || !GetVec(in, &sizes) || !GetVec(in, &slots))
+    return Status::Corruption("engine state: truncated");
   const size_t n = s.slot_user_.size();
-  if (s.stage_.size() != n || s.filed_expiry_.size() != n || s.ring_.size() != n * s.stride_ ||
-      days.size() != sizes.size()) {
+  if (s.ring_.size() != n * s.stride_ || days.size() != sizes.size()) {
     return Status::Corruption("engine state: inconsistent sizes");
+  }
+  s.stage_.resize(n);
+  s.filed_expiry_.resize(n);
+  for (uint32_t slot = 0; slot < n; ++slot) {
+    Day expiry;
+    s.stage_[slot] = s.Evaluate(slot, through, &expiry);
+    s.filed_expiry_[slot] = s.stage_[slot] ? expiry : kNoDay;
   }
   s.touched_on_.assign(n, kNoDay);
   s.slot_of_.reserve(n);

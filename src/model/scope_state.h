@@ -50,9 +50,10 @@ class ScopeState {
 
   // The state after `through` was closed, for resuming on through + 1 in a later process.
   void Serialize(Day through, std::string* out) const;
-  // Reads what Serialize wrote (advances *in). `specs` and `first_day` must be those it was built with.
-  static Result<ScopeState> Deserialize(std::string_view* in, std::span<const StageSpec> specs,
-                                        Day first_day);
+  // Reads what Serialize(through, ...) wrote (advances *in). `specs` and `first_day` must be those it
+  // was built with; stages and expiries are evaluated again as of `through`.
+  static Result<ScopeState> Deserialize(std::string_view* in, std::span<const StageSpec> specs, Day first_day,
+                                        Day through);
 
  private:
   uint32_t SlotOf(uint32_t user);

@@ -84,7 +84,7 @@ Result<Day> PrepareScopes(const std::vector<uint32_t>& ids, const std::vector<St
       if (payload.size() < 4) return Status::Corruption("engine state: truncated");
       std::memcpy(&id, payload.data(), 4);
       payload.remove_prefix(4);
-      AIPS_ASSIGN_OR_RETURN(ScopeState st, ScopeState::Deserialize(&payload, specs, run.first_day));
+      AIPS_ASSIGN_OR_RETURN(ScopeState st, ScopeState::Deserialize(&payload, specs, run.first_day, through));
       saved.emplace(id, std::move(st));
     }
     start = through + 1;
