@@ -10,7 +10,7 @@ DEMO_PORT ?= 8080
 APT_PACKAGES := build-essential cmake ninja-build pkg-config git python3 tzdata clang-format \
   libroaring-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libabsl-dev \
   libxxhash-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev \
-  chromium fonts-wqy-microhei
+  chromium fonts-wqy-microhei clang libfuzzer-14-dev
 
 .PHONY: deps web build test demo clean format format-check soak
 
@@ -45,7 +45,7 @@ demo: build
 
 # The long variants of the tests: many more kill trials.
 soak: build
-	CRASH_TRIALS=200 tests/run_all.sh $(BUILD)
+	CRASH_TRIALS=200 FUZZ_SECONDS=900 tests/run_all.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

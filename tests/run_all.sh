@@ -33,6 +33,9 @@ tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-20}"
 step "lookalike tiers beat random on a holdout"
 python3 tests/lookalike_holdout.py "$build/aips" "$build/test-output/lookalike.txt"
 
+step "fuzzing: CSV/JSONL reader, expressions, rules, on-disk formats (clang, ASan + UBSan)"
+tests/fuzz.sh "${FUZZ_SECONDS:-30}" "$build-fuzz"
+
 step "HTTP API and dashboard (real aips serve, Debian's chromium)"
 tests/serve_test.sh "$build/aips" "$build/test-output"
 

@@ -1,0 +1,53 @@
+// libFuzzer target: every on-disk format reader on arbitrary bytes (the first byte picks the format).
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "common/file_util.h"
+#include "model/snapshot.h"
+#include "store/catalog.h"
+#include "store/dictionary.h"
+#include "store/first_party.h"
+#include "store/manifest.h"
+#include "store/segment.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const uint8_t which = data[0] % 6;
+  std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
+  switch (which) {
+    case 0:
+      (void)aips::Manifest::Decode(body);
+      break;
+    case 1:
+      (void)aips::Catalog::Decode(body, "fuzz");
+      break;
+    case 2:
+      (void)aips::FirstPartyData::Decode(body, "fuzz");
+      break;
+    default: {
+      // File-backed readers: write the bytes to a temporary file first.
+      static const std::string path = "/tmp/aips-fuzz-" + std::to_string(getpid());
+      if (!aips::WriteAt(path, 0, body).ok()) return 0;
+      if (which == 3) {
+        auto seg = aips::Segment::Open(path, 0);
+        if (seg.ok()) (void)seg->VerifyAll();
+      } else if (which == 4) {
+        (void)aips::Dictionary::Load(path, aips::DictInfo{1000, body.size()});
+      } else {
+        auto snap = aips::SnapshotReader::Open(path);
+        if (snap.ok()) {
+          for (aips::Day d = snap.value()->first_day();
+               d <= snap.value()->through() && d < snap.value()->first_day() + 40; ++d) {
+            (void)snap.value()->Counts(0xFFFFFFFFu, d);
+            (void)snap.value()->Members(0xFFFFFFFFu, d);
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
