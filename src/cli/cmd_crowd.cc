@@ -176,14 +176,7 @@ void RegisterCrowd(CLI::App& app) {
     c->callback([a] {
       WithCrowd(*a, [&](EmbeddedEngine&, const Evaluated& r) {
         if (a->json) {
-          JsonWriter w;
-          w.BeginObject()
-              .Key("count")
-              .Int(static_cast<int64_t>(r.members.cardinality()))
-              .Key("expr")
-              .String(r.expr)
-              .EndObject();
-          fmt::print("{}\n", w.str());
+          fmt::print("{}\n", CrowdCountJson(r.members, r.expr));
         } else {
           fmt::print("{} users\n  {}\n", r.members.cardinality(), r.expr);
         }

@@ -28,6 +28,12 @@ void AppendBitmap(std::vector<uint32_t>& users, std::string* out) {
 size_t DayEntryBytes(int num_stages) { return 4u * static_cast<size_t>(num_stages) + 8 + 4; }
 }  // namespace
 
+Roaring AtLeast(const std::vector<Roaring>& members, int s) {
+  Roaring r;
+  for (size_t i = static_cast<size_t>(s - 1); i < members.size(); ++i) r |= members[i];
+  return r;
+}
+
 ScopeSnapshotBuilder::ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day)
     : scope_(scope),
       num_stages_(num_stages),

@@ -25,6 +25,9 @@ inline constexpr int kKeyframeEvery = 16;
 
 using StageCounts = std::vector<uint32_t>;  // per stage index
 
+// Users whose stage is at least `s` (1 = A ... 5 = S), from a day's members per stage.
+Roaring AtLeast(const std::vector<Roaring>& members, int s);
+
 // Collects one scope's days while the engine runs.
 class ScopeSnapshotBuilder {
  public:

@@ -12,17 +12,6 @@
 
 namespace aips {
 
-namespace {
-
-// Users whose stage is at least `s` (1 = A ... 5 = S).
-Roaring AtLeast(const std::vector<Roaring>& members, int s) {
-  Roaring r;
-  for (int i = s - 1; i < kNumStages; ++i) r |= members[static_cast<size_t>(i)];
-  return r;
-}
-
-}  // namespace
-
 Result<CampaignResult> EmbeddedEngine::Campaign(const std::string& name, std::optional<int> x) {
   return CampaignWithReach(name, x, nullptr);
 }

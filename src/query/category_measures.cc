@@ -15,16 +15,6 @@
 
 namespace aips {
 
-namespace {
-
-Roaring AtLeast(const std::vector<Roaring>& members, int s) {
-  Roaring r;
-  for (int i = s - 1; i < kNumStages; ++i) r |= members[static_cast<size_t>(i)];
-  return r;
-}
-
-}  // namespace
-
 Result<std::string> EmbeddedEngine::CategoryOf(const std::string& brand) {
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(ScopeRef{brand, std::nullopt}));
   (void)r;

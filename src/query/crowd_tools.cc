@@ -65,6 +65,17 @@ Result<PortraitResult> PortraitOf(EmbeddedEngine& engine, const std::string& exp
   return engine.Portrait(members, cat, day);
 }
 
+std::string CrowdCountJson(const Roaring& members, const std::string& expr) {
+  JsonWriter w;
+  w.BeginObject()
+      .Key("count")
+      .Int(static_cast<int64_t>(members.cardinality()))
+      .Key("expr")
+      .String(expr)
+      .EndObject();
+  return w.str();
+}
+
 SavedCrowd MakeSavedCrowd(const std::vector<SavedCrowd>& existing, const std::string& name,
                           const std::string& tenant, const std::string& definition, const Roaring& members) {
   SavedCrowd c;

@@ -33,6 +33,9 @@ Result<std::string> ExportCrowd(EmbeddedEngine& engine, const Roaring& members, 
 Result<PortraitResult> PortraitOf(EmbeddedEngine& engine, const std::string& expr, const Roaring& members,
                                   const std::string& category, std::optional<Day> date);
 
+// {"count":N,"expr":"..."}: the answer of `crowd count` and GET /api/v1/crowd/count.
+std::string CrowdCountJson(const Roaring& members, const std::string& expr);
+
 // The next version of a saved crowd (docs/crowds.md).
 SavedCrowd MakeSavedCrowd(const std::vector<SavedCrowd>& existing, const std::string& name,
                           const std::string& tenant, const std::string& definition, const Roaring& members);

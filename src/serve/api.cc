@@ -439,14 +439,7 @@ std::vector<ApiRoute> MakeRoutes() {
                                                                        "competitor", "date",   "since"};
   get("/api/v1/crowd/count", Data(kCrowdParams, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
         API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
-        JsonWriter w;
-        w.BeginObject()
-            .Key("count")
-            .Int(static_cast<int64_t>(r.members.cardinality()))
-            .Key("expr")
-            .String(r.expr)
-            .EndObject();
-        return ApiReply::Json(w.str());
+        return ApiReply::Json(CrowdCountJson(r.members, r.expr));
       }));
   get("/api/v1/crowd/export",
       Data({"expr", "preset", "brand", "competitor", "date", "since", "raw"}, [](const Call& c,
