@@ -18,8 +18,10 @@ def check(what, ok, detail=""):
     failures += 0 if ok else 1
 
 
-def http(path, key=None, method="GET", body=None):
+def http(path, key=None, method="GET", body=None, ctype="application/x-ndjson"):
     req = urllib.request.Request(base + path, method=method, data=body)
+    if body is not None:
+        req.add_header("Content-Type", ctype)
     if key:
         req.add_header("Authorization", "Bearer " + key)
     try:
@@ -135,6 +137,8 @@ s, after = get_json("/api/v1/stages?brand=serum-01", acme)
 check("the ingested event counts at once", after["stages"]["I"] == before["stages"]["I"] + 1 and after["total"] == before["total"] + 1, f"{before} -> {after}")
 s, b = http("/api/v1/ingest/events", admin, "POST", b"x" * (2 << 20))
 check("a body over the limit answers 413", s == 413 and "error" in json.loads(b), f"{s} {b[:200]}")
+s, b = http("/api/v1/ingest/events", admin, "POST", body * 200, "application/x-www-form-urlencoded")
+check("a large form-encoded body: 413 that says which Content-Type to send", s == 413 and "text/csv" in json.loads(b)["error"], f"{s} {b[:200]}")
 s, b = http("/metrics")
 check("metrics count requests and ingested rows", "aips_http_requests_total" in b and 'aips_rows_ingested_total{outcome="accepted"} 1' in b, b[:500])
 

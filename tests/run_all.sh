@@ -36,6 +36,9 @@ python3 tests/lookalike_holdout.py "$build/aips" "$build/test-output/lookalike.t
 step "fuzzing: CSV/JSONL reader, expressions, rules, on-disk formats (clang, ASan + UBSan)"
 tests/fuzz.sh "${FUZZ_SECONDS:-30}" "$build-fuzz"
 
+step "load: wrk query mix while ingesting through the API"
+tests/load_test.sh "$build/aips" "$build/test-output/load.txt" 10
+
 step "HTTP API and dashboard (real aips serve, Debian's chromium)"
 tests/serve_test.sh "$build/aips" "$build/test-output"
 

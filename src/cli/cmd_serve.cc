@@ -15,7 +15,8 @@ void RegisterServe(CLI::App& app) {
     c->add_option("--data", o->data_dir, "Data directory")->required()->envname("AIPS_DATA");
     c->add_option("--port", o->port, "TCP port (default 8080)");
     c->add_option("--host", o->host, "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)");
-    c->add_option("--threads", o->threads, "Worker threads (default 8)");
+    c->add_option("--threads", o->threads,
+                  "Worker threads (default 32; each open keep-alive connection holds one)");
     c->add_option("--max-body-mb", *max_mb,
                   "Largest request body in MiB; larger ones answer 413 (default 64)");
     c->add_option("--timeout", o->timeout_seconds,

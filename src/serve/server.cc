@@ -55,6 +55,7 @@ Status Serve(const ServeOptions& opt) {
   svr.set_read_timeout(opt.timeout_seconds, 0);
   svr.set_write_timeout(opt.timeout_seconds, 0);
   svr.set_keep_alive_max_count(100);
+  svr.set_keep_alive_timeout(2);  // idle keep-alive connections give their worker back quickly
 
   auto wrap = [&](const std::string& route, ApiHandler handler) {
     return [&, route, handler](const httplib::Request& req, httplib::Response& res) {
@@ -82,11 +83,16 @@ Status Serve(const ServeOptions& opt) {
       svr.Post(r.path, wrap(r.path, r.handler));
     }
   }
-  svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+  svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
-    const char* msg = res.status == 413   ? "request body too large"
-                      : res.status == 404 ? "no such endpoint (see /openapi.json)"
-                                          : "bad request";
+    const bool form = req.get_header_value("Content-Type").find("x-www-form-urlencoded") != std::string::npos;
+    const char* msg =
+        res.status == 413 && form
+            ? "request body too large for Content-Type application/x-www-form-urlencoded (8 KiB): send "
+              "ingest bodies as text/csv or application/x-ndjson (curl -H 'Content-Type: text/csv')"
+        : res.status == 413 ? "request body too large"
+        : res.status == 404 ? "no such endpoint (see /openapi.json)"
+                            : "bad request";
     JsonWriter w;
     w.BeginObject().Key("error").String(msg).EndObject();
     res.set_content(w.str(), "application/json");

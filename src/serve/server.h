@@ -18,9 +18,9 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = 64u << 20;  // larger ingest bodies answer 413
-  int threads = 8;
-  int timeout_seconds = 30;      // read / write timeout per connection
-  bool quiet = false;            // no request log lines on stderr
+  int threads = 32;          // a keep-alive connection holds a worker: keep well above the expected clients
+  int timeout_seconds = 30;  // read / write timeout per connection
+  bool quiet = false;        // no request log lines on stderr
   size_t min_export_size = 100;  // user-level results (exports) of smaller crowds are refused
 };
 
