@@ -1,8 +1,5 @@
 #include <ctime>
 
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
-
 #include "cli/cli.h"
 #include "common/file_util.h"
 #include "common/json_writer.h"
@@ -127,17 +124,12 @@ void RegisterLookalike(CLI::App& app) {
   c->add_option("--name", a->name, "Save each tier as a crowd named NAME-<tier>");
   c->add_flag("--json", a->json, "JSON");
   c->callback([a, tiers, window] {
-    std::vector<uint64_t> sizes;
-    for (absl::string_view s : absl::StrSplit(*tiers, ',', absl::SkipEmpty())) {
-      uint64_t v = 0;
-      if (!absl::SimpleAtoi(s, &v) || v == 0)
-        return Fail(Status::InvalidArgument("--tiers takes positive sizes, e.g. 1000,5000"));
-      sizes.push_back(v);
-    }
+    auto sizes = ParseTierSizes(*tiers);
+    if (!sizes.ok()) return Fail(sizes.status());
     WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
       auto date = OptionalDate(a->date, "--date");
       if (!date.ok()) return Fail(date.status());
-      auto la = e.Lookalike(r.members, date.value(), *window, sizes);
+      auto la = e.Lookalike(r.members, date.value(), *window, sizes.value());
       if (!la.ok()) return Fail(la.status());
       if (!a->name.empty()) {
         // The data directory's lock, held by the engine (which may hold it already after computing).

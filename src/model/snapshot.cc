@@ -135,7 +135,6 @@ std::string SnapshotWriter::Encode(uint64_t fingerprint, int num_stages, Day fir
   const size_t table_at = w.size();
   const size_t days_at = table_at + scopes.size() * 16;
   const size_t day_bytes = DayEntryBytes(num_stages);
-  const size_t blobs_at = days_at + scopes.size() * n_days * day_bytes;
   uint64_t blob_base = 0;
   for (size_t i = 0; i < scopes.size(); ++i) {
     w.U32(scopes[i]->scope_);
@@ -151,7 +150,6 @@ std::string SnapshotWriter::Encode(uint64_t fingerprint, int num_stages, Day fir
     }
     blob_base += sc->blobs_.size();
   }
-  (void)blobs_at;
   for (auto& sc : scopes) w.Bytes(sc->blobs_);
   return Frame(kMagic, kVersion, w.buffer());
 }

@@ -24,8 +24,7 @@ Result<CampaignResult> EmbeddedEngine::CampaignWithReach(const std::string& name
   const auto row = cat->campaigns.find(name);
   const auto id = campaigns->Find(name);
   if (row == cat->campaigns.end() && !id) {
-    return Status::NotFound(
-        fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", name));
+    return Status::NotFound(UnknownCampaignMessage(name));
   }
   CampaignResult out;
   out.campaign = name;

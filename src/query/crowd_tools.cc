@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "common/crypto.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
@@ -63,6 +65,18 @@ Result<PortraitResult> PortraitOf(EmbeddedEngine& engine, const std::string& exp
   }
   const Day day = date.value_or(engine.store().manifest().LastDay());
   return engine.Portrait(members, cat, day);
+}
+
+Result<std::vector<uint64_t>> ParseTierSizes(std::string_view text) {
+  std::vector<uint64_t> sizes;
+  for (absl::string_view s :
+       absl::StrSplit(absl::string_view(text.data(), text.size()), ',', absl::SkipEmpty())) {
+    uint64_t v = 0;
+    if (!absl::SimpleAtoi(s, &v) || v == 0)
+      return Status::InvalidArgument("tiers take positive sizes, e.g. 1000,5000");
+    sizes.push_back(v);
+  }
+  return sizes;
 }
 
 std::string CrowdCountJson(const Roaring& members, const std::string& expr) {

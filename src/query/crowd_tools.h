@@ -33,6 +33,9 @@ Result<std::string> ExportCrowd(EmbeddedEngine& engine, const Roaring& members, 
 Result<PortraitResult> PortraitOf(EmbeddedEngine& engine, const std::string& expr, const Roaring& members,
                                   const std::string& category, std::optional<Day> date);
 
+// Lookalike tier sizes "1000,5000,20000" (positive integers); InvalidArgument otherwise.
+Result<std::vector<uint64_t>> ParseTierSizes(std::string_view text);
+
 // {"count":N,"expr":"..."}: the answer of `crowd count` and GET /api/v1/crowd/count.
 std::string CrowdCountJson(const Roaring& members, const std::string& expr);
 

@@ -25,6 +25,10 @@ std::string UnknownBrandMessage(const std::string& brand) {
                      brand);
 }
 
+std::string UnknownCampaignMessage(const std::string& campaign) {
+  return fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", campaign);
+}
+
 Result<std::unique_ptr<EmbeddedEngine>> EmbeddedEngine::Open(const std::string& dir) {
   auto e = std::unique_ptr<EmbeddedEngine>(new EmbeddedEngine());
   AIPS_ASSIGN_OR_RETURN(e->store_, Store::Open(dir, Store::Mode::kRead));
@@ -260,7 +264,6 @@ Status EmbeddedEngine::Compute(std::optional<Day> until,
   std::vector<Subject> subjects;
   std::vector<Day> through;
   std::set<std::string> categories;
-  AIPS_ASSIGN_OR_RETURN(Dictionary * brands, store_->dict(kDictBrand));
   auto want = [&](Subject s, SnapState st) {
     if (s.first == kNoDay || target < s.first) return;
     const Day t = std::min(target, s.last + s.max_window);
@@ -273,7 +276,6 @@ Status EmbeddedEngine::Compute(std::optional<Day> until,
     AIPS_ASSIGN_OR_RETURN(Subject s, BrandSubject(b));
     categories.insert(s.category);
     want(std::move(s), m.brands[b].snap);
-    (void)brands;
   }
   for (const std::string& c : categories) {
     AIPS_ASSIGN_OR_RETURN(Subject s, CategorySubject(c));

@@ -21,6 +21,8 @@ namespace aips {
 // "unknown brand 'B' (...)": the one message for a brand that does not exist, and (in the server) for a
 // brand the caller's tenant does not own.
 std::string UnknownBrandMessage(const std::string& brand);
+// The same for a campaign.
+std::string UnknownCampaignMessage(const std::string& campaign);
 
 class EmbeddedEngine : public QueryEngine {
  public:

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "common/file_util.h"
 #include "common/json_writer.h"
@@ -59,7 +58,7 @@ class Call {
   Call(ApiContext& ctx, const httplib::Request& req) : ctx_(ctx), req_(req) {}
 
   // Accepts only the listed query parameters (400 names the unknown one).
-  Status Allow(std::initializer_list<std::string_view> names) const {
+  Status Allow(const std::vector<std::string_view>& names) const {
     for (auto& [k, v] : req_.params) {
       if (std::find(names.begin(), names.end(), k) == names.end()) {
         std::string list;
@@ -147,13 +146,7 @@ ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
     ApiReply denied;
     auto who = call.Auth(&denied, tenant);
     if (!who) return denied;
-    for (auto& [k, v] : req.params) {
-      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
-        std::string list;
-        for (auto n : allowed) list += (list.empty() ? "" : ", ") + std::string(n);
-        return ApiReply::Error(400, fmt::format("unknown parameter '{}' (this endpoint takes: {})", k, list));
-      }
-    }
+    if (Status s = call.Allow(allowed); !s.ok()) return FromStatus(s);
     API_ASSIGN(auto engine, call.Engine());
     ApiReply r = fn(call, *who, *engine);
     ctx.metrics->Computed(engine->compute_seconds());
@@ -201,8 +194,7 @@ Result<CrowdRequest> EvaluateCrowd(const Call& c, const Principal& p, EmbeddedEn
   for (auto& name : campaigns) {
     auto camp = e.Campaign(name, std::nullopt);
     if (!camp.ok() || !p.CanRead(camp->brand)) {
-      return Status::NotFound(
-          fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", name));
+      return Status::NotFound(UnknownCampaignMessage(name));
     }
   }
   AIPS_ASSIGN_OR_RETURN(r.members, e.EvalCrowd(*node, p.tenant));
@@ -355,8 +347,7 @@ std::vector<ApiRoute> MakeRoutes() {
         API_ASSIGN(auto x, c.Int("x"));
         auto r = e.Campaign(name, x);
         if (r.ok() && !p.CanRead(r->brand)) {
-          return ApiReply::Error(
-              404, fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", name));
+          return ApiReply::Error(404, UnknownCampaignMessage(name));
         }
         if (!r.ok()) return FromStatus(r.status());
         return ApiReply::Json(ToJson(r.value()));
@@ -474,14 +465,8 @@ std::vector<ApiRoute> MakeRoutes() {
       Data({"expr", "preset", "brand", "competitor", "date", "since", "tiers", "window"},
            [](const Call& c, const Principal& p, EmbeddedEngine& e) {
              API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
-             std::vector<uint64_t> sizes;
-             for (absl::string_view s : absl::StrSplit(
-                      c.Str("tiers").empty() ? "1000,5000,20000" : c.Str("tiers"), ',', absl::SkipEmpty())) {
-               uint64_t v = 0;
-               if (!absl::SimpleAtoi(s, &v) || v == 0)
-                 return ApiReply::Error(400, "tiers takes positive sizes, e.g. 1000,5000");
-               sizes.push_back(v);
-             }
+             API_ASSIGN(auto sizes,
+                        ParseTierSizes(c.Str("tiers").empty() ? "1000,5000,20000" : c.Str("tiers")));
              API_ASSIGN(auto window, c.Int("window"));
              API_ASSIGN(auto date, c.Date("date"));
              return Reply(e.Lookalike(r.members, date, window.value_or(90), sizes));
@@ -500,8 +485,7 @@ std::vector<ApiRoute> MakeRoutes() {
         API_ASSIGN(std::string target, c.Required("target"));
         auto camp = e.Campaign(campaign, std::nullopt);
         if (!camp.ok() || !p.CanRead(camp->brand)) {
-          return ApiReply::Error(
-              404, fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", campaign));
+          return ApiReply::Error(404, UnknownCampaignMessage(campaign));
         }
         API_ASSIGN(auto node, ParseCrowdExpr(target));
         std::vector<std::string> brands, campaigns, crowds;
