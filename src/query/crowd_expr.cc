@@ -139,6 +139,12 @@ class Parser {
   }
 
   Result<std::unique_ptr<CrowdNode>> Factor() {
+    // Nesting ("(((", "not not not") recurses; a bound keeps hostile input from exhausting the stack.
+    if (++depth_ > kMaxDepth) return Error(Peek(), fmt::format("nesting deeper than {} levels", kMaxDepth));
+    struct Leave {
+      int* d;
+      ~Leave() { --*d; }
+    } leave{&depth_};
     if (IsWord("not")) {
       Next();
       AIPS_ASSIGN_OR_RETURN(auto inner, Factor());
@@ -292,6 +298,8 @@ class Parser {
     }
     return n;
   }
+  static constexpr int kMaxDepth = 200;
+  int depth_ = 0;
   std::string_view s_;
   std::vector<Token> toks_;
   size_t pos_ = 0;
