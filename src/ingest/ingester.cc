@@ -17,7 +17,9 @@
 #include "fmt/format.h"
 #include "ingest/event_parser.h"
 #include "ingest/hashed_id.h"
+#include "ingest/progress.h"
 #include "ingest/row_source.h"
+#include "ingest/side_rows.h"
 #include "store/attributes.h"
 #include "store/first_party.h"
 #include "store/id_runs.h"
@@ -25,29 +27,6 @@
 namespace aips {
 
 namespace {
-
-class Progress {
- public:
-  Progress(bool enabled, std::string label, size_t total)
-      : enabled_(enabled && total > (8u << 20) && isatty(2)), label_(std::move(label)), total_(total) {}
-  void Update(size_t done) {
-    if (!enabled_) return;
-    int pct = static_cast<int>(100.0 * done / std::max<size_t>(total_, 1));
-    if (pct == last_) return;
-    last_ = pct;
-    int bar = pct / 4;
-    fmt::print(stderr, "\r{} [{}{}] {:3d}%", label_, std::string(bar, '#'), std::string(25 - bar, ' '), pct);
-  }
-  void Done() {
-    if (enabled_ && last_ >= 0) fmt::print(stderr, "\r{} [{}] 100%\n", label_, std::string(25, '#'));
-  }
-
- private:
-  bool enabled_;
-  std::string label_;
-  size_t total_;
-  int last_ = -1;
-};
 
 class IngestRun {
  public:
@@ -129,22 +108,7 @@ Status IngestRun::Prepare() {
 
 void IngestRun::Reject(const std::string& source, const InputRow& row, std::string_view field,
                        std::string_view reason, bool redact) {
-  JsonWriter w;
-  w.BeginObject().Key("source").String(source).Key("line").Int(static_cast<int64_t>(row.line));
-  w.Key("field").String(field).Key("reason").String(reason);
-  // The raw row, as text when it is valid UTF-8, else with invalid bytes shown as \xNN.
-  std::string raw;
-  std::string_view r = redact                  ? std::string_view("[redacted: clear-text identifier]")
-                       : row.raw.size() > 4096 ? row.raw.substr(0, 4096)
-                                               : row.raw;
-  if (IsValidUtf8(r)) {
-    raw.assign(r);
-  } else {
-    for (unsigned char c : r)
-      raw += c < 0x80 ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
-  }
-  w.Key("row").String(raw).EndObject();
-  rejects_ += w.str();
+  rejects_ += RejectRecord(source, row, field, reason, redact);
   rejects_ += '\n';
   ++result_.rejected;
   if (result_.first_errors.size() < 10) {
@@ -199,65 +163,40 @@ bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
 }
 
 void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc) {
-  const TableSchema& schema = SchemaOf(kind);
-  auto reject = [&](std::string_view field, std::string_view reason, bool redact = false) {
-    Reject(source, row, field, reason, redact);
+  FirstPartyRow r;
+  RowError err;
+  bool redact = false;
+  if (!ParseFirstPartyRow(kind, row, &r, &err, &redact)) {
+    Reject(source, row, err.field, err.reason, redact);
     ++fc->rejected;
-  };
-  if (!row.error.empty()) return reject(row.error_field, row.error);
-  auto col = [&](std::string_view name) -> std::string_view {
-    for (size_t c = 0; c < schema.columns.size(); ++c)
-      if (schema.columns[c] == name) return row.present[c] ? row.value[c] : std::string_view();
-    return {};
-  };
-  // Privacy first: a clear-text identifier is never stored, not even in the reject file.
-  const HashCheck hc = CheckIdHash(col("id_hash"));
-  if (hc.privacy) return reject("id_hash", hc.reason, true);
-  if (!IsValidUtf8(row.raw)) return reject("", "not valid UTF-8");
-  for (size_t c = 0; c < schema.columns.size(); ++c) {
-    std::string_view v = row.present[c] ? row.value[c] : std::string_view();
-    if (v.size() > kMaxFieldBytes) return reject(schema.columns[c], "too long");
-    if (schema.required[c] && v.empty()) return reject(schema.columns[c], "missing required field");
+    return;
   }
-  auto type = ParseIdType(col("id_type"));
-  if (!type) return reject("id_type", "unknown id_type (phone_sha256, oaid_sha256 or idfa_sha256)");
-  if (!hc.ok) return reject("id_hash", hc.reason);
-  const std::string key = IdentityKey(static_cast<uint8_t>(*type), col("id_hash"));
   if (kind == TableKind::kIdentity) {
-    std::string user(col("user_id"));
-    auto [it, fresh] = fp_.identity.try_emplace(key, user);
-    if (!fresh && it->second == user) {
+    auto [it, fresh] = fp_.identity.try_emplace(r.key, r.user);
+    if (!fresh && it->second == r.user) {
       ++result_.duplicates;
       ++fc->duplicates;
       return;
     }
-    it->second = user;
+    it->second = r.user;
     identity_changed_ = fp_changed_ = true;
     ++result_.accepted;
     ++fc->accepted;
     return;
   }
-  // An order.
-  auto ts = ParseTimestamp(col("ts"));
-  if (!ts.ok()) return reject("ts", ts.status().message());
-  auto amount = ParseDecimal(col("amount"));
-  if (!amount.ok()) return reject("amount", amount.status().message());
-  if (amount.value() < 0) return reject("amount", "negative amount");
-  const std::string order_id(col("order_id"));
-  const uint64_t order_hash = Hash64("fp:" + order_id);
-  if (stored_ids_.Contains(order_hash) || ids_.contains(order_hash) || fp_.unmatched.count(order_id)) {
+  const uint64_t order_hash = Hash64("fp:" + r.order_id);
+  if (stored_ids_.Contains(order_hash) || ids_.contains(order_hash) || fp_.unmatched.count(r.order_id)) {
     ++result_.duplicates;
     ++fc->duplicates;
     return;
   }
-  PendingOrder o{key, ts.value(), std::string(col("brand")), std::string(col("spu")), amount.value()};
   ++fp_.orders;
   ++result_.orders;
-  if (MatchOrder(order_id, o)) {
+  if (MatchOrder(r.order_id, r.order)) {
     ++result_.orders_matched;
     ++fc->matched;
   } else {
-    fp_.unmatched.emplace(order_id, std::move(o));
+    fp_.unmatched.emplace(r.order_id, std::move(r.order));
   }
   fp_changed_ = true;
   ++result_.accepted;
@@ -350,70 +289,21 @@ void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCoun
 }
 
 void IngestRun::OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc) {
-  const TableSchema& schema = SchemaOf(kind);
-  auto reject = [&](std::string_view field, std::string_view reason) {
-    Reject(source, row, field, reason);
-    ++fc->rejected;
-  };
-  if (!row.error.empty()) return reject(row.error_field, row.error);
-  std::vector<std::string_view> v(schema.columns.size());
-  for (size_t c = 0; c < schema.columns.size(); ++c) {
-    v[c] = row.present[c] ? row.value[c] : std::string_view();
-    if (v[c].size() > kMaxFieldBytes) return reject(schema.columns[c], "too long");
-    if (!IsValidUtf8(v[c])) return reject(schema.columns[c], "not valid UTF-8");
-    if (schema.required[c] && v[c].empty()) return reject(schema.columns[c], "missing required field");
-  }
-  bool changed = false;
-  auto set = [&](auto& map, const auto& key, const auto& value) {
-    auto it = map.find(key);
-    if (it != map.end() && it->second == value) return;
-    map[key] = value;
-    changed = true;
-  };
-  switch (kind) {
-    case TableKind::kCategories: {
-      int64_t x = 0;
-      bool ok = !v[1].empty() && v[1].size() <= 5;
-      for (char c : v[1]) ok &= c >= '0' && c <= '9', x = x * 10 + (c - '0');
-      if (!ok || x < 1 || x > 3650) return reject("decision_cycle_days", "must be an integer in [1, 3650]");
-      set(catalog_.decision_cycle_days, std::string(v[0]), static_cast<int>(x));
-      break;
-    }
-    case TableKind::kBrands:
-      set(catalog_.brand_category, std::string(v[0]), std::string(v[1]));
-      break;
-    case TableKind::kCampaigns: {
-      auto start = ParseDate(v[3]);
-      if (!start.ok()) return reject("start", start.status().message());
-      auto end = ParseDate(v[4]);
-      if (!end.ok()) return reject("end", end.status().message());
-      if (end.value() < start.value()) return reject("end", "before start");
-      set(catalog_.campaigns, std::string(v[0]),
-          CampaignInfo{std::string(v[1]), std::string(v[2]), *start, *end});
-      break;
-    }
-    case TableKind::kSpend: {
-      auto date = ParseDate(v[1]);
-      if (!date.ok()) return reject("date", date.status().message());
-      auto amount = ParseDecimal(v[2]);
-      if (!amount.ok()) return reject("spend", amount.status().message());
-      if (amount.value() < 0) return reject("spend", "negative spend");
-      set(catalog_.spend, std::make_pair(std::string(v[0]), date.value()), amount.value());
-      break;
-    }
-    case TableKind::kEvents:
-    case TableKind::kOrders:
-    case TableKind::kIdentity:
-    case TableKind::kAttributes:
-      break;
-  }
-  if (changed) {
-    catalog_changed_ = true;
-    ++result_.accepted;
-    ++fc->accepted;
-  } else {
-    ++result_.duplicates;
-    ++fc->duplicates;
+  RowError err;
+  switch (ApplySideRow(kind, row, &catalog_, &err)) {
+    case SideOutcome::kRejected:
+      Reject(source, row, err.field, err.reason);
+      ++fc->rejected;
+      return;
+    case SideOutcome::kChanged:
+      catalog_changed_ = true;
+      ++result_.accepted;
+      ++fc->accepted;
+      return;
+    case SideOutcome::kUnchanged:
+      ++result_.duplicates;
+      ++fc->duplicates;
+      return;
   }
 }
 

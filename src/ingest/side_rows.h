@@ -1,0 +1,41 @@
+// Validation of the rows that are not events (AIPS.md §2 side tables, §5 first-party orders and identity
+// map) and the reject record, shared by every ingest target (the embedded store and ClickHouse).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ingest/event_parser.h"
+#include "ingest/row_source.h"
+#include "store/catalog.h"
+#include "store/first_party.h"
+
+namespace aips {
+
+enum class SideOutcome { kRejected, kChanged, kUnchanged };
+
+// A categories, brands, campaigns or spend row: validates it and applies it to `catalog` (a later row
+// for the same key replaces the earlier one). kRejected fills *err; kUnchanged means the catalog already
+// held exactly this row (a duplicate).
+SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, RowError* err);
+
+// A validated orders or identity row.
+struct FirstPartyRow {
+  std::string key;       // IdentityKey(id_type, id_hash)
+  std::string id_type;   // as given ("phone_sha256", ...)
+  std::string id_hash;   // 64 lower-case hex characters
+  std::string user;      // identity rows: the platform user
+  std::string order_id;  // orders
+  PendingOrder order;    // orders
+};
+
+// False when the row must be rejected: *err says why, and *redact is true when the row holds a
+// clear-text identifier (it must not be stored anywhere, not even as a reject).
+bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out, RowError* err, bool* redact);
+
+// One line of a reject file (docs/formats.md): {"source","line","field","reason","row"} without the
+// trailing newline; the row is cut at 4 KiB, invalid UTF-8 bytes are shown as \xNN.
+std::string RejectRecord(const std::string& source, const InputRow& row, std::string_view field,
+                         std::string_view reason, bool redact);
+
+}  // namespace aips
