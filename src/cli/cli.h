@@ -4,12 +4,14 @@
 // else (unreadable input, a store that cannot be written or is damaged).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "CLI/CLI.hpp"
 #include "aips/status.h"
 #include "common/date.h"
+#include "query/query_engine.h"
 
 namespace aips::cli {
 
@@ -21,6 +23,16 @@ void Fail(const Status& s);
 
 // Parses an optional --date style option ("" = absent).
 Result<std::optional<Day>> OptionalDate(const std::string& text, const char* option);
+
+// Where a command's data lives: a data directory (--data DIR, the embedded engine) or a ClickHouse
+// database (--engine clickhouse://HOST:HTTP_PORT/DATABASE[?cluster=NAME&nodes=H:P,...]); exactly one.
+struct Where {
+  std::string data, engine;
+};
+void AddWhere(CLI::App* c, Where* w, const std::string& data_help = "Data directory");
+// InvalidArgument unless exactly one of --data and --engine is given.
+Status CheckWhere(const Where& w);
+Result<std::unique_ptr<QueryEngine>> OpenQueryEngine(const Where& w);
 
 void RegisterIngest(CLI::App& app);
 void RegisterCompute(CLI::App& app);

@@ -7,14 +7,15 @@ namespace aips::cli {
 
 void RegisterCampaign(CLI::App& app) {
   struct Args {
-    std::string data, campaign, brand;
+    Where where;
+    std::string campaign, brand;
     int x = -1;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
   CLI::App* c = app.add_subcommand(
       "campaign", "投放效果: reach, newly seeded people and their cost (CPI/CPTI), ROI(T+x)");
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, &a->where);
   auto* by_c = c->add_option("--campaign", a->campaign, "One campaign");
   auto* by_b = c->add_option("--brand", a->brand, "Every campaign of a brand, one row each");
   by_c->excludes(by_b);
@@ -34,7 +35,7 @@ void RegisterCampaign(CLI::App& app) {
       return Fail(Status::InvalidArgument("give --campaign C or --brand B"));
     std::optional<int> x;
     if (a->x >= 0) x = a->x;
-    auto e = EmbeddedEngine::Open(a->data);
+    auto e = OpenQueryEngine(a->where);
     if (!e.ok()) return Fail(e.status());
     if (!a->campaign.empty()) {
       auto r = e.value()->Campaign(a->campaign, x);

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 #include "common/file_util.h"
 #include "common/json_writer.h"
+#include "distributed/ch_loader.h"
 #include "fmt/format.h"
 #include "ingest/ingest_json.h"
 #include "ingest/ingester.h"
@@ -13,7 +14,8 @@ namespace aips::cli {
 namespace {
 
 struct IngestArgs {
-  std::string data, kind;
+  Where where;
+  std::string kind;
   std::vector<std::string> files;
   bool json = false;
 };
@@ -31,9 +33,17 @@ void RunIngest(const IngestArgs& a) {
       return Fail(Status::IOError(fmt::format("cannot read input '{}': no such file", f)));
   }
   opt.progress = true;
-  auto store = Store::Open(a.data, Store::Mode::kWrite);
-  if (!store.ok()) return Fail(store.status());
-  auto r = Ingest(*store.value(), a.files, opt);
+  if (Status s = CheckWhere(a.where); !s.ok()) return Fail(s);
+  Result<IngestResult> r = IngestResult{};
+  if (!a.where.engine.empty()) {
+    auto ch = ChStore::Connect(a.where.engine, ChStore::Mode::kWrite);
+    if (!ch.ok()) return Fail(ch.status());
+    r = IngestToClickHouse(*ch.value(), a.files, opt);
+  } else {
+    auto store = Store::Open(a.where.data, Store::Mode::kWrite);
+    if (!store.ok()) return Fail(store.status());
+    r = Ingest(*store.value(), a.files, opt);
+  }
   if (!r.ok()) return Fail(r.status());
   const IngestResult& res = r.value();
   if (a.json) {
@@ -76,8 +86,10 @@ void RegisterIngest(CLI::App& app) {
       "written to a reject file with their line and reason; every good row is kept. Ingesting the same "
       "events twice changes nothing (event_id).\n\nExample:\n  aips ingest --data store events.csv "
       "brands.csv\n"
-      "  cat events.jsonl | aips ingest --data store -");
-  c->add_option("--data", a->data, "Data directory (created when missing)")->required()->envname("AIPS_DATA");
+      "  cat events.jsonl | aips ingest --data store -\n"
+      "  aips ingest --engine 'clickhouse://127.0.0.1:8123/aips' events.csv   # a ClickHouse database "
+      "instead");
+  AddWhere(c, &a->where, "Data directory (created when missing)");
   c->add_option("--kind", a->kind, "Table kind of every FILE, instead of detecting it from the header");
   c->add_flag("--json", a->json, "Print the counts as JSON");
   c->add_option("files", a->files, "Input files; - reads standard input")->required();

@@ -10,7 +10,8 @@ namespace aips::cli {
 namespace {
 
 struct QueryArgs {
-  std::string data, brand, spu, date, from, to;
+  Where where;
+  std::string brand, spu, date, from, to;
   bool json = false;
   ScopeRef scope() const {
     ScopeRef s{brand, std::nullopt};
@@ -28,7 +29,7 @@ void Print(const Result<R>& r, bool json) {
 CLI::App* AddQuery(CLI::App& app, const char* name, const char* help, std::shared_ptr<QueryArgs> a,
                    bool scoped) {
   CLI::App* c = app.add_subcommand(name, help);
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, &a->where);
   if (scoped) {
     c->add_option("--brand", a->brand, "Brand id")->required();
     c->add_option("--spu", a->spu, "Product (SPU) id: the SPU scope instead of the brand scope");
@@ -37,9 +38,7 @@ CLI::App* AddQuery(CLI::App& app, const char* name, const char* help, std::share
   return c;
 }
 
-Result<std::unique_ptr<EmbeddedEngine>> OpenEngine(const std::string& dir) {
-  return EmbeddedEngine::Open(dir);
-}
+Result<std::unique_ptr<QueryEngine>> OpenEngine(const Where& w) { return OpenQueryEngine(w); }
 
 }  // namespace
 
@@ -49,7 +48,7 @@ void RegisterQueries(CLI::App& app) {
     CLI::App* c =
         AddQuery(app, "info", "What a data directory holds: brands, SPUs, campaigns, days, rules", a, false);
     c->callback([a] {
-      auto e = OpenEngine(a->data);
+      auto e = OpenEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Info(), a->json);
     });
@@ -63,7 +62,7 @@ void RegisterQueries(CLI::App& app) {
     c->callback([a] {
       auto d = OptionalDate(a->date, "--date");
       if (!d.ok()) return Fail(d.status());
-      auto e = OpenEngine(a->data);
+      auto e = OpenEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Stages(a->scope(), d.value()), a->json);
     });
@@ -78,7 +77,7 @@ void RegisterQueries(CLI::App& app) {
       if (!f.ok()) return Fail(f.status());
       auto t = OptionalDate(a->to, "--to");
       if (!t.ok()) return Fail(t.status());
-      auto e = OpenEngine(a->data);
+      auto e = OpenEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Trend(a->scope(), f.value(), t.value()), a->json);
     });
@@ -95,7 +94,7 @@ void RegisterQueries(CLI::App& app) {
       if (!f.ok()) return Fail(f.status());
       auto t = OptionalDate(a->to, "--to");
       if (!t.ok()) return Fail(t.status());
-      auto e = OpenEngine(a->data);
+      auto e = OpenEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Flow(a->scope(), f.value(), t.value()), a->json);
     });
@@ -108,7 +107,7 @@ void RegisterQueries(CLI::App& app) {
     c->callback([a] {
       auto d = OptionalDate(a->date, "--date");
       if (!d.ok()) return Fail(d.status());
-      auto e = OpenEngine(a->data);
+      auto e = OpenEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Penetration(a->scope(), d.value()), a->json);
     });
@@ -119,7 +118,7 @@ void RegisterCompute(CLI::App& app) {
   auto a = std::make_shared<QueryArgs>();
   CLI::App* c = app.add_subcommand("compute",
                                    "Precompute daily stage snapshots of every brand, SPU and category crowd");
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  c->add_option("--data", a->where.data, "Data directory")->required()->envname("AIPS_DATA");
   c->add_option("--until", a->to, "Last day to compute, YYYY-MM-DD (default: the last day with data)");
   c->add_flag("--json", a->json, "Print a JSON summary");
   c->footer(
@@ -128,7 +127,7 @@ void RegisterCompute(CLI::App& app) {
   c->callback([a] {
     auto until = OptionalDate(a->to, "--until");
     if (!until.ok()) return Fail(until.status());
-    auto e = OpenEngine(a->data);
+    auto e = EmbeddedEngine::Open(a->where.data);
     if (!e.ok()) return Fail(e.status());
     const bool tty = isatty(2);
     size_t subjects = 0;

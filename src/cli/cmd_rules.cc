@@ -1,25 +1,54 @@
 #include "cli/cli.h"
 #include "common/file_util.h"
+#include "distributed/ch_store.h"
 #include "fmt/format.h"
 #include "model/rules.h"
 
 namespace aips::cli {
 
+namespace {
+
+// The time zone cannot change once events are stored in days of it (as for a data directory).
+void SetClickHouseRules(const std::string& url, const Rules& rules, const std::string& text) {
+  auto ch = ChStore::Connect(url, ChStore::Mode::kWrite);
+  if (!ch.ok()) return Fail(ch.status());
+  auto cur = ch.value()->LoadRules();
+  if (!cur.ok()) return Fail(cur.status());
+  auto last = ch.value()->LastDay();
+  if (!last.ok()) return Fail(last.status());
+  if (last.value() != kNoDay && cur->timezone != rules.timezone) {
+    return Fail(Status::InvalidArgument(
+        fmt::format("{} holds events in days of {}; rules with timezone \"{}\" need a new database",
+                    ch.value()->Describe(), cur->timezone, rules.timezone)));
+  }
+  if (Status s = ch.value()->SaveRules(text); !s.ok()) return Fail(s);
+  fmt::print(stderr, "rules set for {}; every query uses them from now on\n", ch.value()->Describe());
+}
+
+}  // namespace
+
 void RegisterRules(CLI::App& app) {
   CLI::App* rules = app.add_subcommand("rules", "Show, check or set the stage rules (docs/rules.md)");
   rules->require_subcommand(1);
   {
-    auto data = std::make_shared<std::string>();
+    auto w = std::make_shared<Where>();
     CLI::App* c =
         rules->add_subcommand("show", "Print the rules in force (TOML): a data directory's, or the defaults");
-    c->add_option("--data", *data, "Data directory (default: print the compiled-in defaults)")
-        ->envname("AIPS_DATA");
-    c->callback([data] {
-      auto r = data->empty() ? Result<Rules>(DefaultRules()) : LoadRules(*data);
+    AddWhere(c, w.get(), "Data directory (default: print the compiled-in defaults)");
+    c->callback([w] {
+      if (!w->engine.empty()) {
+        auto ch = ChStore::Connect(w->engine, ChStore::Mode::kRead);
+        if (!ch.ok()) return Fail(ch.status());
+        auto r = ch.value()->LoadRules();
+        if (!r.ok()) return Fail(r.status());
+        return static_cast<void>(
+            fmt::print("# rules in force in {}\n{}", ch.value()->Describe(), r->ToToml()));
+      }
+      const std::string& data = w->data;
+      auto r = data.empty() ? Result<Rules>(DefaultRules()) : LoadRules(data);
       if (!r.ok()) return Fail(r.status());
       fmt::print("# rules in force{}\n{}",
-                 data->empty() || !FileExists(RulesPath(*data)) ? " (defaults, AIPS.md §3)" : "",
-                 r->ToToml());
+                 data.empty() || !FileExists(RulesPath(data)) ? " (defaults, AIPS.md §3)" : "", r->ToToml());
     });
   }
   {
@@ -36,18 +65,21 @@ void RegisterRules(CLI::App& app) {
     });
   }
   {
-    auto data = std::make_shared<std::string>();
+    auto w = std::make_shared<Where>();
     auto file = std::make_shared<std::string>();
     CLI::App* c =
         rules->add_subcommand("set", "Validate a rules file and make it the data directory's rules");
-    c->add_option("--data", *data, "Data directory")->required()->envname("AIPS_DATA");
+    AddWhere(c, w.get());
     c->add_option("file", *file, "TOML rules file")->required();
     c->footer("Snapshots computed under other rules are recomputed on the next query or compute.");
-    c->callback([data, file] {
+    c->callback([w, file] {
+      if (Status s = CheckWhere(*w); !s.ok()) return Fail(s);
       auto text = ReadFile(*file);
       if (!text.ok()) return Fail(text.status());
       auto r = ParseRules(text.value(), *file);
       if (!r.ok()) return Fail(r.status());
+      if (!w->engine.empty()) return SetClickHouseRules(w->engine, r.value(), text.value());
+      const std::string* data = &w->data;
       Status s = MakeDirs(*data);
       if (s.ok()) {
         auto lock = DirLock::Acquire(*data, 30000);

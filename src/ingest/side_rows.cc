@@ -48,7 +48,8 @@ SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, 
       auto end = ParseDate(v[4]);
       if (!end.ok()) return reject("end", end.status().message());
       if (end.value() < start.value()) return reject("end", "before start");
-      set(catalog->campaigns, std::string(v[0]), CampaignInfo{std::string(v[1]), std::string(v[2]), *start, *end});
+      set(catalog->campaigns, std::string(v[0]),
+          CampaignInfo{std::string(v[1]), std::string(v[2]), *start, *end});
       break;
     }
     case TableKind::kSpend: {
@@ -69,7 +70,8 @@ SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, 
   return changed ? SideOutcome::kChanged : SideOutcome::kUnchanged;
 }
 
-bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out, RowError* err, bool* redact) {
+bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out, RowError* err,
+                        bool* redact) {
   const TableSchema& schema = SchemaOf(kind);
   *redact = false;
   auto reject = [&](std::string_view field, std::string_view reason, bool clear_text = false) {
@@ -109,15 +111,12 @@ bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out,
   if (!amount.ok()) return reject("amount", amount.status().message());
   if (amount.value() < 0) return reject("amount", "negative amount");
   out->order_id = std::string(col("order_id"));
-  out->order = PendingOrder{out->key, ts.value(), std::string(col("brand")), std::string(col("spu")), amount.value()};
+  out->order =
+      PendingOrder{out->key, ts.value(), std::string(col("brand")), std::string(col("spu")), amount.value()};
   return true;
 }
 
-std::string RejectRecord(const std::string& source, const InputRow& row, std::string_view field,
-                         std::string_view reason, bool redact) {
-  JsonWriter w;
-  w.BeginObject().Key("source").String(source).Key("line").Int(static_cast<int64_t>(row.line));
-  w.Key("field").String(field).Key("reason").String(reason);
+std::string RejectedRowText(const InputRow& row, bool redact) {
   std::string raw;
   std::string_view r = redact                  ? std::string_view("[redacted: clear-text identifier]")
                        : row.raw.size() > 4096 ? row.raw.substr(0, 4096)
@@ -125,9 +124,18 @@ std::string RejectRecord(const std::string& source, const InputRow& row, std::st
   if (IsValidUtf8(r)) {
     raw.assign(r);
   } else {
-    for (unsigned char c : r) raw += c < 0x80 ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
+    for (unsigned char c : r)
+      raw += c < 0x80 ? std::string(1, static_cast<char>(c)) : fmt::format("\\x{:02x}", c);
   }
-  w.Key("row").String(raw).EndObject();
+  return raw;
+}
+
+std::string RejectRecord(const std::string& source, const InputRow& row, std::string_view field,
+                         std::string_view reason, bool redact) {
+  JsonWriter w;
+  w.BeginObject().Key("source").String(source).Key("line").Int(static_cast<int64_t>(row.line));
+  w.Key("field").String(field).Key("reason").String(reason);
+  w.Key("row").String(RejectedRowText(row, redact)).EndObject();
   return w.str();
 }
 

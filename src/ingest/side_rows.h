@@ -33,6 +33,10 @@ struct FirstPartyRow {
 // clear-text identifier (it must not be stored anywhere, not even as a reject).
 bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out, RowError* err, bool* redact);
 
+// The raw row as kept with a reject: cut at 4 KiB, invalid UTF-8 bytes shown as \xNN, or a placeholder
+// when it holds a clear-text identifier.
+std::string RejectedRowText(const InputRow& row, bool redact);
+
 // One line of a reject file (docs/formats.md): {"source","line","field","reason","row"} without the
 // trailing newline; the row is cut at 4 KiB, invalid UTF-8 bytes are shown as \xNN.
 std::string RejectRecord(const std::string& source, const InputRow& row, std::string_view field,

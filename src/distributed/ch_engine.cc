@@ -1,0 +1,391 @@
+#include "distributed/ch_engine.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+
+#include "distributed/ch_sql.h"
+#include "fmt/format.h"
+#include "query/embedded_engine.h"
+
+namespace aips {
+
+namespace {
+
+uint64_t U64(const std::string& s) {
+  uint64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+int64_t I64(const std::string& s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+int Code(const std::string& s) { return static_cast<int>(U64(s)); }
+
+}  // namespace
+
+Result<std::unique_ptr<ClickHouseEngine>> ClickHouseEngine::Open(const std::string& url) {
+  auto e = std::unique_ptr<ClickHouseEngine>(new ClickHouseEngine());
+  AIPS_ASSIGN_OR_RETURN(e->ch_, ChStore::Connect(url, ChStore::Mode::kRead));
+  AIPS_ASSIGN_OR_RETURN(e->rules_, e->ch_->LoadRules());
+  AIPS_ASSIGN_OR_RETURN(e->catalog_, e->ch_->LoadCatalog());
+  return e;
+}
+
+std::string ClickHouseEngine::CategoryOf(const std::string& brand) const {
+  auto c = catalog_.CategoryOf(brand);
+  return c ? *c : "brand:" + brand;
+}
+
+const RuleSet& ClickHouseEngine::RulesOf(const std::string& brand) const {
+  return rules_.ForCategory(CategoryOf(brand));
+}
+
+Status ClickHouseEngine::Resolve(const ScopeRef& scope) {
+  AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(fmt::format("SELECT spu, sum(n) FROM (SELECT spu, count() AS n FROM {} "
+                                                             "WHERE brand = {} GROUP BY spu) GROUP BY spu",
+                                                             ch_->Table("events"), ChQuote(scope.brand))));
+  if (rows.empty() && !catalog_.CategoryOf(scope.brand)) return Status::NotFound(UnknownBrandMessage(scope.brand));
+  if (scope.spu) {
+    bool found = false;
+    for (auto& r : rows) found |= !r[0].empty() && r[0] == *scope.spu;
+    if (!found) {
+      return Status::NotFound(
+          fmt::format("unknown SPU '{}' of brand '{}' (no event names it)", *scope.spu, scope.brand));
+    }
+  }
+  return Status::OK();
+}
+
+Result<Day> ClickHouseEngine::DefaultDay() {
+  AIPS_ASSIGN_OR_RETURN(Day d, ch_->LastDay());
+  if (d == kNoDay) return Status::InvalidArgument("no events are stored yet, so there is no default date; pass --date");
+  return d;
+}
+
+Result<std::vector<std::array<uint64_t, 6>>> ClickHouseEngine::StageCounts(const ScopeRef& scope,
+                                                                          const std::vector<Day>& days) {
+  const RuleSet& rs = RulesOf(scope.brand);
+  const std::string filter = ChScopeFilter(scope.brand, scope.spu);
+  std::string list;
+  for (Day d : days) list += (list.empty() ? "" : ", ") + ChDay(d);
+  const Day lo = *std::min_element(days.begin(), days.end()) - rs.MaxWindow() + 1;
+  const Day hi = *std::max_element(days.begin(), days.end());
+  const std::string sql = fmt::format(
+      "SELECT d, st, count() FROM (SELECT d, {} AS st FROM (SELECT user, {} FROM {} WHERE {} AND day >= {} AND day "
+      "<= {} GROUP BY user) ARRAY JOIN [{}] AS d) WHERE st > 0 GROUP BY d, st",
+      ChStageAt(rs, "d", "a"), ChStageArrays(rs, "1", "a"), ch_->Table("events"), filter, ChDay(lo), ChDay(hi), list);
+  AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(sql));
+  std::map<Day, size_t> index;
+  for (size_t i = 0; i < days.size(); ++i) index[days[i]] = i;
+  std::vector<std::array<uint64_t, 6>> out(days.size());
+  for (auto& r : rows) {
+    AIPS_ASSIGN_OR_RETURN(Day d, ParseDate(r[0]));
+    const int st = Code(r[1]);
+    auto it = index.find(d);
+    if (it == index.end() || st < 1 || st > 5) return Status::IOError("unexpected answer from ClickHouse");
+    out[it->second][static_cast<size_t>(st)] += U64(r[2]);
+  }
+  return out;
+}
+
+Result<StagesResult> ClickHouseEngine::Stages(const ScopeRef& scope, std::optional<Day> date) {
+  AIPS_RETURN_IF_ERROR(Resolve(scope));
+  StagesResult out;
+  out.scope = scope;
+  if (date) {
+    out.date = *date;
+  } else {
+    AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay());
+  }
+  AIPS_ASSIGN_OR_RETURN(auto counts, StageCounts(scope, {out.date}));
+  for (int s = 0; s < kNumStages; ++s) out.stages[s] = counts[0][static_cast<size_t>(s + 1)];
+  return out;
+}
+
+Result<TrendResult> ClickHouseEngine::Trend(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) {
+  AIPS_RETURN_IF_ERROR(Resolve(scope));
+  TrendResult out;
+  out.scope = scope;
+  if (to) {
+    out.to = *to;
+  } else {
+    AIPS_ASSIGN_OR_RETURN(out.to, DefaultDay());
+  }
+  out.from = from.value_or(out.to - 29);
+  if (out.from > out.to) {
+    return Status::InvalidArgument(fmt::format("--from {} is after --to {}", FormatDate(out.from), FormatDate(out.to)));
+  }
+  if (out.to - out.from > 3660) return Status::InvalidArgument("a trend covers at most 3661 days");
+  std::vector<Day> days;
+  for (Day d = out.from; d <= out.to; ++d) days.push_back(d);
+  AIPS_ASSIGN_OR_RETURN(auto counts, StageCounts(scope, days));
+  for (auto& c : counts) {
+    StageSizes sz{};
+    for (int s = 0; s < kNumStages; ++s) sz[s] = c[static_cast<size_t>(s + 1)];
+    out.days.push_back(sz);
+  }
+  return out;
+}
+
+Result<FlowResult> ClickHouseEngine::Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) {
+  AIPS_RETURN_IF_ERROR(Resolve(scope));
+  FlowResult out;
+  out.scope = scope;
+  if (to) {
+    out.to = *to;
+  } else {
+    AIPS_ASSIGN_OR_RETURN(out.to, DefaultDay());
+  }
+  out.from = from.value_or(out.to - 30);
+  if (out.from >= out.to) {
+    return Status::InvalidArgument(
+        fmt::format("--from {} must be before --to {}", FormatDate(out.from), FormatDate(out.to)));
+  }
+  const RuleSet& rs = RulesOf(scope.brand);
+  const std::string sql = fmt::format(
+      "SELECT s0, s1, count() FROM (SELECT {} AS s0, {} AS s1 FROM (SELECT user, {} FROM {} WHERE {} AND day >= {} "
+      "AND day <= {} GROUP BY user)) WHERE s0 > 0 OR s1 > 0 GROUP BY s0, s1",
+      ChStageAt(rs, ChDay(out.from), "a"), ChStageAt(rs, ChDay(out.to), "a"), ChStageArrays(rs, "1", "a"),
+      ch_->Table("events"), ChScopeFilter(scope.brand, scope.spu), ChDay(out.from - rs.MaxWindow() + 1),
+      ChDay(out.to));
+  AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(sql));
+  for (auto& r : rows) {
+    const int a = Code(r[0]), b = Code(r[1]);
+    if (a > 5 || b > 5) return Status::IOError("unexpected answer from ClickHouse");
+    out.matrix[static_cast<size_t>(a)][static_cast<size_t>(b)] += U64(r[2]);
+  }
+  for (int a = 0; a <= 5; ++a) {
+    for (int b = 0; b <= 5; ++b) {
+      const uint64_t v = out.matrix[static_cast<size_t>(a)][static_cast<size_t>(b)];
+      if (a == 0 && b > 0) out.new_ += v;
+      if (b == 0 && a > 0) out.lost += v;
+      if (a > 0 && b > a) out.deepened += v;
+      if (a > 0 && b > 0 && b < a) out.fell_back += v;
+    }
+  }
+  return out;
+}
+
+Result<PenetrationResult> ClickHouseEngine::Penetration(const ScopeRef& scope, std::optional<Day> date) {
+  AIPS_RETURN_IF_ERROR(Resolve(scope));
+  PenetrationResult out;
+  out.scope = scope;
+  if (date) {
+    out.date = *date;
+  } else {
+    AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay());
+  }
+  out.category = CategoryOf(scope.brand);
+  out.category_listed = catalog_.CategoryOf(scope.brand).has_value();
+  std::string brands;
+  if (out.category.rfind("brand:", 0) == 0) {
+    brands = ChQuote(out.category.substr(6));
+  } else {
+    for (auto& [b, c] : catalog_.brand_category)
+      if (c == out.category) brands += (brands.empty() ? "" : ", ") + ChQuote(b);
+  }
+  const RuleSet& rs = rules_.ForCategory(out.category);
+  const Day lo = out.date - std::max(rs.MaxWindow(), rs.crowd_window_days) + 1;
+  const std::string sql = fmt::format(
+      "SELECT c, st, count() FROM (SELECT c, {} AS st FROM (SELECT user, countIf({} AND day >= {}) > 0 AS c, {} FROM "
+      "{} WHERE brand IN ({}) AND day >= {} AND day <= {} GROUP BY user)) GROUP BY c, st",
+      ChStageAt(rs, ChDay(out.date), "a"), ChAnyStageCondition(rs), ChDay(out.date - rs.crowd_window_days + 1),
+      ChStageArrays(rs, ChScopeFilter(scope.brand, scope.spu), "a"), ch_->Table("events"), brands, ChDay(lo),
+      ChDay(out.date));
+  AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(sql));
+  for (auto& r : rows) {
+    if (r[0] != "1") continue;
+    const int st = Code(r[1]);
+    out.category_crowd += U64(r[2]);
+    if (st >= 1 && st <= 5) out.in_crowd[static_cast<size_t>(st - 1)] += U64(r[2]);
+  }
+  return out;
+}
+
+Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::optional<int> x) {
+  if (x && (*x < 0 || *x > 3650)) return Status::InvalidArgument("--x must be a number of days in [0, 3650]");
+  const std::string events = ch_->Table("events");
+  // Which brands' events carry the campaign, and on which days.
+  AIPS_ASSIGN_OR_RETURN(ChRows carried, ch_->Select(fmt::format(
+                                            "SELECT brand, sum(n), min(lo), max(hi) FROM (SELECT brand, count() AS n, "
+                                            "min(day) AS lo, max(day) AS hi FROM {} WHERE campaign = {} GROUP BY brand) "
+                                            "GROUP BY brand ORDER BY sum(n) DESC, brand",
+                                            events, ChQuote(name))));
+  const auto row = catalog_.campaigns.find(name);
+  if (row == catalog_.campaigns.end() && carried.empty()) return Status::NotFound(UnknownCampaignMessage(name));
+  CampaignResult out;
+  out.campaign = name;
+  AIPS_ASSIGN_OR_RETURN(out.last_data_day, ch_->LastDay());
+  if (row != catalog_.campaigns.end()) {
+    out.listed = true;
+    out.brand = row->second.brand;
+    if (!row->second.spu.empty()) out.spu = row->second.spu;
+    out.start = row->second.start;
+    out.end = row->second.end;
+  } else {
+    // Brand and flight from the campaign's events: the brand with most of them, their first and last day.
+    out.brand = carried[0][0];
+    for (auto& r : carried) {
+      AIPS_ASSIGN_OR_RETURN(Day lo, ParseDate(r[2]));
+      AIPS_ASSIGN_OR_RETURN(Day hi, ParseDate(r[3]));
+      out.start = out.start == kNoDay ? lo : std::min(out.start, lo);
+      out.end = std::max(out.end, hi);
+    }
+  }
+  for (auto it = catalog_.spend.lower_bound({name, kNoDay}); it != catalog_.spend.end() && it->first.first == name;
+       ++it) {
+    out.spend += it->second;
+  }
+  const std::string category = CategoryOf(out.brand);
+  out.x_days = x.value_or(catalog_.DecisionCycle(category));
+  out.window_end = out.end + out.x_days;
+  out.provisional = out.last_data_day == kNoDay || out.window_end > out.last_data_day;
+  if (carried.empty() || out.start == kNoDay) return out;  // nothing reached
+  AIPS_ASSIGN_OR_RETURN(ChRows spus, ch_->Select(fmt::format(
+                                         "SELECT spu, sum(n) FROM (SELECT spu, count() AS n FROM {} WHERE brand = {} "
+                                         "GROUP BY spu) GROUP BY spu",
+                                         events, ChQuote(out.brand))));
+  if (spus.empty()) return out;  // the brand has no events
+  bool scope_known = !out.spu;
+  for (auto& r : spus) scope_known |= out.spu && !r[0].empty() && r[0] == *out.spu;
+
+  const RuleSet& rs = rules_.ForCategory(category);
+  const std::string c = ChQuote(name), s = ChDay(out.start), e = ChDay(out.end);
+  const std::string in_flight = fmt::format("campaign = {} AND day >= {} AND day <= {}", c, s, e);
+  const std::string buy = fmt::format("action = 'purchase' AND day >= {} AND day <= {}", s, ChDay(out.window_end));
+  const std::string scope_filter = out.spu ? "spu = " + ChQuote(*out.spu) : "1";
+  const std::string level1 = fmt::format(
+      "SELECT user, countIf({0} AND action = 'impression') AS imps, countIf({0} AND action = 'click') AS clicks, "
+      "minIf(day, {0} AND action IN ('impression', 'click')) AS fr, {1}, {2}, groupArrayIf(day, {3}) AS bd, "
+      "groupArrayIf(amount, {3}) AS bam FROM {4} WHERE brand = {5} AND day >= {6} AND day <= {7} GROUP BY user",
+      in_flight, ChStageArrays(rs, scope_filter, "a"), ChStageArrays(rs, "1", "w"), buy, events, ChQuote(out.brand),
+      ChDay(out.start - 1 - rs.MaxWindow() + 1), ChDay(out.window_end));
+  const std::string level2 = fmt::format(
+      "SELECT imps, clicks, imps + clicks > 0 AS reached, {} AS sb, {} AS sa, {} AS wa, length(bd) AS n_all, "
+      "arraySum(bam) AS g_all, arrayCount((dd, f) -> dd >= f, bd, arrayResize([fr], length(bd), fr)) AS n_after, "
+      "arraySum(arrayMap((dd, a, f) -> if(dd >= f, a, 0), bd, bam, arrayResize([fr], length(bd), fr))) AS g_after "
+      "FROM ({})",
+      ChStageAt(rs, ChDay(out.start - 1), "a"), ChStageAt(rs, e, "a"), ChStageAt(rs, e, "w"), level1);
+  std::string cols =
+      "countIf(reached), sum(imps), sum(clicks), sumIf(g_after, reached), sumIf(n_after, reached), "
+      "countIf(reached AND n_after > 0), sumIf(n_all, reached), sumIf(g_all, reached), countIf(reached AND n_all > "
+      "0), countIf(NOT reached AND wa >= 1), sumIf(n_all, NOT reached AND wa >= 1), sumIf(g_all, NOT reached AND wa "
+      ">= 1), countIf(NOT reached AND wa >= 1 AND n_all > 0)";
+  for (int st = 2; st <= 5; ++st) cols += fmt::format(", countIf(reached AND sb < {0} AND sa >= {0})", st);
+  for (int st = 1; st <= 5; ++st) cols += fmt::format(", countIf(reached AND sb = {0}), countIf(reached AND sa = {0})", st);
+  AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(fmt::format("SELECT {} FROM ({})", cols, level2)));
+  if (rows.size() != 1 || rows[0].size() != 27) return Status::IOError("unexpected answer from ClickHouse");
+  const auto& v = rows[0];
+  out.reach = U64(v[0]);
+  out.impressions = U64(v[1]);
+  out.clicks = U64(v[2]);
+  out.gmv = I64(v[3]);
+  out.orders = U64(v[4]);
+  out.buyers = U64(v[5]);
+  out.seeded = BuyerGroup{out.reach, U64(v[8]), U64(v[6]), I64(v[7])};
+  out.unseeded = BuyerGroup{U64(v[9]), U64(v[12]), U64(v[10]), I64(v[11])};
+  if (scope_known) {
+    out.new_I = U64(v[13]);
+    out.new_TI = U64(v[14]);
+    out.new_P = U64(v[15]);
+    out.new_S = U64(v[16]);
+    uint64_t in_b = 0, in_a = 0;
+    for (size_t st = 1; st <= 5; ++st) {
+      out.mix_before[st] = U64(v[15 + 2 * st]);
+      out.mix_after[st] = U64(v[16 + 2 * st]);
+      in_b += out.mix_before[st];
+      in_a += out.mix_after[st];
+    }
+    out.mix_before[0] = out.reach - in_b;
+    out.mix_after[0] = out.reach - in_a;
+  }
+  return out;
+}
+
+Result<std::vector<CampaignResult>> ClickHouseEngine::BrandCampaigns(const std::string& brand, std::optional<int> x) {
+  AIPS_RETURN_IF_ERROR(Resolve(ScopeRef{brand, std::nullopt}));
+  std::set<std::string> names;
+  for (auto& [name, ci] : catalog_.campaigns)
+    if (ci.brand == brand) names.insert(name);
+  AIPS_ASSIGN_OR_RETURN(ChRows carried, ch_->Select(fmt::format(
+                                            "SELECT campaign FROM (SELECT campaign FROM {} WHERE brand = {} AND campaign "
+                                            "!= '' GROUP BY campaign) GROUP BY campaign",
+                                            ch_->Table("events"), ChQuote(brand))));
+  for (auto& r : carried)
+    if (!catalog_.campaigns.count(r[0])) names.insert(r[0]);
+  std::vector<CampaignResult> out;
+  for (const std::string& n : names) {
+    AIPS_ASSIGN_OR_RETURN(CampaignResult c, Campaign(n, x));
+    if (c.brand == brand) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Status ClickHouseEngine::Compute(std::optional<Day>, const std::function<void(const ComputeProgress&)>&) {
+  return Status::OK();
+}
+
+Result<InfoResult> ClickHouseEngine::Info() {
+  InfoResult out;
+  const std::string events = ch_->Table("events");
+  out.data_dir = ch_->Describe();
+  out.timezone = rules_.timezone;
+  AIPS_ASSIGN_OR_RETURN(ChRows days, ch_->Select(fmt::format(
+                                         "SELECT day, sum(n) FROM (SELECT day, count() AS n FROM {} GROUP BY day) "
+                                         "GROUP BY day ORDER BY day",
+                                         events)));
+  for (auto& r : days) {
+    AIPS_ASSIGN_OR_RETURN(Day d, ParseDate(r[0]));
+    out.days.push_back(d);
+    out.events += U64(r[1]);
+  }
+  if (!out.days.empty()) {
+    out.first_day = out.days.front();
+    out.last_day = out.days.back();
+  }
+  AIPS_ASSIGN_OR_RETURN(ChRows users, ch_->Select(fmt::format(
+                                          "SELECT sum(u) FROM (SELECT uniqExact(user) AS u FROM {})", events)));
+  if (!users.empty()) out.users = U64(users[0][0]);
+  AIPS_ASSIGN_OR_RETURN(ChRows brands, ch_->Select(fmt::format(
+                                           "SELECT brand, spu, sum(n), min(lo), max(hi) FROM (SELECT brand, spu, "
+                                           "count() AS n, min(day) AS lo, max(day) AS hi FROM {} GROUP BY brand, spu) "
+                                           "GROUP BY brand, spu ORDER BY brand, spu",
+                                           events)));
+  std::map<std::string, BrandSummary> by_name;
+  for (auto& r : brands) {
+    BrandSummary& bs = by_name[r[0]];
+    bs.name = r[0];
+    if (!r[1].empty()) bs.spus.push_back(r[1]);
+    bs.events += U64(r[2]);
+    AIPS_ASSIGN_OR_RETURN(Day lo, ParseDate(r[3]));
+    AIPS_ASSIGN_OR_RETURN(Day hi, ParseDate(r[4]));
+    bs.first_day = bs.first_day == kNoDay ? lo : std::min(bs.first_day, lo);
+    bs.last_day = std::max(bs.last_day, hi);
+  }
+  for (auto& [name, c] : catalog_.brand_category) by_name[name].name = name;
+  for (auto& [name, bs] : by_name) {
+    bs.category = catalog_.CategoryOf(name);
+    out.brands.push_back(std::move(bs));
+  }
+  AIPS_ASSIGN_OR_RETURN(ChRows camps, ch_->Select(fmt::format(
+                                          "SELECT campaign FROM (SELECT campaign FROM {} WHERE campaign != '' GROUP BY "
+                                          "campaign) GROUP BY campaign",
+                                          events)));
+  std::set<std::string> names;
+  for (auto& r : camps) names.insert(r[0]);
+  for (auto& [name, ci] : catalog_.campaigns) names.insert(name);
+  out.campaigns.assign(names.begin(), names.end());
+  for (auto& [name, x] : catalog_.decision_cycle_days) out.categories.emplace_back(name, x);
+  out.rules_toml = rules_.ToToml();
+  AIPS_ASSIGN_OR_RETURN(ChRows stored, ch_->Select(fmt::format("SELECT count() FROM {}", ch_->Table("rules"))));
+  out.rules_default = stored.empty() || stored[0][0] == "0";
+  return out;
+}
+
+}  // namespace aips

@@ -1,0 +1,44 @@
+// The ClickHouse engine: answers QueryEngine from an aips database on one ClickHouse server or a
+// sharded cluster (docs/distributed.md). Nothing is precomputed: each answer is one SQL query over the
+// events, compiled from the same rules (distributed/ch_sql.h), with the same JSON as the embedded engine.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "distributed/ch_store.h"
+#include "query/query_engine.h"
+
+namespace aips {
+
+class ClickHouseEngine : public QueryEngine {
+ public:
+  // NotFound when the database holds no aips tables.
+  static Result<std::unique_ptr<ClickHouseEngine>> Open(const std::string& url);
+
+  Result<InfoResult> Info() override;
+  Result<StagesResult> Stages(const ScopeRef& scope, std::optional<Day> date) override;
+  Result<TrendResult> Trend(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) override;
+  Result<FlowResult> Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) override;
+  Result<PenetrationResult> Penetration(const ScopeRef& scope, std::optional<Day> date) override;
+  Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
+  Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
+  // Nothing to precompute: succeeds at once.
+  Status Compute(std::optional<Day> until,
+                 const std::function<void(const ComputeProgress&)>& progress) override;
+
+ private:
+  // NotFound for an unknown brand or SPU (the embedded engine's messages).
+  Status Resolve(const ScopeRef& scope);
+  Result<Day> DefaultDay();
+  std::string CategoryOf(const std::string& brand) const;
+  const RuleSet& RulesOf(const std::string& brand) const;
+  // Stage codes per user on each of `days` in the scope, counted: out[i][s] = users at stage s on days[i].
+  Result<std::vector<std::array<uint64_t, 6>>> StageCounts(const ScopeRef& scope, const std::vector<Day>& days);
+
+  std::unique_ptr<ChStore> ch_;
+  Rules rules_;
+  Catalog catalog_;
+};
+
+}  // namespace aips

@@ -1,0 +1,392 @@
+#include "distributed/ch_loader.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "common/bytes.h"
+#include "common/date.h"
+#include "common/file_util.h"
+#include "fmt/format.h"
+#include "ingest/event_parser.h"
+#include "ingest/progress.h"
+#include "ingest/row_source.h"
+#include "ingest/side_rows.h"
+
+namespace aips {
+
+namespace {
+
+constexpr size_t kBatchRows = 250000;
+constexpr uint32_t kNoFile = ~0u;
+
+class ChLoad {
+ public:
+  ChLoad(ChStore& ch, const IngestOptions& opt) : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()) {}
+
+  Status Run(const std::vector<std::string>& files);
+  IngestResult& result() { return result_; }
+
+ private:
+  struct Pending {
+    uint64_t key;
+    uint32_t file, shard;
+    size_t begin, end;  // the row's bytes in tsv_[shard]
+    Day day;
+  };
+
+  Status Prepare();
+  Status IngestFile(const std::string& file);
+  void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
+              bool redact = false);
+  Status OnEvent(const std::string& source, std::string_view data, const InputRow& row);
+  void OnSideRow(const std::string& source, TableKind kind, const InputRow& row);
+  Status OnFirstParty(const std::string& source, TableKind kind, const InputRow& row);
+  Status MatchOrder(const std::string& order_id, const PendingOrder& o, bool* matched);
+  Status Add(const ParsedEvent& ev, uint64_t key, uint32_t file);
+  Status Flush();
+  Status Commit();
+  FileCounts& fc() { return result_.files.back(); }
+
+  ChStore& ch_;
+  const IngestOptions& opt_;
+  DayMapper mapper_;
+  uint64_t run_ = 0;
+  Catalog catalog_, catalog_before_;
+  FirstPartyData fp_;
+  std::set<std::string> orders_seen_;
+  std::string identity_rows_, order_rows_, reject_rows_;
+  absl::flat_hash_set<uint64_t> keys_;   // event keys of this run
+  absl::flat_hash_set<uint64_t> users_;  // users written by this run
+  std::vector<Pending> pending_;
+  std::vector<std::string> tsv_, users_tsv_;
+  uint64_t content_hash_ = 0;
+  bool have_content_hash_ = false;
+  IngestResult result_;
+};
+
+Status ChLoad::Prepare() {
+  run_ = ChVersion();
+  AIPS_ASSIGN_OR_RETURN(Rules rules, ch_.LoadRules());
+  AIPS_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(rules.timezone));
+  mapper_ = DayMapper(zone);
+  AIPS_ASSIGN_OR_RETURN(catalog_, ch_.LoadCatalog());
+  catalog_before_ = catalog_;
+  AIPS_RETURN_IF_ERROR(ch_.LoadFirstParty(&fp_, &orders_seen_));
+  tsv_.assign(ch_.shards(), {});
+  users_tsv_.assign(ch_.shards(), {});
+  result_.rejects_file = fmt::format("SELECT * FROM {} WHERE run = {}", ch_.Table("rejects"), run_);
+  return Status::OK();
+}
+
+void ChLoad::Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
+                    bool redact) {
+  reject_rows_ += fmt::format("{}\t", run_);
+  AppendTsv(source, &reject_rows_);
+  reject_rows_ += fmt::format("\t{}\t", row.line);
+  AppendTsv(field, &reject_rows_);
+  reject_rows_ += '\t';
+  AppendTsv(reason, &reject_rows_);
+  reject_rows_ += '\t';
+  AppendTsv(RejectedRowText(row, redact), &reject_rows_);
+  reject_rows_ += '\n';
+  ++result_.rejected;
+  ++fc().rejected;
+  if (result_.first_errors.size() < 10) {
+    result_.first_errors.push_back(
+        fmt::format("{}:{}: {}{}{}", source, row.line, field, field.empty() ? "" : ": ", reason));
+  }
+}
+
+Status ChLoad::Add(const ParsedEvent& ev, uint64_t key, uint32_t file) {
+  const uint64_t user = Hash64(ev.user);
+  const uint32_t shard = static_cast<uint32_t>(ch_.ShardOf(user));
+  const Day day = mapper_.LocalDay(ev.ts);
+  std::string& t = tsv_[shard];
+  const size_t begin = t.size();
+  t += fmt::format("{}\t", key);
+  AppendTsv(ev.event_id, &t);
+  t += fmt::format("\t{}\t{}\t{}\t", user, FormatDate(day), ev.ts);
+  AppendTsv(ev.brand, &t);
+  t += '\t';
+  AppendTsv(ev.spu, &t);
+  t += fmt::format("\t{}\t", ActionName(ev.action));
+  AppendTsv(ev.campaign, &t);
+  t += '\t';
+  AppendTsv(ev.note, &t);
+  t += fmt::format("\t{}\t", ev.amount);
+  AppendTsv(ev.channel, &t);
+  t += fmt::format("\t{}\n", kSentimentNames[static_cast<int>(ev.sentiment)]);
+  pending_.push_back({key, file, shard, begin, t.size(), day});
+  if (users_.insert(user).second) {
+    users_tsv_[shard] += fmt::format("{}\t", user);
+    AppendTsv(ev.user, &users_tsv_[shard]);
+    users_tsv_[shard] += '\n';
+  }
+  if (pending_.size() >= kBatchRows) return Flush();
+  return Status::OK();
+}
+
+Status ChLoad::Flush() {
+  if (pending_.empty()) return Status::OK();
+  Day lo = pending_[0].day, hi = lo;
+  std::string keys;
+  keys.reserve(pending_.size() * 21);
+  for (const Pending& p : pending_) {
+    lo = std::min(lo, p.day);
+    hi = std::max(hi, p.day);
+    keys += fmt::format("{}\n", p.key);
+  }
+  // Keys already stored (a retried batch, a re-run after a failure, the same file twice).
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows found,
+      ch_.SelectWithTable(fmt::format("SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN _keys",
+                                      ch_.Table("events"), ChDate(lo), ChDate(hi)),
+                          "_keys", "key UInt64", keys));
+  if (!found.empty()) {
+    absl::flat_hash_set<uint64_t> stored;
+    for (auto& r : found) stored.insert(std::stoull(r[0]));
+    std::vector<std::string> kept(tsv_.size());
+    for (const Pending& p : pending_) {
+      if (stored.contains(p.key)) {
+        if (p.file == kNoFile) continue;
+        --result_.accepted;
+        --result_.files[p.file].accepted;
+        ++result_.duplicates;
+        ++result_.files[p.file].duplicates;
+        continue;
+      }
+      kept[p.shard].append(tsv_[p.shard], p.begin, p.end - p.begin);
+    }
+    tsv_.swap(kept);
+  }
+  for (size_t s = 0; s < tsv_.size(); ++s) {
+    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.EventsLocal(), kChEventColumns, tsv_[s]));
+    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.UsersLocal(), "user, user_id", users_tsv_[s]));
+    tsv_[s].clear();
+    users_tsv_[s].clear();
+  }
+  pending_.clear();
+  return Status::OK();
+}
+
+Status ChLoad::OnEvent(const std::string& source, std::string_view data, const InputRow& row) {
+  if (!row.error.empty()) {
+    Reject(source, row, row.error_field, row.error);
+    return Status::OK();
+  }
+  RawEvent raw;
+  raw.utf8_checked = IsValidUtf8(row.raw);
+  for (int f = 0; f < kNumEventFields; ++f) {
+    raw.value[f] = row.value[f];
+    raw.present[f] = row.present[f];
+    raw.is_number[f] = row.is_number[f];
+  }
+  ParsedEvent ev;
+  RowError err;
+  if (!ParseEvent(raw, &ev, &err)) {
+    Reject(source, row, err.field, err.reason);
+    return Status::OK();
+  }
+  uint64_t key;
+  if (!ev.event_id.empty()) {
+    key = Hash64(ev.event_id);
+  } else {
+    // No event_id: the row's place in this exact input, so that loading the same file again adds nothing.
+    if (!have_content_hash_) {
+      content_hash_ = Hash64(data);
+      have_content_hash_ = true;
+    }
+    key = Hash64(fmt::format("{:016x}#{}", content_hash_, row.line));
+  }
+  if (!keys_.insert(key).second) {
+    ++result_.duplicates;
+    ++fc().duplicates;
+    return Status::OK();
+  }
+  ++result_.accepted;
+  ++fc().accepted;
+  return Add(ev, key, static_cast<uint32_t>(result_.files.size() - 1));
+}
+
+void ChLoad::OnSideRow(const std::string& source, TableKind kind, const InputRow& row) {
+  RowError err;
+  switch (ApplySideRow(kind, row, &catalog_, &err)) {
+    case SideOutcome::kRejected:
+      return Reject(source, row, err.field, err.reason);
+    case SideOutcome::kChanged:
+      ++result_.accepted;
+      ++fc().accepted;
+      return;
+    case SideOutcome::kUnchanged:
+      ++result_.duplicates;
+      ++fc().duplicates;
+      return;
+  }
+}
+
+Status ChLoad::MatchOrder(const std::string& order_id, const PendingOrder& o, bool* matched) {
+  *matched = false;
+  auto user = fp_.identity.find(o.key);
+  if (user == fp_.identity.end()) return Status::OK();
+  *matched = true;
+  ++fp_.matched;
+  const std::string event_id = "fp:" + order_id;
+  const uint64_t key = Hash64(event_id);
+  if (!keys_.insert(key).second) return Status::OK();
+  ParsedEvent ev;
+  ev.event_id = event_id;
+  ev.ts = o.ts;
+  ev.user = user->second;
+  ev.brand = o.brand;
+  ev.spu = o.spu;
+  ev.action = Action::kPurchase;
+  ev.amount = o.amount;
+  ev.has_amount = true;
+  ev.channel = "first_party";
+  return Add(ev, key, kNoFile);
+}
+
+Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const InputRow& row) {
+  FirstPartyRow r;
+  RowError err;
+  bool redact = false;
+  if (!ParseFirstPartyRow(kind, row, &r, &err, &redact)) {
+    Reject(source, row, err.field, err.reason, redact);
+    return Status::OK();
+  }
+  if (kind == TableKind::kIdentity) {
+    auto [it, fresh] = fp_.identity.try_emplace(r.key, r.user);
+    if (!fresh && it->second == r.user) {
+      ++result_.duplicates;
+      ++fc().duplicates;
+      return Status::OK();
+    }
+    it->second = r.user;
+    for (const std::string* f : {&r.id_type, &r.id_hash, &r.user}) {
+      AppendTsv(*f, &identity_rows_);
+      identity_rows_ += '\t';
+    }
+    identity_rows_ += fmt::format("{}\n", run_);
+    ++result_.accepted;
+    ++fc().accepted;
+    // Orders kept unmatched until now.
+    for (auto o = fp_.unmatched.begin(); o != fp_.unmatched.end();) {
+      if (o->second.key != r.key) {
+        ++o;
+        continue;
+      }
+      bool matched = false;
+      AIPS_RETURN_IF_ERROR(MatchOrder(o->first, o->second, &matched));
+      ++result_.orders_rematched;
+      o = fp_.unmatched.erase(o);
+    }
+    return Status::OK();
+  }
+  if (!orders_seen_.insert(r.order_id).second) {
+    ++result_.duplicates;
+    ++fc().duplicates;
+    return Status::OK();
+  }
+  for (const std::string* f : {&r.order_id, &r.id_type, &r.id_hash}) {
+    AppendTsv(*f, &order_rows_);
+    order_rows_ += '\t';
+  }
+  order_rows_ += fmt::format("{}\t", r.order.ts);
+  AppendTsv(r.order.brand, &order_rows_);
+  order_rows_ += '\t';
+  AppendTsv(r.order.spu, &order_rows_);
+  order_rows_ += fmt::format("\t{}\t{}\n", r.order.amount, run_);
+  ++fp_.orders;
+  ++result_.orders;
+  bool matched = false;
+  AIPS_RETURN_IF_ERROR(MatchOrder(r.order_id, r.order, &matched));
+  if (matched) {
+    ++result_.orders_matched;
+    ++fc().matched;
+  } else {
+    fp_.unmatched.emplace(r.order_id, std::move(r.order));
+  }
+  ++result_.accepted;
+  ++fc().accepted;
+  return Status::OK();
+}
+
+Status ChLoad::IngestFile(const std::string& file) {
+  std::string owned;
+  MappedFile mapped;
+  std::string_view data;
+  if (file == "-") {
+    AIPS_ASSIGN_OR_RETURN(owned, ReadStdin());
+    data = owned;
+  } else {
+    auto mf = MappedFile::Open(file);
+    if (!mf.ok()) return Status::IOError(fmt::format("cannot read input: {}", mf.status().message()));
+    mapped = std::move(mf).value();
+    data = mapped.view();
+  }
+  const std::string source = file == "-" ? "<stdin>" : file;
+  AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
+  if (format.kind == TableKind::kAttributes) {
+    fmt::print(stderr, "aips ingest: {}: skipped: user attributes are kept by the embedded engine only (--data)\n",
+               source);
+    return Status::OK();
+  }
+  result_.files.push_back(FileCounts{source, format.kind});
+  have_content_hash_ = false;
+  Progress progress(opt_.progress,
+                    fmt::format("load {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source),
+                    data.size());
+  Status failed;
+  ForEachRow(
+      data, format,
+      [&](const InputRow& row) {
+        if (!failed.ok()) return;
+        Status s;
+        switch (format.kind) {
+          case TableKind::kEvents: s = OnEvent(source, data, row); break;
+          case TableKind::kOrders:
+          case TableKind::kIdentity: s = OnFirstParty(source, format.kind, row); break;
+          default: OnSideRow(source, format.kind, row);
+        }
+        if (!s.ok()) failed = s;
+      },
+      [&](size_t done) { progress.Update(done); });
+  progress.Done();
+  return failed;
+}
+
+Status ChLoad::Commit() {
+  AIPS_RETURN_IF_ERROR(Flush());
+  AIPS_RETURN_IF_ERROR(ch_.SaveCatalogChanges(catalog_before_, catalog_, run_));
+  AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("identity", "id_type, id_hash, user_id, version", identity_rows_));
+  AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("orders", "order_id, id_type, id_hash, ts, brand, spu, amount, version",
+                                            order_rows_));
+  AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("rejects", "run, source, line, field, reason, row", reject_rows_));
+  std::string files;
+  for (auto& f : result_.files) files += (files.empty() ? "" : ", ") + f.source;
+  std::string load = fmt::format("{}\t", run_);
+  AppendTsv(files, &load);
+  load += fmt::format("\t{}\t{}\t{}\n", result_.accepted, result_.duplicates, result_.rejected);
+  AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("loads", "run, files, accepted, duplicates, rejected", load));
+  result_.orders_total = fp_.orders;
+  result_.orders_matched_total = fp_.matched;
+  result_.orders_unmatched_total = fp_.unmatched.size();
+  return Status::OK();
+}
+
+Status ChLoad::Run(const std::vector<std::string>& files) {
+  AIPS_RETURN_IF_ERROR(Prepare());
+  for (const std::string& f : files) AIPS_RETURN_IF_ERROR(IngestFile(f));
+  return Commit();
+}
+
+}  // namespace
+
+Result<IngestResult> IngestToClickHouse(ChStore& ch, const std::vector<std::string>& files,
+                                        const IngestOptions& options) {
+  ChLoad load(ch, options);
+  AIPS_RETURN_IF_ERROR(load.Run(files));
+  return std::move(load.result());
+}
+
+}  // namespace aips

@@ -1,0 +1,339 @@
+#include "distributed/ch_store.h"
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+
+#include "common/date.h"
+#include "common/decimal.h"
+#include "fmt/format.h"
+#include "ingest/hashed_id.h"
+#include "model/domain.h"
+
+namespace aips {
+
+namespace {
+
+std::string EnumOf(const auto& names, int first) {
+  std::string out;
+  for (size_t i = static_cast<size_t>(first); i < names.size(); ++i)
+    out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", ChQuote(names[i]), i);
+  return out;
+}
+
+int64_t ToInt(const std::string& s) {
+  int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+Result<Day> ToDay(const std::string& s) { return ParseDate(s); }
+
+}  // namespace
+
+uint64_t ChVersion() {
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count());
+}
+
+uint64_t ChIntHash64(uint64_t x) {
+  x ^= 0x4CF2D2BAAE6DA887ULL;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  x ^= x >> 33;
+  return x;
+}
+
+std::string ChDate(Day day) {
+  const Day lo = DaysFromCivil(1970, 1, 1), hi = DaysFromCivil(2105, 12, 31);
+  return ChQuote(FormatDate(std::clamp(day, lo, hi)));
+}
+
+Result<std::unique_ptr<ChStore>> ChStore::Connect(const std::string& url, Mode mode) {
+  auto s = std::unique_ptr<ChStore>(new ChStore());
+  AIPS_ASSIGN_OR_RETURN(s->url_, ParseChUrl(url));
+  s->entry_ = std::make_unique<ChClient>(s->url_.entry);
+  if (mode == Mode::kRead) {
+    AIPS_ASSIGN_OR_RETURN(ChRows r, s->entry_->Select(fmt::format(
+                                        "SELECT count() FROM system.tables WHERE database = {} AND name = 'events'",
+                                        ChQuote(s->url_.database))));
+    if (r.empty() || r[0].empty() || r[0][0] == "0") {
+      return Status::NotFound(fmt::format("{} holds no aips database '{}' yet (load events with 'aips ingest "
+                                          "--engine {}' first)",
+                                          s->url_.entry.Name(), s->url_.database, url));
+    }
+    return s;
+  }
+  for (const ChNode& n : s->url_.nodes) s->nodes_.push_back(std::make_unique<ChClient>(n));
+  AIPS_RETURN_IF_ERROR(s->MapShards());
+  AIPS_RETURN_IF_ERROR(s->CreateSchema());
+  return s;
+}
+
+std::string ChStore::Describe() const {
+  std::string d = fmt::format("clickhouse://{}/{}", url_.entry.Name(), url_.database);
+  if (clustered()) d += fmt::format(" (cluster {})", url_.cluster);
+  return d;
+}
+
+Status ChStore::MapShards() {
+  if (!clustered()) {
+    shard_nodes_.push_back(nodes_[0].get());
+    return Status::OK();
+  }
+  const std::string c = ChQuote(url_.cluster);
+  AIPS_ASSIGN_OR_RETURN(ChRows shape,
+                        entry_->Select(fmt::format("SELECT shard_num, count(), min(shard_weight), max(shard_weight) "
+                                                   "FROM system.clusters WHERE cluster = {} GROUP BY shard_num "
+                                                   "ORDER BY shard_num",
+                                                   c)));
+  if (shape.empty()) {
+    return Status::InvalidArgument(
+        fmt::format("{} knows no cluster '{}' (see its <remote_servers>)", url_.entry.Name(), url_.cluster));
+  }
+  for (auto& row : shape) {
+    if (row.size() < 4) return Status::IOError("unexpected answer from system.clusters");
+    if (row[1] != "1" || row[2] != "1" || row[3] != "1") {
+      return Status::InvalidArgument(fmt::format(
+          "cluster '{}': aips writes each shard itself and needs one replica of weight 1 per shard (shard {} has "
+          "{} replicas, weight {}); see docs/distributed.md for replicated tables",
+          url_.cluster, row[0], row[1], row[2]));
+    }
+  }
+  shard_nodes_.assign(shape.size(), nullptr);
+  for (auto& n : nodes_) {
+    AIPS_ASSIGN_OR_RETURN(ChRows r, n->Select(fmt::format(
+                                        "SELECT shard_num FROM system.clusters WHERE cluster = {} AND is_local", c)));
+    if (r.empty()) {
+      return Status::InvalidArgument(
+          fmt::format("node {} is not a member of cluster '{}'", n->node().Name(), url_.cluster));
+    }
+    const size_t shard = static_cast<size_t>(ToInt(r[0][0])) - 1;
+    if (shard >= shard_nodes_.size()) return Status::IOError("unexpected shard number in system.clusters");
+    shard_nodes_[shard] = n.get();
+  }
+  for (size_t i = 0; i < shard_nodes_.size(); ++i) {
+    if (shard_nodes_[i] == nullptr) {
+      return Status::InvalidArgument(fmt::format(
+          "cluster '{}' has {} shards but nodes= names no HTTP endpoint for shard {}; list one per shard, e.g. "
+          "?cluster={}&nodes=host1:8123,host2:8123",
+          url_.cluster, shard_nodes_.size(), i + 1, url_.cluster));
+    }
+  }
+  return Status::OK();
+}
+
+Status ChStore::CreateSchema() {
+  const std::string db = url_.database;
+  const std::string events_cols = fmt::format(
+      "key UInt64, event_id String, user UInt64, day Date, ts Int64, brand String, spu String, action Enum8({}), "
+      "campaign String, note String, amount Int64, channel String, sentiment Enum8({})",
+      EnumOf(kActionNames, 0), EnumOf(kSentimentNames, 0));
+  std::vector<std::string> ddl = {
+      fmt::format("CREATE DATABASE IF NOT EXISTS {}", db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {} ({}) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY "
+                  "(brand, user, ts)",
+                  EventsLocal(), events_cols),
+      fmt::format("CREATE TABLE IF NOT EXISTS {} (user UInt64, user_id String) ENGINE = ReplacingMergeTree ORDER "
+                  "BY user",
+                  UsersLocal()),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.categories (category String, decision_cycle_days UInt16, version "
+                  "UInt64) ENGINE = MergeTree ORDER BY category",
+                  db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.brands (brand String, category String, version UInt64) ENGINE = "
+                  "MergeTree ORDER BY brand",
+                  db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.campaigns (campaign String, brand String, spu String, `start` "
+                  "Date, `end` Date, version UInt64) ENGINE = MergeTree ORDER BY campaign",
+                  db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.spend (campaign String, date Date, spend Int64, version UInt64) "
+                  "ENGINE = MergeTree ORDER BY (campaign, date)",
+                  db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.identity (id_type String, id_hash String, user_id String, "
+                  "version UInt64) ENGINE = MergeTree ORDER BY (id_type, id_hash)",
+                  db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.orders (order_id String, id_type String, id_hash String, ts "
+                  "Int64, brand String, spu String, amount Int64, version UInt64) ENGINE = MergeTree ORDER BY "
+                  "order_id",
+                  db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.rules (toml String, version UInt64) ENGINE = MergeTree ORDER BY "
+                  "version",
+                  db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.rejects (run UInt64, source String, line UInt64, field String, "
+                  "reason String, row String) ENGINE = MergeTree ORDER BY (run, source, line)",
+                  db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.loads (run UInt64, files String, accepted UInt64, duplicates "
+                  "UInt64, rejected UInt64) ENGINE = MergeTree ORDER BY run",
+                  db),
+  };
+  if (clustered()) {
+    ddl.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {}.events AS {} ENGINE = Distributed({}, {}, "
+                              "events_local, intHash64(user))",
+                              db, EventsLocal(), url_.cluster, db));
+    ddl.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {}.users AS {} ENGINE = Distributed({}, {}, "
+                              "users_local, intHash64(user))",
+                              db, UsersLocal(), url_.cluster, db));
+  }
+  std::vector<ChClient*> targets;
+  for (auto& n : nodes_) targets.push_back(n.get());
+  bool entry_listed = false;
+  for (auto& n : url_.nodes) entry_listed |= n.Name() == url_.entry.Name();
+  if (!entry_listed) targets.push_back(entry_.get());
+  for (ChClient* c : targets) {
+    for (const std::string& sql : ddl) {
+      auto r = c->Execute(sql);
+      if (!r.ok()) return r.status();
+    }
+  }
+  return Status::OK();
+}
+
+Result<ChRows> ChStore::Select(const std::string& sql) {
+  ChSettings s;
+  if (clustered()) s["distributed_group_by_no_merge"] = "1";
+  return entry_->Select(sql, s);
+}
+
+Result<ChRows> ChStore::SelectWithTable(const std::string& sql, const std::string& name,
+                                        const std::string& structure, const std::string& tsv) {
+  return entry_->SelectWithTable(sql, name, structure, tsv);
+}
+
+size_t ChStore::ShardOf(uint64_t user) const {
+  return shard_nodes_.size() <= 1 ? 0 : ChIntHash64(user) % shard_nodes_.size();
+}
+
+Status ChStore::InsertShard(size_t shard, const std::string& local_table, const std::string& columns,
+                            const std::string& tsv) {
+  return shard_nodes_[shard]->Insert(local_table, columns, tsv);
+}
+
+Status ChStore::InsertEverywhere(const std::string& table, const std::string& columns, const std::string& tsv) {
+  if (nodes_.empty()) return entry_->Insert(Table(table), columns, tsv);
+  for (auto& n : nodes_) AIPS_RETURN_IF_ERROR(n->Insert(Table(table), columns, tsv));
+  return Status::OK();
+}
+
+Result<Rules> ChStore::LoadRules() {
+  AIPS_ASSIGN_OR_RETURN(ChRows r,
+                        entry_->Select(fmt::format("SELECT toml FROM {} ORDER BY version DESC LIMIT 1", Table("rules"))));
+  if (r.empty()) return DefaultRules();
+  return ParseRules(r[0][0], Describe() + " rules");
+}
+
+Status ChStore::SaveRules(const std::string& toml_text) {
+  std::string row;
+  AppendTsv(toml_text, &row);
+  row += fmt::format("\t{}\n", ChVersion());
+  return InsertEverywhere("rules", "toml, version", row);
+}
+
+Result<Catalog> ChStore::LoadCatalog() {
+  Catalog c;
+  AIPS_ASSIGN_OR_RETURN(ChRows cats, entry_->Select(fmt::format(
+                                         "SELECT category, argMax(decision_cycle_days, version) FROM {} GROUP BY category",
+                                         Table("categories"))));
+  for (auto& r : cats) c.decision_cycle_days[r[0]] = static_cast<int>(ToInt(r[1]));
+  AIPS_ASSIGN_OR_RETURN(ChRows brands, entry_->Select(fmt::format(
+                                           "SELECT brand, argMax(category, version) FROM {} GROUP BY brand", Table("brands"))));
+  for (auto& r : brands) c.brand_category[r[0]] = r[1];
+  AIPS_ASSIGN_OR_RETURN(ChRows camps, entry_->Select(fmt::format(
+                                          "SELECT campaign, argMax(brand, version), argMax(spu, version), "
+                                          "argMax(`start`, version), argMax(`end`, version) FROM {} GROUP BY campaign",
+                                          Table("campaigns"))));
+  for (auto& r : camps) {
+    AIPS_ASSIGN_OR_RETURN(Day start, ToDay(r[3]));
+    AIPS_ASSIGN_OR_RETURN(Day end, ToDay(r[4]));
+    c.campaigns[r[0]] = CampaignInfo{r[1], r[2], start, end};
+  }
+  AIPS_ASSIGN_OR_RETURN(ChRows spend, entry_->Select(fmt::format(
+                                          "SELECT campaign, date, argMax(spend, version) FROM {} GROUP BY campaign, date",
+                                          Table("spend"))));
+  for (auto& r : spend) {
+    AIPS_ASSIGN_OR_RETURN(Day d, ToDay(r[1]));
+    c.spend[{r[0], d}] = ToInt(r[2]);
+  }
+  return c;
+}
+
+Status ChStore::SaveCatalogChanges(const Catalog& before, const Catalog& after, uint64_t version) {
+  auto changed = [](const auto& b, const auto& key, const auto& value) {
+    auto it = b.find(key);
+    return it == b.end() || !(it->second == value);
+  };
+  std::string tsv;
+  for (auto& [k, v] : after.decision_cycle_days) {
+    if (!changed(before.decision_cycle_days, k, v)) continue;
+    AppendTsv(k, &tsv);
+    tsv += fmt::format("\t{}\t{}\n", v, version);
+  }
+  AIPS_RETURN_IF_ERROR(InsertEverywhere("categories", "category, decision_cycle_days, version", tsv));
+  tsv.clear();
+  for (auto& [k, v] : after.brand_category) {
+    if (!changed(before.brand_category, k, v)) continue;
+    AppendTsv(k, &tsv);
+    tsv += '\t';
+    AppendTsv(v, &tsv);
+    tsv += fmt::format("\t{}\n", version);
+  }
+  AIPS_RETURN_IF_ERROR(InsertEverywhere("brands", "brand, category, version", tsv));
+  tsv.clear();
+  for (auto& [k, v] : after.campaigns) {
+    if (!changed(before.campaigns, k, v)) continue;
+    AppendTsv(k, &tsv);
+    tsv += '\t';
+    AppendTsv(v.brand, &tsv);
+    tsv += '\t';
+    AppendTsv(v.spu, &tsv);
+    tsv += fmt::format("\t{}\t{}\t{}\n", FormatDate(v.start), FormatDate(v.end), version);
+  }
+  AIPS_RETURN_IF_ERROR(InsertEverywhere("campaigns", "campaign, brand, spu, `start`, `end`, version", tsv));
+  tsv.clear();
+  for (auto& [k, v] : after.spend) {
+    if (!changed(before.spend, k, v)) continue;
+    AppendTsv(k.first, &tsv);
+    tsv += fmt::format("\t{}\t{}\t{}\n", FormatDate(k.second), v, version);
+  }
+  return InsertEverywhere("spend", "campaign, date, spend, version", tsv);
+}
+
+Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders) {
+  AIPS_ASSIGN_OR_RETURN(ChRows ids, entry_->Select(fmt::format(
+                                        "SELECT id_type, id_hash, argMax(user_id, version) FROM {} GROUP BY id_type, id_hash",
+                                        Table("identity"))));
+  for (auto& r : ids) {
+    auto type = ParseIdType(r[0]);
+    if (!type) return Status::Corruption(fmt::format("{}: identity row with id_type '{}'", Describe(), r[0]));
+    fp->identity[IdentityKey(static_cast<uint8_t>(*type), r[1])] = r[2];
+  }
+  AIPS_ASSIGN_OR_RETURN(ChRows rows, entry_->Select(fmt::format(
+                                         "SELECT order_id, any(id_type), any(id_hash), any(ts), any(brand), any(spu), "
+                                         "any(amount) FROM {} GROUP BY order_id",
+                                         Table("orders"))));
+  for (auto& r : rows) {
+    auto type = ParseIdType(r[1]);
+    if (!type) return Status::Corruption(fmt::format("{}: order '{}' with id_type '{}'", Describe(), r[0], r[1]));
+    PendingOrder o{IdentityKey(static_cast<uint8_t>(*type), r[2]), ToInt(r[3]), r[4], r[5], ToInt(r[6])};
+    orders->insert(r[0]);
+    ++fp->orders;
+    if (fp->identity.count(o.key)) {
+      ++fp->matched;
+    } else {
+      fp->unmatched.emplace(r[0], std::move(o));
+    }
+  }
+  return Status::OK();
+}
+
+Result<Day> ChStore::LastDay() {
+  AIPS_ASSIGN_OR_RETURN(ChRows r, Select(fmt::format("SELECT max(d), sum(n) FROM (SELECT max(day) AS d, count() AS n "
+                                                     "FROM {})",
+                                                     Table("events"))));
+  if (r.empty() || r[0].size() < 2 || r[0][1] == "0") return kNoDay;
+  return ParseDate(r[0][0]);
+}
+
+}  // namespace aips

@@ -1,0 +1,83 @@
+// An aips database on ClickHouse (docs/distributed.md): its tables, the nodes that hold them, and the
+// small tables (rules, side tables, first-party data) read into the same structures the embedded store
+// uses, so that validation and answers share one code path.
+//
+// Events live in `events` (one server: a MergeTree; a cluster: `events_local` MergeTree on every shard
+// plus the Distributed table `events` sharded by intHash64(user)). The small tables are written to every
+// node, so any node answers.
+#pragma once
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "distributed/ch_client.h"
+#include "model/rules.h"
+#include "store/catalog.h"
+#include "store/first_party.h"
+
+namespace aips {
+
+// The event columns in insert order.
+inline constexpr const char* kChEventColumns =
+    "key, event_id, user, day, ts, brand, spu, action, campaign, note, amount, channel, sentiment";
+
+class ChStore {
+ public:
+  enum class Mode { kRead, kWrite };
+  // kRead: NotFound when the database holds no aips tables. kWrite: creates the database and tables on
+  // every node (cluster: needs nodes= naming one HTTP endpoint per shard) and maps nodes to shards.
+  static Result<std::unique_ptr<ChStore>> Connect(const std::string& url, Mode mode);
+
+  const ChUrl& url() const { return url_; }
+  std::string Describe() const;  // "clickhouse://…/db (2 shards of cluster two_shards)"
+  bool clustered() const { return !url_.cluster.empty(); }
+  // Fully qualified table name: Table("events") = "db.events".
+  std::string Table(const std::string& name) const { return url_.database + "." + name; }
+
+  // A SELECT on the entry node. In a cluster the settings make every per-user aggregate shard-local
+  // (distributed_group_by_no_merge): each shard answers for its own users and the caller's outer query
+  // (or the caller) sums.
+  Result<ChRows> Select(const std::string& sql);
+  Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name, const std::string& structure,
+                                 const std::string& tsv);
+  // kWrite only. Shard index in [0, shards()) of a user hash, as the Distributed table places it.
+  size_t shards() const { return shard_nodes_.size(); }
+  size_t ShardOf(uint64_t user) const;
+  Status InsertShard(size_t shard, const std::string& local_table, const std::string& columns,
+                     const std::string& tsv);
+  // Small tables: the same rows to every node.
+  Status InsertEverywhere(const std::string& table, const std::string& columns, const std::string& tsv);
+
+  Result<Rules> LoadRules();
+  Status SaveRules(const std::string& toml_text);
+  Result<Catalog> LoadCatalog();
+  // Writes the rows of `after` that differ from `before`.
+  Status SaveCatalogChanges(const Catalog& before, const Catalog& after, uint64_t version);
+  // The identity map and the orders; *orders receives every stored order id.
+  Status LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders);
+  // Last day with events (kNoDay when none).
+  Result<Day> LastDay();
+
+  // The name of the events table for local (per-shard) writes.
+  std::string EventsLocal() const { return Table(clustered() ? "events_local" : "events"); }
+  std::string UsersLocal() const { return Table(clustered() ? "users_local" : "users"); }
+
+ private:
+  Status CreateSchema();
+  Status MapShards();
+  ChUrl url_;
+  std::unique_ptr<ChClient> entry_;
+  std::vector<std::unique_ptr<ChClient>> nodes_;  // every node of url_.nodes
+  std::vector<ChClient*> shard_nodes_;             // by shard index (shard_num - 1)
+};
+
+// Microseconds since 1970: the version of rows written now (a later version replaces an earlier one).
+uint64_t ChVersion();
+// ClickHouse's intHash64, which the Distributed table's sharding key applies to the user hash.
+uint64_t ChIntHash64(uint64_t x);
+// 'YYYY-MM-DD' for a day, clamped to ClickHouse's Date range [1970-01-01, 2105-12-31].
+std::string ChDate(Day day);
+
+}  // namespace aips
