@@ -27,6 +27,9 @@ python3 tests/incremental_test.py "$build/aips"
 step "end to end: simulate, ingest twice, compute, answer from snapshots in a fresh process"
 tests/e2e.sh "$build/aips"
 
+step "ClickHouse engine: the demo world on one server and 2 shards equals the embedded engine"
+python3 tests/clickhouse_parity.py "$build/aips" --users "${PARITY_USERS:-200000}"
+
 step "crash safety: SIGKILL during ingest and compute"
 tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-20}"
 

@@ -24,9 +24,9 @@ struct ChNode {
 };
 
 struct ChUrl {
-  ChNode entry;         // the node named by HOST:HTTP_PORT: answers queries
+  ChNode entry;  // the node named by HOST:HTTP_PORT: answers queries
   std::string database;
-  std::string cluster;  // empty: one server, plain MergeTree tables
+  std::string cluster;        // empty: one server, plain MergeTree tables
   std::vector<ChNode> nodes;  // cluster: every shard's HTTP endpoint (nodes=h:p,h:p); default: the entry
 };
 
@@ -51,8 +51,9 @@ class ChClient {
   // INSERT INTO `table` (`columns`) FORMAT TabSeparated with `tsv` as data.
   Status Insert(const std::string& table, const std::string& columns, const std::string& tsv);
   // A SELECT that reads the external table `name` (`structure`, e.g. "key UInt64") sent with it.
-  Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name, const std::string& structure,
-                                 const std::string& tsv, const ChSettings& settings = {});
+  Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name,
+                                 const std::string& structure, const std::string& tsv,
+                                 const ChSettings& settings = {});
   const ChNode& node() const { return node_; }
 
  private:

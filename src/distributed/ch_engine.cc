@@ -47,10 +47,12 @@ const RuleSet& ClickHouseEngine::RulesOf(const std::string& brand) const {
 }
 
 Status ClickHouseEngine::Resolve(const ScopeRef& scope) {
-  AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(fmt::format("SELECT spu, sum(n) FROM (SELECT spu, count() AS n FROM {} "
-                                                             "WHERE brand = {} GROUP BY spu) GROUP BY spu",
-                                                             ch_->Table("events"), ChQuote(scope.brand))));
-  if (rows.empty() && !catalog_.CategoryOf(scope.brand)) return Status::NotFound(UnknownBrandMessage(scope.brand));
+  AIPS_ASSIGN_OR_RETURN(ChRows rows,
+                        ch_->Select(fmt::format("SELECT spu, sum(n) FROM (SELECT spu, count() AS n FROM {} "
+                                                "WHERE brand = {} GROUP BY spu) GROUP BY spu",
+                                                ch_->Table("events"), ChQuote(scope.brand))));
+  if (rows.empty() && !catalog_.CategoryOf(scope.brand))
+    return Status::NotFound(UnknownBrandMessage(scope.brand));
   if (scope.spu) {
     bool found = false;
     for (auto& r : rows) found |= !r[0].empty() && r[0] == *scope.spu;
@@ -64,12 +66,13 @@ Status ClickHouseEngine::Resolve(const ScopeRef& scope) {
 
 Result<Day> ClickHouseEngine::DefaultDay() {
   AIPS_ASSIGN_OR_RETURN(Day d, ch_->LastDay());
-  if (d == kNoDay) return Status::InvalidArgument("no events are stored yet, so there is no default date; pass --date");
+  if (d == kNoDay)
+    return Status::InvalidArgument("no events are stored yet, so there is no default date; pass --date");
   return d;
 }
 
 Result<std::vector<std::array<uint64_t, 6>>> ClickHouseEngine::StageCounts(const ScopeRef& scope,
-                                                                          const std::vector<Day>& days) {
+                                                                           const std::vector<Day>& days) {
   const RuleSet& rs = RulesOf(scope.brand);
   const std::string filter = ChScopeFilter(scope.brand, scope.spu);
   std::string list;
@@ -77,9 +80,11 @@ Result<std::vector<std::array<uint64_t, 6>>> ClickHouseEngine::StageCounts(const
   const Day lo = *std::min_element(days.begin(), days.end()) - rs.MaxWindow() + 1;
   const Day hi = *std::max_element(days.begin(), days.end());
   const std::string sql = fmt::format(
-      "SELECT d, st, count() FROM (SELECT d, {} AS st FROM (SELECT user, {} FROM {} WHERE {} AND day >= {} AND day "
+      "SELECT d, st, count() FROM (SELECT d, {} AS st FROM (SELECT user, {} FROM {} WHERE {} AND day >= {} "
+      "AND day "
       "<= {} GROUP BY user) ARRAY JOIN [{}] AS d) WHERE st > 0 GROUP BY d, st",
-      ChStageAt(rs, "d", "a"), ChStageArrays(rs, "1", "a"), ch_->Table("events"), filter, ChDay(lo), ChDay(hi), list);
+      ChStageAt(rs, "d", "a"), ChStageArrays(rs, "1", "a"), ch_->Table("events"), filter, ChDay(lo),
+      ChDay(hi), list);
   AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(sql));
   std::map<Day, size_t> index;
   for (size_t i = 0; i < days.size(); ++i) index[days[i]] = i;
@@ -108,7 +113,8 @@ Result<StagesResult> ClickHouseEngine::Stages(const ScopeRef& scope, std::option
   return out;
 }
 
-Result<TrendResult> ClickHouseEngine::Trend(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) {
+Result<TrendResult> ClickHouseEngine::Trend(const ScopeRef& scope, std::optional<Day> from,
+                                            std::optional<Day> to) {
   AIPS_RETURN_IF_ERROR(Resolve(scope));
   TrendResult out;
   out.scope = scope;
@@ -119,7 +125,8 @@ Result<TrendResult> ClickHouseEngine::Trend(const ScopeRef& scope, std::optional
   }
   out.from = from.value_or(out.to - 29);
   if (out.from > out.to) {
-    return Status::InvalidArgument(fmt::format("--from {} is after --to {}", FormatDate(out.from), FormatDate(out.to)));
+    return Status::InvalidArgument(
+        fmt::format("--from {} is after --to {}", FormatDate(out.from), FormatDate(out.to)));
   }
   if (out.to - out.from > 3660) return Status::InvalidArgument("a trend covers at most 3661 days");
   std::vector<Day> days;
@@ -133,7 +140,8 @@ Result<TrendResult> ClickHouseEngine::Trend(const ScopeRef& scope, std::optional
   return out;
 }
 
-Result<FlowResult> ClickHouseEngine::Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) {
+Result<FlowResult> ClickHouseEngine::Flow(const ScopeRef& scope, std::optional<Day> from,
+                                          std::optional<Day> to) {
   AIPS_RETURN_IF_ERROR(Resolve(scope));
   FlowResult out;
   out.scope = scope;
@@ -149,7 +157,8 @@ Result<FlowResult> ClickHouseEngine::Flow(const ScopeRef& scope, std::optional<D
   }
   const RuleSet& rs = RulesOf(scope.brand);
   const std::string sql = fmt::format(
-      "SELECT s0, s1, count() FROM (SELECT {} AS s0, {} AS s1 FROM (SELECT user, {} FROM {} WHERE {} AND day >= {} "
+      "SELECT s0, s1, count() FROM (SELECT {} AS s0, {} AS s1 FROM (SELECT user, {} FROM {} WHERE {} AND day "
+      ">= {} "
       "AND day <= {} GROUP BY user)) WHERE s0 > 0 OR s1 > 0 GROUP BY s0, s1",
       ChStageAt(rs, ChDay(out.from), "a"), ChStageAt(rs, ChDay(out.to), "a"), ChStageArrays(rs, "1", "a"),
       ch_->Table("events"), ChScopeFilter(scope.brand, scope.spu), ChDay(out.from - rs.MaxWindow() + 1),
@@ -193,9 +202,11 @@ Result<PenetrationResult> ClickHouseEngine::Penetration(const ScopeRef& scope, s
   const RuleSet& rs = rules_.ForCategory(out.category);
   const Day lo = out.date - std::max(rs.MaxWindow(), rs.crowd_window_days) + 1;
   const std::string sql = fmt::format(
-      "SELECT c, st, count() FROM (SELECT c, {} AS st FROM (SELECT user, countIf({} AND day >= {}) > 0 AS c, {} FROM "
+      "SELECT c, st, count() FROM (SELECT c, {} AS st FROM (SELECT user, countIf({} AND day >= {}) > 0 AS c, "
+      "{} FROM "
       "{} WHERE brand IN ({}) AND day >= {} AND day <= {} GROUP BY user)) GROUP BY c, st",
-      ChStageAt(rs, ChDay(out.date), "a"), ChAnyStageCondition(rs), ChDay(out.date - rs.crowd_window_days + 1),
+      ChStageAt(rs, ChDay(out.date), "a"), ChAnyStageCondition(rs),
+      ChDay(out.date - rs.crowd_window_days + 1),
       ChStageArrays(rs, ChScopeFilter(scope.brand, scope.spu), "a"), ch_->Table("events"), brands, ChDay(lo),
       ChDay(out.date));
   AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(sql));
@@ -212,13 +223,15 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
   if (x && (*x < 0 || *x > 3650)) return Status::InvalidArgument("--x must be a number of days in [0, 3650]");
   const std::string events = ch_->Table("events");
   // Which brands' events carry the campaign, and on which days.
-  AIPS_ASSIGN_OR_RETURN(ChRows carried, ch_->Select(fmt::format(
-                                            "SELECT brand, sum(n), min(lo), max(hi) FROM (SELECT brand, count() AS n, "
-                                            "min(day) AS lo, max(day) AS hi FROM {} WHERE campaign = {} GROUP BY brand) "
-                                            "GROUP BY brand ORDER BY sum(n) DESC, brand",
-                                            events, ChQuote(name))));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows carried,
+      ch_->Select(fmt::format("SELECT brand, sum(n), min(lo), max(hi) FROM (SELECT brand, count() AS n, "
+                              "min(day) AS lo, max(day) AS hi FROM {} WHERE campaign = {} GROUP BY brand) "
+                              "GROUP BY brand ORDER BY sum(n) DESC, brand",
+                              events, ChQuote(name))));
   const auto row = catalog_.campaigns.find(name);
-  if (row == catalog_.campaigns.end() && carried.empty()) return Status::NotFound(UnknownCampaignMessage(name));
+  if (row == catalog_.campaigns.end() && carried.empty())
+    return Status::NotFound(UnknownCampaignMessage(name));
   CampaignResult out;
   out.campaign = name;
   AIPS_ASSIGN_OR_RETURN(out.last_data_day, ch_->LastDay());
@@ -238,8 +251,8 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
       out.end = std::max(out.end, hi);
     }
   }
-  for (auto it = catalog_.spend.lower_bound({name, kNoDay}); it != catalog_.spend.end() && it->first.first == name;
-       ++it) {
+  for (auto it = catalog_.spend.lower_bound({name, kNoDay});
+       it != catalog_.spend.end() && it->first.first == name; ++it) {
     out.spend += it->second;
   }
   const std::string category = CategoryOf(out.brand);
@@ -247,10 +260,11 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
   out.window_end = out.end + out.x_days;
   out.provisional = out.last_data_day == kNoDay || out.window_end > out.last_data_day;
   if (carried.empty() || out.start == kNoDay) return out;  // nothing reached
-  AIPS_ASSIGN_OR_RETURN(ChRows spus, ch_->Select(fmt::format(
-                                         "SELECT spu, sum(n) FROM (SELECT spu, count() AS n FROM {} WHERE brand = {} "
-                                         "GROUP BY spu) GROUP BY spu",
-                                         events, ChQuote(out.brand))));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows spus,
+      ch_->Select(fmt::format("SELECT spu, sum(n) FROM (SELECT spu, count() AS n FROM {} WHERE brand = {} "
+                              "GROUP BY spu) GROUP BY spu",
+                              events, ChQuote(out.brand))));
   if (spus.empty()) return out;  // the brand has no events
   bool scope_known = !out.spu;
   for (auto& r : spus) scope_known |= out.spu && !r[0].empty() && r[0] == *out.spu;
@@ -258,27 +272,35 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
   const RuleSet& rs = rules_.ForCategory(category);
   const std::string c = ChQuote(name), s = ChDay(out.start), e = ChDay(out.end);
   const std::string in_flight = fmt::format("campaign = {} AND day >= {} AND day <= {}", c, s, e);
-  const std::string buy = fmt::format("action = 'purchase' AND day >= {} AND day <= {}", s, ChDay(out.window_end));
+  const std::string buy =
+      fmt::format("action = 'purchase' AND day >= {} AND day <= {}", s, ChDay(out.window_end));
   const std::string scope_filter = out.spu ? "spu = " + ChQuote(*out.spu) : "1";
   const std::string level1 = fmt::format(
-      "SELECT user, countIf({0} AND action = 'impression') AS imps, countIf({0} AND action = 'click') AS clicks, "
+      "SELECT user, countIf({0} AND action = 'impression') AS imps, countIf({0} AND action = 'click') AS "
+      "clicks, "
       "minIf(day, {0} AND action IN ('impression', 'click')) AS fr, {1}, {2}, groupArrayIf(day, {3}) AS bd, "
-      "groupArrayIf(amount, {3}) AS bam FROM {4} WHERE brand = {5} AND day >= {6} AND day <= {7} GROUP BY user",
-      in_flight, ChStageArrays(rs, scope_filter, "a"), ChStageArrays(rs, "1", "w"), buy, events, ChQuote(out.brand),
-      ChDay(out.start - 1 - rs.MaxWindow() + 1), ChDay(out.window_end));
+      "groupArrayIf(amount, {3}) AS bam FROM {4} WHERE brand = {5} AND day >= {6} AND day <= {7} GROUP BY "
+      "user",
+      in_flight, ChStageArrays(rs, scope_filter, "a"), ChStageArrays(rs, "1", "w"), buy, events,
+      ChQuote(out.brand), ChDay(out.start - 1 - rs.MaxWindow() + 1), ChDay(out.window_end));
   const std::string level2 = fmt::format(
       "SELECT imps, clicks, imps + clicks > 0 AS reached, {} AS sb, {} AS sa, {} AS wa, length(bd) AS n_all, "
-      "arraySum(bam) AS g_all, arrayCount((dd, f) -> dd >= f, bd, arrayResize([fr], length(bd), fr)) AS n_after, "
-      "arraySum(arrayMap((dd, a, f) -> if(dd >= f, a, 0), bd, bam, arrayResize([fr], length(bd), fr))) AS g_after "
+      "arraySum(bam) AS g_all, arrayCount((dd, f) -> dd >= f, bd, arrayResize([fr], length(bd), fr)) AS "
+      "n_after, "
+      "arraySum(arrayMap((dd, a, f) -> if(dd >= f, a, 0), bd, bam, arrayResize([fr], length(bd), fr))) AS "
+      "g_after "
       "FROM ({})",
       ChStageAt(rs, ChDay(out.start - 1), "a"), ChStageAt(rs, e, "a"), ChStageAt(rs, e, "w"), level1);
   std::string cols =
       "countIf(reached), sum(imps), sum(clicks), sumIf(g_after, reached), sumIf(n_after, reached), "
-      "countIf(reached AND n_after > 0), sumIf(n_all, reached), sumIf(g_all, reached), countIf(reached AND n_all > "
-      "0), countIf(NOT reached AND wa >= 1), sumIf(n_all, NOT reached AND wa >= 1), sumIf(g_all, NOT reached AND wa "
+      "countIf(reached AND n_after > 0), sumIf(n_all, reached), sumIf(g_all, reached), countIf(reached AND "
+      "n_all > "
+      "0), countIf(NOT reached AND wa >= 1), sumIf(n_all, NOT reached AND wa >= 1), sumIf(g_all, NOT reached "
+      "AND wa "
       ">= 1), countIf(NOT reached AND wa >= 1 AND n_all > 0)";
   for (int st = 2; st <= 5; ++st) cols += fmt::format(", countIf(reached AND sb < {0} AND sa >= {0})", st);
-  for (int st = 1; st <= 5; ++st) cols += fmt::format(", countIf(reached AND sb = {0}), countIf(reached AND sa = {0})", st);
+  for (int st = 1; st <= 5; ++st)
+    cols += fmt::format(", countIf(reached AND sb = {0}), countIf(reached AND sa = {0})", st);
   AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(fmt::format("SELECT {} FROM ({})", cols, level2)));
   if (rows.size() != 1 || rows[0].size() != 27) return Status::IOError("unexpected answer from ClickHouse");
   const auto& v = rows[0];
@@ -308,15 +330,17 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
   return out;
 }
 
-Result<std::vector<CampaignResult>> ClickHouseEngine::BrandCampaigns(const std::string& brand, std::optional<int> x) {
+Result<std::vector<CampaignResult>> ClickHouseEngine::BrandCampaigns(const std::string& brand,
+                                                                     std::optional<int> x) {
   AIPS_RETURN_IF_ERROR(Resolve(ScopeRef{brand, std::nullopt}));
   std::set<std::string> names;
   for (auto& [name, ci] : catalog_.campaigns)
     if (ci.brand == brand) names.insert(name);
-  AIPS_ASSIGN_OR_RETURN(ChRows carried, ch_->Select(fmt::format(
-                                            "SELECT campaign FROM (SELECT campaign FROM {} WHERE brand = {} AND campaign "
-                                            "!= '' GROUP BY campaign) GROUP BY campaign",
-                                            ch_->Table("events"), ChQuote(brand))));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows carried,
+      ch_->Select(fmt::format("SELECT campaign FROM (SELECT campaign FROM {} WHERE brand = {} AND campaign "
+                              "!= '' GROUP BY campaign) GROUP BY campaign",
+                              ch_->Table("events"), ChQuote(brand))));
   for (auto& r : carried)
     if (!catalog_.campaigns.count(r[0])) names.insert(r[0]);
   std::vector<CampaignResult> out;
@@ -336,10 +360,11 @@ Result<InfoResult> ClickHouseEngine::Info() {
   const std::string events = ch_->Table("events");
   out.data_dir = ch_->Describe();
   out.timezone = rules_.timezone;
-  AIPS_ASSIGN_OR_RETURN(ChRows days, ch_->Select(fmt::format(
-                                         "SELECT day, sum(n) FROM (SELECT day, count() AS n FROM {} GROUP BY day) "
-                                         "GROUP BY day ORDER BY day",
-                                         events)));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows days,
+      ch_->Select(fmt::format("SELECT day, sum(n) FROM (SELECT day, count() AS n FROM {} GROUP BY day) "
+                              "GROUP BY day ORDER BY day",
+                              events)));
   for (auto& r : days) {
     AIPS_ASSIGN_OR_RETURN(Day d, ParseDate(r[0]));
     out.days.push_back(d);
@@ -349,14 +374,16 @@ Result<InfoResult> ClickHouseEngine::Info() {
     out.first_day = out.days.front();
     out.last_day = out.days.back();
   }
-  AIPS_ASSIGN_OR_RETURN(ChRows users, ch_->Select(fmt::format(
-                                          "SELECT sum(u) FROM (SELECT uniqExact(user) AS u FROM {})", events)));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows users,
+      ch_->Select(fmt::format("SELECT sum(u) FROM (SELECT uniqExact(user) AS u FROM {})", events)));
   if (!users.empty()) out.users = U64(users[0][0]);
-  AIPS_ASSIGN_OR_RETURN(ChRows brands, ch_->Select(fmt::format(
-                                           "SELECT brand, spu, sum(n), min(lo), max(hi) FROM (SELECT brand, spu, "
-                                           "count() AS n, min(day) AS lo, max(day) AS hi FROM {} GROUP BY brand, spu) "
-                                           "GROUP BY brand, spu ORDER BY brand, spu",
-                                           events)));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows brands,
+      ch_->Select(fmt::format("SELECT brand, spu, sum(n), min(lo), max(hi) FROM (SELECT brand, spu, "
+                              "count() AS n, min(day) AS lo, max(day) AS hi FROM {} GROUP BY brand, spu) "
+                              "GROUP BY brand, spu ORDER BY brand, spu",
+                              events)));
   std::map<std::string, BrandSummary> by_name;
   for (auto& r : brands) {
     BrandSummary& bs = by_name[r[0]];
@@ -373,17 +400,19 @@ Result<InfoResult> ClickHouseEngine::Info() {
     bs.category = catalog_.CategoryOf(name);
     out.brands.push_back(std::move(bs));
   }
-  AIPS_ASSIGN_OR_RETURN(ChRows camps, ch_->Select(fmt::format(
-                                          "SELECT campaign FROM (SELECT campaign FROM {} WHERE campaign != '' GROUP BY "
-                                          "campaign) GROUP BY campaign",
-                                          events)));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows camps,
+      ch_->Select(fmt::format("SELECT campaign FROM (SELECT campaign FROM {} WHERE campaign != '' GROUP BY "
+                              "campaign) GROUP BY campaign",
+                              events)));
   std::set<std::string> names;
   for (auto& r : camps) names.insert(r[0]);
   for (auto& [name, ci] : catalog_.campaigns) names.insert(name);
   out.campaigns.assign(names.begin(), names.end());
   for (auto& [name, x] : catalog_.decision_cycle_days) out.categories.emplace_back(name, x);
   out.rules_toml = rules_.ToToml();
-  AIPS_ASSIGN_OR_RETURN(ChRows stored, ch_->Select(fmt::format("SELECT count() FROM {}", ch_->Table("rules"))));
+  AIPS_ASSIGN_OR_RETURN(ChRows stored,
+                        ch_->Select(fmt::format("SELECT count() FROM {}", ch_->Table("rules"))));
   out.rules_default = stored.empty() || stored[0][0] == "0";
   return out;
 }

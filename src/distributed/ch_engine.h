@@ -34,7 +34,8 @@ class ClickHouseEngine : public QueryEngine {
   std::string CategoryOf(const std::string& brand) const;
   const RuleSet& RulesOf(const std::string& brand) const;
   // Stage codes per user on each of `days` in the scope, counted: out[i][s] = users at stage s on days[i].
-  Result<std::vector<std::array<uint64_t, 6>>> StageCounts(const ScopeRef& scope, const std::vector<Day>& days);
+  Result<std::vector<std::array<uint64_t, 6>>> StageCounts(const ScopeRef& scope,
+                                                           const std::vector<Day>& days);
 
   std::unique_ptr<ChStore> ch_;
   Rules rules_;

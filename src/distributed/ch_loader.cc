@@ -78,8 +78,8 @@ Status ChLoad::Prepare() {
   return Status::OK();
 }
 
-void ChLoad::Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
-                    bool redact) {
+void ChLoad::Reject(const std::string& source, const InputRow& row, std::string_view field,
+                    std::string_view reason, bool redact) {
   reject_rows_ += fmt::format("{}\t", run_);
   AppendTsv(source, &reject_rows_);
   reject_rows_ += fmt::format("\t{}\t", row.line);
@@ -327,15 +327,17 @@ Status ChLoad::IngestFile(const std::string& file) {
   const std::string source = file == "-" ? "<stdin>" : file;
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
   if (format.kind == TableKind::kAttributes) {
-    fmt::print(stderr, "aips ingest: {}: skipped: user attributes are kept by the embedded engine only (--data)\n",
+    fmt::print(stderr,
+               "aips ingest: {}: skipped: user attributes are kept by the embedded engine only (--data)\n",
                source);
     return Status::OK();
   }
   result_.files.push_back(FileCounts{source, format.kind});
   have_content_hash_ = false;
-  Progress progress(opt_.progress,
-                    fmt::format("load {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source),
-                    data.size());
+  Progress progress(
+      opt_.progress,
+      fmt::format("load {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source),
+      data.size());
   Status failed;
   ForEachRow(
       data, format,
@@ -343,10 +345,15 @@ Status ChLoad::IngestFile(const std::string& file) {
         if (!failed.ok()) return;
         Status s;
         switch (format.kind) {
-          case TableKind::kEvents: s = OnEvent(source, data, row); break;
+          case TableKind::kEvents:
+            s = OnEvent(source, data, row);
+            break;
           case TableKind::kOrders:
-          case TableKind::kIdentity: s = OnFirstParty(source, format.kind, row); break;
-          default: OnSideRow(source, format.kind, row);
+          case TableKind::kIdentity:
+            s = OnFirstParty(source, format.kind, row);
+            break;
+          default:
+            OnSideRow(source, format.kind, row);
         }
         if (!s.ok()) failed = s;
       },
@@ -358,10 +365,12 @@ Status ChLoad::IngestFile(const std::string& file) {
 Status ChLoad::Commit() {
   AIPS_RETURN_IF_ERROR(Flush());
   AIPS_RETURN_IF_ERROR(ch_.SaveCatalogChanges(catalog_before_, catalog_, run_));
-  AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("identity", "id_type, id_hash, user_id, version", identity_rows_));
-  AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("orders", "order_id, id_type, id_hash, ts, brand, spu, amount, version",
-                                            order_rows_));
-  AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("rejects", "run, source, line, field, reason, row", reject_rows_));
+  AIPS_RETURN_IF_ERROR(
+      ch_.InsertEverywhere("identity", "id_type, id_hash, user_id, version", identity_rows_));
+  AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere(
+      "orders", "order_id, id_type, id_hash, ts, brand, spu, amount, version", order_rows_));
+  AIPS_RETURN_IF_ERROR(
+      ch_.InsertEverywhere("rejects", "run, source, line, field, reason, row", reject_rows_));
   std::string files;
   for (auto& f : result_.files) files += (files.empty() ? "" : ", ") + f.source;
   std::string load = fmt::format("{}\t", run_);

@@ -54,8 +54,8 @@ std::string ChStageAt(const RuleSet& rules, const std::string& day_expr, const s
   std::string out = "multiIf(";
   for (int s = kNumStages - 1; s >= 0; --s) {
     const StageRule& r = rules.stages[s];
-    out += fmt::format("arrayCount(x -> x >= {} - {} AND x <= {}, {}{}) >= {}, {}, ", day_expr, r.window_days - 1,
-                       day_expr, prefix, s + 1, r.min_count, s + 1);
+    out += fmt::format("arrayCount(x -> x >= {} - {} AND x <= {}, {}{}) >= {}, {}, ", day_expr,
+                       r.window_days - 1, day_expr, prefix, s + 1, r.min_count, s + 1);
   }
   return out + "0)";
 }

@@ -32,9 +32,9 @@ Result<Day> ToDay(const std::string& s) { return ParseDate(s); }
 }  // namespace
 
 uint64_t ChVersion() {
-  return static_cast<uint64_t>(
-      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count());
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count());
 }
 
 uint64_t ChIntHash64(uint64_t x) {
@@ -57,13 +57,15 @@ Result<std::unique_ptr<ChStore>> ChStore::Connect(const std::string& url, Mode m
   AIPS_ASSIGN_OR_RETURN(s->url_, ParseChUrl(url));
   s->entry_ = std::make_unique<ChClient>(s->url_.entry);
   if (mode == Mode::kRead) {
-    AIPS_ASSIGN_OR_RETURN(ChRows r, s->entry_->Select(fmt::format(
-                                        "SELECT count() FROM system.tables WHERE database = {} AND name = 'events'",
-                                        ChQuote(s->url_.database))));
+    AIPS_ASSIGN_OR_RETURN(
+        ChRows r, s->entry_->Select(
+                      fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = 'events'",
+                                  ChQuote(s->url_.database))));
     if (r.empty() || r[0].empty() || r[0][0] == "0") {
-      return Status::NotFound(fmt::format("{} holds no aips database '{}' yet (load events with 'aips ingest "
-                                          "--engine {}' first)",
-                                          s->url_.entry.Name(), s->url_.database, url));
+      return Status::NotFound(
+          fmt::format("{} holds no aips database '{}' yet (load events with 'aips ingest "
+                      "--engine {}' first)",
+                      s->url_.entry.Name(), s->url_.database, url));
     }
     return s;
   }
@@ -85,11 +87,11 @@ Status ChStore::MapShards() {
     return Status::OK();
   }
   const std::string c = ChQuote(url_.cluster);
-  AIPS_ASSIGN_OR_RETURN(ChRows shape,
-                        entry_->Select(fmt::format("SELECT shard_num, count(), min(shard_weight), max(shard_weight) "
-                                                   "FROM system.clusters WHERE cluster = {} GROUP BY shard_num "
-                                                   "ORDER BY shard_num",
-                                                   c)));
+  AIPS_ASSIGN_OR_RETURN(ChRows shape, entry_->Select(fmt::format(
+                                          "SELECT shard_num, count(), min(shard_weight), max(shard_weight) "
+                                          "FROM system.clusters WHERE cluster = {} GROUP BY shard_num "
+                                          "ORDER BY shard_num",
+                                          c)));
   if (shape.empty()) {
     return Status::InvalidArgument(
         fmt::format("{} knows no cluster '{}' (see its <remote_servers>)", url_.entry.Name(), url_.cluster));
@@ -97,16 +99,18 @@ Status ChStore::MapShards() {
   for (auto& row : shape) {
     if (row.size() < 4) return Status::IOError("unexpected answer from system.clusters");
     if (row[1] != "1" || row[2] != "1" || row[3] != "1") {
-      return Status::InvalidArgument(fmt::format(
-          "cluster '{}': aips writes each shard itself and needs one replica of weight 1 per shard (shard {} has "
-          "{} replicas, weight {}); see docs/distributed.md for replicated tables",
-          url_.cluster, row[0], row[1], row[2]));
+      return Status::InvalidArgument(
+          fmt::format("cluster '{}': aips writes each shard itself and needs one replica of weight 1 per "
+                      "shard (shard {} has "
+                      "{} replicas, weight {}); see docs/distributed.md for replicated tables",
+                      url_.cluster, row[0], row[1], row[2]));
     }
   }
   shard_nodes_.assign(shape.size(), nullptr);
   for (auto& n : nodes_) {
-    AIPS_ASSIGN_OR_RETURN(ChRows r, n->Select(fmt::format(
-                                        "SELECT shard_num FROM system.clusters WHERE cluster = {} AND is_local", c)));
+    AIPS_ASSIGN_OR_RETURN(
+        ChRows r,
+        n->Select(fmt::format("SELECT shard_num FROM system.clusters WHERE cluster = {} AND is_local", c)));
     if (r.empty()) {
       return Status::InvalidArgument(
           fmt::format("node {} is not a member of cluster '{}'", n->node().Name(), url_.cluster));
@@ -117,10 +121,11 @@ Status ChStore::MapShards() {
   }
   for (size_t i = 0; i < shard_nodes_.size(); ++i) {
     if (shard_nodes_[i] == nullptr) {
-      return Status::InvalidArgument(fmt::format(
-          "cluster '{}' has {} shards but nodes= names no HTTP endpoint for shard {}; list one per shard, e.g. "
-          "?cluster={}&nodes=host1:8123,host2:8123",
-          url_.cluster, shard_nodes_.size(), i + 1, url_.cluster));
+      return Status::InvalidArgument(
+          fmt::format("cluster '{}' has {} shards but nodes= names no HTTP endpoint for shard {}; list one "
+                      "per shard, e.g. "
+                      "?cluster={}&nodes=host1:8123,host2:8123",
+                      url_.cluster, shard_nodes_.size(), i + 1, url_.cluster));
     }
   }
   return Status::OK();
@@ -129,7 +134,8 @@ Status ChStore::MapShards() {
 Status ChStore::CreateSchema() {
   const std::string db = url_.database;
   const std::string events_cols = fmt::format(
-      "key UInt64, event_id String, user UInt64, day Date, ts Int64, brand String, spu String, action Enum8({}), "
+      "key UInt64, event_id String, user UInt64, day Date, ts Int64, brand String, spu String, action "
+      "Enum8({}), "
       "campaign String, note String, amount Int64, channel String, sentiment Enum8({})",
       EnumOf(kActionNames, 0), EnumOf(kSentimentNames, 0));
   std::vector<std::string> ddl = {
@@ -137,45 +143,56 @@ Status ChStore::CreateSchema() {
       fmt::format("CREATE TABLE IF NOT EXISTS {} ({}) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY "
                   "(brand, user, ts)",
                   EventsLocal(), events_cols),
-      fmt::format("CREATE TABLE IF NOT EXISTS {} (user UInt64, user_id String) ENGINE = ReplacingMergeTree ORDER "
-                  "BY user",
-                  UsersLocal()),
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.categories (category String, decision_cycle_days UInt16, version "
-                  "UInt64) ENGINE = MergeTree ORDER BY category",
-                  db),
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.brands (brand String, category String, version UInt64) ENGINE = "
-                  "MergeTree ORDER BY brand",
-                  db),
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.campaigns (campaign String, brand String, spu String, `start` "
-                  "Date, `end` Date, version UInt64) ENGINE = MergeTree ORDER BY campaign",
-                  db),
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.spend (campaign String, date Date, spend Int64, version UInt64) "
-                  "ENGINE = MergeTree ORDER BY (campaign, date)",
-                  db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {} (user UInt64, user_id String) ENGINE = ReplacingMergeTree ORDER "
+          "BY user",
+          UsersLocal()),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.categories (category String, decision_cycle_days UInt16, version "
+          "UInt64) ENGINE = MergeTree ORDER BY category",
+          db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.brands (brand String, category String, version UInt64) ENGINE = "
+          "MergeTree ORDER BY brand",
+          db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.campaigns (campaign String, brand String, spu String, `start` "
+          "Date, `end` Date, version UInt64) ENGINE = MergeTree ORDER BY campaign",
+          db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.spend (campaign String, date Date, spend Int64, version UInt64) "
+          "ENGINE = MergeTree ORDER BY (campaign, date)",
+          db),
       fmt::format("CREATE TABLE IF NOT EXISTS {}.identity (id_type String, id_hash String, user_id String, "
                   "version UInt64) ENGINE = MergeTree ORDER BY (id_type, id_hash)",
                   db),
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.orders (order_id String, id_type String, id_hash String, ts "
-                  "Int64, brand String, spu String, amount Int64, version UInt64) ENGINE = MergeTree ORDER BY "
-                  "order_id",
-                  db),
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.rules (toml String, version UInt64) ENGINE = MergeTree ORDER BY "
-                  "version",
-                  db),
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.rejects (run UInt64, source String, line UInt64, field String, "
-                  "reason String, row String) ENGINE = MergeTree ORDER BY (run, source, line)",
-                  db),
-      fmt::format("CREATE TABLE IF NOT EXISTS {}.loads (run UInt64, files String, accepted UInt64, duplicates "
-                  "UInt64, rejected UInt64) ENGINE = MergeTree ORDER BY run",
-                  db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.orders (order_id String, id_type String, id_hash String, ts "
+          "Int64, brand String, spu String, amount Int64, version UInt64) ENGINE = MergeTree ORDER BY "
+          "order_id",
+          db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.rules (toml String, version UInt64) ENGINE = MergeTree ORDER BY "
+          "version",
+          db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.rejects (run UInt64, source String, line UInt64, field String, "
+          "reason String, row String) ENGINE = MergeTree ORDER BY (run, source, line)",
+          db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.loads (run UInt64, files String, accepted UInt64, duplicates "
+          "UInt64, rejected UInt64) ENGINE = MergeTree ORDER BY run",
+          db),
   };
   if (clustered()) {
-    ddl.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {}.events AS {} ENGINE = Distributed({}, {}, "
-                              "events_local, intHash64(user))",
-                              db, EventsLocal(), url_.cluster, db));
-    ddl.push_back(fmt::format("CREATE TABLE IF NOT EXISTS {}.users AS {} ENGINE = Distributed({}, {}, "
-                              "users_local, intHash64(user))",
-                              db, UsersLocal(), url_.cluster, db));
+    ddl.push_back(
+        fmt::format("CREATE TABLE IF NOT EXISTS {}.events AS {} ENGINE = Distributed({}, {}, "
+                    "events_local, intHash64(user))",
+                    db, EventsLocal(), url_.cluster, db));
+    ddl.push_back(
+        fmt::format("CREATE TABLE IF NOT EXISTS {}.users AS {} ENGINE = Distributed({}, {}, "
+                    "users_local, intHash64(user))",
+                    db, UsersLocal(), url_.cluster, db));
   }
   std::vector<ChClient*> targets;
   for (auto& n : nodes_) targets.push_back(n.get());
@@ -211,15 +228,16 @@ Status ChStore::InsertShard(size_t shard, const std::string& local_table, const 
   return shard_nodes_[shard]->Insert(local_table, columns, tsv);
 }
 
-Status ChStore::InsertEverywhere(const std::string& table, const std::string& columns, const std::string& tsv) {
+Status ChStore::InsertEverywhere(const std::string& table, const std::string& columns,
+                                 const std::string& tsv) {
   if (nodes_.empty()) return entry_->Insert(Table(table), columns, tsv);
   for (auto& n : nodes_) AIPS_RETURN_IF_ERROR(n->Insert(Table(table), columns, tsv));
   return Status::OK();
 }
 
 Result<Rules> ChStore::LoadRules() {
-  AIPS_ASSIGN_OR_RETURN(ChRows r,
-                        entry_->Select(fmt::format("SELECT toml FROM {} ORDER BY version DESC LIMIT 1", Table("rules"))));
+  AIPS_ASSIGN_OR_RETURN(ChRows r, entry_->Select(fmt::format(
+                                      "SELECT toml FROM {} ORDER BY version DESC LIMIT 1", Table("rules"))));
   if (r.empty()) return DefaultRules();
   return ParseRules(r[0][0], Describe() + " rules");
 }
@@ -233,25 +251,29 @@ Status ChStore::SaveRules(const std::string& toml_text) {
 
 Result<Catalog> ChStore::LoadCatalog() {
   Catalog c;
-  AIPS_ASSIGN_OR_RETURN(ChRows cats, entry_->Select(fmt::format(
-                                         "SELECT category, argMax(decision_cycle_days, version) FROM {} GROUP BY category",
-                                         Table("categories"))));
+  AIPS_ASSIGN_OR_RETURN(ChRows cats,
+                        entry_->Select(fmt::format(
+                            "SELECT category, argMax(decision_cycle_days, version) FROM {} GROUP BY category",
+                            Table("categories"))));
   for (auto& r : cats) c.decision_cycle_days[r[0]] = static_cast<int>(ToInt(r[1]));
-  AIPS_ASSIGN_OR_RETURN(ChRows brands, entry_->Select(fmt::format(
-                                           "SELECT brand, argMax(category, version) FROM {} GROUP BY brand", Table("brands"))));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows brands, entry_->Select(fmt::format(
+                         "SELECT brand, argMax(category, version) FROM {} GROUP BY brand", Table("brands"))));
   for (auto& r : brands) c.brand_category[r[0]] = r[1];
-  AIPS_ASSIGN_OR_RETURN(ChRows camps, entry_->Select(fmt::format(
-                                          "SELECT campaign, argMax(brand, version), argMax(spu, version), "
-                                          "argMax(`start`, version), argMax(`end`, version) FROM {} GROUP BY campaign",
-                                          Table("campaigns"))));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows camps,
+      entry_->Select(fmt::format("SELECT campaign, argMax(brand, version), argMax(spu, version), "
+                                 "argMax(`start`, version), argMax(`end`, version) FROM {} GROUP BY campaign",
+                                 Table("campaigns"))));
   for (auto& r : camps) {
     AIPS_ASSIGN_OR_RETURN(Day start, ToDay(r[3]));
     AIPS_ASSIGN_OR_RETURN(Day end, ToDay(r[4]));
     c.campaigns[r[0]] = CampaignInfo{r[1], r[2], start, end};
   }
-  AIPS_ASSIGN_OR_RETURN(ChRows spend, entry_->Select(fmt::format(
-                                          "SELECT campaign, date, argMax(spend, version) FROM {} GROUP BY campaign, date",
-                                          Table("spend"))));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows spend,
+      entry_->Select(fmt::format(
+          "SELECT campaign, date, argMax(spend, version) FROM {} GROUP BY campaign, date", Table("spend"))));
   for (auto& r : spend) {
     AIPS_ASSIGN_OR_RETURN(Day d, ToDay(r[1]));
     c.spend[{r[0], d}] = ToInt(r[2]);
@@ -301,21 +323,24 @@ Status ChStore::SaveCatalogChanges(const Catalog& before, const Catalog& after, 
 }
 
 Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders) {
-  AIPS_ASSIGN_OR_RETURN(ChRows ids, entry_->Select(fmt::format(
-                                        "SELECT id_type, id_hash, argMax(user_id, version) FROM {} GROUP BY id_type, id_hash",
-                                        Table("identity"))));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows ids, entry_->Select(fmt::format(
+                      "SELECT id_type, id_hash, argMax(user_id, version) FROM {} GROUP BY id_type, id_hash",
+                      Table("identity"))));
   for (auto& r : ids) {
     auto type = ParseIdType(r[0]);
     if (!type) return Status::Corruption(fmt::format("{}: identity row with id_type '{}'", Describe(), r[0]));
     fp->identity[IdentityKey(static_cast<uint8_t>(*type), r[1])] = r[2];
   }
-  AIPS_ASSIGN_OR_RETURN(ChRows rows, entry_->Select(fmt::format(
-                                         "SELECT order_id, any(id_type), any(id_hash), any(ts), any(brand), any(spu), "
-                                         "any(amount) FROM {} GROUP BY order_id",
-                                         Table("orders"))));
+  AIPS_ASSIGN_OR_RETURN(ChRows rows,
+                        entry_->Select(fmt::format(
+                            "SELECT order_id, any(id_type), any(id_hash), any(ts), any(brand), any(spu), "
+                            "any(amount) FROM {} GROUP BY order_id",
+                            Table("orders"))));
   for (auto& r : rows) {
     auto type = ParseIdType(r[1]);
-    if (!type) return Status::Corruption(fmt::format("{}: order '{}' with id_type '{}'", Describe(), r[0], r[1]));
+    if (!type)
+      return Status::Corruption(fmt::format("{}: order '{}' with id_type '{}'", Describe(), r[0], r[1]));
     PendingOrder o{IdentityKey(static_cast<uint8_t>(*type), r[2]), ToInt(r[3]), r[4], r[5], ToInt(r[6])};
     orders->insert(r[0]);
     ++fp->orders;
@@ -329,9 +354,10 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
 }
 
 Result<Day> ChStore::LastDay() {
-  AIPS_ASSIGN_OR_RETURN(ChRows r, Select(fmt::format("SELECT max(d), sum(n) FROM (SELECT max(day) AS d, count() AS n "
-                                                     "FROM {})",
-                                                     Table("events"))));
+  AIPS_ASSIGN_OR_RETURN(ChRows r,
+                        Select(fmt::format("SELECT max(d), sum(n) FROM (SELECT max(day) AS d, count() AS n "
+                                           "FROM {})",
+                                           Table("events"))));
   if (r.empty() || r[0].size() < 2 || r[0][1] == "0") return kNoDay;
   return ParseDate(r[0][0]);
 }

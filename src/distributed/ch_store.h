@@ -40,8 +40,8 @@ class ChStore {
   // (distributed_group_by_no_merge): each shard answers for its own users and the caller's outer query
   // (or the caller) sums.
   Result<ChRows> Select(const std::string& sql);
-  Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name, const std::string& structure,
-                                 const std::string& tsv);
+  Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name,
+                                 const std::string& structure, const std::string& tsv);
   // kWrite only. Shard index in [0, shards()) of a user hash, as the Distributed table places it.
   size_t shards() const { return shard_nodes_.size(); }
   size_t ShardOf(uint64_t user) const;
@@ -70,7 +70,7 @@ class ChStore {
   ChUrl url_;
   std::unique_ptr<ChClient> entry_;
   std::vector<std::unique_ptr<ChClient>> nodes_;  // every node of url_.nodes
-  std::vector<ChClient*> shard_nodes_;             // by shard index (shard_num - 1)
+  std::vector<ChClient*> shard_nodes_;            // by shard index (shard_num - 1)
 };
 
 // Microseconds since 1970: the version of rows written now (a later version replaces an earlier one).
