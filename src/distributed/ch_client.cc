@@ -145,10 +145,11 @@ Result<ChRows> ChClient::Select(const std::string& sql, const ChSettings& settin
   return ParseTsv(body);
 }
 
-Status ChClient::Insert(const std::string& table, const std::string& columns, const std::string& tsv) {
-  if (tsv.empty()) return Status::OK();
-  auto r = http_->Post(PathWith({}, fmt::format("INSERT INTO {} ({}) FORMAT TabSeparated", table, columns)),
-                       tsv, "text/tab-separated-values");
+Status ChClient::Insert(const std::string& table, const std::string& columns, const std::string& data,
+                        const char* format) {
+  if (data.empty()) return Status::OK();
+  auto r = http_->Post(PathWith({}, fmt::format("INSERT INTO {} ({}) FORMAT {}", table, columns, format)),
+                       data, "application/octet-stream");
   auto s = Check(&r, "an insert into " + table);
   return s.ok() ? Status::OK() : s.status();
 }
@@ -163,6 +164,16 @@ Result<ChRows> ChClient::SelectWithTable(const std::string& sql, const std::stri
   auto r = http_->Post(PathWith(s, sql), items);
   AIPS_ASSIGN_OR_RETURN(std::string body, Check(&r, "a query"));
   return ParseTsv(body);
+}
+
+void AppendBinaryString(std::string_view s, std::string* out) {
+  for (uint64_t n = s.size();;) {
+    const uint8_t byte = n & 0x7f;
+    n >>= 7;
+    out->push_back(static_cast<char>(n ? byte | 0x80 : byte));
+    if (!n) break;
+  }
+  out->append(s);
 }
 
 std::string ChQuote(std::string_view s) {

@@ -48,8 +48,9 @@ class ChClient {
   Result<std::string> Execute(const std::string& sql, const ChSettings& settings = {});
   // Runs a SELECT and splits its TabSeparated answer into rows of unescaped fields.
   Result<ChRows> Select(const std::string& sql, const ChSettings& settings = {});
-  // INSERT INTO `table` (`columns`) FORMAT TabSeparated with `tsv` as data.
-  Status Insert(const std::string& table, const std::string& columns, const std::string& tsv);
+  // INSERT INTO `table` (`columns`) FORMAT `format` (TabSeparated or RowBinary) with `data`.
+  Status Insert(const std::string& table, const std::string& columns, const std::string& data,
+                const char* format = "TabSeparated");
   // A SELECT that reads the external table `name` (`structure`, e.g. "key UInt64") sent with it.
   Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name,
                                  const std::string& structure, const std::string& tsv,
@@ -67,5 +68,12 @@ std::string ChQuote(std::string_view s);
 // Appends s to a TabSeparated row, escaping \, tab, newline and carriage return.
 void AppendTsv(std::string_view s, std::string* out);
 ChRows ParseTsv(std::string_view body);
+// RowBinary values: little-endian integers (Date = UInt16 days, Enum8 = Int8), strings with a LEB128
+// length.
+template <typename T>
+void AppendBinary(T v, std::string* out) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(T));  // x86-64 and arm64 are little-endian
+}
+void AppendBinaryString(std::string_view s, std::string* out);
 
 }  // namespace aips

@@ -1,6 +1,8 @@
 #include "distributed/ch_loader.h"
 
 #include <algorithm>
+#include <memory>
+#include <thread>
 
 #include "absl/container/flat_hash_set.h"
 #include "common/bytes.h"
@@ -30,7 +32,7 @@ class ChLoad {
   struct Pending {
     uint64_t key;
     uint32_t file, shard;
-    size_t begin, end;  // the row's bytes in tsv_[shard]
+    size_t begin, end;  // the row's bytes in rows_[shard]
     Day day;
   };
 
@@ -43,7 +45,11 @@ class ChLoad {
   Status OnFirstParty(const std::string& source, TableKind kind, const InputRow& row);
   Status MatchOrder(const std::string& order_id, const PendingOrder& o, bool* matched);
   Status Add(const ParsedEvent& ev, uint64_t key, uint32_t file);
+  // Hands the pending rows to the sender thread (after the previous batch is done): parsing continues
+  // while ClickHouse takes the batch.
   Status Flush();
+  // Waits for the batch in flight and books its duplicates.
+  Status Wait();
   Status Commit();
   FileCounts& fc() { return result_.files.back(); }
 
@@ -57,8 +63,17 @@ class ChLoad {
   std::string identity_rows_, order_rows_, reject_rows_;
   absl::flat_hash_set<uint64_t> keys_;   // event keys of this run
   absl::flat_hash_set<uint64_t> users_;  // users written by this run
+  struct Batch {
+    std::vector<Pending> pending;
+    std::vector<std::string> rows, users;
+    std::vector<uint32_t> duplicate_files;  // file index of each row found already stored
+    Status status;
+  };
+  Status Send(Batch& b);
   std::vector<Pending> pending_;
-  std::vector<std::string> tsv_, users_tsv_;
+  std::vector<std::string> rows_, users_rows_;
+  std::unique_ptr<Batch> inflight_;
+  std::thread sender_;
   uint64_t content_hash_ = 0;
   bool have_content_hash_ = false;
   IngestResult result_;
@@ -72,8 +87,8 @@ Status ChLoad::Prepare() {
   AIPS_ASSIGN_OR_RETURN(catalog_, ch_.LoadCatalog());
   catalog_before_ = catalog_;
   AIPS_RETURN_IF_ERROR(ch_.LoadFirstParty(&fp_, &orders_seen_));
-  tsv_.assign(ch_.shards(), {});
-  users_tsv_.assign(ch_.shards(), {});
+  rows_.assign(ch_.shards(), {});
+  users_rows_.assign(ch_.shards(), {});
   result_.rejects_file = fmt::format("SELECT * FROM {} WHERE run = {}", ch_.Table("rejects"), run_);
   return Status::OK();
 }
@@ -101,40 +116,39 @@ Status ChLoad::Add(const ParsedEvent& ev, uint64_t key, uint32_t file) {
   const uint64_t user = Hash64(ev.user);
   const uint32_t shard = static_cast<uint32_t>(ch_.ShardOf(user));
   const Day day = mapper_.LocalDay(ev.ts);
-  std::string& t = tsv_[shard];
+  std::string& t = rows_[shard];
   const size_t begin = t.size();
-  t += fmt::format("{}\t", key);
-  AppendTsv(ev.event_id, &t);
-  t += fmt::format("\t{}\t{}\t{}\t", user, FormatDate(day), ev.ts);
-  AppendTsv(ev.brand, &t);
-  t += '\t';
-  AppendTsv(ev.spu, &t);
-  t += fmt::format("\t{}\t", ActionName(ev.action));
-  AppendTsv(ev.campaign, &t);
-  t += '\t';
-  AppendTsv(ev.note, &t);
-  t += fmt::format("\t{}\t", ev.amount);
-  AppendTsv(ev.channel, &t);
-  t += fmt::format("\t{}\n", kSentimentNames[static_cast<int>(ev.sentiment)]);
+  AppendBinary<uint64_t>(key, &t);
+  AppendBinaryString(ev.event_id, &t);
+  AppendBinary<uint64_t>(user, &t);
+  AppendBinary<uint16_t>(static_cast<uint16_t>(day),
+                         &t);  // Date: days since 1970 (events are in [2000, 2100))
+  AppendBinary<int64_t>(ev.ts, &t);
+  AppendBinaryString(ev.brand, &t);
+  AppendBinaryString(ev.spu, &t);
+  AppendBinary<int8_t>(static_cast<int8_t>(ev.action), &t);
+  AppendBinaryString(ev.campaign, &t);
+  AppendBinaryString(ev.note, &t);
+  AppendBinary<int64_t>(ev.amount, &t);
+  AppendBinaryString(ev.channel, &t);
+  AppendBinary<int8_t>(static_cast<int8_t>(ev.sentiment), &t);
   pending_.push_back({key, file, shard, begin, t.size(), day});
   if (users_.insert(user).second) {
-    users_tsv_[shard] += fmt::format("{}\t", user);
-    AppendTsv(ev.user, &users_tsv_[shard]);
-    users_tsv_[shard] += '\n';
+    AppendBinary<uint64_t>(user, &users_rows_[shard]);
+    AppendBinaryString(ev.user, &users_rows_[shard]);
   }
   if (pending_.size() >= kBatchRows) return Flush();
   return Status::OK();
 }
 
-Status ChLoad::Flush() {
-  if (pending_.empty()) return Status::OK();
-  Day lo = pending_[0].day, hi = lo;
+Status ChLoad::Send(Batch& b) {
+  Day lo = b.pending[0].day, hi = lo;
   std::string keys;
-  keys.reserve(pending_.size() * 21);
-  for (const Pending& p : pending_) {
+  keys.reserve(b.pending.size() * 21);
+  for (const Pending& p : b.pending) {
     lo = std::min(lo, p.day);
     hi = std::max(hi, p.day);
-    keys += fmt::format("{}\n", p.key);
+    fmt::format_to(std::back_inserter(keys), "{}\n", p.key);
   }
   // Keys already stored (a retried batch, a re-run after a failure, the same file twice).
   AIPS_ASSIGN_OR_RETURN(
@@ -145,27 +159,48 @@ Status ChLoad::Flush() {
   if (!found.empty()) {
     absl::flat_hash_set<uint64_t> stored;
     for (auto& r : found) stored.insert(std::stoull(r[0]));
-    std::vector<std::string> kept(tsv_.size());
-    for (const Pending& p : pending_) {
+    std::vector<std::string> kept(b.rows.size());
+    for (const Pending& p : b.pending) {
       if (stored.contains(p.key)) {
-        if (p.file == kNoFile) continue;
-        --result_.accepted;
-        --result_.files[p.file].accepted;
-        ++result_.duplicates;
-        ++result_.files[p.file].duplicates;
+        if (p.file != kNoFile) b.duplicate_files.push_back(p.file);
         continue;
       }
-      kept[p.shard].append(tsv_[p.shard], p.begin, p.end - p.begin);
+      kept[p.shard].append(b.rows[p.shard], p.begin, p.end - p.begin);
     }
-    tsv_.swap(kept);
+    b.rows.swap(kept);
   }
-  for (size_t s = 0; s < tsv_.size(); ++s) {
-    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.EventsLocal(), kChEventColumns, tsv_[s]));
-    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.UsersLocal(), "user, user_id", users_tsv_[s]));
-    tsv_[s].clear();
-    users_tsv_[s].clear();
+  for (size_t s = 0; s < b.rows.size(); ++s) {
+    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.EventsLocal(), kChEventColumns, b.rows[s], "RowBinary"));
+    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.UsersLocal(), "user, user_id", b.users[s], "RowBinary"));
   }
-  pending_.clear();
+  return Status::OK();
+}
+
+Status ChLoad::Wait() {
+  if (sender_.joinable()) sender_.join();
+  if (!inflight_) return Status::OK();
+  for (uint32_t f : inflight_->duplicate_files) {
+    --result_.accepted;
+    --result_.files[f].accepted;
+    ++result_.duplicates;
+    ++result_.files[f].duplicates;
+  }
+  Status s = inflight_->status;
+  inflight_.reset();
+  return s;
+}
+
+Status ChLoad::Flush() {
+  AIPS_RETURN_IF_ERROR(Wait());
+  if (pending_.empty()) return Status::OK();
+  inflight_ = std::make_unique<Batch>();
+  inflight_->pending.swap(pending_);
+  inflight_->rows.swap(rows_);
+  inflight_->users.swap(users_rows_);
+  rows_.assign(inflight_->rows.size(), {});
+  users_rows_.assign(inflight_->users.size(), {});
+  Batch* b = inflight_.get();
+  sender_ = std::thread([this, b] { b->status = Send(*b); });
   return Status::OK();
 }
 
@@ -364,6 +399,7 @@ Status ChLoad::IngestFile(const std::string& file) {
 
 Status ChLoad::Commit() {
   AIPS_RETURN_IF_ERROR(Flush());
+  AIPS_RETURN_IF_ERROR(Wait());
   AIPS_RETURN_IF_ERROR(ch_.SaveCatalogChanges(catalog_before_, catalog_, run_));
   AIPS_RETURN_IF_ERROR(
       ch_.InsertEverywhere("identity", "id_type, id_hash, user_id, version", identity_rows_));
@@ -385,8 +421,14 @@ Status ChLoad::Commit() {
 
 Status ChLoad::Run(const std::vector<std::string>& files) {
   AIPS_RETURN_IF_ERROR(Prepare());
-  for (const std::string& f : files) AIPS_RETURN_IF_ERROR(IngestFile(f));
-  return Commit();
+  Status s;
+  for (const std::string& f : files) {
+    s = IngestFile(f);
+    if (!s.ok()) break;
+  }
+  if (s.ok()) return Commit();
+  (void)Wait();  // never leave the sender running
+  return s;
 }
 
 }  // namespace

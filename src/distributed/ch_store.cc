@@ -224,8 +224,8 @@ size_t ChStore::ShardOf(uint64_t user) const {
 }
 
 Status ChStore::InsertShard(size_t shard, const std::string& local_table, const std::string& columns,
-                            const std::string& tsv) {
-  return shard_nodes_[shard]->Insert(local_table, columns, tsv);
+                            const std::string& data, const char* format) {
+  return shard_nodes_[shard]->Insert(local_table, columns, data, format);
 }
 
 Status ChStore::InsertEverywhere(const std::string& table, const std::string& columns,

@@ -46,7 +46,7 @@ class ChStore {
   size_t shards() const { return shard_nodes_.size(); }
   size_t ShardOf(uint64_t user) const;
   Status InsertShard(size_t shard, const std::string& local_table, const std::string& columns,
-                     const std::string& tsv);
+                     const std::string& data, const char* format);
   // Small tables: the same rows to every node.
   Status InsertEverywhere(const std::string& table, const std::string& columns, const std::string& tsv);
 
