@@ -392,7 +392,10 @@ Status ChLoad::IngestFile(const std::string& file) {
         }
         if (!s.ok()) failed = s;
       },
-      [&](size_t done) { progress.Update(done); });
+      [&](size_t done) {
+        progress.Update(done);
+        if (!file.empty() && file != "-") mapped.DropPrefix(done);  // keep resident memory flat
+      });
   progress.Done();
   return failed;
 }
