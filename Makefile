@@ -13,7 +13,7 @@ APT_PACKAGES := build-essential cmake ninja-build pkg-config git python3 tzdata 
   chromium fonts-wqy-microhei clang libfuzzer-14-dev \
   clickhouse-server clickhouse-client
 
-.PHONY: deps web build test demo clean format format-check soak
+.PHONY: deps web build test demo clean format format-check soak bench
 
 # Installs the Debian packages that are missing (no-op when all are present).
 deps:
@@ -43,6 +43,11 @@ test: build
 
 demo: build
 	scripts/demo.sh $(BUILD)/aips $(DEMO_DIR) $(DEMO_USERS) $(DEMO_DAYS) $(DEMO_PORT)
+
+# aips against DuckDB and ClickHouse on the 20-million-event world (bench/run.py; results in bench/results/
+# and docs/performance.md). BENCH_ARGS="--users 200000" for a smaller world.
+bench: build
+	python3 bench/run.py $(BENCH_ARGS)
 
 # The long variants of the tests: many more kill trials.
 soak: build

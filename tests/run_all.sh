@@ -30,6 +30,9 @@ tests/e2e.sh "$build/aips"
 step "ClickHouse engine: the demo world on one server and 2 shards equals the embedded engine"
 python3 tests/clickhouse_parity.py "$build/aips" --users "${PARITY_USERS:-200000}"
 
+step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers)"
+python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"
+
 step "crash safety: SIGKILL during ingest and compute"
 tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-20}"
 

@@ -29,7 +29,8 @@ TEST(ChUrl, NamesWhatIsWrong) {
   EXPECT_NE(ParseChUrl("clickhouse://h:x/db").status().message().find("port"), std::string::npos);
   EXPECT_NE(ParseChUrl("clickhouse://h:1/a-b").status().message().find("a-b"), std::string::npos);
   EXPECT_NE(ParseChUrl("clickhouse://h:1/db?shards=2").status().message().find("shards"), std::string::npos);
-  EXPECT_NE(ParseChUrl("clickhouse://h:1/db?nodes=h:1").status().message().find("cluster="), std::string::npos);
+  EXPECT_NE(ParseChUrl("clickhouse://h:1/db?nodes=h:1").status().message().find("cluster="),
+            std::string::npos);
   EXPECT_NE(ParseChUrl("clickhouse://h:1/db?cluster=x;DROP").status().message().find("cluster"),
             std::string::npos);
 }
