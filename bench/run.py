@@ -168,9 +168,13 @@ def run_clickhouse(csv, work, queries, runs, load_runs):
                "action String, campaign String, note String, amount String, channel String, sentiment String, "
                "day Date MATERIALIZED toDate(substring(ts, 1, 10))) ENGINE = MergeTree ORDER BY (brand, user_id, ts)")
             t0 = time.time()
-            sh(["curl", "-sS", "--fail", "--data-binary", "@" + csv,
-                f"http://{CH_NODE}/?query=" + urllib.parse.quote("INSERT INTO bench.events (event_id, ts, user_id, "
-                "brand, spu, action, campaign, note, amount, channel, sentiment) FORMAT CSVWithNames")])
+            with open(csv, "rb") as f:
+                p = subprocess.run(["clickhouse-client", "--port", "19000", "--query",
+                                    "INSERT INTO bench.events (event_id, ts, user_id, brand, spu, action, campaign, "
+                                    "note, amount, channel, sentiment) FORMAT CSVWithNames"], stdin=f,
+                                   capture_output=True, text=True)
+            if p.returncode != 0:
+                sys.exit(f"bench: clickhouse-client could not load the CSV: {p.stderr.strip()[-2000:]}")
             loads.append(time.time() - t0)
         ms, rows = {}, {}
         for name, stmts in queries.items():
