@@ -64,27 +64,33 @@ struct Setup {
 
 int Main(int argc, char** argv) {
   CLI::App app{"aips in-process benchmark workloads"};
-  std::string data, brand, competitor, date_s, from_s, sample;
-  int runs = 3;
+  std::string data, brand, competitor, date_s, from_s, sample, only;
+  int runs = 3, warm_runs = 20;
   app.add_option("--data", data)->required();
   app.add_option("--brand", brand)->required();
   app.add_option("--competitor", competitor)->required();
   app.add_option("--date", date_s)->required();
   app.add_option("--from", from_s)->required();
   app.add_option("--runs", runs);
+  app.add_option("--warm-runs", warm_runs, "Runs of the warm (in-process) workloads (default 20)");
+  app.add_option("--only", only, "Run only these workloads (b,c,d,e,f; default all)");
   app.add_option("--sample-days", sample, "Days whose stage sizes of every brand are printed (workload e)");
   CLI11_PARSE(app, argc, argv);
   const Day date = Check(ParseDate(date_s)), from = Check(ParseDate(from_s));
   auto engine = Check(EmbeddedEngine::Open(data));
-  Setup su{&engine->store(), Check(engine->store().dict(kDictBrand)), Check(engine->store().dict(kDictChannel)), {}};
+  Setup su{&engine->store(),
+           Check(engine->store().dict(kDictBrand)),
+           Check(engine->store().dict(kDictChannel)),
+           {}};
   const Manifest& m = su.store->manifest();
   const uint32_t users = m.dicts[kDictUser].count;
   const uint32_t bid = *Check(su.store->FindBrand(brand));
+  auto want = [&](char c) { return only.empty() || only.find(c) != std::string::npos; };
   JsonWriter w;
   w.BeginObject();
 
   // b/c cold: open the day segments of the window and scan the brand's rows (a fresh scanner each run).
-  {
+  if (want('b')) {
     std::vector<double> ms;
     std::array<uint64_t, 6> answer{};
     for (int r = 0; r < runs; ++r) {
@@ -101,7 +107,7 @@ int Main(int argc, char** argv) {
     Sizes(w, answer);
     w.EndObject();
   }
-  {
+  if (want('c')) {
     std::vector<double> ms;
     std::array<std::array<uint64_t, 6>, 6> answer{};
     for (int r = 0; r < runs; ++r) {
@@ -123,14 +129,14 @@ int Main(int argc, char** argv) {
     w.EndArray().EndObject();
   }
   // b/c warm: from the maintained snapshots (the first call opens the snapshot file).
-  {
+  if (want('b') || want('c')) {
     ScopeRef scope{brand, std::nullopt};
     Check(engine->Stages(scope, date));
     Check(engine->Flow(scope, from, date));
     std::vector<double> sms, fms;
     StagesResult st;
     FlowResult fl;
-    for (int r = 0; r < std::max(runs, 20); ++r) {
+    for (int r = 0; r < warm_runs; ++r) {
       auto t0 = std::chrono::steady_clock::now();
       st = Check(engine->Stages(scope, date));
       sms.push_back(Ms(t0));
@@ -154,7 +160,7 @@ int Main(int argc, char** argv) {
     w.EndArray().EndObject();
   }
   // d: every brand's stage sizes on one day, from the events, on two threads.
-  {
+  if (want('d')) {
     std::vector<double> ms;
     std::map<std::string, std::array<uint64_t, 6>> answer;
     for (int r = 0; r < runs; ++r) {
@@ -179,8 +185,10 @@ int Main(int argc, char** argv) {
           }
           auto sizes = sc.Sizes(*src, *mt, b, kBrandScope, {date});
           std::lock_guard<std::mutex> l(mu);
-          if (!sizes.ok()) failed = sizes.status();
-          else answer[name] = sizes.value()[0];
+          if (!sizes.ok())
+            failed = sizes.status();
+          else
+            answer[name] = sizes.value()[0];
         }
       };
       std::thread other(work);
@@ -199,7 +207,7 @@ int Main(int argc, char** argv) {
     w.EndObject().EndObject();
   }
   // e: every brand's (and SPU's) daily snapshots from its first day through the last, in memory, two threads.
-  {
+  if (want('e')) {
     std::vector<double> ms;
     size_t snapshot_bytes = 0;
     for (int r = 0; r < std::max(1, runs / 2); ++r) {
@@ -258,14 +266,18 @@ int Main(int argc, char** argv) {
         if (spu) continue;
         for (Day d : sample_days) {
           std::array<uint64_t, 6> s{};
-          for (int i = 0; i < 5; ++i) s[static_cast<size_t>(i + 1)] = t.days[static_cast<size_t>(d - t.from)][static_cast<size_t>(i)];
+          for (int i = 0; i < 5; ++i)
+            s[static_cast<size_t>(i + 1)] = t.days[static_cast<size_t>(d - t.from)][static_cast<size_t>(i)];
           samples[name].push_back(s);
         }
       }
     }
     w.Key("e_refresh").BeginObject();
     Times(w, ms);
-    w.Key("scopes").Int(static_cast<int64_t>(scopes)).Key("snapshot_bytes").Int(static_cast<int64_t>(snapshot_bytes));
+    w.Key("scopes")
+        .Int(static_cast<int64_t>(scopes))
+        .Key("snapshot_bytes")
+        .Int(static_cast<int64_t>(snapshot_bytes));
     w.Key("member_days").Int(static_cast<int64_t>(member_days));
     w.Key("answer").BeginObject();
     for (auto& [name, list] : samples) {
@@ -276,15 +288,16 @@ int Main(int argc, char** argv) {
     w.EndObject().EndObject();
   }
   // f: a crowd expression count (two stage sets, `and not`).
-  {
+  if (want('f')) {
     const std::string expr = fmt::format(
-        "stage(brand: \"{}\", date: \"{}\") in [TI, P, S] and not stage(brand: \"{}\", date: \"{}\") in [A, I, TI, P, S]",
+        "stage(brand: \"{}\", date: \"{}\") in [TI, P, S] and not stage(brand: \"{}\", date: \"{}\") in [A, "
+        "I, TI, P, S]",
         competitor, date_s, brand, date_s);
     auto node = Check(ParseCrowdExpr(expr));
     Check(engine->EvalCrowd(*node, ""));
     std::vector<double> ms;
     uint64_t n = 0;
-    for (int r = 0; r < std::max(runs, 20); ++r) {
+    for (int r = 0; r < warm_runs; ++r) {
       auto t0 = std::chrono::steady_clock::now();
       n = Check(engine->EvalCrowd(*node, "")).cardinality();
       ms.push_back(Ms(t0));

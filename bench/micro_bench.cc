@@ -19,19 +19,21 @@ constexpr int kRows = 200000;
 
 std::string Events(bool jsonl) {
   std::mt19937_64 rng(7);
-  std::string out = jsonl ? "" : "event_id,ts,user_id,brand,spu,action,campaign,note,amount,channel,sentiment\n";
+  std::string out =
+      jsonl ? "" : "event_id,ts,user_id,brand,spu,action,campaign,note,amount,channel,sentiment\n";
   for (int i = 0; i < kRows; ++i) {
     const int a = static_cast<int>(rng() % 13);
     const auto action = kActionNames[static_cast<size_t>(a)];
-    const std::string ts = fmt::format("2024-09-{:02}T{:02}:{:02}:00+08:00", 1 + rng() % 28, rng() % 24, rng() % 60);
+    const std::string ts =
+        fmt::format("2024-09-{:02}T{:02}:{:02}:00+08:00", 1 + rng() % 28, rng() % 24, rng() % 60);
     if (jsonl) {
       out += fmt::format(
           "{{\"event_id\":\"e{}\",\"ts\":\"{}\",\"user_id\":\"u{}\",\"brand\":\"serum-0{}\",\"spu\":\"s{}\","
           "\"action\":\"{}\",\"note\":\"n{}\"}}\n",
           i, ts, rng() % 2000000, rng() % 10, rng() % 50, action, rng() % 100000);
     } else {
-      out += fmt::format("e{},{},u{},serum-0{},s{},{},,n{},,,\n", i, ts, rng() % 2000000, rng() % 10, rng() % 50,
-                         action, rng() % 100000);
+      out += fmt::format("e{},{},u{},serum-0{},s{},{},,n{},,,\n", i, ts, rng() % 2000000, rng() % 10,
+                         rng() % 50, action, rng() % 100000);
     }
   }
   return out;
@@ -43,20 +45,19 @@ void ReadAndValidate(benchmark::State& state, bool jsonl) {
   if (!format.ok()) return state.SkipWithError(format.status().message().c_str());
   size_t valid = 0;
   for (auto _ : state) {
-    ForEachRow(
-        data, format.value(),
-        [&](const InputRow& row) {
-          RawEvent raw;
-          for (int f = 0; f < kNumEventFields; ++f) {
-            raw.value[f] = row.value[f];
-            raw.present[f] = row.present[f];
-            raw.is_number[f] = row.is_number[f];
-          }
-          ParsedEvent ev;
-          RowError err;
-          valid += ParseEvent(raw, &ev, &err);
-        },
-        {});
+    ForEachRow(data, format.value(),
+               [&](const InputRow& row) {
+                 RawEvent raw;
+                 for (int f = 0; f < kNumEventFields; ++f) {
+                   raw.value[f] = row.value[f];
+                   raw.present[f] = row.present[f];
+                   raw.is_number[f] = row.is_number[f];
+                 }
+                 ParsedEvent ev;
+                 RowError err;
+                 valid += ParseEvent(raw, &ev, &err);
+               },
+               {});
   }
   benchmark::DoNotOptimize(valid);
   state.SetItemsProcessed(state.iterations() * kRows);

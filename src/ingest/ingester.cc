@@ -16,6 +16,7 @@
 #include "common/json_writer.h"
 #include "fmt/format.h"
 #include "ingest/event_parser.h"
+#include "ingest/event_pipe.h"
 #include "ingest/hashed_id.h"
 #include "ingest/progress.h"
 #include "ingest/row_source.h"
@@ -44,11 +45,12 @@ class IngestRun {
   void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
               bool redact = false);
 
-  void OnEvent(const std::string& source, const InputRow& row, FileCounts* fc);
+  // An event row parsed (and validated) by the parsing thread: dedup, intern, store.
+  void OnParsedEvent(const std::string& source, const PipedBatch& batch, const PipedRow& row, FileCounts* fc);
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
   void OnAttributes(const std::string& source, const InputRow& row, FileCounts* fc);
   void OnFirstParty(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
-  void StoreEvent(const ParsedEvent& ev);
+  void StoreEvent(const ParsedEvent& ev, Day day);
   // Turns a first-party order into a purchase event when the identity map knows its id.
   bool MatchOrder(const std::string& order_id, const PendingOrder& o);
   // Matches the kept unmatched orders against an identity map that grew in this run.
@@ -71,6 +73,7 @@ class IngestRun {
   absl::flat_hash_map<Day, size_t> day_index_;  // day -> index into days_
   std::vector<std::pair<Day, Rows>> days_;      // the run's accepted rows, by local day
   Day last_day_ = kNoDay;
+  size_t day_reserve_ = 1024;  // rows reserved for each new day (see RowsOf)
   Rows* last_rows_ = nullptr;
   Catalog catalog_;
   bool catalog_changed_ = false;
@@ -120,13 +123,18 @@ void IngestRun::Reject(const std::string& source, const InputRow& row, std::stri
 IngestRun::Rows& IngestRun::RowsOf(Day day) {
   if (day == last_day_) return *last_rows_;
   auto [it, inserted] = day_index_.try_emplace(day, days_.size());
-  if (inserted) days_.emplace_back(day, Rows());  // may move the Rows objects: last_rows_ is reset below
+  if (inserted) {
+    days_.emplace_back(day, Rows());  // may move the Rows objects: last_rows_ is reset below
+    // Large reservations are mmap'ed and only the pages written are ever touched, so reserving for a busy
+    // day up front costs address space, not memory, and saves the copies of doubling.
+    days_.back().second.reserve(day_reserve_);
+  }
   last_day_ = day;
   last_rows_ = &days_[it->second].second;
   return *last_rows_;
 }
 
-void IngestRun::StoreEvent(const ParsedEvent& ev) {
+void IngestRun::StoreEvent(const ParsedEvent& ev, Day day) {
   EventRow e;
   e.ts = ev.ts;
   e.amount = ev.amount;
@@ -138,7 +146,7 @@ void IngestRun::StoreEvent(const ParsedEvent& ev) {
   e.channel = static_cast<uint16_t>(dicts_[kDictChannel]->GetOrAdd(ev.channel));
   e.action = static_cast<uint8_t>(ev.action);
   e.sentiment = static_cast<uint8_t>(ev.sentiment);
-  RowsOf(mapper_.LocalDay(ev.ts)).push_back(e);
+  RowsOf(day).push_back(e);
 }
 
 bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
@@ -157,7 +165,7 @@ bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
   ev.amount = o.amount;
   ev.has_amount = true;
   ev.channel = "first_party";
-  StoreEvent(ev);
+  StoreEvent(ev, mapper_.LocalDay(ev.ts));
   ++fp_.matched;
   return true;
 }
@@ -249,41 +257,33 @@ void IngestRun::Rematch() {
   }
 }
 
-void IngestRun::OnEvent(const std::string& source, const InputRow& row, FileCounts* fc) {
-  if (!row.error.empty()) {
-    Reject(source, row, row.error_field, row.error);
+void IngestRun::OnParsedEvent(const std::string& source, const PipedBatch& batch, const PipedRow& r,
+                              FileCounts* fc) {
+  if (r.rejected) {
+    InputRow row;
+    row.line = r.line;
+    row.raw = batch.Text(r.raw);
+    Reject(source, row, batch.Text(r.field), batch.Text(r.reason));
     ++fc->rejected;
     return;
   }
-  RawEvent raw;
-  raw.utf8_checked = IsValidUtf8(row.raw);  // one pass over the whole row instead of one per field
-  for (int f = 0; f < kNumEventFields; ++f) {
-    raw.value[f] = row.value[f];
-    raw.present[f] = row.present[f];
-    raw.is_number[f] = row.is_number[f];
-  }
-  ParsedEvent ev;
-  RowError err;
-  if (!ParseEvent(raw, &ev, &err)) {
-    Reject(source, row, err.field, err.reason);
-    ++fc->rejected;
-    return;
-  }
+  const ParsedEvent ev = batch.Event(r);
   if (dicts_[kDictChannel]->size() >= 0xFFFF && dicts_[kDictChannel]->Find(ev.channel) == std::nullopt) {
+    InputRow row;
+    row.line = r.line;
     Reject(source, row, "channel", "too many distinct channels (at most 65535)");
     ++fc->rejected;
     return;
   }
   if (!ev.event_id.empty()) {
-    uint64_t h = Hash64(ev.event_id);
-    if (stored_ids_.Contains(h) || !ids_.insert(h).second) {
+    if (r.stored_id || !ids_.insert(r.id_hash).second) {
       ++result_.duplicates;
       ++fc->duplicates;
       return;
     }
-    new_ids_.push_back(h);
+    new_ids_.push_back(r.id_hash);
   }
-  StoreEvent(ev);
+  StoreEvent(ev, r.day);
   ++result_.accepted;
   ++fc->accepted;
 }
@@ -343,14 +343,30 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
     std::string_view sample = data.substr(0, 1 << 20);
     const size_t lines =
         std::max<size_t>(1, static_cast<size_t>(std::count(sample.begin(), sample.end(), '\n')));
-    ids_.reserve(ids_.size() + data.size() / std::max<size_t>(1, sample.size() / lines) + 16);
+    const size_t rows = data.size() / std::max<size_t>(1, sample.size() / lines) + 16;
+    ids_.reserve(ids_.size() + rows);
+    day_reserve_ = std::clamp<size_t>(rows, 1024, size_t{4} << 20);
+  }
+  auto on_progress = [&](size_t done) {
+    progress.Update(done);
+    if (mapped) mapped->DropPrefix(done);  // rows before `done` are consumed: keep resident memory flat
+  };
+  if (format.kind == TableKind::kEvents) {
+    // Parsing and validation on a second thread; dedup, interning and storing here, in input order.
+    EventPipe pipe;
+    std::thread parser([&] { pipe.Produce(data, format, mapper_, stored_ids_, on_progress); });
+    while (auto batch = pipe.Pop()) {
+      for (const PipedRow& r : batch->rows) OnParsedEvent(source, *batch, r, &fc);
+    }
+    parser.join();
+    progress.Done();
+    result_.files.push_back(fc);
+    return Status::OK();
   }
   ForEachRow(
       data, format,
       [&](const InputRow& row) {
-        if (format.kind == TableKind::kEvents) {
-          OnEvent(source, row, &fc);
-        } else if (format.kind == TableKind::kAttributes) {
+        if (format.kind == TableKind::kAttributes) {
           OnAttributes(source, row, &fc);
         } else if (format.kind == TableKind::kOrders || format.kind == TableKind::kIdentity) {
           OnFirstParty(source, format.kind, row, &fc);
@@ -358,10 +374,7 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
           OnSideRow(source, format.kind, row, &fc);
         }
       },
-      [&](size_t done) {
-        progress.Update(done);
-        if (mapped) mapped->DropPrefix(done);  // rows before `done` are consumed: keep resident memory flat
-      });
+      on_progress);
   progress.Done();
   result_.files.push_back(fc);
   return Status::OK();

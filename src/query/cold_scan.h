@@ -31,7 +31,8 @@ class ColdScanner {
 
   // Stage sizes: out[i][s] = users at stage s (1..5) on days[i].
   Result<std::vector<std::array<uint64_t, 6>>> Sizes(const StoreEventSource& src, const RuleMatcher& m,
-                                                     uint32_t brand, uint32_t scope, const std::vector<Day>& days);
+                                                     uint32_t brand, uint32_t scope,
+                                                     const std::vector<Day>& days);
   // Flow matrix between d0 < d1: [a][b], 0 = none; [0][0] = 0.
   Result<std::array<std::array<uint64_t, 6>, 6>> Flow(const StoreEventSource& src, const RuleMatcher& m,
                                                       uint32_t brand, uint32_t scope, Day d0, Day d1);
@@ -47,7 +48,8 @@ Status ColdScanner::Scan(const StoreEventSource& src, const RuleMatcher& m, uint
                          const std::vector<Day>& days, Fn fn) {
   const RuleSet& rs = m.rules();
   const size_t nd = days.size(), stride = nd * kNumStages;
-  if (counts_.size() < static_cast<size_t>(users_) * stride) counts_.assign(static_cast<size_t>(users_) * stride, 0);
+  if (counts_.size() < static_cast<size_t>(users_) * stride)
+    counts_.assign(static_cast<size_t>(users_) * stride, 0);
   touched_.clear();
   std::array<Day, kNumStages> lo_of{};
   for (int s = 0; s < kNumStages; ++s) lo_of[s] = rs.stages[s].window_days - 1;

@@ -1,0 +1,117 @@
+#include "ingest/event_pipe.h"
+
+#include "common/bytes.h"
+
+namespace aips {
+
+namespace {
+
+constexpr size_t kBatchRows = 16384;
+constexpr size_t kMaxQueued = 4;
+
+std::pair<uint32_t, uint32_t> Put(std::string_view s, std::string* arena) {
+  const auto at = static_cast<uint32_t>(arena->size());
+  arena->append(s);
+  return {at, static_cast<uint32_t>(s.size())};
+}
+
+}  // namespace
+
+ParsedEvent PipedBatch::Event(const PipedRow& r) const {
+  ParsedEvent ev;
+  ev.event_id = Text(r.text[PipedRow::kEventId]);
+  ev.user = Text(r.text[PipedRow::kUser]);
+  ev.brand = Text(r.text[PipedRow::kBrand]);
+  ev.spu = Text(r.text[PipedRow::kSpu]);
+  ev.campaign = Text(r.text[PipedRow::kCampaign]);
+  ev.note = Text(r.text[PipedRow::kNote]);
+  ev.channel = Text(r.text[PipedRow::kChannel]);
+  ev.ts = r.ts;
+  ev.amount = r.amount;
+  ev.has_amount = r.has_amount;
+  ev.action = r.action;
+  ev.sentiment = r.sentiment;
+  return ev;
+}
+
+void EventPipe::Push(std::unique_ptr<PipedBatch> b) {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [&] { return queue_.size() < kMaxQueued; });
+  if (b) {
+    queue_.push_back(std::move(b));
+  } else {
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+std::unique_ptr<PipedBatch> EventPipe::Pop() {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [&] { return !queue_.empty() || closed_; });
+  if (queue_.empty()) return nullptr;
+  auto b = std::move(queue_.front());
+  queue_.pop_front();
+  cv_.notify_all();
+  return b;
+}
+
+void EventPipe::Produce(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
+                        const std::function<void(size_t)>& progress) {
+  auto batch = std::make_unique<PipedBatch>();
+  ForEachRow(
+      data, format,
+      [&](const InputRow& row) {
+        PipedRow r;
+        r.line = row.line;
+        auto reject = [&](std::string_view field, std::string_view reason) {
+          r.rejected = true;
+          r.field = Put(field, &batch->arena);
+          r.reason = Put(reason, &batch->arena);
+          r.raw = Put(row.raw.substr(0, 4096), &batch->arena);
+        };
+        if (!row.error.empty()) {
+          reject(row.error_field, row.error);
+        } else {
+          RawEvent raw;
+          raw.utf8_checked = IsValidUtf8(row.raw);
+          for (int f = 0; f < kNumEventFields; ++f) {
+            raw.value[f] = row.value[f];
+            raw.present[f] = row.present[f];
+            raw.is_number[f] = row.is_number[f];
+          }
+          ParsedEvent ev;
+          RowError err;
+          if (!ParseEvent(raw, &ev, &err)) {
+            reject(err.field, err.reason);
+          } else {
+            r.text[PipedRow::kEventId] = Put(ev.event_id, &batch->arena);
+            r.text[PipedRow::kUser] = Put(ev.user, &batch->arena);
+            r.text[PipedRow::kBrand] = Put(ev.brand, &batch->arena);
+            r.text[PipedRow::kSpu] = Put(ev.spu, &batch->arena);
+            r.text[PipedRow::kCampaign] = Put(ev.campaign, &batch->arena);
+            r.text[PipedRow::kNote] = Put(ev.note, &batch->arena);
+            r.text[PipedRow::kChannel] = Put(ev.channel, &batch->arena);
+            r.ts = ev.ts;
+            r.amount = ev.amount;
+            r.has_amount = ev.has_amount;
+            r.action = ev.action;
+            r.sentiment = ev.sentiment;
+            r.day = mapper.LocalDay(ev.ts);
+            if (!ev.event_id.empty()) {
+              r.id_hash = Hash64(ev.event_id);
+              r.stored_id = stored.Contains(r.id_hash);
+            }
+          }
+        }
+        batch->rows.push_back(r);
+        if (batch->rows.size() >= kBatchRows) {
+          Push(std::move(batch));
+          batch = std::make_unique<PipedBatch>();
+        }
+      },
+      progress);
+  if (!batch->rows.empty()) Push(std::move(batch));
+  Push(nullptr);
+}
+
+}  // namespace aips
