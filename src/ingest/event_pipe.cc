@@ -55,8 +55,8 @@ std::unique_ptr<PipedBatch> EventPipe::Pop() {
   return b;
 }
 
-void EventPipe::Produce(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
-                        const std::function<void(size_t)>& progress) {
+void EventPipe::Produce(std::string_view data, const FileFormat& format, DayMapper mapper,
+                        const StoredIds& stored, const std::function<void(size_t)>& progress) {
   auto batch = std::make_unique<PipedBatch>();
   ForEachRow(
       data, format,

@@ -30,8 +30,8 @@ struct PipedRow {
   Action action = Action::kImpression;
   Sentiment sentiment = Sentiment::kNone;
   Day day = kNoDay;
-  uint64_t id_hash = 0;       // Hash64(event_id) when it has one
-  bool stored_id = false;     // that id is stored by an earlier ingest
+  uint64_t id_hash = 0;    // Hash64(event_id) when it has one
+  bool stored_id = false;  // that id is stored by an earlier ingest
   // Rejected rows: field, reason and the raw row in the arena.
   std::pair<uint32_t, uint32_t> field{}, reason{}, raw{};
 };
@@ -39,7 +39,9 @@ struct PipedRow {
 struct PipedBatch {
   std::string arena;
   std::vector<PipedRow> rows;
-  std::string_view Text(std::pair<uint32_t, uint32_t> r) const { return std::string_view(arena).substr(r.first, r.second); }
+  std::string_view Text(std::pair<uint32_t, uint32_t> r) const {
+    return std::string_view(arena).substr(r.first, r.second);
+  }
   // The event of an accepted row; views into the arena.
   ParsedEvent Event(const PipedRow& r) const;
 };

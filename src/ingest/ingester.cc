@@ -345,6 +345,7 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
         std::max<size_t>(1, static_cast<size_t>(std::count(sample.begin(), sample.end(), '\n')));
     const size_t rows = data.size() / std::max<size_t>(1, sample.size() / lines) + 16;
     ids_.reserve(ids_.size() + rows);
+    new_ids_.reserve(new_ids_.size() + rows);  // no doubling: its peak would be 1.5x the ids
     day_reserve_ = std::clamp<size_t>(rows, 1024, size_t{4} << 20);
   }
   auto on_progress = [&](size_t done) {
@@ -382,6 +383,7 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
 
 Status IngestRun::Commit() {
   const std::string& dir = store_.dir();
+  IdSet().swap(ids_);  // only needed while rows arrive; frees its memory before the segments are encoded
   Manifest next = m_;
   next.generation = generation_;
   // 1. Event segments, one per day touched, rows in segment order, sorted and written on two threads.
