@@ -50,6 +50,7 @@ Status ByteReader::Bytes(size_t n, std::string_view* out) {
 
 std::string Frame(std::string_view magic8, uint32_t version, std::string_view payload) {
   ByteWriter w;
+  w.Reserve(24 + payload.size() + 8);
   w.Bytes(magic8.substr(0, 8));
   w.U32(version);
   w.U32(0);

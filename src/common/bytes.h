@@ -42,6 +42,7 @@ class ByteWriter {
     while (buf_.size() % align != 0) buf_.push_back('\0');
   }
   size_t size() const { return buf_.size(); }
+  void Reserve(size_t n) { buf_.reserve(n); }  // large images: no copies while growing
   std::string& buffer() { return buf_; }
   std::string Take() { return std::move(buf_); }
 

@@ -125,6 +125,9 @@ std::string SnapshotWriter::Encode(uint64_t fingerprint, int num_stages, Day fir
                                    const std::vector<std::unique_ptr<ScopeSnapshotBuilder>>& scopes) {
   const size_t n_days = through >= first_day ? static_cast<size_t>(through - first_day + 1) : 0;
   ByteWriter w;
+  size_t total = 64 + scopes.size() * (16 + n_days * DayEntryBytes(num_stages));
+  for (auto& sc : scopes) total += sc->blobs_.size();
+  w.Reserve(total);
   w.U64(fingerprint);
   w.U32(static_cast<uint32_t>(num_stages));
   w.I32(first_day);

@@ -112,6 +112,9 @@ Result<SubjectOutput> Finish(std::vector<std::unique_ptr<Scope>>& scopes, uint64
   std::string state;
   const int32_t through = run.through;
   const uint32_t n = static_cast<uint32_t>(scopes.size());
+  size_t estimate = 64;  // a generous guess of the serialized size: no copies while it grows
+  for (auto& sc : scopes) estimate += 64 + size_t{sc->state.num_users()} * 32;
+  state.reserve(estimate);
   state.append(reinterpret_cast<const char*>(&through), 4);
   state.append(reinterpret_cast<const char*>(&n), 4);
   for (auto& sc : scopes) {
