@@ -210,7 +210,8 @@ def run_aips(aips, bench, world, work, brand, competitor, date, d0, days_e, runs
         secs, fresh_rss, out = timed([aips, "stages", "--data", data, "--brand", brand, "--date", date, "--json"])
         fresh.append(secs * 1000)
     _, bench_rss, out = timed([bench, "--data", data, "--brand", brand, "--competitor", competitor, "--date", date,
-                               "--from", d0, "--runs", str(runs), "--sample-days", ",".join(days_e)])
+                               "--from", d0, "--runs", str(runs), "--sample-days", ",".join(days_e)]
+                              + (["--self-check"] if runs == 1 else []))
     r = json.loads(out)
     answers = {k: r[k]["answer"] for k in ("b_cold", "b_warm", "c_cold", "c_warm", "d_cold", "f_crowd")}
     answers["e_refresh"] = [{b: r["e_refresh"]["answer"][b][i] for b in r["e_refresh"]["answer"]}
@@ -251,6 +252,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--aips", default=os.path.join(ROOT, "build", "aips"))
     ap.add_argument("--bench", default=os.path.join(ROOT, "build", "aips_bench"))
+    ap.add_argument("--micro", default=os.path.join(ROOT, "build", "aips_micro_bench"))
     ap.add_argument("--users", type=int, default=2000000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--load-runs", type=int, default=1)
@@ -304,10 +306,21 @@ def main():
     stem = os.path.join(args.out, result["date"] + ("-tiny" if args.tiny else ""))
     json.dump(result, open(stem + ".json", "w"), indent=1)
     md = report(result, peers)
+    micro = run_micro(args.micro, 0.01 if args.tiny else 0.3)
+    md += "\n## Micro-benchmarks\n\n```\n" + micro + "```\n"
     open(stem + ".md", "w").write(md)
     if not args.tiny:
-        update_performance_doc(md)
+        update_performance_doc(md.split("\n## Micro-benchmarks", 1)[0] + "\n", "bench")
+        update_performance_doc("```\n" + micro + "```\n", "micro", keep_title=True)
     print(md)
+
+
+def run_micro(binary, min_time):
+    """Google Benchmark's table (bench/micro_bench.cc)."""
+    if not os.path.exists(binary):
+        sys.exit(f"bench: {binary} is missing (libbenchmark-dev; make build)")
+    out = sh([binary, f"--benchmark_min_time={min_time}"])
+    return "\n".join(l for l in out.splitlines() if not l.startswith("***")) + "\n"
 
 
 def cpu_model():
@@ -390,15 +403,15 @@ def report(r, peers):
     return "\n".join(out) + "\n"
 
 
-def update_performance_doc(md):
+def update_performance_doc(md, marker, keep_title=False):
     path = os.path.join(ROOT, "docs", "performance.md")
-    begin, end = "<!-- bench:begin -->", "<!-- bench:end -->"
+    begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
     text = open(path).read() if os.path.exists(path) else f"# Performance\n\n{begin}\n{end}\n"
     if begin not in text:
         text += f"\n{begin}\n{end}\n"
     head, rest = text.split(begin, 1)
     _, tail = rest.split(end, 1)
-    body = md.split("\n", 2)[2]  # without the title
+    body = md if keep_title else md.split("\n", 2)[2]  # without the title
     open(path, "w").write(f"{head}{begin}\n{body}{end}{tail}")
 
 
