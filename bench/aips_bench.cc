@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "common/allocator_tuning.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
 #include "model/snapshot.h"
@@ -329,4 +330,7 @@ int Main(int argc, char** argv) {
 
 }  // namespace aips
 
-int main(int argc, char** argv) { return aips::Main(argc, argv); }
+int main(int argc, char** argv) {
+  aips::TuneAllocator();  // as the aips binary does
+  return aips::Main(argc, argv);
+}

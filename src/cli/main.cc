@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "cli/cli.h"
+#include "common/allocator_tuning.h"
 #include "fmt/format.h"
 
 namespace aips::cli {
@@ -27,6 +28,7 @@ Result<std::optional<Day>> OptionalDate(const std::string& text, const char* opt
 }  // namespace aips::cli
 
 int main(int argc, char** argv) {
+  aips::TuneAllocator();
   using namespace aips::cli;
   CLI::App app{
       "aips — the AIPS crowd-asset engine (认知 Awareness → 兴趣 Interest → 深度兴趣 True Interest → 购买 "

@@ -12,8 +12,26 @@ namespace {
 constexpr std::string_view kMagic = "AIPSSNP1";
 constexpr uint32_t kVersion = 1;
 
+// Sorts user ids: two 16-bit radix passes for long lists (keyframes), std::sort for short ones.
+void SortUsers(std::vector<uint32_t>& v) {
+  if (v.size() < 512) {  // below this, clearing the 2 x 64 Ki counters costs more than sorting
+    std::sort(v.begin(), v.end());
+    return;
+  }
+  thread_local std::vector<uint32_t> tmp;
+  thread_local std::vector<uint32_t> count;
+  tmp.resize(v.size());
+  for (int shift = 0; shift < 32; shift += 16) {
+    count.assign(65537, 0);
+    for (uint32_t x : v) ++count[((x >> shift) & 0xFFFF) + 1];
+    for (size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+    for (uint32_t x : v) tmp[count[(x >> shift) & 0xFFFF]++] = x;
+    v.swap(tmp);
+  }
+}
+
 void AppendBitmap(std::vector<uint32_t>& users, std::string* out) {
-  std::sort(users.begin(), users.end());
+  SortUsers(users);
   Roaring r;
   if (!users.empty()) r.addMany(users.size(), users.data());
   r.runOptimize();
