@@ -120,9 +120,14 @@ def peer_answers(results):
 
 # ---- engines --------------------------------------------------------------------------------------------
 def run_duckdb(csv, work, queries, runs, load_runs):
-    peers = os.path.join(HERE, "peers")
-    if not os.path.isdir(os.path.join(peers, "node_modules", "@duckdb")):
-        sh(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=peers)
+    # DuckDB from npm, installed from the lock file in the work directory (not in the source tree). `npm ci`
+    # refuses this lock file: npm records the other platforms' optional binding packages without entries.
+    peers = os.path.join(work, "peers")
+    os.makedirs(peers, exist_ok=True)
+    for f in ("package.json", "package-lock.json", "duckdb_bench.mjs"):
+        shutil.copy(os.path.join(HERE, "peers", f), peers)
+    if not os.path.isdir(os.path.join(peers, "node_modules", "@duckdb", "node-api")):
+        sh(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=peers)
     db = os.path.join(work, "duck.db")
     loads, load_rss = [], 0
     for _ in range(load_runs):

@@ -36,6 +36,17 @@ python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output
 step "crash safety: SIGKILL during ingest and compute"
 tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-20}"
 
+step "consistency: readers during ingest and compute see one committed snapshot"
+python3 tests/consistency_test.py "$build/aips"
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer: unit tests and behaviour cases"
+cmake -S . -B "$build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIPS_SANITIZE=ON > /dev/null
+cmake --build "$build-asan" -j "$(nproc)" --target aips aips_unit_tests > /dev/null
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+"$build-asan/aips_unit_tests" --gtest_brief=1
+python3 tests/run_cases.py "$build-asan/aips" tests/cases
+unset ASAN_OPTIONS UBSAN_OPTIONS
+
 step "lookalike tiers beat random on a holdout"
 python3 tests/lookalike_holdout.py "$build/aips" "$build/test-output/lookalike.txt"
 
