@@ -36,22 +36,25 @@ python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output
 step "crash safety: SIGKILL during ingest and compute"
 tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-20}"
 
+step "backup of a live directory and restore (round trip, refusals)"
+tests/backup_test.sh "$build/aips"
+
 step "consistency: readers during ingest and compute see one committed snapshot"
 python3 tests/consistency_test.py "$build/aips"
-
-step "AddressSanitizer + UndefinedBehaviorSanitizer: unit tests and behaviour cases"
-cmake -S . -B "$build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIPS_SANITIZE=ON > /dev/null
-cmake --build "$build-asan" -j "$(nproc)" --target aips aips_unit_tests > /dev/null
-export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-"$build-asan/aips_unit_tests" --gtest_brief=1
-python3 tests/run_cases.py "$build-asan/aips" tests/cases
-unset ASAN_OPTIONS UBSAN_OPTIONS
 
 step "lookalike tiers beat random on a holdout"
 python3 tests/lookalike_holdout.py "$build/aips" "$build/test-output/lookalike.txt"
 
 step "fuzzing: CSV/JSONL reader, expressions, rules, on-disk formats (clang, ASan + UBSan)"
 tests/fuzz.sh "${FUZZ_SECONDS:-30}" "$build-fuzz"
+
+step "AddressSanitizer + UndefinedBehaviorSanitizer: unit tests and behaviour cases"
+# The fuzz build already compiled the library with clang, ASan and UBSan: link the CLI and the unit tests to it.
+cmake --build "$build-fuzz" --target aips aips_unit_tests > /dev/null
+export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+"$build-fuzz/aips_unit_tests" --gtest_brief=1
+python3 tests/run_cases.py "$build-fuzz/aips" tests/cases
+unset ASAN_OPTIONS UBSAN_OPTIONS
 
 step "load: wrk query mix while ingesting through the API"
 tests/load_test.sh "$build/aips" "$build/test-output/load.txt" 10

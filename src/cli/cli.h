@@ -45,6 +45,7 @@ void RegisterCrowd(CLI::App& app);
 void RegisterActReports(CLI::App& app);
 void RegisterLookalike(CLI::App& app);
 void RegisterCheck(CLI::App& app);
+void RegisterBackup(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

@@ -53,6 +53,7 @@ int main(int argc, char** argv) {
   RegisterActReports(app);
   RegisterLookalike(app);
   RegisterCheck(app);
+  RegisterBackup(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {
