@@ -39,6 +39,9 @@ tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-20}"
 step "backup of a live directory and restore (round trip, refusals)"
 tests/backup_test.sh "$build/aips"
 
+step "retention: after aips retain, answers equal a directory that only received the kept days"
+python3 tests/retention_test.py "$build/aips"
+
 step "consistency: readers during ingest and compute see one committed snapshot"
 python3 tests/consistency_test.py "$build/aips"
 

@@ -46,6 +46,7 @@ void RegisterActReports(CLI::App& app);
 void RegisterLookalike(CLI::App& app);
 void RegisterCheck(CLI::App& app);
 void RegisterBackup(CLI::App& app);
+void RegisterRetain(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

@@ -11,12 +11,16 @@ void Report(const Result<CopyStats>& r, bool json, const std::string& what, cons
   if (!r.ok()) return Fail(r.status());
   if (json) {
     JsonWriter w;
-    w.BeginObject().Key("files").Int(static_cast<int64_t>(r->files)).Key("bytes").Int(static_cast<int64_t>(r->bytes));
+    w.BeginObject()
+        .Key("files")
+        .Int(static_cast<int64_t>(r->files))
+        .Key("bytes")
+        .Int(static_cast<int64_t>(r->bytes));
     w.Key("verified_files").Int(static_cast<int64_t>(r->files_checked)).Key("path").String(where).EndObject();
     fmt::print("{}\n", w.str());
   } else {
-    fmt::print("{} {}: {} files, {:.1f} MB, verified ({} files checked)\n", what, where, r->files, r->bytes / 1e6,
-               r->files_checked);
+    fmt::print("{} {}: {} files, {:.1f} MB, verified ({} files checked)\n", what, where, r->files,
+               r->bytes / 1e6, r->files_checked);
   }
 }
 
@@ -29,7 +33,8 @@ void RegisterBackup(CLI::App& app) {
       bool json = false;
     };
     auto a = std::make_shared<Args>();
-    CLI::App* c = app.add_subcommand("backup", "Copy a live data directory consistently, and verify the copy");
+    CLI::App* c =
+        app.add_subcommand("backup", "Copy a live data directory consistently, and verify the copy");
     c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
     c->add_option("--to", a->to, "New directory for the backup (must not exist or be empty)")->required();
     c->add_flag("--json", a->json, "Print {\"files\",\"bytes\",\"verified_files\",\"path\"}");

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
   RegisterLookalike(app);
   RegisterCheck(app);
   RegisterBackup(app);
+  RegisterRetain(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {

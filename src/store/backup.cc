@@ -48,7 +48,8 @@ Result<CopyStats> CopyStore(const std::string& from, const std::string& to) {
     }
     if (!it->is_regular_file() || rel == "LOCK") continue;
     if (!fs::copy_file(it->path(), target, fs::copy_options::none, ec)) {
-      return Status::IOError(fmt::format("cannot copy {} to {}: {}", it->path().string(), target, ec.message()));
+      return Status::IOError(
+          fmt::format("cannot copy {} to {}: {}", it->path().string(), target, ec.message()));
     }
     AIPS_RETURN_IF_ERROR(Fsync(target));
     ++st.files;
@@ -58,8 +59,8 @@ Result<CopyStats> CopyStore(const std::string& from, const std::string& to) {
   for (const std::string& d : dirs) AIPS_RETURN_IF_ERROR(SyncDir(d));
   AIPS_ASSIGN_OR_RETURN(CheckReport report, CheckDataDir(to));
   if (!report.ok()) {
-    return Status::Corruption(fmt::format("the copy in {} does not verify: {}: {}", to, report.damaged[0].first,
-                                          report.damaged[0].second));
+    return Status::Corruption(fmt::format("the copy in {} does not verify: {}: {}", to,
+                                          report.damaged[0].first, report.damaged[0].second));
   }
   st.files_checked = report.files_checked;
   return st;
@@ -68,7 +69,8 @@ Result<CopyStats> CopyStore(const std::string& from, const std::string& to) {
 }  // namespace
 
 Result<CopyStats> BackupDataDir(const std::string& data, const std::string& dest, int lock_timeout_ms) {
-  if (!FileExists(data + "/MANIFEST")) return Status::NotFound(fmt::format("{} holds no aips data directory", data));
+  if (!FileExists(data + "/MANIFEST"))
+    return Status::NotFound(fmt::format("{} holds no aips data directory", data));
   AIPS_RETURN_IF_ERROR(CheckTarget(dest));
   AIPS_ASSIGN_OR_RETURN(DirLock lock, DirLock::Acquire(data, lock_timeout_ms));
   return CopyStore(data, dest);
@@ -80,8 +82,8 @@ Result<CopyStats> RestoreDataDir(const std::string& backup, const std::string& d
   }
   AIPS_ASSIGN_OR_RETURN(CheckReport report, CheckDataDir(backup));
   if (!report.ok()) {
-    return Status::Corruption(fmt::format("the backup in {} is damaged ({}: {}); nothing was restored", backup,
-                                          report.damaged[0].first, report.damaged[0].second));
+    return Status::Corruption(fmt::format("the backup in {} is damaged ({}: {}); nothing was restored",
+                                          backup, report.damaged[0].first, report.damaged[0].second));
   }
   AIPS_RETURN_IF_ERROR(CheckTarget(data));
   return CopyStore(backup, data);

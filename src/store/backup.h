@@ -21,7 +21,8 @@ struct CopyStats {
 };
 
 // InvalidArgument when `dest` exists and is not empty; NotFound when `data` holds no store.
-Result<CopyStats> BackupDataDir(const std::string& data, const std::string& dest, int lock_timeout_ms = 30000);
+Result<CopyStats> BackupDataDir(const std::string& data, const std::string& dest,
+                                int lock_timeout_ms = 30000);
 Result<CopyStats> RestoreDataDir(const std::string& backup, const std::string& data);
 
 }  // namespace aips

@@ -1,0 +1,50 @@
+#include "cli/cli.h"
+#include "common/json_writer.h"
+#include "fmt/format.h"
+#include "store/retention.h"
+
+namespace aips::cli {
+
+void RegisterRetain(CLI::App& app) {
+  struct Args {
+    std::string data;
+    int keep_days = 0;
+    bool dry_run = false, json = false;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* c = app.add_subcommand("retain", "Retention: drop the events older than N days (one commit)");
+  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  c->add_option("--keep-days", a->keep_days, "Days to keep, ending on the last day with data")->required();
+  c->add_flag("--dry-run", a->dry_run, "Say what would be dropped; change nothing");
+  c->add_flag("--json", a->json,
+              "Print {\"cutoff\",\"days_dropped\",\"rows_dropped\",\"brands_affected\",\"dry_run\"}");
+  c->footer(
+      "Whole local days before the cutoff are dropped; the affected brands' snapshots and the category crowds\n"
+      "are recomputed on the next query or compute. Run it from cron for a standing retention policy.\n"
+      "Example:\n  aips retain --data store --keep-days 400 --dry-run");
+  c->callback([a] {
+    auto store = Store::Open(a->data, Store::Mode::kWrite);
+    if (!store.ok()) return Fail(store.status());
+    auto r = ApplyRetention(*store.value(), a->keep_days, a->dry_run);
+    if (!r.ok()) return Fail(r.status());
+    const std::string cutoff = r->cutoff == kNoDay ? "" : FormatDate(r->cutoff);
+    if (a->json) {
+      JsonWriter w;
+      w.BeginObject().Key("cutoff");
+      if (cutoff.empty()) w.Null(); else w.String(cutoff);
+      w.Key("days_dropped").Int(static_cast<int64_t>(r->days_dropped));
+      w.Key("rows_dropped").Int(static_cast<int64_t>(r->rows_dropped));
+      w.Key("brands_affected").Int(static_cast<int64_t>(r->brands_affected));
+      w.Key("dry_run").Bool(a->dry_run).EndObject();
+      fmt::print("{}\n", w.str());
+    } else if (cutoff.empty()) {
+      fmt::print("no events stored; nothing to drop\n");
+    } else {
+      fmt::print("{}{} days before {} ({} events of {} brands){}\n", a->dry_run ? "would drop " : "dropped ",
+                 r->days_dropped, cutoff, r->rows_dropped, r->brands_affected,
+                 a->dry_run ? "" : "; their snapshots are recomputed on the next query or compute");
+    }
+  });
+}
+
+}  // namespace aips::cli

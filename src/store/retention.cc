@@ -1,0 +1,73 @@
+#include "store/retention.h"
+
+#include <set>
+
+#include "fmt/format.h"
+
+namespace aips {
+
+Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run) {
+  if (keep_days < 1 || keep_days > 36500) return Status::InvalidArgument("--keep-days must be in [1, 36500]");
+  const Manifest& m = store.manifest();
+  RetentionResult out;
+  if (m.LastDay() == kNoDay) return out;
+  out.cutoff = m.LastDay() - keep_days + 1;
+  Manifest next = m;
+  next.generation = m.generation + 1;
+  next.segments.clear();
+  std::set<Day> dropped_days;
+  std::vector<uint64_t> dropped_rows(m.brands.size(), 0);
+  for (const SegmentInfo& s : m.segments) {
+    if (s.day >= out.cutoff) {
+      next.segments.push_back(s);
+      continue;
+    }
+    dropped_days.insert(s.day);
+    out.rows_dropped += s.rows;
+  }
+  out.days_dropped = dropped_days.size();
+  if (dropped_days.empty()) return out;
+  // Rows per brand in the dropped days, and the first remaining day of each affected brand.
+  for (Day d : dropped_days) {
+    AIPS_ASSIGN_OR_RETURN(std::vector<const Segment*> segs, store.SegmentsOfDay(d));
+    for (const Segment* seg : segs) {
+      for (uint32_t b = 0; b < m.brands.size(); ++b) {
+        AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg->Block(b));
+        dropped_rows[b] += blk.n;
+      }
+    }
+  }
+  std::vector<uint32_t> affected;
+  for (uint32_t b = 0; b < m.brands.size(); ++b) {
+    if (dropped_rows[b] == 0) continue;
+    affected.push_back(b);
+    BrandInfo& bi = next.brands[b];
+    bi.rows -= std::min(bi.rows, dropped_rows[b]);
+    bi.first_day = bi.last_day = kNoDay;
+    bi.snap = SnapState{};  // its first day moved: recompute from the new first day
+  }
+  out.brands_affected = affected.size();
+  std::set<Day> kept_days;
+  for (const SegmentInfo& s : next.segments) kept_days.insert(s.day);
+  for (Day d : kept_days) {
+    AIPS_ASSIGN_OR_RETURN(std::vector<const Segment*> segs, store.SegmentsOfDay(d));
+    for (const Segment* seg : segs) {
+      for (uint32_t b : affected) {
+        AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg->Block(b));
+        if (blk.n == 0) continue;
+        BrandInfo& bi = next.brands[b];
+        if (bi.first_day == kNoDay) bi.first_day = d;
+        bi.last_day = std::max(bi.last_day, d);
+      }
+    }
+  }
+  for (uint32_t b : affected)
+    if (next.brands[b].rows == 0) next.brands[b].spus.clear();
+  for (auto& [name, snap] : next.category_snaps) snap = SnapState{};  // crowds span the dropped days
+  if (dry_run) return out;
+  AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
+  AIPS_RETURN_IF_ERROR(store.RemoveGarbage());
+  return out;
+}
+
+}  // namespace aips

@@ -1,0 +1,24 @@
+// Retention (issue #8, docs/operations.md): drop the events older than a number of days, in one commit.
+#pragma once
+
+#include <cstdint>
+
+#include "aips/status.h"
+#include "common/date.h"
+#include "store/store.h"
+
+namespace aips {
+
+struct RetentionResult {
+  Day cutoff = kNoDay;  // first day kept
+  uint64_t days_dropped = 0, rows_dropped = 0, brands_affected = 0;
+};
+
+// Keeps the `keep_days` days ending on the last day with data ([last - keep_days + 1, last]) and drops the
+// day segments before them, in one manifest commit (a crash leaves either state). Affected brands get new
+// first days and row counts; their snapshots and every category crowd are recomputed on the next query or
+// compute. The dropped events' ids stay known, so a re-sent old event is still a duplicate. `store` must be
+// open for writing. With dry_run nothing changes.
+Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run);
+
+}  // namespace aips
