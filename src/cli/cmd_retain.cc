@@ -19,7 +19,8 @@ void RegisterRetain(CLI::App& app) {
   c->add_flag("--json", a->json,
               "Print {\"cutoff\",\"days_dropped\",\"rows_dropped\",\"brands_affected\",\"dry_run\"}");
   c->footer(
-      "Whole local days before the cutoff are dropped; the affected brands' snapshots and the category crowds\n"
+      "Whole local days before the cutoff are dropped; the affected brands' snapshots and the category "
+      "crowds\n"
       "are recomputed on the next query or compute. Run it from cron for a standing retention policy.\n"
       "Example:\n  aips retain --data store --keep-days 400 --dry-run");
   c->callback([a] {
@@ -31,7 +32,10 @@ void RegisterRetain(CLI::App& app) {
     if (a->json) {
       JsonWriter w;
       w.BeginObject().Key("cutoff");
-      if (cutoff.empty()) w.Null(); else w.String(cutoff);
+      if (cutoff.empty())
+        w.Null();
+      else
+        w.String(cutoff);
       w.Key("days_dropped").Int(static_cast<int64_t>(r->days_dropped));
       w.Key("rows_dropped").Int(static_cast<int64_t>(r->rows_dropped));
       w.Key("brands_affected").Int(static_cast<int64_t>(r->brands_affected));
