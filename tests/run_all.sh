@@ -34,7 +34,7 @@ step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers
 python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"
 
 step "crash safety: SIGKILL during ingest and compute"
-tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-20}"
+tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-50}"
 
 step "backup of a live directory and restore (round trip, refusals)"
 tests/backup_test.sh "$build/aips"
