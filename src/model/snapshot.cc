@@ -289,4 +289,58 @@ Result<std::vector<Roaring>> SnapshotReader::Members(uint32_t scope, Day day) co
   return members;
 }
 
+Status SnapshotReader::StageCodes(uint32_t scope, Day day, uint8_t* codes, size_t n_codes,
+                                  std::vector<uint32_t>* touched) const {
+  const size_t n = static_cast<size_t>(num_stages_);
+  if (day > through_)
+    return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
+  const ScopeIndex* si = Find(scope);
+  if (si == nullptr || day < first_day_) return Status::OK();
+  const size_t entry = DayEntryBytes(num_stages_);
+  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
+    const char* p = payload_.data() + si->days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
+    std::memcpy(off, p, 8);
+    std::memcpy(len, p + 8, 4);
+  };
+  thread_local std::vector<uint32_t> ids;
+  auto each = [&](const Roaring& r, auto fn) -> Status {
+    ids.resize(r.cardinality());
+    r.toUint32Array(ids.data());
+    if (!ids.empty() && ids.back() >= n_codes)
+      return Status::Corruption(path_ + ": user id beyond the dictionary");
+    for (uint32_t u : ids) fn(u);
+    return Status::OK();
+  };
+  const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;
+  uint64_t off;
+  uint32_t len;
+  std::vector<Roaring> bitmaps;
+  blob_of(key, &off, &len);
+  AIPS_RETURN_IF_ERROR(ReadBitmaps(off, len, n, &bitmaps));
+  for (size_t s = 0; s < n; ++s) {
+    const auto code = static_cast<uint8_t>(s + 1);
+    AIPS_RETURN_IF_ERROR(each(bitmaps[s], [&](uint32_t u) {
+      codes[u] = code;
+      touched->push_back(u);
+    }));
+  }
+  for (Day d = key + 1; d <= day; ++d) {
+    blob_of(d, &off, &len);
+    if (len == 0) continue;
+    AIPS_RETURN_IF_ERROR(ReadBitmaps(off, len, 2 * n, &bitmaps));
+    // As Members: per stage, its removals then its additions.
+    for (size_t s = 0; s < n; ++s) {
+      const auto code = static_cast<uint8_t>(s + 1);
+      AIPS_RETURN_IF_ERROR(each(bitmaps[2 * s + 1], [&](uint32_t u) {
+        if (codes[u] == code) codes[u] = 0;
+      }));
+      AIPS_RETURN_IF_ERROR(each(bitmaps[2 * s], [&](uint32_t u) {
+        codes[u] = code;
+        touched->push_back(u);
+      }));
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace aips

@@ -77,6 +77,12 @@ class SnapshotReader {
   Result<StageCounts> Counts(uint32_t scope, Day day) const;
   // Members per stage on a day.
   Result<std::vector<Roaring>> Members(uint32_t scope, Day day) const;
+  // The same as stage codes: codes[user] = stage code (1..stages) of every member on `day`, written in
+  // place (no bitmap merges: the keyframe's members, then each delta's). `codes` has `n_codes` entries,
+  // zero on entry for the users this writes; every user written (possibly more than once, possibly set
+  // back to 0 by a later delta) is appended to *touched, so the caller can read and re-zero exactly those.
+  Status StageCodes(uint32_t scope, Day day, uint8_t* codes, size_t n_codes,
+                    std::vector<uint32_t>* touched) const;
 
   struct RawDay {
     std::vector<uint32_t> counts;

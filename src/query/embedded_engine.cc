@@ -368,20 +368,32 @@ Result<FlowResult> EmbeddedEngine::Flow(const ScopeRef& scope, std::optional<Day
     return Status::InvalidArgument(
         fmt::format("--from {} must be before --to {}", FormatDate(out.from), FormatDate(out.to)));
   }
-  AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> d1, MembersOn(r, out.to));
-  AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> d0, MembersOn(r, out.from));
-  for (int a = 1; a <= 5; ++a) {
-    uint64_t row = 0;
-    for (int b = 1; b <= 5; ++b) {
-      out.matrix[a][b] = d0[a - 1].and_cardinality(d1[b - 1]);
-      row += out.matrix[a][b];
+  if (r.brand) {
+    // Each user's stage code on both days, written in place into two reused per-user arrays (no bitmap
+    // merges), then one pass over the users written: F[code on from][code on to].
+    AIPS_ASSIGN_OR_RETURN(Subject s, BrandSubject(*r.brand));
+    Day eff1, eff0;
+    AIPS_ASSIGN_OR_RETURN(const SnapshotReader* snap1, Snapshot(s, out.to, &eff1));
+    AIPS_ASSIGN_OR_RETURN(const SnapshotReader* snap0, Snapshot(s, out.from, &eff0));
+    const size_t users = store_->manifest().dicts[kDictUser].count;
+    if (codes_from_.size() < users) {
+      codes_from_.assign(users, 0);
+      codes_to_.assign(users, 0);
     }
-    out.matrix[a][0] = d0[a - 1].cardinality() - row;
-  }
-  for (int b = 1; b <= 5; ++b) {
-    uint64_t col = 0;
-    for (int a = 1; a <= 5; ++a) col += out.matrix[a][b];
-    out.matrix[0][b] = d1[b - 1].cardinality() - col;
+    touched_.clear();
+    Status st;
+    if (snap0 != nullptr)
+      st = snap0->StageCodes(r.scope, eff0, codes_from_.data(), codes_from_.size(), &touched_);
+    if (st.ok() && snap1 != nullptr) {
+      st = snap1->StageCodes(r.scope, eff1, codes_to_.data(), codes_to_.size(), &touched_);
+    }
+    for (uint32_t u : touched_) {  // count each user once and leave the arrays zero
+      const uint8_t a = codes_from_[u], b = codes_to_[u];
+      if ((a | b) == 0) continue;
+      ++out.matrix[a][b];
+      codes_from_[u] = codes_to_[u] = 0;
+    }
+    AIPS_RETURN_IF_ERROR(st);
   }
   for (int a = 0; a <= 5; ++a) {
     for (int b = 0; b <= 5; ++b) {

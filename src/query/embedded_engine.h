@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 
+#include "common/huge_alloc.h"
 #include "model/snapshot.h"
 #include "query/crowd_expr.h"
 #include "query/query_engine.h"
@@ -125,7 +126,10 @@ class EmbeddedEngine : public QueryEngine {
   std::vector<std::unique_ptr<SnapshotReader>> retired_readers_;
   double compute_seconds_ = 0;
   std::atomic<size_t> resumed_{0};
-  std::string crowd_tenant_;  // the tenant whose saved crowds crowd("name") sees during EvalCrowd
+  std::string crowd_tenant_;
+  // Flow: per-user stage codes on its two days (zero between calls) and the users written.
+  std::vector<uint8_t, HugeAllocator<uint8_t>> codes_from_, codes_to_;
+  std::vector<uint32_t> touched_;  // the tenant whose saved crowds crowd("name") sees during EvalCrowd
 };
 
 }  // namespace aips
