@@ -47,15 +47,9 @@ void ReadAndValidate(benchmark::State& state, bool jsonl) {
   for (auto _ : state) {
     ForEachRow(data, format.value(),
                [&](const InputRow& row) {
-                 RawEvent raw;
-                 for (int f = 0; f < kNumEventFields; ++f) {
-                   raw.value[f] = row.value[f];
-                   raw.present[f] = row.present[f];
-                   raw.is_number[f] = row.is_number[f];
-                 }
                  ParsedEvent ev;
                  RowError err;
-                 valid += ParseEvent(raw, &ev, &err);
+                 valid += ParseInputRow(row, &ev, &err);
                },
                {});
   }

@@ -38,8 +38,6 @@ CLI::App* AddQuery(CLI::App& app, const char* name, const char* help, std::share
   return c;
 }
 
-Result<std::unique_ptr<QueryEngine>> OpenEngine(const Where& w) { return OpenQueryEngine(w); }
-
 }  // namespace
 
 void RegisterQueries(CLI::App& app) {
@@ -48,7 +46,7 @@ void RegisterQueries(CLI::App& app) {
     CLI::App* c =
         AddQuery(app, "info", "What a data directory holds: brands, SPUs, campaigns, days, rules", a, false);
     c->callback([a] {
-      auto e = OpenEngine(a->where);
+      auto e = OpenQueryEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Info(), a->json);
     });
@@ -62,7 +60,7 @@ void RegisterQueries(CLI::App& app) {
     c->callback([a] {
       auto d = OptionalDate(a->date, "--date");
       if (!d.ok()) return Fail(d.status());
-      auto e = OpenEngine(a->where);
+      auto e = OpenQueryEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Stages(a->scope(), d.value()), a->json);
     });
@@ -77,7 +75,7 @@ void RegisterQueries(CLI::App& app) {
       if (!f.ok()) return Fail(f.status());
       auto t = OptionalDate(a->to, "--to");
       if (!t.ok()) return Fail(t.status());
-      auto e = OpenEngine(a->where);
+      auto e = OpenQueryEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Trend(a->scope(), f.value(), t.value()), a->json);
     });
@@ -94,7 +92,7 @@ void RegisterQueries(CLI::App& app) {
       if (!f.ok()) return Fail(f.status());
       auto t = OptionalDate(a->to, "--to");
       if (!t.ok()) return Fail(t.status());
-      auto e = OpenEngine(a->where);
+      auto e = OpenQueryEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Flow(a->scope(), f.value(), t.value()), a->json);
     });
@@ -107,7 +105,7 @@ void RegisterQueries(CLI::App& app) {
     c->callback([a] {
       auto d = OptionalDate(a->date, "--date");
       if (!d.ok()) return Fail(d.status());
-      auto e = OpenEngine(a->where);
+      auto e = OpenQueryEngine(a->where);
       if (!e.ok()) return Fail(e.status());
       Print(e.value()->Penetration(a->scope(), d.value()), a->json);
     });

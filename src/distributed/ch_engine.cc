@@ -8,6 +8,7 @@
 #include "distributed/ch_sql.h"
 #include "fmt/format.h"
 #include "query/embedded_engine.h"
+#include "query/query_dates.h"
 
 namespace aips {
 
@@ -64,11 +65,18 @@ Status ClickHouseEngine::Resolve(const ScopeRef& scope) {
   return Status::OK();
 }
 
-Result<Day> ClickHouseEngine::DefaultDay() {
-  AIPS_ASSIGN_OR_RETURN(Day d, ch_->LastDay());
-  if (d == kNoDay)
-    return Status::InvalidArgument("no events are stored yet, so there is no default date; pass --date");
-  return d;
+Result<Day> ClickHouseEngine::LastDay() {
+  if (!last_day_) {
+    AIPS_ASSIGN_OR_RETURN(Day d, ch_->LastDay());  // one scan per engine, not one per query or campaign
+    last_day_ = d;
+  }
+  return *last_day_;
+}
+
+Result<Day> ClickHouseEngine::DateOr(std::optional<Day> date) {
+  if (date) return *date;
+  AIPS_ASSIGN_OR_RETURN(Day last, LastDay());
+  return DateOrLast(std::nullopt, last);
 }
 
 Result<std::vector<std::array<uint64_t, 6>>> ClickHouseEngine::StageCounts(const ScopeRef& scope,
@@ -103,11 +111,7 @@ Result<StagesResult> ClickHouseEngine::Stages(const ScopeRef& scope, std::option
   AIPS_RETURN_IF_ERROR(Resolve(scope));
   StagesResult out;
   out.scope = scope;
-  if (date) {
-    out.date = *date;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay());
-  }
+  AIPS_ASSIGN_OR_RETURN(out.date, DateOr(date));
   AIPS_ASSIGN_OR_RETURN(auto counts, StageCounts(scope, {out.date}));
   for (int s = 0; s < kNumStages; ++s) out.stages[s] = counts[0][static_cast<size_t>(s + 1)];
   return out;
@@ -118,17 +122,8 @@ Result<TrendResult> ClickHouseEngine::Trend(const ScopeRef& scope, std::optional
   AIPS_RETURN_IF_ERROR(Resolve(scope));
   TrendResult out;
   out.scope = scope;
-  if (to) {
-    out.to = *to;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.to, DefaultDay());
-  }
-  out.from = from.value_or(out.to - 29);
-  if (out.from > out.to) {
-    return Status::InvalidArgument(
-        fmt::format("--from {} is after --to {}", FormatDate(out.from), FormatDate(out.to)));
-  }
-  if (out.to - out.from > 3660) return Status::InvalidArgument("a trend covers at most 3661 days");
+  AIPS_ASSIGN_OR_RETURN(out.to, DateOr(to));
+  AIPS_ASSIGN_OR_RETURN(out.from, TrendFrom(from, out.to));
   std::vector<Day> days;
   for (Day d = out.from; d <= out.to; ++d) days.push_back(d);
   AIPS_ASSIGN_OR_RETURN(auto counts, StageCounts(scope, days));
@@ -145,16 +140,8 @@ Result<FlowResult> ClickHouseEngine::Flow(const ScopeRef& scope, std::optional<D
   AIPS_RETURN_IF_ERROR(Resolve(scope));
   FlowResult out;
   out.scope = scope;
-  if (to) {
-    out.to = *to;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.to, DefaultDay());
-  }
-  out.from = from.value_or(out.to - 30);
-  if (out.from >= out.to) {
-    return Status::InvalidArgument(
-        fmt::format("--from {} must be before --to {}", FormatDate(out.from), FormatDate(out.to)));
-  }
+  AIPS_ASSIGN_OR_RETURN(out.to, DateOr(to));
+  AIPS_ASSIGN_OR_RETURN(out.from, FlowFrom(from, out.to));
   const RuleSet& rs = RulesOf(scope.brand);
   const std::string sql = fmt::format(
       "SELECT s0, s1, count() FROM (SELECT {} AS s0, {} AS s1 FROM (SELECT user, {} FROM {} WHERE {} AND day "
@@ -169,15 +156,7 @@ Result<FlowResult> ClickHouseEngine::Flow(const ScopeRef& scope, std::optional<D
     if (a > 5 || b > 5) return Status::IOError("unexpected answer from ClickHouse");
     out.matrix[static_cast<size_t>(a)][static_cast<size_t>(b)] += U64(r[2]);
   }
-  for (int a = 0; a <= 5; ++a) {
-    for (int b = 0; b <= 5; ++b) {
-      const uint64_t v = out.matrix[static_cast<size_t>(a)][static_cast<size_t>(b)];
-      if (a == 0 && b > 0) out.new_ += v;
-      if (b == 0 && a > 0) out.lost += v;
-      if (a > 0 && b > a) out.deepened += v;
-      if (a > 0 && b > 0 && b < a) out.fell_back += v;
-    }
-  }
+  CountFlowMoves(&out);
   return out;
 }
 
@@ -185,11 +164,7 @@ Result<PenetrationResult> ClickHouseEngine::Penetration(const ScopeRef& scope, s
   AIPS_RETURN_IF_ERROR(Resolve(scope));
   PenetrationResult out;
   out.scope = scope;
-  if (date) {
-    out.date = *date;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay());
-  }
+  AIPS_ASSIGN_OR_RETURN(out.date, DateOr(date));
   out.category = CategoryOf(scope.brand);
   out.category_listed = catalog_.CategoryOf(scope.brand).has_value();
   std::string brands;
@@ -234,7 +209,7 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
     return Status::NotFound(UnknownCampaignMessage(name));
   CampaignResult out;
   out.campaign = name;
-  AIPS_ASSIGN_OR_RETURN(out.last_data_day, ch_->LastDay());
+  AIPS_ASSIGN_OR_RETURN(out.last_data_day, LastDay());
   if (row != catalog_.campaigns.end()) {
     out.listed = true;
     out.brand = row->second.brand;

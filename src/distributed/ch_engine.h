@@ -30,7 +30,9 @@ class ClickHouseEngine : public QueryEngine {
  private:
   // NotFound for an unknown brand or SPU (the embedded engine's messages).
   Status Resolve(const ScopeRef& scope);
-  Result<Day> DefaultDay();
+  // The last day with data, asked once per engine; `date` or that day.
+  Result<Day> LastDay();
+  Result<Day> DateOr(std::optional<Day> date);
   std::string CategoryOf(const std::string& brand) const;
   const RuleSet& RulesOf(const std::string& brand) const;
   // Stage codes per user on each of `days` in the scope, counted: out[i][s] = users at stage s on days[i].
@@ -40,6 +42,7 @@ class ClickHouseEngine : public QueryEngine {
   std::unique_ptr<ChStore> ch_;
   Rules rules_;
   Catalog catalog_;
+  std::optional<Day> last_day_;
 };
 
 }  // namespace aips

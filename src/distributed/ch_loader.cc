@@ -50,6 +50,8 @@ class ChLoad {
   Status Flush();
   // Waits for the batch in flight and books its duplicates.
   Status Wait();
+  // Matches the kept unmatched orders against an identity map that grew in this run.
+  Status Rematch();
   Status Commit();
   FileCounts& fc() { return result_.files.back(); }
 
@@ -61,6 +63,7 @@ class ChLoad {
   FirstPartyData fp_;
   std::set<std::string> orders_seen_;
   std::string identity_rows_, order_rows_, reject_rows_;
+  bool identity_changed_ = false;
   absl::flat_hash_set<uint64_t> keys_;   // event keys of this run
   absl::flat_hash_set<uint64_t> users_;  // users written by this run
   struct Batch {
@@ -205,20 +208,9 @@ Status ChLoad::Flush() {
 }
 
 Status ChLoad::OnEvent(const std::string& source, std::string_view data, const InputRow& row) {
-  if (!row.error.empty()) {
-    Reject(source, row, row.error_field, row.error);
-    return Status::OK();
-  }
-  RawEvent raw;
-  raw.utf8_checked = IsValidUtf8(row.raw);
-  for (int f = 0; f < kNumEventFields; ++f) {
-    raw.value[f] = row.value[f];
-    raw.present[f] = row.present[f];
-    raw.is_number[f] = row.is_number[f];
-  }
   ParsedEvent ev;
   RowError err;
-  if (!ParseEvent(raw, &ev, &err)) {
+  if (!ParseInputRow(row, &ev, &err)) {
     Reject(source, row, err.field, err.reason);
     return Status::OK();
   }
@@ -290,31 +282,19 @@ Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const Inp
     return Status::OK();
   }
   if (kind == TableKind::kIdentity) {
-    auto [it, fresh] = fp_.identity.try_emplace(r.key, r.user);
-    if (!fresh && it->second == r.user) {
+    if (!fp_.SetIdentity(r.key, r.user)) {
       ++result_.duplicates;
       ++fc().duplicates;
       return Status::OK();
     }
-    it->second = r.user;
     for (const std::string* f : {&r.id_type, &r.id_hash, &r.user}) {
       AppendTsv(*f, &identity_rows_);
       identity_rows_ += '\t';
     }
     identity_rows_ += fmt::format("{}\n", run_);
+    identity_changed_ = true;
     ++result_.accepted;
     ++fc().accepted;
-    // Orders kept unmatched until now.
-    for (auto o = fp_.unmatched.begin(); o != fp_.unmatched.end();) {
-      if (o->second.key != r.key) {
-        ++o;
-        continue;
-      }
-      bool matched = false;
-      AIPS_RETURN_IF_ERROR(MatchOrder(o->first, o->second, &matched));
-      ++result_.orders_rematched;
-      o = fp_.unmatched.erase(o);
-    }
     return Status::OK();
   }
   if (!orders_seen_.insert(r.order_id).second) {
@@ -400,7 +380,23 @@ Status ChLoad::IngestFile(const std::string& file) {
   return failed;
 }
 
+Status ChLoad::Rematch() {
+  if (!identity_changed_) return Status::OK();
+  for (auto o = fp_.unmatched.begin(); o != fp_.unmatched.end();) {
+    bool matched = false;
+    AIPS_RETURN_IF_ERROR(MatchOrder(o->first, o->second, &matched));
+    if (!matched) {
+      ++o;
+      continue;
+    }
+    ++result_.orders_rematched;
+    o = fp_.unmatched.erase(o);
+  }
+  return Status::OK();
+}
+
 Status ChLoad::Commit() {
+  AIPS_RETURN_IF_ERROR(Rematch());  // once, after every file: kept orders the run's identity rows now match
   AIPS_RETURN_IF_ERROR(Flush());
   AIPS_RETURN_IF_ERROR(Wait());
   AIPS_RETURN_IF_ERROR(ch_.SaveCatalogChanges(catalog_before_, catalog_, run_));

@@ -1,4 +1,5 @@
 #include "ingest/event_parser.h"
+#include "ingest/row_source.h"
 
 #include "common/date.h"
 #include "common/decimal.h"
@@ -108,6 +109,22 @@ bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err) {
   out->channel = get(kFieldChannel);
   if (out->channel.empty()) out->channel = "onsite";
   return true;
+}
+
+bool ParseInputRow(const InputRow& row, ParsedEvent* out, RowError* err) {
+  if (!row.error.empty()) {
+    err->field = row.error_field;
+    err->reason = row.error;
+    return false;
+  }
+  RawEvent raw;
+  raw.utf8_checked = IsValidUtf8(row.raw);  // one pass over the whole row instead of one per field
+  for (int f = 0; f < kNumEventFields; ++f) {
+    raw.value[f] = row.value[f];
+    raw.present[f] = row.present[f];
+    raw.is_number[f] = row.is_number[f];
+  }
+  return ParseEvent(raw, out, err);
 }
 
 }  // namespace aips

@@ -42,6 +42,12 @@ inline constexpr size_t kMaxFieldBytes = 1024;
 // Validates and converts. Returns false with *err filled when the row must be rejected.
 bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err);
 
+struct InputRow;  // ingest/row_source.h
+
+// A row as a reader split it (CSV or JSON Lines) to a validated event: the reader's own error for the row
+// first (an unbalanced quote, a malformed JSON object), then every rule of ParseEvent.
+bool ParseInputRow(const InputRow& row, ParsedEvent* out, RowError* err);
+
 // True when s is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 

@@ -69,38 +69,27 @@ void EventPipe::Produce(std::string_view data, const FileFormat& format, DayMapp
           r.reason = Put(reason, &batch->arena);
           r.raw = Put(row.raw.substr(0, 4096), &batch->arena);
         };
-        if (!row.error.empty()) {
-          reject(row.error_field, row.error);
+        ParsedEvent ev;
+        RowError err;
+        if (!ParseInputRow(row, &ev, &err)) {
+          reject(err.field, err.reason);
         } else {
-          RawEvent raw;
-          raw.utf8_checked = IsValidUtf8(row.raw);
-          for (int f = 0; f < kNumEventFields; ++f) {
-            raw.value[f] = row.value[f];
-            raw.present[f] = row.present[f];
-            raw.is_number[f] = row.is_number[f];
-          }
-          ParsedEvent ev;
-          RowError err;
-          if (!ParseEvent(raw, &ev, &err)) {
-            reject(err.field, err.reason);
-          } else {
-            r.text[PipedRow::kEventId] = Put(ev.event_id, &batch->arena);
-            r.text[PipedRow::kUser] = Put(ev.user, &batch->arena);
-            r.text[PipedRow::kBrand] = Put(ev.brand, &batch->arena);
-            r.text[PipedRow::kSpu] = Put(ev.spu, &batch->arena);
-            r.text[PipedRow::kCampaign] = Put(ev.campaign, &batch->arena);
-            r.text[PipedRow::kNote] = Put(ev.note, &batch->arena);
-            r.text[PipedRow::kChannel] = Put(ev.channel, &batch->arena);
-            r.ts = ev.ts;
-            r.amount = ev.amount;
-            r.has_amount = ev.has_amount;
-            r.action = ev.action;
-            r.sentiment = ev.sentiment;
-            r.day = mapper.LocalDay(ev.ts);
-            if (!ev.event_id.empty()) {
-              r.id_hash = Hash64(ev.event_id);
-              r.stored_id = stored.Contains(r.id_hash);
-            }
+          r.text[PipedRow::kEventId] = Put(ev.event_id, &batch->arena);
+          r.text[PipedRow::kUser] = Put(ev.user, &batch->arena);
+          r.text[PipedRow::kBrand] = Put(ev.brand, &batch->arena);
+          r.text[PipedRow::kSpu] = Put(ev.spu, &batch->arena);
+          r.text[PipedRow::kCampaign] = Put(ev.campaign, &batch->arena);
+          r.text[PipedRow::kNote] = Put(ev.note, &batch->arena);
+          r.text[PipedRow::kChannel] = Put(ev.channel, &batch->arena);
+          r.ts = ev.ts;
+          r.amount = ev.amount;
+          r.has_amount = ev.has_amount;
+          r.action = ev.action;
+          r.sentiment = ev.sentiment;
+          r.day = mapper.LocalDay(ev.ts);
+          if (!ev.event_id.empty()) {
+            r.id_hash = Hash64(ev.event_id);
+            r.stored_id = stored.Contains(r.id_hash);
           }
         }
         batch->rows.push_back(r);

@@ -180,13 +180,11 @@ void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const In
     return;
   }
   if (kind == TableKind::kIdentity) {
-    auto [it, fresh] = fp_.identity.try_emplace(r.key, r.user);
-    if (!fresh && it->second == r.user) {
+    if (!fp_.SetIdentity(r.key, r.user)) {
       ++result_.duplicates;
       ++fc->duplicates;
       return;
     }
-    it->second = r.user;
     identity_changed_ = fp_changed_ = true;
     ++result_.accepted;
     ++fc->accepted;

@@ -10,6 +10,7 @@
 #include "common/bytes.h"
 #include "fmt/format.h"
 #include "model/stage_engine.h"
+#include "query/query_dates.h"
 #include "query/store_event_source.h"
 
 namespace aips {
@@ -71,12 +72,7 @@ Result<EmbeddedEngine::Resolved> EmbeddedEngine::Resolve(const ScopeRef& scope) 
   return r;
 }
 
-Result<Day> EmbeddedEngine::DefaultDay() {
-  Day d = store_->manifest().LastDay();
-  if (d == kNoDay)
-    return Status::InvalidArgument("no events are stored yet, so there is no default date; pass --date");
-  return d;
-}
+Result<Day> EmbeddedEngine::DefaultDay() { return DateOrLast(std::nullopt, store_->manifest().LastDay()); }
 
 Result<EmbeddedEngine::Subject> EmbeddedEngine::BrandSubject(uint32_t brand) {
   Subject s;
@@ -310,11 +306,7 @@ Result<StagesResult> EmbeddedEngine::Stages(const ScopeRef& scope, std::optional
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
   StagesResult out;
   out.scope = scope;
-  if (date) {
-    out.date = *date;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay());
-  }
+  AIPS_ASSIGN_OR_RETURN(out.date, DateOrLast(date, store_->manifest().LastDay()));
   AIPS_ASSIGN_OR_RETURN(out.stages, SizesOn(r, out.date));
   return out;
 }
@@ -324,17 +316,8 @@ Result<TrendResult> EmbeddedEngine::Trend(const ScopeRef& scope, std::optional<D
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
   TrendResult out;
   out.scope = scope;
-  if (to) {
-    out.to = *to;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.to, DefaultDay());
-  }
-  out.from = from.value_or(out.to - 29);
-  if (out.from > out.to) {
-    return Status::InvalidArgument(
-        fmt::format("--from {} is after --to {}", FormatDate(out.from), FormatDate(out.to)));
-  }
-  if (out.to - out.from > 3660) return Status::InvalidArgument("a trend covers at most 3661 days");
+  AIPS_ASSIGN_OR_RETURN(out.to, DateOrLast(to, store_->manifest().LastDay()));
+  AIPS_ASSIGN_OR_RETURN(out.from, TrendFrom(from, out.to));
   if (!r.brand) {
     out.days.assign(static_cast<size_t>(out.to - out.from + 1), StageSizes{});
     return out;
@@ -358,16 +341,8 @@ Result<FlowResult> EmbeddedEngine::Flow(const ScopeRef& scope, std::optional<Day
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
   FlowResult out;
   out.scope = scope;
-  if (to) {
-    out.to = *to;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.to, DefaultDay());
-  }
-  out.from = from.value_or(out.to - 30);
-  if (out.from >= out.to) {
-    return Status::InvalidArgument(
-        fmt::format("--from {} must be before --to {}", FormatDate(out.from), FormatDate(out.to)));
-  }
+  AIPS_ASSIGN_OR_RETURN(out.to, DateOrLast(to, store_->manifest().LastDay()));
+  AIPS_ASSIGN_OR_RETURN(out.from, FlowFrom(from, out.to));
   if (r.brand) {
     // Each user's stage code on both days, written in place into two reused per-user arrays (no bitmap
     // merges), then one pass over the users written: F[code on from][code on to].
@@ -395,14 +370,7 @@ Result<FlowResult> EmbeddedEngine::Flow(const ScopeRef& scope, std::optional<Day
     }
     AIPS_RETURN_IF_ERROR(st);
   }
-  for (int a = 0; a <= 5; ++a) {
-    for (int b = 0; b <= 5; ++b) {
-      if (a == 0 && b > 0) out.new_ += out.matrix[a][b];
-      if (b == 0 && a > 0) out.lost += out.matrix[a][b];
-      if (a > 0 && b > 0 && b > a) out.deepened += out.matrix[a][b];
-      if (a > 0 && b > 0 && b < a) out.fell_back += out.matrix[a][b];
-    }
-  }
+  CountFlowMoves(&out);
   return out;
 }
 
@@ -410,11 +378,7 @@ Result<PenetrationResult> EmbeddedEngine::Penetration(const ScopeRef& scope, std
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
   PenetrationResult out;
   out.scope = scope;
-  if (date) {
-    out.date = *date;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay());
-  }
+  AIPS_ASSIGN_OR_RETURN(out.date, DateOrLast(date, store_->manifest().LastDay()));
   AIPS_ASSIGN_OR_RETURN(out.category, store_->CategoryOfBrand(scope.brand));
   AIPS_ASSIGN_OR_RETURN(const Catalog* cat, store_->catalog());
   out.category_listed = cat->CategoryOf(scope.brand).has_value();

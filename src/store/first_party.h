@@ -26,6 +26,14 @@ struct FirstPartyData {
   std::map<std::string, PendingOrder> unmatched;           // order_id -> order
   uint64_t orders = 0, matched = 0;                        // every order stored so far, and those matched
 
+  // Maps an identity key to a user; false when the map already held exactly that (a duplicate row).
+  bool SetIdentity(const std::string& key, const std::string& user) {
+    auto [it, fresh] = identity.try_emplace(key, user);
+    if (!fresh && it->second == user) return false;
+    it->second = user;
+    return true;
+  }
+
   std::string Encode() const;
   static Result<FirstPartyData> Decode(std::string_view file, const std::string& name);
 };
