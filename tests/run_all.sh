@@ -42,6 +42,12 @@ tests/backup_test.sh "$build/aips"
 step "retention: after aips retain, answers equal a directory that only received the kept days"
 python3 tests/retention_test.py "$build/aips"
 
+step "forget: erased users are gone from every file; answers equal a directory that never had them"
+python3 tests/forget_test.py "$build/aips"
+
+step "check + repair: damaged snapshots rebuilt, damaged segments salvaged or named"
+python3 tests/repair_test.py "$build/aips"
+
 step "consistency: readers during ingest and compute see one committed snapshot"
 python3 tests/consistency_test.py "$build/aips"
 

@@ -47,6 +47,8 @@ void RegisterLookalike(CLI::App& app);
 void RegisterCheck(CLI::App& app);
 void RegisterBackup(CLI::App& app);
 void RegisterRetain(CLI::App& app);
+void RegisterForget(CLI::App& app);
+void RegisterRepair(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 

@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
   RegisterCheck(app);
   RegisterBackup(app);
   RegisterRetain(app);
+  RegisterForget(app);
+  RegisterRepair(app);
   RegisterRules(app);
   RegisterSimulate(app);
   try {

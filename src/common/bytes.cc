@@ -61,7 +61,7 @@ std::string Frame(std::string_view magic8, uint32_t version, std::string_view pa
 }
 
 Result<std::string_view> Unframe(std::string_view file, std::string_view magic8, uint32_t version,
-                                 const std::string& name) {
+                                 const std::string& name, uint32_t* version_out) {
   constexpr size_t kHeader = 24, kTrailer = 8;
   if (file.size() < kHeader + kTrailer) {
     return Status::Corruption(fmt::format("{}: file too short ({} bytes)", name, file.size()));
@@ -73,7 +73,7 @@ Result<std::string_view> Unframe(std::string_view file, std::string_view magic8,
   uint64_t len, sum;
   std::memcpy(&v, file.data() + 8, 4);
   std::memcpy(&len, file.data() + 16, 8);
-  if (v != version) {
+  if (version_out != nullptr ? (v < 1 || v > version) : v != version) {
     return Status::Corruption(fmt::format("{}: format version {} (this build reads {})", name, v, version));
   }
   if (len != file.size() - kHeader - kTrailer) {
@@ -83,6 +83,7 @@ Result<std::string_view> Unframe(std::string_view file, std::string_view magic8,
   if (sum != Hash64(file.substr(0, file.size() - kTrailer))) {
     return Status::Corruption(fmt::format("{}: checksum mismatch", name));
   }
+  if (version_out != nullptr) *version_out = v;
   return file.substr(kHeader, len);
 }
 

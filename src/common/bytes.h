@@ -82,8 +82,9 @@ class ByteReader {
 // Wraps a payload in the framed container.
 std::string Frame(std::string_view magic8, uint32_t version, std::string_view payload);
 // Checks magic, version and checksum of a framed file and returns its payload. `name` is used in
-// errors ("snap/b3.snap: checksum mismatch").
+// errors ("snap/b3.snap: checksum mismatch"). With `version_out`, any version from 1 to `version` is
+// accepted and the file's version is stored there (for formats that read their older versions).
 Result<std::string_view> Unframe(std::string_view file, std::string_view magic8, uint32_t version,
-                                 const std::string& name);
+                                 const std::string& name, uint32_t* version_out = nullptr);
 
 }  // namespace aips

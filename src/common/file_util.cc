@@ -1,5 +1,7 @@
 #include "common/file_util.h"
 
+#include <dirent.h>
+
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/mman.h>
@@ -229,6 +231,18 @@ Result<DirLock> DirLock::Acquire(const std::string& dir, int timeout_ms) {
   DirLock l;
   l.fd_ = fd;
   return l;
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* e = readdir(d)) {
+    std::string n = e->d_name;
+    if (n != "." && n != "..") out.push_back(n);
+  }
+  closedir(d);
+  return out;
 }
 
 }  // namespace aips

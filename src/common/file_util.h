@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "aips/status.h"
 
@@ -25,6 +26,8 @@ Status SyncDir(const std::string& dir);
 Status MakeDirs(const std::string& dir);
 bool FileExists(const std::string& path);
 Status RemoveFile(const std::string& path);
+// The names in a directory (without "." and ".."); empty when it cannot be read.
+std::vector<std::string> ListDir(const std::string& dir);
 
 // A read-only memory mapping of a whole file. Empty files map to an empty view.
 class MappedFile {

@@ -48,6 +48,11 @@ struct InputRow;  // ingest/row_source.h
 // first (an unbalanced quote, a malformed JSON object), then every rule of ParseEvent.
 bool ParseInputRow(const InputRow& row, ParsedEvent* out, RowError* err);
 
+// "" when s holds no control character; otherwise what the first one is ("contains a NUL byte",
+// "contains control character 0x01"). Ids, names and enums never legitimately hold one, and the store
+// reserves them (a forgotten user's dictionary tombstone starts with 0x01).
+std::string ControlCharProblem(std::string_view s);
+
 // True when s is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 

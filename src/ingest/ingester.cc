@@ -81,6 +81,12 @@ class IngestRun {
   bool attrs_changed_ = false;
   FirstPartyData fp_;
   bool fp_changed_ = false, identity_changed_ = false;
+  absl::flat_hash_set<uint64_t> forgotten_;  // users erased by `aips forget` (ForgetFingerprint)
+  bool Forgotten(std::string_view user) const {
+    return !forgotten_.empty() && forgotten_.contains(ForgetFingerprint(user));
+  }
+  static constexpr std::string_view kForgotten =
+      "this user was erased by 'aips forget'; their rows are refused";
   std::string rejects_;
   IngestResult result_;
   uint64_t generation_ = 0;
@@ -106,6 +112,7 @@ Status IngestRun::Prepare() {
   AIPS_ASSIGN_OR_RETURN(attrs_, LoadAttributes(store_.dir(), m_.attributes_generation));
   AIPS_ASSIGN_OR_RETURN(stored_ids_, StoredIds::Open(store_.dir(), m_.id_runs));
   result_.rejects_file = fmt::format("{}/rejects/{}.jsonl", store_.dir(), generation_);
+  forgotten_.insert(m_.forgotten.begin(), m_.forgotten.end());
   return Status::OK();
 }
 
@@ -180,6 +187,11 @@ void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const In
     return;
   }
   if (kind == TableKind::kIdentity) {
+    if (Forgotten(r.user)) {
+      Reject(source, row, "user_id", kForgotten, true);
+      ++fc->rejected;
+      return;
+    }
     if (!fp_.SetIdentity(r.key, r.user)) {
       ++result_.duplicates;
       ++fc->duplicates;
@@ -220,6 +232,12 @@ void IngestRun::OnAttributes(const std::string& source, const InputRow& row, Fil
   std::string_view tags = row.present[1] ? row.value[1] : std::string_view();
   if (user.empty()) return reject("user_id", "missing required field");
   if (user.size() > kMaxFieldBytes) return reject("user_id", "too long");
+  if (std::string cc = ControlCharProblem(user); !cc.empty()) return reject("user_id", cc);
+  if (Forgotten(user)) {
+    Reject(source, row, "user_id", kForgotten, true);
+    ++fc->rejected;
+    return;
+  }
   if (tags.size() > 64 * kMaxFieldBytes) return reject("tags", "too long");
   std::vector<std::string> list;
   for (size_t start = 0; !tags.empty();) {
@@ -266,6 +284,13 @@ void IngestRun::OnParsedEvent(const std::string& source, const PipedBatch& batch
     return;
   }
   const ParsedEvent ev = batch.Event(r);
+  if (Forgotten(ev.user)) {
+    InputRow row;
+    row.line = r.line;
+    Reject(source, row, "user_id", kForgotten, true);
+    ++fc->rejected;
+    return;
+  }
   if (dicts_[kDictChannel]->size() >= 0xFFFF && dicts_[kDictChannel]->Find(ev.channel) == std::nullopt) {
     InputRow row;
     row.line = r.line;
@@ -443,7 +468,7 @@ Status IngestRun::Commit() {
   }
   // 2. Dictionaries, ids, side tables, rejects.
   for (int k = 0; k < kNumDicts; ++k) {
-    AIPS_ASSIGN_OR_RETURN(next.dicts[k], dicts_[k]->Flush(DictPath(dir, k)));
+    AIPS_ASSIGN_OR_RETURN(next.dicts[k], dicts_[k]->Flush(DictPath(dir, k, next.dicts[k].file_gen)));
   }
   if (!new_ids_.empty()) {
     AIPS_RETURN_IF_ERROR(WriteIdRun(dir, generation_, std::move(new_ids_)));

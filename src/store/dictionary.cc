@@ -92,18 +92,40 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
   return d;
 }
 
-Result<DictInfo> Dictionary::Flush(const std::string& path) {
-  if (!has_pending()) return committed_;
+namespace {
+// One chunk holding names[from, end).
+std::string EncodeChunk(const std::vector<std::string_view>& names, size_t from) {
   ByteWriter body;
-  for (size_t i = committed_.count; i < names_.size(); ++i) body.Str(names_[i]);
+  for (size_t i = from; i < names.size(); ++i) body.Str(names[i]);
   ByteWriter chunk;
   chunk.U32(kChunkMagic);
-  chunk.U32(static_cast<uint32_t>(names_.size() - committed_.count));
+  chunk.U32(static_cast<uint32_t>(names.size() - from));
   chunk.U64(body.size());
   chunk.Bytes(body.buffer());
   chunk.U64(Hash64(chunk.buffer()));
-  AIPS_RETURN_IF_ERROR(WriteAt(path, committed_.bytes, chunk.buffer()));
-  return DictInfo{static_cast<uint32_t>(names_.size()), committed_.bytes + chunk.size()};
+  return std::move(chunk).Take();
+}
+}  // namespace
+
+Result<DictInfo> Dictionary::Flush(const std::string& path) {
+  if (!has_pending()) return committed_;
+  const std::string chunk = EncodeChunk(names_, committed_.count);
+  AIPS_RETURN_IF_ERROR(WriteAt(path, committed_.bytes, chunk));
+  return DictInfo{static_cast<uint32_t>(names_.size()), committed_.bytes + chunk.size(), committed_.file_gen};
+}
+
+void Dictionary::Tombstone(uint32_t id) {
+  const std::string tomb = fmt::format("\x01forgotten:{}", id);
+  if (names_[id] == tomb) return;
+  index_.erase(names_[id]);
+  names_[id] = Store(tomb);
+  index_.emplace(names_[id], id);
+}
+
+Result<DictInfo> Dictionary::WriteWhole(const std::string& path, uint64_t file_gen) {
+  const std::string chunk = names_.empty() ? std::string() : EncodeChunk(names_, 0);
+  AIPS_RETURN_IF_ERROR(WriteFileAtomic(path, chunk));
+  return DictInfo{static_cast<uint32_t>(names_.size()), chunk.size(), file_gen};
 }
 
 }  // namespace aips

@@ -21,8 +21,9 @@ namespace aips {
 inline constexpr uint32_t kNoId = 0xFFFFFFFFu;
 
 struct DictInfo {
-  uint32_t count = 0;  // committed entries
-  uint64_t bytes = 0;  // committed file length
+  uint32_t count = 0;     // committed entries
+  uint64_t bytes = 0;     // committed file length
+  uint64_t file_gen = 0;  // which file: 0 = dict/<name>.dict, g = dict/<name>-<g>.dict (after a rewrite)
 };
 
 class Dictionary {
@@ -44,6 +45,12 @@ class Dictionary {
   // Appends the pending names as one chunk after the committed bytes, fsyncs, and returns the info the
   // manifest must record to commit them.
   Result<DictInfo> Flush(const std::string& path);
+  // Replaces the name of `id` with a tombstone that no input can produce ("\x01forgotten:<id>"); the id
+  // stays allocated (ids never change) but Find(old name) no longer returns it. Used by `aips forget`.
+  void Tombstone(uint32_t id);
+  // Writes every name (committed and pending, tombstones included) as one chunk into a new file `path`,
+  // fsync'ed; returns the info (with file_gen = `file_gen`) that the manifest must record to commit it.
+  Result<DictInfo> WriteWhole(const std::string& path, uint64_t file_gen);
   // Marks the flushed info as committed (after the manifest is written).
   void SetCommitted(DictInfo info) { committed_ = info; }
 

@@ -8,7 +8,7 @@ namespace aips {
 
 namespace {
 constexpr std::string_view kMagic = "AIPSMAN1";
-constexpr uint32_t kVersion = 1;
+constexpr uint32_t kVersion = 2;  // 2 added dictionary file generations and forgotten users
 }  // namespace
 
 uint64_t Manifest::TotalRows() const {
@@ -37,11 +37,15 @@ std::string Manifest::Encode() const {
   }
   w.Varint(category_snaps.size());
   for (auto& [c, s] : category_snaps) w.Str(c), w.I32(s.through), w.U64(s.fp);
+  for (auto& d : dicts) w.U64(d.file_gen);
+  w.Varint(forgotten.size());
+  for (auto f : forgotten) w.U64(f);
   return Frame(kMagic, kVersion, w.buffer());
 }
 
 Result<Manifest> Manifest::Decode(std::string_view file) {
-  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kMagic, kVersion, "MANIFEST"));
+  uint32_t version = 0;
+  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kMagic, kVersion, "MANIFEST", &version));
   ByteReader r(payload, "MANIFEST");
   Manifest m;
   uint64_t n;
@@ -87,6 +91,13 @@ Result<Manifest> Manifest::Decode(std::string_view file) {
     AIPS_RETURN_IF_ERROR(r.U64(&s.fp));
     m.category_snaps[c] = s;
   }
+  if (version >= 2) {
+    for (auto& d : m.dicts) AIPS_RETURN_IF_ERROR(r.U64(&d.file_gen));
+    AIPS_RETURN_IF_ERROR(r.Varint(&n));
+    if (n > r.remaining() / 8) return r.Truncated();
+    m.forgotten.resize(n);
+    for (auto& f : m.forgotten) AIPS_RETURN_IF_ERROR(r.U64(&f));
+  }
   if (!r.done()) return Status::Corruption("MANIFEST: trailing bytes");
   return m;
 }
@@ -98,8 +109,15 @@ std::string SegmentPath(const std::string& dir, const SegmentInfo& s) {
   return fmt::format("{}/seg/{:04d}{:02d}{:02d}-{}.seg", dir, y, mo, d, s.generation);
 }
 
-std::string DictPath(const std::string& dir, int kind) {
-  return fmt::format("{}/dict/{}.dict", dir, kDictNames[kind]);
+std::string DictPath(const std::string& dir, int kind, uint64_t file_gen) {
+  if (file_gen == 0) return fmt::format("{}/dict/{}.dict", dir, kDictNames[kind]);
+  return fmt::format("{}/dict/{}-{}.dict", dir, kDictNames[kind], file_gen);
+}
+
+uint64_t ForgetFingerprint(std::string_view user) {
+  std::string keyed = "aips-forget\x1f";
+  keyed += user;
+  return Hash64(keyed);
 }
 
 std::string IdRunPath(const std::string& dir, uint64_t generation) {

@@ -60,6 +60,9 @@ struct Manifest {
   uint64_t firstparty_generation = 0;  // 0: no first-party data
   std::vector<BrandInfo> brands;       // by brand id (size <= brand dictionary)
   std::map<std::string, SnapState> category_snaps;
+  // Fingerprints (ForgetFingerprint) of users erased by `aips forget` whose rows later ingests refuse;
+  // sorted, unique.
+  std::vector<uint64_t> forgotten;
 
   Day FirstDay() const { return segments.empty() ? kNoDay : segments.front().day; }
   Day LastDay() const { return segments.empty() ? kNoDay : segments.back().day; }
@@ -70,8 +73,12 @@ struct Manifest {
 };
 
 std::string SegmentPath(const std::string& dir, const SegmentInfo& s);
-std::string DictPath(const std::string& dir, int kind);
+// dict/<name>.dict for file_gen 0, dict/<name>-<file_gen>.dict after a rewrite (aips forget).
+std::string DictPath(const std::string& dir, int kind, uint64_t file_gen);
 std::string IdRunPath(const std::string& dir, uint64_t generation);
+
+// The keyed hash by which a forgotten user's later rows are recognised without keeping the id itself.
+uint64_t ForgetFingerprint(std::string_view user);
 
 // Reads DIR/MANIFEST; NotFound when the directory holds no aips store.
 Result<Manifest> ReadManifest(const std::string& dir);

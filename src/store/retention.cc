@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "store/brand_facts.h"
+
 #include "fmt/format.h"
 
 namespace aips {
@@ -38,32 +40,12 @@ Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run
     }
   }
   std::vector<uint32_t> affected;
-  for (uint32_t b = 0; b < m.brands.size(); ++b) {
-    if (dropped_rows[b] == 0) continue;
-    affected.push_back(b);
-    BrandInfo& bi = next.brands[b];
-    bi.rows -= std::min(bi.rows, dropped_rows[b]);
-    bi.first_day = bi.last_day = kNoDay;
-    bi.snap = SnapState{};  // its first day moved: recompute from the new first day
-  }
+  for (uint32_t b = 0; b < m.brands.size(); ++b)
+    if (dropped_rows[b] != 0) affected.push_back(b);
   out.brands_affected = affected.size();
-  std::set<Day> kept_days;
-  for (const SegmentInfo& s : next.segments) kept_days.insert(s.day);
-  for (Day d : kept_days) {
-    AIPS_ASSIGN_OR_RETURN(std::vector<const Segment*> segs, store.SegmentsOfDay(d));
-    for (const Segment* seg : segs) {
-      for (uint32_t b : affected) {
-        AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg->Block(b));
-        if (blk.n == 0) continue;
-        BrandInfo& bi = next.brands[b];
-        if (bi.first_day == kNoDay) bi.first_day = d;
-        bi.last_day = std::max(bi.last_day, d);
-      }
-    }
-  }
-  for (uint32_t b : affected)
-    if (next.brands[b].rows == 0) next.brands[b].spus.clear();
-  for (auto& [name, snap] : next.category_snaps) snap = SnapState{};  // crowds span the dropped days
+  std::vector<std::string> categories;  // every category crowd spans the dropped days
+  for (auto& [name, snap] : next.category_snaps) categories.push_back(name);
+  AIPS_RETURN_IF_ERROR(RederiveBrandFacts(store.dir(), &next, affected, categories));
   if (dry_run) return out;
   AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
   AIPS_RETURN_IF_ERROR(store.RemoveGarbage());

@@ -46,6 +46,9 @@ struct BrandBlock {
   const uint8_t* sentiment = nullptr;
 };
 
+// Appends the block's rows as EventRows of `brand` (to re-encode a segment: aips forget, repair).
+void AppendRows(const BrandBlock& block, uint32_t brand, std::vector<EventRow>* out);
+
 class Segment {
  public:
   // Maps the file and verifies its header, index and index checksum. `day` must match the header.

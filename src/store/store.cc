@@ -36,7 +36,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, Mode mode) {
 
 Result<Dictionary*> Store::dict(int kind) {
   if (!dicts_[kind]) {
-    AIPS_ASSIGN_OR_RETURN(Dictionary d, Dictionary::Load(DictPath(dir_, kind), manifest_.dicts[kind]));
+    AIPS_ASSIGN_OR_RETURN(Dictionary d, Dictionary::Load(DictPath(dir_, kind, manifest_.dicts[kind].file_gen),
+                                                         manifest_.dicts[kind]));
     dicts_[kind] = std::make_unique<Dictionary>(std::move(d));
   }
   return dicts_[kind].get();
@@ -134,20 +135,6 @@ Status Store::UpgradeToWrite() {
   return Status::OK();
 }
 
-namespace {
-std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> out;
-  DIR* d = opendir(dir.c_str());
-  if (!d) return out;
-  while (dirent* e = readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") out.push_back(n);
-  }
-  closedir(d);
-  return out;
-}
-}  // namespace
-
 Status Store::RemoveGarbage() {
   if (!writable()) return Status::InvalidArgument("store opened read-only");
   std::set<std::string> keep;
@@ -158,6 +145,12 @@ Status Store::RemoveGarbage() {
       std::string p = dir_ + "/" + sub + "/" + n;
       if (!keep.count(p)) AIPS_RETURN_IF_ERROR(RemoveFile(p));
     }
+  }
+  std::set<std::string> dicts;
+  for (int k = 0; k < kNumDicts; ++k) dicts.insert(DictPath(dir_, k, manifest_.dicts[k].file_gen));
+  for (auto& n : ListDir(dir_ + "/dict")) {
+    const std::string p = dir_ + "/dict/" + n;
+    if (!dicts.count(p)) AIPS_RETURN_IF_ERROR(RemoveFile(p));
   }
   for (auto& n : ListDir(dir_)) {
     if (n.rfind("tables-", 0) == 0 && n != fmt::format("tables-{}.bin", manifest_.tables_generation)) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 
@@ -103,6 +104,53 @@ TEST(Manifest, RoundTrips) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->Encode(), m.Encode());
   EXPECT_EQ(back->brands[1].spus, (std::vector<uint32_t>{4, 9}));
+}
+
+TEST(Manifest, ReadsVersionOneAndKeepsForgetFields) {
+  Manifest m;
+  m.generation = 3;
+  m.dicts[kDictUser] = {2, 40, 3};
+  m.forgotten = {ForgetFingerprint("u1"), ForgetFingerprint("u2")};
+  std::sort(m.forgotten.begin(), m.forgotten.end());
+  auto back = Manifest::Decode(m.Encode());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->dicts[kDictUser].file_gen, 3u);
+  EXPECT_EQ(back->forgotten, m.forgotten);
+  EXPECT_NE(ForgetFingerprint("u1"), ForgetFingerprint("u2"));
+  // A version-1 manifest (written before aips forget existed): the same payload without the new tail.
+  Manifest old = m;
+  old.forgotten.clear();
+  old.dicts[kDictUser].file_gen = 0;
+  std::string payload(Unframe(old.Encode(), "AIPSMAN1", 2, "m").value());
+  payload.resize(payload.size() - kNumDicts * 8 - 1);  // file generations and an empty forgotten list
+  auto v1 = Manifest::Decode(Frame("AIPSMAN1", 1, payload));
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  EXPECT_EQ(v1->Encode(), old.Encode());
+  // A version this build does not know is refused.
+  EXPECT_TRUE(Manifest::Decode(Frame("AIPSMAN1", 3, payload)).status().IsCorruption());
+}
+
+TEST(Dictionary, TombstoneKeepsIdsAndForgetsTheName) {
+  std::string dir = TempDir();
+  Dictionary d;
+  d.GetOrAdd("alice");
+  d.GetOrAdd("bob");
+  d.GetOrAdd("carol");
+  d.Tombstone(1);
+  EXPECT_FALSE(d.Find("bob").has_value());
+  EXPECT_EQ(d.Find("carol").value(), 2u);
+  EXPECT_EQ(d.GetOrAdd("dave"), 3u);
+  EXPECT_EQ(d.GetOrAdd("bob"), 4u);  // a new user of that name is a new id
+  d.Tombstone(4);
+  DictInfo info = d.WriteWhole(dir + "/u-9.dict", 9).value();
+  EXPECT_EQ(info.file_gen, 9u);
+  auto back = Dictionary::Load(dir + "/u-9.dict", info);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->size(), 5u);
+  EXPECT_FALSE(back->Find("bob").has_value());
+  EXPECT_EQ(back->Find("dave").value(), 3u);
+  std::string bytes = ReadFile(dir + "/u-9.dict").value();
+  EXPECT_EQ(bytes.find("bob"), std::string::npos);
 }
 
 }  // namespace

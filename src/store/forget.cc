@@ -1,0 +1,208 @@
+#include "store/forget.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "absl/container/flat_hash_set.h"
+#include "fmt/format.h"
+#include "store/attributes.h"
+#include "store/brand_facts.h"
+#include "store/crowds.h"
+#include "store/first_party.h"
+#include "store/segment.h"
+
+namespace aips {
+
+namespace {
+
+// Rewrites the segments of `m` that hold rows of `ids` (one new segment per day, generation `gen`);
+// counts removed rows per brand.
+Status RewriteSegments(const std::string& dir, const absl::flat_hash_set<uint32_t>& ids, uint64_t gen,
+                       bool dry_run, Manifest* m, std::vector<uint64_t>* removed_per_brand,
+                       ForgetResult* out) {
+  std::map<Day, std::vector<size_t>> hit;  // day -> indexes of segments holding the users
+  for (size_t i = 0; i < m->segments.size(); ++i) {
+    const SegmentInfo& si = m->segments[i];
+    AIPS_ASSIGN_OR_RETURN(Segment seg, Segment::Open(SegmentPath(dir, si), si.day));
+    bool found = false;
+    for (uint32_t b : seg.Brands()) {
+      AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg.Block(b));
+      for (size_t r = 0; r < blk.n; ++r) {
+        if (!ids.contains(blk.user[r])) continue;
+        found = true;
+        ++(*removed_per_brand)[b];
+        ++out->events_removed;
+      }
+    }
+    if (found) hit[si.day].push_back(i);
+  }
+  std::vector<bool> drop(m->segments.size(), false);
+  std::vector<SegmentInfo> added;
+  for (auto& [day, indexes] : hit) {
+    std::vector<EventRow> rows;
+    for (size_t i : indexes) {
+      drop[i] = true;
+      AIPS_ASSIGN_OR_RETURN(Segment seg, Segment::Open(SegmentPath(dir, m->segments[i]), day));
+      for (uint32_t b : seg.Brands()) {
+        AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg.Block(b));
+        AppendRows(blk, b, &rows);
+      }
+    }
+    std::erase_if(rows, [&](const EventRow& r) { return ids.contains(r.user); });
+    out->segments_rewritten += indexes.size();
+    if (rows.empty()) continue;  // the day held only these users' rows
+    std::sort(rows.begin(), rows.end(), SegmentOrder);
+    SegmentInfo si{day, gen, rows.size()};
+    if (!dry_run) AIPS_RETURN_IF_ERROR(WriteFileAtomic(SegmentPath(dir, si), EncodeSegment(day, rows)));
+    added.push_back(si);
+  }
+  std::vector<SegmentInfo> kept;
+  for (size_t i = 0; i < m->segments.size(); ++i)
+    if (!drop[i]) kept.push_back(m->segments[i]);
+  kept.insert(kept.end(), added.begin(), added.end());
+  std::sort(kept.begin(), kept.end(), [](const SegmentInfo& a, const SegmentInfo& b) {
+    return std::tie(a.day, a.generation) < std::tie(b.day, b.generation);
+  });
+  m->segments = std::move(kept);
+  return Status::OK();
+}
+
+// Removes the lines naming any of `users` from DIR/rejects/*.jsonl (each file replaced atomically).
+Result<uint64_t> ScrubRejects(const std::string& dir, const std::vector<std::string>& users, bool dry_run) {
+  uint64_t removed = 0;
+  for (const std::string& name : ListDir(dir + "/rejects")) {
+    const std::string path = dir + "/rejects/" + name;
+    AIPS_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    bool any = false;
+    for (auto& u : users) any |= text.find(u) != std::string::npos;
+    if (!any) continue;
+    std::string kept;
+    for (size_t pos = 0; pos < text.size();) {
+      size_t end = text.find('\n', pos);
+      end = end == std::string::npos ? text.size() : end + 1;
+      std::string_view line(text.data() + pos, end - pos);
+      bool names = false;
+      for (auto& u : users) names |= line.find(u) != std::string_view::npos;
+      if (names)
+        ++removed;
+      else
+        kept.append(line);
+      pos = end;
+    }
+    if (!dry_run) AIPS_RETURN_IF_ERROR(WriteFileAtomic(path, kept));
+  }
+  return removed;
+}
+
+}  // namespace
+
+Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& users, bool block,
+                                 bool dry_run) {
+  if (!store.writable()) return Status::InvalidArgument("forget needs the store open for writing");
+  if (users.empty()) return Status::InvalidArgument("no user to forget");
+  for (const std::string& u : users) {
+    if (u.empty()) return Status::InvalidArgument("an empty user id");
+    if (u.size() > 1024) return Status::InvalidArgument("a user id longer than 1024 bytes");
+  }
+  const std::string& dir = store.dir();
+  const Manifest& m = store.manifest();
+  ForgetResult out;
+  Manifest next = m;
+  next.generation = m.generation + 1;
+  const uint64_t gen = next.generation;
+
+  AIPS_ASSIGN_OR_RETURN(Dictionary * user_dict, store.dict(kDictUser));
+  absl::flat_hash_set<uint32_t> ids;
+  for (const std::string& u : users)
+    if (auto id = user_dict->Find(u)) ids.insert(*id);
+  out.users_found = ids.size();
+
+  // 1. Events.
+  std::vector<uint64_t> removed(m.brands.size(), 0);
+  if (!ids.empty()) AIPS_RETURN_IF_ERROR(RewriteSegments(dir, ids, gen, dry_run, &next, &removed, &out));
+  std::vector<uint32_t> affected;
+  for (uint32_t b = 0; b < removed.size(); ++b)
+    if (removed[b] != 0) affected.push_back(b);
+  out.brands_affected = affected.size();
+  // Category crowds are all recomputed (as after retention): simpler than tracing which ones held them.
+  std::vector<std::string> categories;
+  if (!affected.empty())
+    for (auto& [name, snap] : next.category_snaps) categories.push_back(name);
+  if (!dry_run) AIPS_RETURN_IF_ERROR(RederiveBrandFacts(dir, &next, affected, categories));
+
+  // 2. Identity links (first-party orders already matched became events, removed above).
+  AIPS_ASSIGN_OR_RETURN(FirstPartyData fp, LoadFirstParty(dir, m.firstparty_generation));
+  const std::set<std::string> names(users.begin(), users.end());
+  out.identity_links_removed =
+      absl::erase_if(fp.identity, [&](const auto& kv) { return names.count(kv.second); });
+  if (out.identity_links_removed > 0 && !dry_run) {
+    AIPS_RETURN_IF_ERROR(SaveFirstParty(dir, gen, fp));
+    next.firstparty_generation = gen;
+  }
+
+  // 3. Attributes and saved crowds (dense ids).
+  if (!ids.empty()) {
+    AIPS_ASSIGN_OR_RETURN(UserAttributes attrs, LoadAttributes(dir, m.attributes_generation));
+    for (auto& [tag, users_with] : attrs.tags) {
+      for (uint32_t id : ids) {
+        if (!users_with.contains(id)) continue;
+        users_with.remove(id);
+        ++out.attribute_tags_removed;
+      }
+    }
+    if (out.attribute_tags_removed > 0 && !dry_run) {
+      AIPS_RETURN_IF_ERROR(SaveAttributes(dir, gen, attrs));
+      next.attributes_generation = gen;
+    }
+    AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> crowds, LoadCrowds(dir));
+    for (SavedCrowd& c : crowds) {
+      Roaring members = Roaring::readSafe(c.members.data(), c.members.size());
+      bool changed = false;
+      for (uint32_t id : ids) changed |= members.removeChecked(id);
+      if (!changed) continue;
+      ++out.crowds_changed;
+      members.runOptimize();
+      c.size = members.cardinality();
+      c.members.resize(members.getSizeInBytes(true));
+      members.write(c.members.data(), true);
+    }
+    if (out.crowds_changed > 0 && !dry_run) AIPS_RETURN_IF_ERROR(SaveCrowds(dir, crowds));
+  }
+
+  // 4. Rejected rows that quote the users.
+  AIPS_ASSIGN_OR_RETURN(out.reject_lines_removed, ScrubRejects(dir, users, dry_run));
+
+  // 5. Dictionary tombstones and fingerprints.
+  if (!ids.empty() && !dry_run) {
+    for (uint32_t id : ids) user_dict->Tombstone(id);
+    AIPS_ASSIGN_OR_RETURN(next.dicts[kDictUser], user_dict->WriteWhole(DictPath(dir, kDictUser, gen), gen));
+  }
+  if (block) {
+    for (const std::string& u : users) next.forgotten.push_back(ForgetFingerprint(u));
+    std::sort(next.forgotten.begin(), next.forgotten.end());
+    next.forgotten.erase(std::unique(next.forgotten.begin(), next.forgotten.end()), next.forgotten.end());
+    out.blocked = true;
+  }
+  if (dry_run) return out;
+
+  // 6. The commit, then the files it made stale.
+  const bool changed = !ids.empty() || out.identity_links_removed > 0 || next.forgotten != m.forgotten;
+  if (changed) {
+    AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
+    AIPS_RETURN_IF_ERROR(store.RemoveGarbage());
+  }
+  std::vector<std::string> stale;
+  for (uint32_t b : affected)
+    for (const char* ext : {"snap", "state"}) stale.push_back(fmt::format("{}/snap/b{}.{}", dir, b, ext));
+  for (const std::string& n : ListDir(dir + "/snap"))
+    if (!affected.empty() && n[0] == 'c') stale.push_back(dir + "/snap/" + n);  // every category (above)
+  for (const std::string& p : stale) {
+    if (!FileExists(p)) continue;
+    AIPS_RETURN_IF_ERROR(RemoveFile(p));
+    ++out.snapshot_files_deleted;
+  }
+  return out;
+}
+
+}  // namespace aips
