@@ -68,6 +68,9 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 step "load: wrk query mix while ingesting through the API"
 tests/load_test.sh "$build/aips" "$build/test-output/load.txt" 10
 
+step "slow and idle clients cannot starve others (aips serve with 4 workers)"
+python3 tests/slow_client_test.py "$build/aips"
+
 step "HTTP API and dashboard (real aips serve, Debian's chromium)"
 tests/serve_test.sh "$build/aips" "$build/test-output"
 

@@ -16,11 +16,15 @@ void RegisterServe(CLI::App& app) {
     c->add_option("--port", o->port, "TCP port (default 8080)");
     c->add_option("--host", o->host, "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)");
     c->add_option("--threads", o->threads,
-                  "Worker threads (default 32; each open keep-alive connection holds one)");
+                  "Worker threads answering complete requests (default 32; connections do not hold them)");
+    c->add_option("--max-connections", o->max_connections,
+                  "Open client connections; more answer 503 (default 1024)");
     c->add_option("--max-body-mb", *max_mb,
                   "Largest request body in MiB; larger ones answer 413 (default 64)");
     c->add_option("--timeout", o->timeout_seconds,
-                  "Read/write timeout per connection in seconds (default 30)");
+                  "Seconds for a request to arrive completely (else 408) and for a response to be read "
+                  "(default 30)");
+    c->add_option("--idle-timeout", o->idle_seconds, "Seconds a keep-alive connection may idle (default 5)");
     c->add_flag("--quiet", o->quiet, "No request log on standard error");
     c->add_option("--min-export-size", o->min_export_size,
                   "Refuse user-level results (crowd exports) of crowds smaller than this (default 100)");

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -15,6 +16,7 @@
 #include "httplib.h"
 #include "serve/api.h"
 #include "serve/assets.h"
+#include "serve/gate.h"
 #include "serve/metrics.h"
 #include "serve/tenants.h"
 
@@ -98,24 +100,51 @@ Status Serve(const ServeOptions& opt) {
     res.set_content(w.str(), "application/json");
   });
 
-  if (!svr.bind_to_port(opt.host, opt.port)) {
-    return Status::IOError(
-        fmt::format("cannot listen on {}:{} (in use, or not allowed)", opt.host, opt.port));
-  }
+  // The workers listen on loopback only; clients talk to the gate (serve/gate.h), which hands them
+  // complete requests, so no slow or idle client holds a worker.
+  GateOptions gopt;
+  gopt.host = opt.host;
+  gopt.port = opt.port;
+  gopt.max_body_bytes = opt.max_body_bytes;
+  gopt.max_connections = opt.max_connections;
+  gopt.request_seconds = opt.timeout_seconds;
+  gopt.write_seconds = opt.timeout_seconds;
+  gopt.idle_seconds = opt.idle_seconds;
+  gopt.on_refusal = [&metrics](int status) { metrics.Request("(gate)", status, 0); };
+  AIPS_ASSIGN_OR_RETURN(std::unique_ptr<Gate> gate, Gate::Listen(gopt));
+  // The gate opens one loopback connection per request; Debian's libcpp-httplib listens with a backlog
+  // of 5, which drops bursts of them (a dropped SYN costs a 1 s retransmit). The socket is captured when
+  // httplib creates it and listen() is called again with a deep backlog (Linux updates it in place).
+  int worker_sock = -1;
+  svr.set_socket_options([&worker_sock](socket_t sock) {
+    int one = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    worker_sock = sock;
+  });
+  gopt.upstream_port = svr.bind_to_any_port("127.0.0.1");
+  if (gopt.upstream_port <= 0) return Status::IOError("cannot bind the workers' loopback port");
+  if (worker_sock < 0 || ::listen(worker_sock, 4096) != 0)
+    return Status::IOError("cannot deepen the workers' listen backlog");
+  gate->SetUpstreamPort(gopt.upstream_port);
+  std::atomic<bool> workers_ok{true};
+  std::thread workers([&] { workers_ok = svr.listen_after_bind(); });
   std::atomic<bool> signalled{false};
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&signals, &sig);
     signalled = true;
-    fmt::print(stderr, "aips serve: signal {} — finishing in-flight requests and stopping\n", sig);
-    svr.stop();
+    if (sig != 0 && !opt.quiet)
+      fmt::print(stderr, "aips serve: signal {} — finishing in-flight requests and stopping\n", sig);
+    gate->Stop();
   });
-  fmt::print(stderr, "aips serve: listening on http://{}:{}/ (data {})\n", opt.host, opt.port, opt.data_dir);
-  const bool ok = svr.listen_after_bind();
-  // Wake the stopper if listen ended for another reason.
+  fmt::print(stderr, "aips serve: listening on http://{}:{}/ (data {})\n", opt.host, gate->port(),
+             opt.data_dir);
+  gate->Run();
+  svr.stop();
+  workers.join();
   if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
-  if (!ok) return Status::IOError("the server stopped with an error");
+  if (!workers_ok) return Status::IOError("the server stopped with an error");
   fmt::print(stderr, "aips serve: stopped\n");
   return Status::OK();
 }

@@ -18,10 +18,12 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = 64u << 20;  // larger ingest bodies answer 413
-  int threads = 32;          // a keep-alive connection holds a worker: keep well above the expected clients
-  int timeout_seconds = 30;  // read / write timeout per connection
-  bool quiet = false;        // no request log lines on stderr
-  size_t min_export_size = 100;  // user-level results (exports) of smaller crowds are refused
+  int threads = 32;                   // workers answering complete requests (the gate holds the connections)
+  int timeout_seconds = 30;           // a request must arrive, and a response be read, within this
+  int idle_seconds = 5;               // a keep-alive connection without a request is closed after this
+  int max_connections = 1024;         // open client connections; beyond, 503
+  bool quiet = false;                 // no request log lines on stderr
+  size_t min_export_size = 100;       // user-level results (exports) of smaller crowds are refused
 };
 
 // Serves until a termination signal. Fails when the port cannot be bound.
