@@ -202,5 +202,31 @@ check("saved crowds are the tenant's own", [c["name"] for c in b["crowds"]] == [
 s, b = get_json("/api/v1/crowd/count?expr=" + q('crowd("vip")'), rival)
 check("another tenant's saved crowd is unknown", s == 404, b)
 
+# Names never become paths: no parameter reaches the file system (assets are embedded, saved crowds live
+# inside crowds.bin, snapshot files are named by hashes). Traversal attempts touch nothing outside.
+import os, socket
+before_files = sorted(os.listdir(os.path.dirname(os.path.abspath(data))))
+for path in ["/../../../../etc/passwd", "/assets/../../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+             "/assets/%2e%2e%2f%2e%2e%2fMANIFEST", "/api/v1/../../MANIFEST"]:
+    host, port = base.split("//")[1].split(":")
+    sock = socket.create_connection((host, int(port)))
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+    raw = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        raw += chunk
+    sock.close()
+    check(f"path traversal {path}: no file content", b"root:" not in raw and b"AIPSMAN" not in raw and
+          raw.split(b" ")[1] in (b"400", b"404"), raw[:200])
+for name in ["../../escaped", "/tmp/escaped-abs", "..%2f..%2fescaped"]:
+    s, b = http("/api/v1/crowds?name=" + q(name) + "&expr=" + q(expr), acme, "POST", b"")
+    check(f"a crowd named {name!r} is stored inside crowds.bin, never as a file", s in (200, 400)
+          and not os.path.exists("/tmp/escaped-abs") and not os.path.exists(os.path.join(data, "..", "..", "escaped")), b)
+s, b = http("/api/v1/stages?brand=" + q("../../etc/passwd"), acme)
+check("a brand named like a path: 404", s == 404, b)
+check("no file appeared next to the data directory", sorted(os.listdir(os.path.dirname(os.path.abspath(data)))) == before_files)
+
 print(f"{'all API checks passed' if not failures else str(failures) + ' API check(s) failed'}")
 sys.exit(1 if failures else 0)

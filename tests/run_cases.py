@@ -3,6 +3,8 @@
 
 case.txt, one directive per line ('#' starts a comment):
   rules: FILE                 install FILE (in the case folder) as the data directory's rules
+  generate: SCRIPT            python3 SCRIPT OUTDIR (inputs too large to keep in git); later paths are
+                              looked up in the case folder, then in OUTDIR
   ingest: FILE [FILE...]      aips ingest --json of those files (paths relative to the case folder)
   run: ARGS                   aips ARGS --data DIR --json (ARGS split like a shell: quotes group words)
   expect: JSON                the last command's JSON output contains JSON (objects: listed keys only,
@@ -47,6 +49,12 @@ def contains(actual, expected, path="$"):
 def run_case(aips, case_dir):
     script = os.path.join(case_dir, "case.txt")
     data = tempfile.mkdtemp(prefix="aips-case-")
+    generated = tempfile.mkdtemp(prefix="aips-case-gen-")
+
+    def path(f):
+        p = os.path.join(case_dir, f)
+        return p if os.path.exists(p) else os.path.join(generated, f)
+
     last = None  # (argv, code, stdout, stderr)
     last_rejects = None
     checked_exit = True
@@ -58,13 +66,19 @@ def run_case(aips, case_dir):
             key, _, arg = line.partition(":")
             key, arg = key.strip(), arg.strip()
             where = f"{script}:{lineno}"
+            if key == "generate":
+                p = subprocess.run([sys.executable, os.path.join(case_dir, arg), generated], capture_output=True,
+                                   text=True, timeout=120)
+                if p.returncode != 0:
+                    return f"{where}: {arg} failed: {p.stderr.strip()[:300]}"
+                continue
             if key in ("ingest", "run", "rules"):
                 if last is not None and not checked_exit and last[1] != 0:
                     return f"{where}: previous command failed ({last[1]}): {last[3].strip()}"
                 if key == "rules":
-                    argv = [aips, "rules", "set", "--data", data, os.path.join(case_dir, arg)]
+                    argv = [aips, "rules", "set", "--data", data, path(arg)]
                 elif key == "ingest":
-                    argv = [aips, "ingest", "--data", data, "--json"] + [os.path.join(case_dir, f) for f in arg.split()]
+                    argv = [aips, "ingest", "--data", data, "--json"] + [path(f) for f in arg.split()]
                 else:
                     argv = [aips] + shlex.split(arg) + ["--data", data, "--json"]
                 p = subprocess.run(argv, capture_output=True, text=True, timeout=120)
@@ -102,6 +116,7 @@ def run_case(aips, case_dir):
         return None
     finally:
         shutil.rmtree(data, ignore_errors=True)
+        shutil.rmtree(generated, ignore_errors=True)
 
 
 def main():

@@ -211,7 +211,7 @@ Status ChLoad::OnEvent(const std::string& source, std::string_view data, const I
   ParsedEvent ev;
   RowError err;
   if (!ParseInputRow(row, &ev, &err)) {
-    Reject(source, row, err.field, err.reason);
+    Reject(source, row, err.field, err.reason, err.redact);
     return Status::OK();
   }
   uint64_t key;

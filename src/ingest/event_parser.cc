@@ -4,6 +4,7 @@
 #include "common/date.h"
 #include "common/decimal.h"
 #include "fmt/format.h"
+#include "ingest/hashed_id.h"
 #include "simdjson.h"
 
 namespace aips {
@@ -27,12 +28,20 @@ std::string Shown(std::string_view v) {
 
 }  // namespace
 
-std::string ControlCharProblem(std::string_view s) {
-  // A branch-free pass first (the compiler vectorises it); the rare bad field is then described.
+std::string ForbiddenCharProblem(std::string_view s) {
+  // A branch-free pass first (the compiler vectorises it); the rare flagged field is then described.
+  // 0xEF leads U+F000..U+FFFF: fullwidth punctuation is common in Chinese names, the BOM (EF BB BF) is not.
   unsigned any = 0;
-  for (unsigned char c : s) any |= static_cast<unsigned>(c < 0x20) | static_cast<unsigned>(c == 0x7F);
+  for (unsigned char c : s)
+    any |=
+        static_cast<unsigned>(c < 0x20) | static_cast<unsigned>(c == 0x7F) | static_cast<unsigned>(c == 0xEF);
   if (any == 0) return {};
-  for (unsigned char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == 0xEF) {
+      if (s.substr(i, 3) == "\xEF\xBB\xBF") return "contains a byte-order mark (U+FEFF)";
+      continue;
+    }
     if (c >= 0x20 && c != 0x7F) continue;
     return c == 0 ? std::string("contains a NUL byte")
                   : fmt::format("contains control character 0x{:02X}", c);
@@ -49,7 +58,7 @@ bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err) {
       return Fail(err, f, fmt::format("longer than {} bytes ({} bytes)", kMaxFieldBytes, v.size()));
     }
     if (!raw.utf8_checked && !IsValidUtf8(v)) return Fail(err, f, "not valid UTF-8");
-    std::string cc = ControlCharProblem(v);
+    std::string cc = ForbiddenCharProblem(v);
     if (!cc.empty()) return Fail(err, f, cc);
   }
   auto get = [&](int f) -> std::string_view { return raw.present[f] ? raw.value[f] : std::string_view(); };
@@ -59,6 +68,14 @@ bool ParseEvent(const RawEvent& raw, ParsedEvent* out, RowError* err) {
   };
 
   if (!required(kFieldUserId)) return false;
+  if (const char* what = ClearTextIdentifier(raw.value[kFieldUserId])) {
+    err->redact = true;
+    return Fail(
+        err, kFieldUserId,
+        fmt::format("privacy: user_id holds {} in clear text; send the platform's user id (or a hash). "
+                    "The row is not stored",
+                    what));
+  }
   if (raw.is_number[kFieldUserId]) {
     std::string_view u = raw.value[kFieldUserId];
     bool integer = !u.empty();

@@ -34,6 +34,8 @@ struct ParsedEvent {
 struct RowError {
   std::string field;   // column name, or "" for a whole-row problem
   std::string reason;  // "unknown action 'foo'"
+  bool redact =
+      false;  // the row holds a clear-text identifier: its text must not be stored, even as a reject
 };
 
 // Longest accepted text of one field, in bytes.
@@ -48,10 +50,11 @@ struct InputRow;  // ingest/row_source.h
 // first (an unbalanced quote, a malformed JSON object), then every rule of ParseEvent.
 bool ParseInputRow(const InputRow& row, ParsedEvent* out, RowError* err);
 
-// "" when s holds no control character; otherwise what the first one is ("contains a NUL byte",
-// "contains control character 0x01"). Ids, names and enums never legitimately hold one, and the store
-// reserves them (a forgotten user's dictionary tombstone starts with 0x01).
-std::string ControlCharProblem(std::string_view s);
+// "" when s holds no control character and no byte-order mark; otherwise what the first one is
+// ("contains a NUL byte", "contains control character 0x01", "contains a byte-order mark (U+FEFF)").
+// Ids, names and enums never legitimately hold one (a BOM inside a file is a concatenation accident), and
+// the store reserves control characters (a forgotten user's dictionary tombstone starts with 0x01).
+std::string ForbiddenCharProblem(std::string_view s);
 
 // True when s is valid UTF-8.
 bool IsValidUtf8(std::string_view s);

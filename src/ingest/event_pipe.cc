@@ -67,11 +67,12 @@ void EventPipe::Produce(std::string_view data, const FileFormat& format, DayMapp
           r.rejected = true;
           r.field = Put(field, &batch->arena);
           r.reason = Put(reason, &batch->arena);
-          r.raw = Put(row.raw.substr(0, 4096), &batch->arena);
+          r.raw = Put(r.redact ? std::string_view() : row.raw.substr(0, 4096), &batch->arena);
         };
         ParsedEvent ev;
         RowError err;
         if (!ParseInputRow(row, &ev, &err)) {
+          r.redact = err.redact;
           reject(err.field, err.reason);
         } else {
           r.text[PipedRow::kEventId] = Put(ev.event_id, &batch->arena);

@@ -23,6 +23,7 @@ struct PipedRow {
   enum Field { kEventId, kUser, kBrand, kSpu, kCampaign, kNote, kChannel, kNumFields };
   uint64_t line = 0;
   bool rejected = false;
+  bool redact = false;  // rejected for privacy: raw is empty and must not be stored
   // Accepted rows: the event (strings as [offset, length) into the batch's arena).
   std::array<std::pair<uint32_t, uint32_t>, kNumFields> text{};
   int64_t ts = 0, amount = 0;

@@ -77,4 +77,28 @@ HashCheck CheckIdHash(std::string_view v) {
   return r;
 }
 
+const char* ClearTextIdentifier(std::string_view v) {
+  const size_t at = v.find('@');
+  if (at != std::string_view::npos && at > 0) {
+    const size_t dot = v.find('.', at + 2);
+    if (dot != std::string_view::npos && dot + 1 < v.size() && v.find(' ') == std::string_view::npos)
+      return "an e-mail address";
+  }
+  std::string digits;
+  for (char c : v) {
+    if (c >= '0' && c <= '9')
+      digits += c;
+    else if (c != '+' && c != '-' && c != ' ')
+      return nullptr;
+    if (digits.size() > 15) return nullptr;
+  }
+  if (digits.rfind("0086", 0) == 0)
+    digits.erase(0, 4);
+  else if (digits.size() == 13 && digits.rfind("86", 0) == 0)
+    digits.erase(0, 2);
+  if (digits.size() == 11 && digits[0] == '1' && digits[1] >= '3' && digits[1] <= '9')
+    return "a mobile phone number";
+  return nullptr;
+}
+
 }  // namespace aips

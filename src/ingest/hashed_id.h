@@ -25,4 +25,10 @@ struct HashCheck {
 // address or a device id (UUID) is a privacy error.
 HashCheck CheckIdHash(std::string_view value);
 
+// For id fields that are not hashes (user_id): "a mobile phone number" when the value is a mainland
+// mobile number (11 digits 1[3-9]..., optionally +86 / 0086 / 86 and spaces or dashes), "an e-mail address"
+// (local@domain.tld), else nullptr. Stricter than CheckIdHash's phone rule, because numeric platform ids
+// are legitimate; an 11-digit platform id of exactly the mobile shape must be sent hashed or prefixed.
+const char* ClearTextIdentifier(std::string_view value);
+
 }  // namespace aips

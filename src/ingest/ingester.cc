@@ -232,7 +232,7 @@ void IngestRun::OnAttributes(const std::string& source, const InputRow& row, Fil
   std::string_view tags = row.present[1] ? row.value[1] : std::string_view();
   if (user.empty()) return reject("user_id", "missing required field");
   if (user.size() > kMaxFieldBytes) return reject("user_id", "too long");
-  if (std::string cc = ControlCharProblem(user); !cc.empty()) return reject("user_id", cc);
+  if (std::string cc = ForbiddenCharProblem(user); !cc.empty()) return reject("user_id", cc);
   if (Forgotten(user)) {
     Reject(source, row, "user_id", kForgotten, true);
     ++fc->rejected;
@@ -279,7 +279,7 @@ void IngestRun::OnParsedEvent(const std::string& source, const PipedBatch& batch
     InputRow row;
     row.line = r.line;
     row.raw = batch.Text(r.raw);
-    Reject(source, row, batch.Text(r.field), batch.Text(r.reason));
+    Reject(source, row, batch.Text(r.field), batch.Text(r.reason), r.redact);
     ++fc->rejected;
     return;
   }

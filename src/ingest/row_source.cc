@@ -121,6 +121,7 @@ void JsonRows(std::string_view data, const TableSchema& schema,
       fail(err == simdjson::INCORRECT_TYPE ? "a JSON Lines row must be a JSON object"
                                            : fmt::format("invalid JSON: {}", simdjson::error_message(err)));
     } else {
+      uint64_t seen = 0;  // schema columns met in this object (tables have fewer than 64)
       for (auto field : obj) {
         std::string_view key;
         if (field.unescaped_key().get(key)) {
@@ -140,6 +141,11 @@ void JsonRows(std::string_view data, const TableSchema& schema,
           // Unknown keys are ignored (simdjson skips their values when moving on).
           continue;
         }
+        if (seen & (uint64_t{1} << col)) {
+          fail("appears twice in the object (ambiguous)", std::string(key));
+          break;
+        }
+        seen |= uint64_t{1} << col;
         if (type == simdjson::ondemand::json_type::string) {
           std::string_view s;
           if (v.get_string().get(s)) {

@@ -22,7 +22,7 @@ SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, 
     if (v[c].size() > kMaxFieldBytes) return reject(schema.columns[c], "too long");
     if (!IsValidUtf8(v[c])) return reject(schema.columns[c], "not valid UTF-8");
     if (schema.required[c] && v[c].empty()) return reject(schema.columns[c], "missing required field");
-    if (std::string cc = ControlCharProblem(v[c]); !cc.empty()) return reject(schema.columns[c], cc);
+    if (std::string cc = ForbiddenCharProblem(v[c]); !cc.empty()) return reject(schema.columns[c], cc);
   }
   bool changed = false;
   auto set = [&](auto& map, const auto& key, const auto& value) {
@@ -95,7 +95,7 @@ bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out,
     std::string_view v = row.present[c] ? row.value[c] : std::string_view();
     if (v.size() > kMaxFieldBytes) return reject(schema.columns[c], "too long");
     if (schema.required[c] && v.empty()) return reject(schema.columns[c], "missing required field");
-    std::string cc = ControlCharProblem(v);
+    std::string cc = ForbiddenCharProblem(v);
     if (!cc.empty()) return reject(schema.columns[c], cc);
   }
   auto type = ParseIdType(col("id_type"));

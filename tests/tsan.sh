@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# ThreadSanitizer over the concurrency tests (issue #8): builds the CLI with clang -fsanitize=thread and
+# runs the tests where threads and processes meet — the consistency hammer (parallel compute, the ingest
+# parsing thread, readers during writes), the wrk load test (the gate and the HTTP workers, queries during
+# API ingests) and the slow-client test. Any data race report fails the run.
+# Usage: tests/tsan.sh [BUILD_DIR] [OUTPUT_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build-tsan}
+out=${2:-$build/test-output}
+command -v clang++ > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang > /dev/null
+cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DAIPS_TSAN=ON > /dev/null
+cmake --build "$build" --target aips > /dev/null
+mkdir -p "$out"
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 log_path=$out/tsan"
+rm -f "$out"/tsan.*
+python3 "$here/tests/consistency_test.py" "$build/aips"
+python3 "$here/tests/slow_client_test.py" "$build/aips"
+"$here/tests/load_test.sh" "$build/aips" "$out/load-tsan.txt" 5
+if ls "$out"/tsan.* > /dev/null 2>&1; then
+  head -60 "$out"/tsan.*
+  echo "FAIL: ThreadSanitizer reported (full reports in $out/tsan.*)" >&2
+  exit 1
+fi
+echo "ThreadSanitizer: no report over the consistency, slow-client and load tests"
