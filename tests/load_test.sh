@@ -12,7 +12,7 @@ work=$(mktemp -d /tmp/aips-load-XXXXXX)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2> /dev/null; rm -rf "$work"; }
 trap cleanup EXIT
-"$aips" simulate --out "$work/world" --users 50000 --days 60 --seed 9 > /dev/null
+"$aips" simulate --out "$work/world" --users "${LOAD_USERS:-50000}" --days 60 --seed 9 > /dev/null
 "$aips" ingest --data "$work/d" "$work"/world/{categories,brands,campaigns,spend,events}.csv > /dev/null 2>&1
 "$aips" compute --data "$work/d" > /dev/null
 "$aips" tenant add --data "$work/d" --tenant t --brands serum-01,babyfood-01 2> /dev/null
@@ -43,7 +43,7 @@ read -r _ requests errs_status errs_other p50 p99 maxl rps <<< "$(echo "$result"
 [ "$errs_status" -eq 0 ] && [ "$errs_other" -eq 0 ] || { cat "$work/wrk.txt"; echo "FAIL: errors under load" >&2; exit 1; }
 mkdir -p "$(dirname "$out")"
 cat > "$out" <<TXT
-load test ($(date -u +%Y-%m-%d), $(nproc) cores): wrk -t2 -c16 -d${secs}s, 7 dashboard queries in rotation, 50,000-user world,
+load test ($(date -u +%Y-%m-%d), $(nproc) cores): wrk -t2 -c16 -d${secs}s, 7 dashboard queries in rotation, ${LOAD_USERS:-50000}-user world,
 20 ingest batches of 500 events through the API during the run
 requests $requests, errors 0, throughput ${rps} req/s, latency p50 ${p50} ms, p99 ${p99} ms, max ${maxl} ms
 TXT

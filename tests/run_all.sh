@@ -65,8 +65,11 @@ export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=
 python3 tests/run_cases.py "$build-fuzz/aips" tests/cases
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
+step "ThreadSanitizer: consistency, slow-client and load tests on a -fsanitize=thread build"
+tests/tsan.sh "$build-tsan" "$build/test-output/tsan"
+
 step "load: wrk query mix while ingesting through the API"
-tests/load_test.sh "$build/aips" "$build/test-output/load.txt" 10
+tests/load_test.sh "$build/aips" "$build/test-output/load.txt" "${LOAD_SECONDS:-10}"
 
 step "slow and idle clients cannot starve others (aips serve with 4 workers)"
 python3 tests/slow_client_test.py "$build/aips"

@@ -17,7 +17,7 @@ export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 log_path=$out/tsan"
 rm -f "$out"/tsan.*
 python3 "$here/tests/consistency_test.py" "$build/aips"
 python3 "$here/tests/slow_client_test.py" "$build/aips"
-"$here/tests/load_test.sh" "$build/aips" "$out/load-tsan.txt" 5
+LOAD_USERS=10000 "$here/tests/load_test.sh" "$build/aips" "$out/load-tsan.txt" 5
 if ls "$out"/tsan.* > /dev/null 2>&1; then
   head -60 "$out"/tsan.*
   echo "FAIL: ThreadSanitizer reported (full reports in $out/tsan.*)" >&2
