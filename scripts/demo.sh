@@ -11,7 +11,7 @@ echo "== 1. simulate a world: $users users, $days days (aips simulate)"
 "$aips" simulate --out "$world" --users "$users" --days "$days" --seed 7 --bad-rows 25
 echo
 echo "== 2. ingest events and side tables (aips ingest) — malformed rows go to a reject file"
-"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/user_attributes.csv "$world"/identity.csv "$world"/orders.csv "$world"/events.csv 2>&1 | tail -n 10
+"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/user_attributes.csv "$world"/identity.csv "$world"/orders.csv "$world"/events.csv "$world"/notes.csv "$world"/accounts.csv "$world"/messages.csv 2>&1 | tail -n 10
 echo
 echo "== 3. compute daily snapshots for every brand, SPU and category (aips compute)"
 "$aips" compute --data "$store"
@@ -37,8 +37,13 @@ echo
 echo
 "$aips" correction --data "$store" --campaign serum-01-c1 --target "segment(\"segment:都市白领\") or segment(\"segment:新锐白领\")" | tail -n 5
 echo
-echo "== 7. the dashboard (aips serve), for the demo tenant 'demo' (serum-01, serum-02, babyfood-01)"
-"$aips" tenant add --data "$store" --tenant demo --brands serum-01,serum-02,babyfood-01 2> /dev/null
+echo "== 7. 灵犀 topic insights in face serum, and a home-decoration merchant's 私信 consultations"
+"$aips" topics --data "$store" --category face_serum --brand serum-01 | head -n 24
+echo
+"$aips" consult --data "$store"
+echo
+echo "== 8. the dashboard (aips serve), for the demo tenant 'demo' (serum-01, serum-02, babyfood-01, homedeco-01)"
+"$aips" tenant add --data "$store" --tenant demo --brands serum-01,serum-02,babyfood-01,homedeco-01 2> /dev/null
 key=$("$aips" key create --data "$store" --tenant demo 2> /dev/null)
 url="http://127.0.0.1:${port}/#key=${key}&brand=serum-01"
 echo

@@ -4,7 +4,15 @@ set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-step() { printf '\n== %s\n' "$*"; }
+# Each step prints how long the previous one took (the CI budget is ~20 minutes on 2 cores).
+t_step=$(date +%s)
+t_all=$t_step
+step() {
+  local now
+  now=$(date +%s)
+  printf '(%ds)\n\n== %s\n' $((now - t_step)) "$*"
+  t_step=$now
+}
 
 step "format (clang-format --dry-run)"
 files=$(git ls-files '*.cc' '*.h' 2>/dev/null || find src include tests bench -name '*.cc' -o -name '*.h')
@@ -28,7 +36,7 @@ step "end to end: simulate, ingest twice, compute, answer from snapshots in a fr
 tests/e2e.sh "$build/aips"
 
 step "ClickHouse engine: the demo world on one server and 2 shards equals the embedded engine"
-python3 tests/clickhouse_parity.py "$build/aips" --users "${PARITY_USERS:-200000}"
+python3 tests/clickhouse_parity.py "$build/aips" --users "${PARITY_USERS:-100000}"
 
 step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers)"
 python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"
@@ -77,4 +85,4 @@ python3 tests/slow_client_test.py "$build/aips"
 step "HTTP API and dashboard (real aips serve, Debian's chromium)"
 tests/serve_test.sh "$build/aips" "$build/test-output"
 
-printf '\nall tests passed\n'
+printf '(%ds)\n\nall tests passed in %d s\n' $(($(date +%s) - t_step)) $(($(date +%s) - t_all))

@@ -16,8 +16,10 @@ trap cleanup EXIT
 "$aips" compute --data "$work/d" > /dev/null
 "$aips" tenant add --data "$work/d" --tenant acme --brands serum-01,babyfood-01 2> /dev/null
 "$aips" tenant add --data "$work/d" --tenant rival --brands serum-02 2> /dev/null
+"$aips" tenant add --data "$work/d" --tenant deco --brands homedeco-01 2> /dev/null
 acme=$("$aips" key create --data "$work/d" --tenant acme 2> /dev/null)
 rival=$("$aips" key create --data "$work/d" --tenant rival 2> /dev/null)
+deco=$("$aips" key create --data "$work/d" --tenant deco 2> /dev/null)
 admin=$("$aips" key create --data "$work/d" --admin 2> /dev/null)
 grep -q "$acme" "$work/d/tenants.bin" && { echo "FAIL: a key is stored in clear" >&2; exit 1; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -27,7 +29,7 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null 2>
 base="http://127.0.0.1:$port"
 
 python3 "$here/tests/api_test.py" "$base" "$aips" "$work/d" "$acme" "$rival" "$admin"
-node "$here/tests/browser/dashboard_test.mjs" "$base" "$acme" serum-01 "$out/screenshots"
+node "$here/tests/browser/dashboard_test.mjs" "$base" "$acme" serum-01 "$out/screenshots" "$deco"
 
 kill -TERM "$pid"
 code=0

@@ -48,6 +48,7 @@ void RegisterCheck(CLI::App& app);
 void RegisterBackup(CLI::App& app);
 void RegisterRetain(CLI::App& app);
 void RegisterForget(CLI::App& app);
+void RegisterInsights(CLI::App& app);
 void RegisterRepair(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);

@@ -89,6 +89,8 @@ void RegisterForget(CLI::App& app) {
       w.Key("attribute_tags_removed").Int(static_cast<int64_t>(r.attribute_tags_removed));
       w.Key("crowds_changed").Int(static_cast<int64_t>(r.crowds_changed));
       w.Key("reject_lines_removed").Int(static_cast<int64_t>(r.reject_lines_removed));
+      w.Key("messages_removed").Int(static_cast<int64_t>(r.messages_removed));
+      w.Key("notes_unlinked").Int(static_cast<int64_t>(r.notes_unlinked));
       w.Key("snapshot_files_deleted").Int(static_cast<int64_t>(r.snapshot_files_deleted));
       w.Key("snapshots_recomputed").Bool(recomputed);
       w.Key("blocked").Bool(r.blocked);
@@ -99,9 +101,10 @@ void RegisterForget(CLI::App& app) {
     const char* verb = a->dry_run ? "would erase" : "erased";
     fmt::print(
         "{} {} of {} users: {} events ({} segments rewritten, {} brands), {} identity links, {} "
-        "attribute tags, {} saved crowds, {} rejected-row lines\n",
+        "attribute tags, {} saved crowds, {} rejected-row lines, {} messages, {} note authorships\n",
         verb, r.users_found, users.size(), r.events_removed, r.segments_rewritten, r.brands_affected,
-        r.identity_links_removed, r.attribute_tags_removed, r.crowds_changed, r.reject_lines_removed);
+        r.identity_links_removed, r.attribute_tags_removed, r.crowds_changed, r.reject_lines_removed,
+        r.messages_removed, r.notes_unlinked);
     if (a->dry_run) return;
     if (r.snapshot_files_deleted > 0)
       fmt::print("{} snapshot files deleted; {}\n", r.snapshot_files_deleted,

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   RegisterBackup(app);
   RegisterRetain(app);
   RegisterForget(app);
+  RegisterInsights(app);
   RegisterRepair(app);
   RegisterRules(app);
   RegisterSimulate(app);

@@ -341,10 +341,10 @@ Status ChLoad::IngestFile(const std::string& file) {
   }
   const std::string source = file == "-" ? "<stdin>" : file;
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
-  if (format.kind == TableKind::kAttributes) {
-    fmt::print(stderr,
-               "aips ingest: {}: skipped: user attributes are kept by the embedded engine only (--data)\n",
-               source);
+  if (format.kind == TableKind::kAttributes || format.kind == TableKind::kNotes ||
+      format.kind == TableKind::kMessages || format.kind == TableKind::kAccounts) {
+    fmt::print(stderr, "aips ingest: {}: skipped: {} are kept by the embedded engine only (--data)\n", source,
+               TableKindName(format.kind));
     return Status::OK();
   }
   result_.files.push_back(FileCounts{source, format.kind});

@@ -15,6 +15,7 @@
 #include "common/huge_alloc.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
+#include "ingest/content_rows.h"
 #include "ingest/event_parser.h"
 #include "ingest/event_pipe.h"
 #include "ingest/hashed_id.h"
@@ -22,6 +23,7 @@
 #include "ingest/row_source.h"
 #include "ingest/side_rows.h"
 #include "store/attributes.h"
+#include "store/content.h"
 #include "store/first_party.h"
 #include "store/id_runs.h"
 
@@ -50,6 +52,9 @@ class IngestRun {
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
   void OnAttributes(const std::string& source, const InputRow& row, FileCounts* fc);
   void OnFirstParty(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
+  // Notes, messages and accounts (issue #9); their tables are loaded on the first such row.
+  void OnContent(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
+  Status LoadContent();
   void StoreEvent(const ParsedEvent& ev, Day day);
   // Turns a first-party order into a purchase event when the identity map knows its id.
   bool MatchOrder(const std::string& order_id, const PendingOrder& o);
@@ -81,6 +86,10 @@ class IngestRun {
   bool attrs_changed_ = false;
   FirstPartyData fp_;
   bool fp_changed_ = false, identity_changed_ = false;
+  NotesTable notes_;
+  ConsultData consult_;
+  bool content_loaded_ = false, notes_changed_ = false, consult_changed_ = false;
+  Status content_status_;
   absl::flat_hash_set<uint64_t> forgotten_;  // users erased by `aips forget` (ForgetFingerprint)
   bool Forgotten(std::string_view user) const {
     return !forgotten_.empty() && forgotten_.contains(ForgetFingerprint(user));
@@ -219,6 +228,70 @@ void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const In
   fp_changed_ = true;
   ++result_.accepted;
   ++fc->accepted;
+}
+
+Status IngestRun::LoadContent() {
+  if (content_loaded_) return content_status_;
+  content_loaded_ = true;
+  auto n = LoadNotes(store_.dir(), m_.notes_generation);
+  auto c = LoadConsult(store_.dir(), m_.consult_generation);
+  if (!n.ok()) return content_status_ = n.status();
+  if (!c.ok()) return content_status_ = c.status();
+  notes_ = std::move(n).value();
+  consult_ = std::move(c).value();
+  return Status::OK();
+}
+
+void IngestRun::OnContent(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc) {
+  RowError err;
+  bool changed = false;
+  auto outcome = [&](bool fresh) {
+    ++(fresh ? result_.accepted : result_.duplicates);
+    ++(fresh ? fc->accepted : fc->duplicates);
+  };
+  if (kind == TableKind::kNotes) {
+    std::string id;
+    NoteRow n;
+    if (!ParseNoteRow(row, &id, &n, &err)) {
+      Reject(source, row, err.field, err.reason, err.redact);
+      ++fc->rejected;
+      return;
+    }
+    if (Forgotten(n.author)) {
+      n.author.clear();  // content stays; its link to an erased person does not
+    }
+    auto [it, fresh] = notes_.notes.try_emplace(id, n);
+    changed = fresh || !(it->second == n);
+    if (changed) it->second = std::move(n);
+    notes_changed_ |= changed;
+  } else if (kind == TableKind::kMessages) {
+    Message m;
+    if (!ParseMessageRow(row, &m, &err)) {
+      Reject(source, row, err.field, err.reason, err.redact);
+      ++fc->rejected;
+      return;
+    }
+    if (Forgotten(m.user)) {
+      Reject(source, row, "user", kForgotten, true);
+      ++fc->rejected;
+      return;
+    }
+    changed = consult_.Add(std::move(m));
+    consult_changed_ |= changed;
+  } else {
+    std::string id;
+    Account a;
+    if (!ParseAccountRow(row, &id, &a, &err)) {
+      Reject(source, row, err.field, err.reason, err.redact);
+      ++fc->rejected;
+      return;
+    }
+    auto [it, fresh] = consult_.accounts.try_emplace(id, a);
+    changed = fresh || !(it->second == a);
+    if (changed) it->second = std::move(a);
+    consult_changed_ |= changed;
+  }
+  outcome(changed);
 }
 
 void IngestRun::OnAttributes(const std::string& source, const InputRow& row, FileCounts* fc) {
@@ -387,11 +460,18 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
     result_.files.push_back(fc);
     return Status::OK();
   }
+  if (format.kind == TableKind::kNotes || format.kind == TableKind::kMessages ||
+      format.kind == TableKind::kAccounts) {
+    AIPS_RETURN_IF_ERROR(LoadContent());
+  }
   ForEachRow(
       data, format,
       [&](const InputRow& row) {
         if (format.kind == TableKind::kAttributes) {
           OnAttributes(source, row, &fc);
+        } else if (format.kind == TableKind::kNotes || format.kind == TableKind::kMessages ||
+                   format.kind == TableKind::kAccounts) {
+          OnContent(source, format.kind, row, &fc);
         } else if (format.kind == TableKind::kOrders || format.kind == TableKind::kIdentity) {
           OnFirstParty(source, format.kind, row, &fc);
         } else {
@@ -485,6 +565,14 @@ Status IngestRun::Commit() {
   if (fp_changed_) {
     AIPS_RETURN_IF_ERROR(SaveFirstParty(dir, generation_, fp_));
     next.firstparty_generation = generation_;
+  }
+  if (notes_changed_) {
+    AIPS_RETURN_IF_ERROR(SaveNotes(dir, generation_, notes_));
+    next.notes_generation = generation_;
+  }
+  if (consult_changed_) {
+    AIPS_RETURN_IF_ERROR(SaveConsult(dir, generation_, consult_));
+    next.consult_generation = generation_;
   }
   result_.orders_unmatched_total = fp_.unmatched.size();
   result_.orders_total = fp_.orders;

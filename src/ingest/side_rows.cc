@@ -66,6 +66,9 @@ SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, 
     case TableKind::kOrders:
     case TableKind::kIdentity:
     case TableKind::kAttributes:
+    case TableKind::kNotes:
+    case TableKind::kMessages:
+    case TableKind::kAccounts:
       return reject("", fmt::format("not a side table: {}", TableKindName(kind)));
   }
   return changed ? SideOutcome::kChanged : SideOutcome::kUnchanged;

@@ -22,13 +22,20 @@ std::string_view TableKindName(TableKind k) {
       return "identity";
     case TableKind::kAttributes:
       return "attributes";
+    case TableKind::kNotes:
+      return "notes";
+    case TableKind::kMessages:
+      return "messages";
+    case TableKind::kAccounts:
+      return "accounts";
   }
   return "?";
 }
 
 std::optional<TableKind> ParseTableKind(std::string_view name) {
   for (TableKind k : {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
-                      TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity, TableKind::kAttributes}) {
+                      TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity, TableKind::kAttributes,
+                      TableKind::kNotes, TableKind::kMessages, TableKind::kAccounts}) {
     if (TableKindName(k) == name) return k;
   }
   return std::nullopt;
@@ -52,7 +59,22 @@ const TableSchema& SchemaOf(TableKind k) {
   static const TableSchema kAttributesSchema{TableKind::kAttributes, {"user_id", "tags"}, {true, false}};
   static const TableSchema kIdentitySchema{
       TableKind::kIdentity, {"id_type", "id_hash", "user_id"}, {true, true, true}};
+  static const TableSchema kNotesSchema{
+      TableKind::kNotes,
+      {"note", "author", "ts", "brand", "spu", "topics", "sentiment", "kind"},
+      {true, false, true, true, false, false, false, false}};
+  static const TableSchema kMessagesSchema{TableKind::kMessages,
+                                           {"conversation", "account", "user", "ts", "direction", "lead"},
+                                           {true, true, true, true, true, false}};
+  static const TableSchema kAccountsSchema{
+      TableKind::kAccounts, {"account", "group", "campaign", "brand"}, {true, true, false, false}};
   switch (k) {
+    case TableKind::kNotes:
+      return kNotesSchema;
+    case TableKind::kMessages:
+      return kMessagesSchema;
+    case TableKind::kAccounts:
+      return kAccountsSchema;
     case TableKind::kEvents:
       return kEventsSchema;
     case TableKind::kCategories:
@@ -75,6 +97,9 @@ const TableSchema& SchemaOf(TableKind k) {
 
 std::optional<TableKind> DetectKind(const std::vector<std::string>& header) {
   auto has = [&](std::string_view c) { return std::find(header.begin(), header.end(), c) != header.end(); };
+  if (has("conversation") && has("direction")) return TableKind::kMessages;
+  if (has("note") && has("topics") && !has("action")) return TableKind::kNotes;
+  if (has("account") && has("group") && !has("conversation")) return TableKind::kAccounts;
   if (has("order_id") && has("id_hash")) return TableKind::kOrders;
   if (has("id_hash") && has("user_id")) return TableKind::kIdentity;
   if (has("user_id") && has("tags") && !has("action")) return TableKind::kAttributes;

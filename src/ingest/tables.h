@@ -18,7 +18,10 @@ enum class TableKind : unsigned char {
   kSpend,
   kOrders,
   kIdentity,
-  kAttributes
+  kAttributes,
+  kNotes,     // content metadata (issue #9)
+  kMessages,  // private-message consultations
+  kAccounts   // the accounts that answer them
 };
 
 std::string_view TableKindName(TableKind k);

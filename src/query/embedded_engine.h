@@ -9,11 +9,13 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "common/huge_alloc.h"
 #include "model/snapshot.h"
 #include "query/crowd_expr.h"
+#include "query/insights.h"
 #include "query/query_engine.h"
 #include "store/store.h"
 
@@ -66,6 +68,13 @@ class EmbeddedEngine : public QueryEngine {
   // nested tiers of the given sizes (docs/crowds.md, "Lookalike").
   Result<LookalikeResult> Lookalike(const Roaring& seed, std::optional<Day> date, int window_days,
                                     const std::vector<uint64_t>& tier_sizes);
+  // Topic insights of a category (灵犀) and consultation figures (私信) (query/insights.cc,
+  // docs/insights.md). `brand` (optional) adds each topic's reach into its stages and its top notes;
+  // `allowed_brands` (non-null) shows only the accounts answering for those brands (a tenant's).
+  Result<TopicsResult> Topics(const std::string& category, std::optional<Day> from, std::optional<Day> to,
+                              const std::string& brand);
+  Result<ConsultResult> Consult(const std::string& account, std::optional<Day> from, std::optional<Day> to,
+                                const std::set<std::string>* allowed_brands = nullptr);
   // Reach R(c) of a campaign (AIPS.md §4).
   Result<Roaring> ReachOf(const std::string& campaign);
   // The user id of a dense user number (loads the user dictionary on first use).

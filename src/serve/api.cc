@@ -15,6 +15,7 @@
 #include "query/render_act.h"
 #include "query/render_campaign.h"
 #include "query/render_category.h"
+#include "query/render_insights.h"
 #include "serve/assets.h"
 #include "serve/metrics.h"
 #include "serve/tenants.h"
@@ -404,6 +405,27 @@ std::vector<ApiRoute> MakeRoutes() {
         if (!p.CanRead(brand)) return NotOwned(brand);
         return Reply(e.FirstParty(brand));
       }));
+  // 灵犀 topics of a category the tenant has a brand in; reach and top notes only for its own brand.
+  get("/api/v1/topics",
+      Data({"category", "brand", "from", "to"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+        API_ASSIGN(std::string category, c.Required("category"));
+        const std::string brand = c.Str("brand");
+        if (!brand.empty() && !p.CanRead(brand)) return NotOwned(brand);
+        API_ASSIGN(auto names, e.store().BrandsOfCategory(category));
+        if (!p.admin && std::none_of(names.begin(), names.end(), [&](auto& b) { return p.CanRead(b); }))
+          return ApiReply::Error(404,
+                                 fmt::format("unknown category '{}' (no brands row names it)", category));
+        API_ASSIGN(auto from, c.Date("from"));
+        API_ASSIGN(auto to, c.Date("to"));
+        return Reply(e.Topics(category, from, to, brand));
+      }));
+  // 私信 consultations of the accounts that answer for the tenant's brands.
+  get("/api/v1/consult",
+      Data({"account", "from", "to"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+        API_ASSIGN(auto from, c.Date("from"));
+        API_ASSIGN(auto to, c.Date("to"));
+        return Reply(e.Consult(c.Str("account"), from, to, p.admin ? nullptr : &p.brands));
+      }));
   get("/api/v1/aurora",
       Data({"category", "brand", "date"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
         std::string category = c.Str("category");
@@ -523,7 +545,8 @@ std::vector<ApiRoute> MakeRoutes() {
 
   // Writes (admin keys).
   for (TableKind kind : {TableKind::kEvents, TableKind::kOrders, TableKind::kIdentity, TableKind::kCategories,
-                         TableKind::kBrands, TableKind::kCampaigns, TableKind::kSpend}) {
+                         TableKind::kBrands, TableKind::kCampaigns, TableKind::kSpend, TableKind::kNotes,
+                         TableKind::kMessages, TableKind::kAccounts}) {
     post(fmt::format("/api/v1/ingest/{}", TableKindName(kind)),
          Write([kind](const Call& c, const Principal& p) { return Ingest(c, p, kind); }));
   }

@@ -1,5 +1,7 @@
 #include "sim/simulator.h"
 
+#include "sim/sim_content.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -56,6 +58,7 @@ struct Campaign {
 
 struct Brand {
   std::string name;
+  uint64_t index = 0;  // position in World::brands
   int category;
   std::vector<std::string> spus;
   std::vector<int> prices;
@@ -112,8 +115,13 @@ class EventWriter {
     if (campaign >= 0) line += w.campaigns[static_cast<size_t>(campaign)].name;
     line += ',';
     if (a != Action::kSearch && a != Action::kPurchase && a != Action::kStoreVisit) {
+      // A note of this brand (notes.csv, sim/content.cc): later in the period more engagement goes to the
+      // brand's trending notes, so that their topics rise.
+      const uint64_t per_brand = NotesPerBrand(opt_.users);
+      const bool trending = rng.Chance(kTrendShare * day / std::max(1, w.days));
+      const uint64_t k = trending ? rng.Below(per_brand / 10) : rng.Below(per_brand);
       char note[24];
-      snprintf(note, sizeof note, "n%llu", static_cast<unsigned long long>(rng.Below(200000)));
+      snprintf(note, sizeof note, "n%llu", static_cast<unsigned long long>(b.index * per_brand + k));
       line += note;
     }
     line += ',';
@@ -268,6 +276,7 @@ World BuildWorld(const SimOptions& opt, int n_brands) {
     b.category = i % kNumCategories;
     const CategoryDef& cat = kCategories[b.category];
     b.name = fmt::format("{}-{:02d}", cat.short_name, ++per_cat[static_cast<size_t>(b.category)]);
+    b.index = w.brands.size();
     const int n_spus = 3 + static_cast<int>(rng.Below(4));
     for (int s = 0; s < n_spus; ++s) {
       b.spus.push_back(fmt::format("{}-s{}", b.name, s + 1));
@@ -420,6 +429,15 @@ Result<SimResult> Simulate(const SimOptions& opt) {
                            rng.Below(100));
     }
   }
+  // Notes, and a local-service merchant's accounts and messages (sim/sim_content.h).
+  std::vector<ContentBrand> content;
+  for (auto& b : w.brands) content.push_back({b.name, b.category, b.spus});
+  ContentExtras extras;
+  AIPS_RETURN_IF_ERROR(WriteContent(opt.out_dir, content, opt.users, opt.days, start, opt.seed, &extras));
+  cats += "home_decoration,45\n";
+  brands += extras.brands;
+  camps += extras.campaigns;
+  spend += extras.spend;
   AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/categories.csv", cats));
   AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/brands.csv", brands));
   AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/campaigns.csv", camps));

@@ -8,6 +8,7 @@
 #include "model/snapshot.h"
 #include "store/attributes.h"
 #include "store/catalog.h"
+#include "store/content.h"
 #include "store/crowds.h"
 #include "store/first_party.h"
 #include "store/id_runs.h"
@@ -60,6 +61,10 @@ Result<CheckReport> CheckDataDir(const std::string& dir) {
   note(AttributesPath(dir, man.attributes_generation),
        LoadAttributes(dir, man.attributes_generation).status());
   note(dir + "/crowds.bin", LoadCrowds(dir).status());
+  if (man.notes_generation)
+    note(NotesPath(dir, man.notes_generation), LoadNotes(dir, man.notes_generation).status());
+  if (man.consult_generation)
+    note(ConsultPath(dir, man.consult_generation), LoadConsult(dir, man.consult_generation).status());
   for (uint32_t b = 0; b < man.brands.size(); ++b) {
     if (man.brands[b].snap.through == kNoDay) continue;
     const std::string path = fmt::format("{}/snap/b{}.snap", dir, b);

@@ -8,6 +8,7 @@
 #include "fmt/format.h"
 #include "store/attributes.h"
 #include "store/brand_facts.h"
+#include "store/content.h"
 #include "store/crowds.h"
 #include "store/first_party.h"
 #include "store/segment.h"
@@ -170,10 +171,32 @@ Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& u
     if (out.crowds_changed > 0 && !dry_run) AIPS_RETURN_IF_ERROR(SaveCrowds(dir, crowds));
   }
 
-  // 4. Rejected rows that quote the users.
+  // 4. Private messages they sent or received, and their authorship of notes (the notes stay: content).
+  {
+    AIPS_ASSIGN_OR_RETURN(ConsultData consult, LoadConsult(dir, m.consult_generation));
+    const size_t before = consult.messages.size();
+    std::erase_if(consult.messages, [&](const Message& msg) { return names.count(msg.user) > 0; });
+    out.messages_removed = before - consult.messages.size();
+    if (out.messages_removed > 0 && !dry_run) {
+      AIPS_RETURN_IF_ERROR(SaveConsult(dir, gen, consult));
+      next.consult_generation = gen;
+    }
+    AIPS_ASSIGN_OR_RETURN(NotesTable notes, LoadNotes(dir, m.notes_generation));
+    for (auto& [id, n] : notes.notes) {
+      if (!names.count(n.author)) continue;
+      n.author.clear();
+      ++out.notes_unlinked;
+    }
+    if (out.notes_unlinked > 0 && !dry_run) {
+      AIPS_RETURN_IF_ERROR(SaveNotes(dir, gen, notes));
+      next.notes_generation = gen;
+    }
+  }
+
+  // 5. Rejected rows that quote the users.
   AIPS_ASSIGN_OR_RETURN(out.reject_lines_removed, ScrubRejects(dir, users, dry_run));
 
-  // 5. Dictionary tombstones and fingerprints.
+  // 6. Dictionary tombstones and fingerprints.
   if (!ids.empty() && !dry_run) {
     for (uint32_t id : ids) user_dict->Tombstone(id);
     AIPS_ASSIGN_OR_RETURN(next.dicts[kDictUser], user_dict->WriteWhole(DictPath(dir, kDictUser, gen), gen));
@@ -186,8 +209,9 @@ Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& u
   }
   if (dry_run) return out;
 
-  // 6. The commit, then the files it made stale.
-  const bool changed = !ids.empty() || out.identity_links_removed > 0 || next.forgotten != m.forgotten;
+  // 7. The commit, then the files it made stale.
+  const bool changed = !ids.empty() || out.identity_links_removed > 0 || out.messages_removed > 0 ||
+                       out.notes_unlinked > 0 || next.forgotten != m.forgotten;
   if (changed) {
     AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
     AIPS_RETURN_IF_ERROR(store.RemoveGarbage());

@@ -4,7 +4,8 @@
 // In one manifest commit: every day segment holding a row of the users is rewritten without those rows
 // (segments of one day are merged), the users' names in the user dictionary are replaced by tombstones
 // (their dense ids stay allocated, so no other id moves), their identity-map links and attribute tags
-// are removed, and the affected brands' and their categories' snapshots are marked for recomputation.
+// are removed, their private messages removed and their authorship of notes cleared, and the affected
+// brands' and their categories' snapshots are marked for recomputation.
 // Before the commit, saved crowds lose the users and rejected-row files lose the lines naming them.
 // After it, the stale snapshot files are deleted. With `block`, the users' keyed fingerprints are kept
 // so that later ingests refuse their rows. A crash leaves either state; re-running completes it.
@@ -24,6 +25,7 @@ struct ForgetResult {
   uint64_t events_removed = 0, segments_rewritten = 0, brands_affected = 0;
   uint64_t identity_links_removed = 0, attribute_tags_removed = 0, crowds_changed = 0;
   uint64_t reject_lines_removed = 0;
+  uint64_t messages_removed = 0, notes_unlinked = 0;  // private messages; notes whose author they were
   uint64_t snapshot_files_deleted = 0;
   bool blocked = false;  // fingerprints recorded
 };

@@ -8,7 +8,8 @@ namespace aips {
 
 namespace {
 constexpr std::string_view kMagic = "AIPSMAN1";
-constexpr uint32_t kVersion = 2;  // 2 added dictionary file generations and forgotten users
+constexpr uint32_t kVersion =
+    2;  // 2 added dictionary file generations, forgotten users, notes, consultations
 }  // namespace
 
 uint64_t Manifest::TotalRows() const {
@@ -40,6 +41,8 @@ std::string Manifest::Encode() const {
   for (auto& d : dicts) w.U64(d.file_gen);
   w.Varint(forgotten.size());
   for (auto f : forgotten) w.U64(f);
+  w.U64(notes_generation);
+  w.U64(consult_generation);
   return Frame(kMagic, kVersion, w.buffer());
 }
 
@@ -97,6 +100,8 @@ Result<Manifest> Manifest::Decode(std::string_view file) {
     if (n > r.remaining() / 8) return r.Truncated();
     m.forgotten.resize(n);
     for (auto& f : m.forgotten) AIPS_RETURN_IF_ERROR(r.U64(&f));
+    AIPS_RETURN_IF_ERROR(r.U64(&m.notes_generation));
+    AIPS_RETURN_IF_ERROR(r.U64(&m.consult_generation));
   }
   if (!r.done()) return Status::Corruption("MANIFEST: trailing bytes");
   return m;

@@ -58,6 +58,8 @@ struct Manifest {
   uint64_t tables_generation = 0;      // 0: no side tables
   uint64_t attributes_generation = 0;  // 0: no user attributes
   uint64_t firstparty_generation = 0;  // 0: no first-party data
+  uint64_t notes_generation = 0;       // 0: no notes table (issue #9)
+  uint64_t consult_generation = 0;     // 0: no accounts or messages
   std::vector<BrandInfo> brands;       // by brand id (size <= brand dictionary)
   std::map<std::string, SnapState> category_snaps;
   // Fingerprints (ForgetFingerprint) of users erased by `aips forget` whose rows later ingests refuse;

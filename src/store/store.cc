@@ -160,6 +160,12 @@ Status Store::RemoveGarbage() {
         n != fmt::format("attributes-{}.bin", manifest_.attributes_generation)) {
       AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
     }
+    if (n.rfind("notes-", 0) == 0 && n != fmt::format("notes-{}.bin", manifest_.notes_generation)) {
+      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
+    }
+    if (n.rfind("consult-", 0) == 0 && n != fmt::format("consult-{}.bin", manifest_.consult_generation)) {
+      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
+    }
     if (n.rfind("firstparty-", 0) == 0 &&
         n != fmt::format("firstparty-{}.bin", manifest_.firstparty_generation)) {
       AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));

@@ -4,7 +4,7 @@
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs';
 import { mkdirSync } from 'node:fs';
 
-const [base, key, brand, out] = process.argv.slice(2);
+const [base, key, brand, out, decoKey] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
 const api = async (path) => {
   const res = await fetch(`${base}/api/v1/${path}`, { headers: { Authorization: `Bearer ${key}` } });
@@ -110,6 +110,27 @@ try {
   const mine = au.brands.find((b) => b.brand === brand);
   check('Aurora composite', await text(`composite-${brand}`), mine.composite.toFixed(1));
   await page.screenshot({ path: `${out}/aurora.png`, fullPage: true });
+
+  await page.click('[data-testid=tab-topics]');
+  await ready();
+  const category = (await api('info')).brands.find((b) => b.brand === brand).category;
+  const tp = await api(`topics?category=${category}&brand=${brand}&to=${earlier}`);
+  check('topics: one row per topic', await page.locator('[data-testid=topic-row]').count(), tp.topics.length);
+  check('topics: the first topic\'s engagements', (await page.locator('[data-testid=topic-engagements]').first().textContent()).trim(), fmt(tp.topics[0].engagements));
+  await page.screenshot({ path: `${out}/topics.png`, fullPage: true });
+
+  await page.click('[data-testid=tab-consult]');
+  await ready();
+  check('consult: a tenant without accounts sees an empty state', await page.isVisible('[data-testid=consult-empty]'), true);
+  // The home-decoration merchant's key sees its accounts and groups.
+  await page.goto(`${base}/#key=${decoKey}&page=consult&date=${earlier}`);
+  await ready();
+  const deco = await (await fetch(`${base}/api/v1/consult?to=${earlier}`, { headers: { Authorization: `Bearer ${decoKey}` } })).json();
+  check('consult: one row per account and group', await page.locator('[data-testid=consult-row]').count(), deco.accounts.length + deco.groups.length);
+  check('consult: 30-second reply rate', (await page.locator('[data-testid=reply30]').first().textContent()).trim(), (100 * deco.accounts[0].reply_30s_rate).toFixed(1) + '%');
+  await page.screenshot({ path: `${out}/consult.png`, fullPage: true });
+  await page.goto(`${base}/#key=${key}&brand=${brand}&page=aurora&date=${earlier}`);
+  await ready();
 
   // 5. Language switch.
   await page.click('[data-testid=lang]');

@@ -23,6 +23,11 @@ const T = {
     unknown: '未找到', error: '出错了', crowds: '人群包', preset: '预设', custom: '自定义表达式', redelivery: '复投（深度兴趣未购买）',
     lost: '流失召回', conquest: '竞品收割', competitor: '竞品', count: '人数', save: '保存', export: '导出（加盐哈希）',
     name: '名称', saved: '已保存人群包', version: '版本', size: '人数', definition: '定义', portrait: '人群画像 (TGI)',
+    topics: '灵犀话题', topic: '话题', notes: '笔记数', engagements: '互动量', growth: '环比', rising: '上升', weekly: '每周互动',
+    reach_ti: '触达深度种草人群', top_notes: '带来深度种草最多的笔记', users_into_ti: '新增深度种草人数', previous: '上期',
+    consult: '私信咨询', account: '账号', group: '类型', conversations: '会话数', reply_30s: '30秒回复率', median_reply: '首响中位数(秒)',
+    night: '夜间覆盖', leads: '留资数', lead_rate: '留资率', cost_per_lead: '留资成本', score: '咨询分', reply_dist: '首次回复时长分布',
+    headquarters: '总部', regional: '区域', staff: '员工', no_accounts: '暂无可见的咨询账号',
   },
   en: {
     title: 'Crowd asset', brand: 'Brand', spu: 'SPU', date: 'Date', all_spus: 'All (brand)', need_key: 'Enter an API key',
@@ -43,9 +48,14 @@ const T = {
     custom: 'Custom expression', redelivery: 'Re-delivery (TI, not bought)', lost: 'Lost since (win-back)',
     conquest: 'Competitor conquest', competitor: 'Competitor', count: 'Users', save: 'Save', export: 'Export (salted hashes)',
     name: 'Name', saved: 'Saved crowds', version: 'Version', size: 'Size', definition: 'Definition', portrait: 'Portrait (TGI)',
+    topics: 'Topics', topic: 'Topic', notes: 'Notes', engagements: 'Engagements', growth: 'Growth', rising: 'Rising', weekly: 'Weekly engagements',
+    reach_ti: 'Reach into TI', top_notes: 'Notes that moved the most users into TI', users_into_ti: 'Users into TI', previous: 'Previous',
+    consult: 'Consultations', account: 'Account', group: 'Group', conversations: 'Conversations', reply_30s: '30-s reply rate', median_reply: 'Median first reply (s)',
+    night: 'Night coverage', leads: 'Leads', lead_rate: 'Lead rate', cost_per_lead: 'Cost per lead', score: 'Score', reply_dist: 'First-reply time',
+    headquarters: 'Headquarters', regional: 'Regional', staff: 'Staff', no_accounts: 'No consultation accounts visible to this key',
   },
 };
-const PAGES = ['overview', 'flow', 'spus', 'penetration', 'campaigns', 'crowds', 'firstparty', 'aurora'];
+const PAGES = ['overview', 'flow', 'spus', 'penetration', 'campaigns', 'crowds', 'firstparty', 'aurora', 'topics', 'consult'];
 
 const state = { page: 'overview', brand: '', spu: '', date: '', key: '', lang: 'zh', from: '' };
 let me = null;
@@ -312,6 +322,52 @@ const PAGE_RENDERERS = {
     if (mine) chart($('radar'), {
       radar: { indicator: dims.map((d) => ({ name: t(d === 'word_of_mouth' ? 'wom' : d), max: 100 })) },
       series: [{ type: 'radar', data: [{ value: dims.map((d) => mine[d]), name: state.brand, areaStyle: { color: 'rgba(255,36,66,.25)' }, lineStyle: { color: '#ff2442' } }] }],
+    });
+  },
+  async topics(page) {
+    const info = await api('info');
+    const b = info.brands.find((x) => x.brand === state.brand);
+    const category = b ? b.category : '';
+    const r = await api('topics', { category, brand: state.brand, to: state.date });
+    const top = r.topics.slice(0, 12);
+    const pctGrowth = (g) => (g === null ? '—' : (g >= 0 ? '+' : '') + (100 * g).toFixed(0) + '%');
+    page.innerHTML = `<div class="row"><div class="panel"><h3>${t('topics')} · ${esc(category)} · ${r.from} – ${r.to}</h3><div class="chart" id="topicbars"></div></div>
+      <div class="panel"><h3>${t('weekly')}</h3><div class="chart" id="topicweeks"></div></div></div>
+      <div class="panel"><table data-testid="topics-table"><tr><th>#</th><th>${t('topic')}</th><th>${t('notes')}</th><th>${t('engagements')}</th><th>${t('growth')}</th><th>${t('rising')}</th><th>${t('reach_ti')}</th></tr>
+      ${r.topics.map((x) => `<tr data-testid="topic-row"><td>${x.rank}</td><td>${esc(x.topic)}</td><td>${fmt(x.notes)}</td><td data-testid="topic-engagements">${fmt(x.engagements)}</td><td>${pctGrowth(x.growth)}</td><td>${x.rising ? '▲' : ''}</td><td>${x.reach ? fmt(x.reach.TI) : '—'}</td></tr>`).join('')}
+      </table></div>
+      <div class="panel"><h3>${t('top_notes')} · ${esc(state.brand)}</h3><table data-testid="top-notes"><tr><th>note</th><th>${t('users_into_ti')}</th><th>${t('topic')}</th></tr>
+      ${r.top_notes.map((n) => `<tr><td>${esc(n.note)}</td><td>${fmt(n.users_into_ti)}</td><td>${n.topics.map(esc).join(' · ')}</td></tr>`).join('')}</table></div>`;
+    chart($('topicbars'), {
+      tooltip: { trigger: 'axis' }, legend: { data: [t('engagements'), t('previous')] },
+      xAxis: { type: 'value' }, yAxis: { type: 'category', inverse: true, data: top.map((x) => x.topic) },
+      series: [{ name: t('engagements'), type: 'bar', itemStyle: { color: '#ff2442' }, data: top.map((x) => x.engagements) },
+        { name: t('previous'), type: 'bar', itemStyle: { color: '#c9ced8' }, data: top.map((x) => x.previous_engagements) }],
+    });
+    const five = r.topics.slice(0, 5);
+    chart($('topicweeks'), {
+      tooltip: { trigger: 'axis' }, legend: { data: five.map((x) => x.topic) },
+      xAxis: { type: 'category', data: five.length ? five[0].weeks.map((w) => w.week) : [] }, yAxis: { type: 'value' },
+      series: five.map((x) => ({ name: x.topic, type: 'line', data: x.weeks.map((w) => w.engagements) })),
+    });
+  },
+  async consult(page) {
+    const r = await api('consult', { to: state.date });
+    if (!r.accounts.length) { page.innerHTML = `<div class="empty" data-testid="consult-empty">${t('no_accounts')}</div>`; return; }
+    const row = (f, name, group) => `<tr data-testid="consult-row"><td>${esc(name)}</td><td>${esc(group)}</td><td>${fmt(f.conversations)}</td><td data-testid="reply30">${pct(f.reply_30s_rate)}</td>
+      <td>${f.first_reply_seconds.median === null ? '—' : fmt(f.first_reply_seconds.median)}</td><td>${pct(f.night_coverage)}</td><td>${fmt(f.leads)}</td><td>${pct(f.lead_rate)}</td>
+      <td>${money(f.cost_per_lead)}</td><td><b>${f.score === null ? '—' : f.score.toFixed(1)}</b></td></tr>`;
+    const head = `<tr><th>${t('account')}</th><th>${t('group')}</th><th>${t('conversations')}</th><th>${t('reply_30s')}</th><th>${t('median_reply')}</th><th>${t('night')}</th><th>${t('leads')}</th><th>${t('lead_rate')}</th><th>${t('cost_per_lead')}</th><th>${t('score')}</th></tr>`;
+    page.innerHTML = `<div class="panel"><h3>${t('consult')} · ${r.from} – ${r.to}</h3><table data-testid="consult-table">${head}
+      ${r.accounts.map((f) => row(f, f.account, t(f.group))).join('')}
+      ${r.groups.map((g) => row(g, t(g.group), `${g.accounts} ×`)).join('')}</table></div>
+      <div class="panel"><h3>${t('reply_dist')}</h3><div class="chart" id="replydist"></div></div>`;
+    const buckets = ['within_30s', '30s_to_1min', '1_to_5min', '5_to_30min', '30min_to_24h', 'over_24h', 'no_reply'];
+    const colors = ['#3f6fb5', '#6c9bd2', '#9db4d8', '#ffb38a', '#ff7a45', '#ff2442', '#c9ced8'];
+    chart($('replydist'), {
+      tooltip: { trigger: 'axis' }, legend: { data: buckets },
+      xAxis: { type: 'category', data: r.accounts.map((f) => f.account) }, yAxis: { type: 'value' },
+      series: buckets.map((k, i) => ({ name: k, type: 'bar', stack: 'r', itemStyle: { color: colors[i] }, data: r.accounts.map((f) => f.first_reply_distribution[k]) })),
     });
   },
 };

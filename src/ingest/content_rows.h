@@ -1,0 +1,18 @@
+// Validation of the content and consultation tables (issue #9, docs/insights.md): a notes row, a message
+// row, an accounts row. Same rules as every table (docs/input.md): UTF-8, no control characters, 1 KiB
+// fields, clear-text personal identifiers refused (and redacted) in author and user.
+#pragma once
+
+#include <string>
+
+#include "ingest/event_parser.h"
+#include "ingest/row_source.h"
+#include "store/content.h"
+
+namespace aips {
+
+bool ParseNoteRow(const InputRow& row, std::string* id, NoteRow* out, RowError* err);
+bool ParseMessageRow(const InputRow& row, Message* out, RowError* err);
+bool ParseAccountRow(const InputRow& row, std::string* id, Account* out, RowError* err);
+
+}  // namespace aips
