@@ -35,7 +35,7 @@ web: deps
 	cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
 build: web
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIPS_PCH=ON >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build

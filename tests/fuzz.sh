@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 build=${2:-$here/build-fuzz}
 command -v clang++ > /dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang libfuzzer-14-dev > /dev/null; }
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DAIPS_FUZZ=ON -DAIPS_SANITIZE=ON > /dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DAIPS_FUZZ=ON -DAIPS_SANITIZE=ON -DAIPS_PCH=ON > /dev/null
 targets="fuzz_csv fuzz_expr fuzz_rules fuzz_formats fuzz_http"
 cmake --build "$build" --target $targets > /dev/null
 mkdir -p "$build/crashes"

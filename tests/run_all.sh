@@ -36,7 +36,7 @@ step "end to end: simulate, ingest twice, compute, answer from snapshots in a fr
 tests/e2e.sh "$build/aips"
 
 step "ClickHouse engine: the demo world on one server and 2 shards equals the embedded engine"
-python3 tests/clickhouse_parity.py "$build/aips" --users "${PARITY_USERS:-100000}"
+python3 tests/clickhouse_parity.py "$build/aips" --users "${PARITY_USERS:-60000}"
 
 step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers)"
 python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"

@@ -10,7 +10,7 @@ build=${1:-$here/build-tsan}
 out=${2:-$build/test-output}
 command -v clang++ > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang > /dev/null
 cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DAIPS_TSAN=ON > /dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DAIPS_TSAN=ON -DAIPS_PCH=ON > /dev/null
 cmake --build "$build" --target aips > /dev/null
 mkdir -p "$out"
 export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 log_path=$out/tsan"

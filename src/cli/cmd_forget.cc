@@ -3,8 +3,8 @@
 
 #include "cli/cli.h"
 #include "common/json_writer.h"
+#include "distributed/ch_store.h"
 #include "fmt/format.h"
-#include "query/embedded_engine.h"
 #include "store/forget.h"
 
 namespace aips::cli {
@@ -22,18 +22,39 @@ Status ReadUsersFile(const std::string& path, std::vector<std::string>* users) {
   return Status::OK();
 }
 
+// ClickHouse: the events, user rows, identity links and reject rows of the users go by mutations on every
+// node (docs/distributed.md). Snapshots do not exist there; blocking later rows is not supported.
+void ForgetOnClickHouse(const std::string& url, const std::vector<std::string>& users, bool dry_run,
+                        bool json) {
+  auto store = ChStore::Connect(url, ChStore::Mode::kWrite);
+  if (!store.ok()) return Fail(store.status());
+  if (dry_run) return Fail(Status::InvalidArgument("--dry-run is for data directories only"));
+  auto r = store.value()->Forget(users);
+  if (!r.ok()) return Fail(r.status());
+  if (json) {
+    fmt::print(
+        "{{\"users_requested\":{},\"events_removed\":{},\"identity_links_removed\":{},\"blocked\":false}}\n",
+        users.size(), r->events, r->identity_links);
+  } else {
+    fmt::print(
+        "erased {} users on ClickHouse: {} events, {} identity links (later rows are not refused there)\n",
+        users.size(), r->events, r->identity_links);
+  }
+}
+
 }  // namespace
 
 void RegisterForget(CLI::App& app) {
   struct Args {
-    std::string data, users_file;
+    Where where;
+    std::string users_file;
     std::vector<std::string> users;
     bool no_block = false, dry_run = false, json = false, no_compute = false;
   };
   auto a = std::make_shared<Args>();
   CLI::App* c =
       app.add_subcommand("forget", "Erase users everywhere (events, links, tags, crowds, snapshots)");
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, &a->where);
   c->add_option("--user", a->users, "A platform user id to erase (repeatable)");
   c->add_option("--users-file", a->users_file,
                 "A file of user ids, one per line (a 'user_id' header is skipped)");
@@ -59,10 +80,12 @@ void RegisterForget(CLI::App& app) {
     }
     if (users.empty())
       return Fail(Status::InvalidArgument("name the users to erase: --user U or --users-file F"));
+    if (Status s = CheckWhere(a->where); !s.ok()) return Fail(s);
+    if (!a->where.engine.empty()) return ForgetOnClickHouse(a->where.engine, users, a->dry_run, a->json);
     bool had_snapshots = false;
     ForgetResult r;
     {
-      auto store = Store::Open(a->data, Store::Mode::kRead);
+      auto store = Store::Open(a->where.data, Store::Mode::kRead);
       if (!store.ok()) return Fail(store.status());  // a directory that holds no store is not created
       if (Status s = store.value()->UpgradeToWrite(); !s.ok()) return Fail(s);
       for (auto& b : store.value()->manifest().brands) had_snapshots |= b.snap.through != kNoDay;
@@ -72,9 +95,7 @@ void RegisterForget(CLI::App& app) {
     }  // the write lock is released here; compute takes its own
     bool recomputed = false;
     if (!a->dry_run && !a->no_compute && had_snapshots && r.snapshot_files_deleted > 0) {
-      auto e = EmbeddedEngine::Open(a->data);
-      if (!e.ok()) return Fail(e.status());
-      if (Status s = e.value()->Compute(std::nullopt, nullptr); !s.ok()) return Fail(s);
+      if (Status s = RecomputeSnapshots(a->where.data); !s.ok()) return Fail(s);
       recomputed = true;
     }
     if (a->json) {

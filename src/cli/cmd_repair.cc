@@ -2,7 +2,6 @@
 #include "cli/cli.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
-#include "query/embedded_engine.h"
 #include "store/repair.h"
 
 namespace aips::cli {
@@ -37,9 +36,7 @@ void RegisterRepair(CLI::App& app) {
     if (!r.ok()) return Fail(r.status());
     bool recomputed = false;
     if (!a->opt.dry_run && r->snapshots_reset && r->ok()) {
-      auto e = EmbeddedEngine::Open(a->data);
-      if (!e.ok()) return Fail(e.status());
-      if (Status s = e.value()->Compute(std::nullopt, nullptr); !s.ok()) return Fail(s);
+      if (Status s = RecomputeSnapshots(a->data); !s.ok()) return Fail(s);
       recomputed = true;
     }
     if (a->json) {

@@ -32,4 +32,9 @@ Result<std::unique_ptr<QueryEngine>> OpenQueryEngine(const Where& w) {
   return std::unique_ptr<QueryEngine>(std::move(e));
 }
 
+Status RecomputeSnapshots(const std::string& data_dir) {
+  AIPS_ASSIGN_OR_RETURN(auto engine, EmbeddedEngine::Open(data_dir));
+  return engine->Compute(std::nullopt, nullptr);
+}
+
 }  // namespace aips::cli

@@ -1,9 +1,12 @@
 #include "distributed/ch_store.h"
 
+#include <thread>
+
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 
+#include "common/bytes.h"
 #include "common/date.h"
 #include "common/decimal.h"
 #include "fmt/format.h"
@@ -194,18 +197,63 @@ Status ChStore::CreateSchema() {
                     "users_local, intHash64(user))",
                     db, UsersLocal(), url_.cluster, db));
   }
-  std::vector<ChClient*> targets;
-  for (auto& n : nodes_) targets.push_back(n.get());
-  bool entry_listed = false;
-  for (auto& n : url_.nodes) entry_listed |= n.Name() == url_.entry.Name();
-  if (!entry_listed) targets.push_back(entry_.get());
-  for (ChClient* c : targets) {
+  for (ChClient* c : AllNodes()) {
     for (const std::string& sql : ddl) {
       auto r = c->Execute(sql);
       if (!r.ok()) return r.status();
     }
   }
   return Status::OK();
+}
+
+std::vector<ChClient*> ChStore::AllNodes() const {
+  std::vector<ChClient*> targets;
+  for (auto& n : nodes_) targets.push_back(n.get());
+  bool entry_listed = false;
+  for (auto& n : url_.nodes) entry_listed |= n.Name() == url_.entry.Name();
+  if (!entry_listed) targets.push_back(entry_.get());
+  return targets;
+}
+
+Result<ChStore::ForgetCounts> ChStore::Forget(const std::vector<std::string>& users) {
+  std::string keys, names, quoted_match;
+  for (const std::string& u : users) {
+    keys += fmt::format("{}{}", keys.empty() ? "" : ",", Hash64(u));
+    names += (names.empty() ? "" : ",") + ChQuote(u);
+    quoted_match += fmt::format("{}position(row, {}) > 0", quoted_match.empty() ? "" : " OR ", ChQuote(u));
+  }
+  ForgetCounts out;
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows ev, Select(fmt::format("SELECT count() FROM {} WHERE user IN ({})", Table("events"), keys)));
+  for (auto& row : ev) out.events += std::stoull(row.at(0));  // one row per shard
+  AIPS_ASSIGN_OR_RETURN(ChRows id, entry_->Select(fmt::format("SELECT count() FROM {} WHERE user_id IN ({})",
+                                                              Table("identity"), names)));
+  if (!id.empty()) out.identity_links = std::stoull(id[0].at(0));
+  const std::vector<std::string> mutations = {
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", EventsLocal(), keys),
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", UsersLocal(), keys),
+      fmt::format("ALTER TABLE {} DELETE WHERE user_id IN ({})", Table("identity"), names),
+      fmt::format("ALTER TABLE {} DELETE WHERE {}", Table("rejects"), quoted_match),
+  };
+  for (ChClient* c : AllNodes()) {
+    for (const std::string& sql : mutations) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
+  }
+  // Mutations run in the background: wait until every node reports them done.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  for (ChClient* c : AllNodes()) {
+    for (;;) {
+      AIPS_ASSIGN_OR_RETURN(
+          ChRows pending,
+          c->Select(fmt::format("SELECT count() FROM system.mutations WHERE database = {} AND "
+                                "is_done = 0",
+                                ChQuote(url_.database))));
+      if (pending.empty() || pending[0].at(0) == "0") break;
+      if (std::chrono::steady_clock::now() > deadline)
+        return Status::Busy("ClickHouse mutations still running after 5 minutes (see system.mutations)");
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  return out;
 }
 
 Result<ChRows> ChStore::Select(const std::string& sql) {

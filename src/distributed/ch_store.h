@@ -60,6 +60,14 @@ class ChStore {
   // Last day with events (kNoDay when none).
   Result<Day> LastDay();
 
+  // aips forget on ClickHouse: deletes the users' events, user-dictionary rows, identity links and the
+  // rejected rows quoting them on every node (ALTER TABLE ... DELETE), and waits until the mutations are
+  // done. Counts what it removed.
+  struct ForgetCounts {
+    uint64_t events = 0, identity_links = 0;
+  };
+  Result<ForgetCounts> Forget(const std::vector<std::string>& users);
+
   // The name of the events table for local (per-shard) writes.
   std::string EventsLocal() const { return Table(clustered() ? "events_local" : "events"); }
   std::string UsersLocal() const { return Table(clustered() ? "users_local" : "users"); }
@@ -67,6 +75,8 @@ class ChStore {
  private:
   Status CreateSchema();
   Status MapShards();
+  // Every node DDL and mutations go to: the listed nodes, and the entry when it is not one of them.
+  std::vector<ChClient*> AllNodes() const;
   ChUrl url_;
   std::unique_ptr<ChClient> entry_;
   std::vector<std::unique_ptr<ChClient>> nodes_;  // every node of url_.nodes

@@ -74,6 +74,21 @@ bool Timestamp(std::string_view v, int64_t* out, RowError* err) {
 
 }  // namespace
 
+std::vector<std::string> SplitBarList(std::string_view text) {
+  std::vector<std::string> list;
+  for (size_t start = 0; !text.empty();) {
+    const size_t bar = text.find('|', start);
+    std::string_view t =
+        text.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
+    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
+    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+    if (!t.empty() && std::find(list.begin(), list.end(), t) == list.end()) list.emplace_back(t);
+    if (bar == std::string_view::npos) break;
+    start = bar + 1;
+  }
+  return list;
+}
+
 bool ParseNoteRow(const InputRow& row, std::string* id, NoteRow* out, RowError* err) {
   constexpr TableKind k = TableKind::kNotes;
   if (!CheckColumns(k, row, err)) return false;
@@ -83,20 +98,9 @@ bool ParseNoteRow(const InputRow& row, std::string* id, NoteRow* out, RowError* 
   if (!Timestamp(Col(k, row, "ts"), &out->ts, err)) return false;
   out->brand = std::string(Col(k, row, "brand"));
   out->spu = std::string(Col(k, row, "spu"));
-  out->topics.clear();
-  std::string_view topics = Col(k, row, "topics");
-  for (size_t start = 0; !topics.empty();) {
-    const size_t bar = topics.find('|', start);
-    std::string_view t =
-        topics.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
-    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  out->topics = SplitBarList(Col(k, row, "topics"));
+  for (const std::string& t : out->topics)
     if (t.size() > 256) return Fail(err, "topics", "a topic longer than 256 bytes");
-    if (!t.empty() && std::find(out->topics.begin(), out->topics.end(), t) == out->topics.end())
-      out->topics.emplace_back(t);
-    if (bar == std::string_view::npos) break;
-    start = bar + 1;
-  }
   if (out->topics.size() > 64) return Fail(err, "topics", "more than 64 topics");
   std::string_view sentiment = Col(k, row, "sentiment");
   out->sentiment = 0;

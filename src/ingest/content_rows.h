@@ -4,12 +4,18 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "ingest/event_parser.h"
 #include "ingest/row_source.h"
 #include "store/content.h"
 
 namespace aips {
+
+// Splits a `|`-separated list (topics, tags): items trimmed of spaces, empty ones dropped, each kept once
+// in input order.
+std::vector<std::string> SplitBarList(std::string_view text);
 
 bool ParseNoteRow(const InputRow& row, std::string* id, NoteRow* out, RowError* err);
 bool ParseMessageRow(const InputRow& row, Message* out, RowError* err);

@@ -312,17 +312,7 @@ void IngestRun::OnAttributes(const std::string& source, const InputRow& row, Fil
     return;
   }
   if (tags.size() > 64 * kMaxFieldBytes) return reject("tags", "too long");
-  std::vector<std::string> list;
-  for (size_t start = 0; !tags.empty();) {
-    const size_t bar = tags.find('|', start);
-    std::string_view t =
-        tags.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start);
-    while (!t.empty() && t.front() == ' ') t.remove_prefix(1);
-    while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-    if (!t.empty() && std::find(list.begin(), list.end(), t) == list.end()) list.emplace_back(t);
-    if (bar == std::string_view::npos) break;
-    start = bar + 1;
-  }
+  std::vector<std::string> list = SplitBarList(tags);
   if (list.size() > 256) return reject("tags", "more than 256 tags");
   if (attrs_.Set(dicts_[kDictUser]->GetOrAdd(user), list)) {
     attrs_changed_ = true;

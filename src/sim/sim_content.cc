@@ -5,24 +5,11 @@
 #include <cstdio>
 
 #include "fmt/format.h"
+#include "sim/rng.h"
 
 namespace aips {
 
 namespace {
-
-struct Rng {  // splitmix64, as the simulator's
-  uint64_t s;
-  explicit Rng(uint64_t seed) : s(seed * 0x9E3779B97F4A7C15ull + 0x1234567ull) {}
-  uint64_t Next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
-  uint64_t Below(uint64_t n) { return n ? Next() % n : 0; }
-  bool Chance(double p) { return Uniform() < p; }
-};
 
 // Topic vocabularies by category; the first is the category's rising topic.
 const std::array<std::vector<const char*>, 5> kTopics = {{
@@ -52,7 +39,7 @@ uint64_t NotesPerBrand(uint64_t users) { return std::clamp<uint64_t>(users / 100
 
 Status WriteContent(const std::string& dir, const std::vector<ContentBrand>& brands, uint64_t users, int days,
                     Day start, uint64_t seed, ContentExtras* extras) {
-  Rng rng(seed ^ 0xC0FFEEull);
+  sim::Rng rng(seed ^ 0xC0FFEEull, 0x1234567ull);
   const uint64_t k = NotesPerBrand(users);
   std::string notes = "note,author,ts,brand,spu,topics,sentiment,kind\n";
   for (size_t b = 0; b < brands.size(); ++b) {
