@@ -124,12 +124,15 @@ try {
   check('consult: a tenant without accounts sees an empty state', await page.isVisible('[data-testid=consult-empty]'), true);
   // The home-decoration merchant's key sees its accounts and groups.
   await page.goto(`${base}/#key=${decoKey}&page=consult&date=${earlier}`);
+  // Only the fragment changes, so the old (empty) page stays "ready" until the new one renders: wait for rows.
+  await page.locator('[data-testid=consult-row]').first().waitFor({ timeout: 20000 });
   await ready();
   const deco = await (await fetch(`${base}/api/v1/consult?to=${earlier}`, { headers: { Authorization: `Bearer ${decoKey}` } })).json();
   check('consult: one row per account and group', await page.locator('[data-testid=consult-row]').count(), deco.accounts.length + deco.groups.length);
   check('consult: 30-second reply rate', (await page.locator('[data-testid=reply30]').first().textContent()).trim(), (100 * deco.accounts[0].reply_30s_rate).toFixed(1) + '%');
   await page.screenshot({ path: `${out}/consult.png`, fullPage: true });
   await page.goto(`${base}/#key=${key}&brand=${brand}&page=aurora&date=${earlier}`);
+  await page.locator(`[data-testid=composite-${brand}]`).waitFor({ timeout: 20000 });
   await ready();
 
   // 5. Language switch.
