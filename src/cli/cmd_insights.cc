@@ -24,6 +24,15 @@ void WithDates(const Args& a, Fn fn) {
   fn(*e.value(), from.value(), to.value());
 }
 
+// The options both commands take: the data directory, the period and --json.
+CLI::App* AddCommand(CLI::App& app, const char* name, const char* help, Args* a, const char* to_default) {
+  CLI::App* c = app.add_subcommand(name, help);
+  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  c->add_option("--from", a->from, "First day, YYYY-MM-DD (default: 30 days ending on --to)");
+  c->add_option("--to", a->to, fmt::format("Last day, YYYY-MM-DD (default: {})", to_default));
+  return c;
+}
+
 template <typename R>
 void Print(const Result<R>& r, bool json) {
   if (!r.ok()) return Fail(r.status());
@@ -35,13 +44,11 @@ void Print(const Result<R>& r, bool json) {
 void RegisterInsights(CLI::App& app) {
   {
     auto a = std::make_shared<Args>();
-    CLI::App* c = app.add_subcommand(
-        "topics",
-        "灵犀 topic insights: topic volume, engagement, growth, rising topics and reach into a brand");
-    c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+    CLI::App* c = AddCommand(
+        app, "topics",
+        "灵犀 topic insights: topic volume, engagement, growth, rising topics and reach into a brand",
+        a.get(), "the last day with data");
     c->add_option("--category", a->category, "The category (its brands' notes)")->required();
-    c->add_option("--from", a->from, "First day, YYYY-MM-DD (default: 30 days ending on --to)");
-    c->add_option("--to", a->to, "Last day, YYYY-MM-DD (default: the last day with data)");
     c->add_option("--brand", a->brand,
                   "Also show each topic's reach into this brand's stages and the notes that moved the most "
                   "users into its TI");
@@ -61,12 +68,11 @@ void RegisterInsights(CLI::App& app) {
   }
   {
     auto a = std::make_shared<Args>();
-    CLI::App* c = app.add_subcommand(
-        "consult", "私信 consultations: reply times, 30-second reply rate, night coverage, leads and score");
-    c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+    CLI::App* c =
+        AddCommand(app, "consult",
+                   "私信 consultations: reply times, 30-second reply rate, night coverage, leads and score",
+                   a.get(), "the last day with messages");
     c->add_option("--account", a->account, "One account (default: every account and group)");
-    c->add_option("--from", a->from, "First day, YYYY-MM-DD (default: 30 days ending on --to)");
-    c->add_option("--to", a->to, "Last day, YYYY-MM-DD (default: the last day with messages)");
     c->add_flag("--json", a->json,
                 "Print {\"conversations\",\"replied_within_30s\",\"reply_30s_rate\",\"leads\",...} for "
                 "--account, else {\"accounts\":[...],\"groups\":[...]}");

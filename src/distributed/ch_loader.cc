@@ -276,9 +276,8 @@ Status ChLoad::MatchOrder(const std::string& order_id, const PendingOrder& o, bo
 Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const InputRow& row) {
   FirstPartyRow r;
   RowError err;
-  bool redact = false;
-  if (!ParseFirstPartyRow(kind, row, &r, &err, &redact)) {
-    Reject(source, row, err.field, err.reason, redact);
+  if (!ParseFirstPartyRow(kind, row, &r, &err)) {
+    Reject(source, row, err.field, err.reason, err.redact);
     return Status::OK();
   }
   if (kind == TableKind::kIdentity) {
@@ -341,8 +340,7 @@ Status ChLoad::IngestFile(const std::string& file) {
   }
   const std::string source = file == "-" ? "<stdin>" : file;
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
-  if (format.kind == TableKind::kAttributes || format.kind == TableKind::kNotes ||
-      format.kind == TableKind::kMessages || format.kind == TableKind::kAccounts) {
+  if (format.kind == TableKind::kAttributes || IsContentKind(format.kind)) {
     fmt::print(stderr, "aips ingest: {}: skipped: {} are kept by the embedded engine only (--data)\n", source,
                TableKindName(format.kind));
     return Status::OK();

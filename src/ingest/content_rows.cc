@@ -5,47 +5,13 @@
 #include "common/date.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
+#include "ingest/side_rows.h"
 #include "ingest/tables.h"
 #include "model/domain.h"
 
 namespace aips {
 
 namespace {
-
-// Generic checks of every column; false with *err filled on the first problem.
-bool CheckColumns(TableKind kind, const InputRow& row, RowError* err) {
-  const TableSchema& schema = SchemaOf(kind);
-  if (!row.error.empty()) {
-    err->field = row.error_field;
-    err->reason = row.error;
-    return false;
-  }
-  for (size_t c = 0; c < schema.columns.size(); ++c) {
-    std::string_view v = row.present[c] ? row.value[c] : std::string_view();
-    std::string problem;
-    if (v.size() > (schema.columns[c] == "topics" ? 16 * kMaxFieldBytes : kMaxFieldBytes))
-      problem = "too long";
-    else if (!IsValidUtf8(v))
-      problem = "not valid UTF-8";
-    else if (schema.required[c] && v.empty())
-      problem = "missing required field";
-    else
-      problem = ForbiddenCharProblem(v);
-    if (!problem.empty()) {
-      err->field = std::string(schema.columns[c]);
-      err->reason = std::move(problem);
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view Col(TableKind kind, const InputRow& row, std::string_view name) {
-  const TableSchema& schema = SchemaOf(kind);
-  for (size_t c = 0; c < schema.columns.size(); ++c)
-    if (schema.columns[c] == name) return row.present[c] ? row.value[c] : std::string_view();
-  return {};
-}
 
 bool Fail(RowError* err, std::string_view field, std::string reason, bool redact = false) {
   err->field = std::string(field);
@@ -92,17 +58,17 @@ std::vector<std::string> SplitBarList(std::string_view text) {
 bool ParseNoteRow(const InputRow& row, std::string* id, NoteRow* out, RowError* err) {
   constexpr TableKind k = TableKind::kNotes;
   if (!CheckColumns(k, row, err)) return false;
-  *id = std::string(Col(k, row, "note"));
-  out->author = std::string(Col(k, row, "author"));
+  *id = std::string(ColumnValue(k, row, "note"));
+  out->author = std::string(ColumnValue(k, row, "author"));
   if (!out->author.empty() && !PersonField("author", out->author, err)) return false;
-  if (!Timestamp(Col(k, row, "ts"), &out->ts, err)) return false;
-  out->brand = std::string(Col(k, row, "brand"));
-  out->spu = std::string(Col(k, row, "spu"));
-  out->topics = SplitBarList(Col(k, row, "topics"));
+  if (!Timestamp(ColumnValue(k, row, "ts"), &out->ts, err)) return false;
+  out->brand = std::string(ColumnValue(k, row, "brand"));
+  out->spu = std::string(ColumnValue(k, row, "spu"));
+  out->topics = SplitBarList(ColumnValue(k, row, "topics"));
   for (const std::string& t : out->topics)
     if (t.size() > 256) return Fail(err, "topics", "a topic longer than 256 bytes");
   if (out->topics.size() > 64) return Fail(err, "topics", "more than 64 topics");
-  std::string_view sentiment = Col(k, row, "sentiment");
+  std::string_view sentiment = ColumnValue(k, row, "sentiment");
   out->sentiment = 0;
   if (!sentiment.empty()) {
     auto s = ParseSentiment(sentiment);
@@ -111,7 +77,7 @@ bool ParseNoteRow(const InputRow& row, std::string* id, NoteRow* out, RowError* 
                   fmt::format("unknown sentiment '{}' (positive, neutral or negative)", sentiment));
     out->sentiment = static_cast<uint8_t>(*s);
   }
-  std::string_view kind = Col(k, row, "kind");
+  std::string_view kind = ColumnValue(k, row, "kind");
   if (kind.empty() || kind == "image") {
     out->kind = 0;
   } else if (kind == "video") {
@@ -125,16 +91,16 @@ bool ParseNoteRow(const InputRow& row, std::string* id, NoteRow* out, RowError* 
 bool ParseMessageRow(const InputRow& row, Message* out, RowError* err) {
   constexpr TableKind k = TableKind::kMessages;
   if (!CheckColumns(k, row, err)) return false;
-  out->conversation = std::string(Col(k, row, "conversation"));
-  out->account = std::string(Col(k, row, "account"));
-  out->user = std::string(Col(k, row, "user"));
+  out->conversation = std::string(ColumnValue(k, row, "conversation"));
+  out->account = std::string(ColumnValue(k, row, "account"));
+  out->user = std::string(ColumnValue(k, row, "user"));
   if (!PersonField("user", out->user, err)) return false;
-  if (!Timestamp(Col(k, row, "ts"), &out->ts, err)) return false;
-  std::string_view dir = Col(k, row, "direction");
+  if (!Timestamp(ColumnValue(k, row, "ts"), &out->ts, err)) return false;
+  std::string_view dir = ColumnValue(k, row, "direction");
   if (dir != "in" && dir != "out")
     return Fail(err, "direction", fmt::format("must be in or out, not '{}'", dir));
   out->out = dir == "out";
-  std::string_view lead = Col(k, row, "lead");
+  std::string_view lead = ColumnValue(k, row, "lead");
   if (lead != "" && lead != "0" && lead != "1")
     return Fail(err, "lead", fmt::format("must be 1 or 0, not '{}'", lead));
   out->lead = lead == "1";
@@ -144,8 +110,8 @@ bool ParseMessageRow(const InputRow& row, Message* out, RowError* err) {
 bool ParseAccountRow(const InputRow& row, std::string* id, Account* out, RowError* err) {
   constexpr TableKind k = TableKind::kAccounts;
   if (!CheckColumns(k, row, err)) return false;
-  *id = std::string(Col(k, row, "account"));
-  std::string_view group = Col(k, row, "group");
+  *id = std::string(ColumnValue(k, row, "account"));
+  std::string_view group = ColumnValue(k, row, "group");
   bool found = false;
   for (int g = 0; g < 3; ++g) {
     if (group == kAccountGroupNames[g]) {
@@ -155,8 +121,8 @@ bool ParseAccountRow(const InputRow& row, std::string* id, Account* out, RowErro
   }
   if (!found)
     return Fail(err, "group", fmt::format("unknown group '{}' (headquarters, regional or staff)", group));
-  out->campaign = std::string(Col(k, row, "campaign"));
-  out->brand = std::string(Col(k, row, "brand"));
+  out->campaign = std::string(ColumnValue(k, row, "campaign"));
+  out->brand = std::string(ColumnValue(k, row, "brand"));
   return true;
 }
 

@@ -84,20 +84,23 @@ const char* ClearTextIdentifier(std::string_view v) {
     if (dot != std::string_view::npos && dot + 1 < v.size() && v.find(' ') == std::string_view::npos)
       return "an e-mail address";
   }
-  std::string digits;
+  // Runs on every event's user_id: digits gathered into a fixed buffer, no allocation.
+  char digits[15];
+  size_t n = 0;
   for (char c : v) {
-    if (c >= '0' && c <= '9')
-      digits += c;
-    else if (c != '+' && c != '-' && c != ' ')
+    if (c >= '0' && c <= '9') {
+      if (n == sizeof digits) return nullptr;
+      digits[n++] = c;
+    } else if (c != '+' && c != '-' && c != ' ') {
       return nullptr;
-    if (digits.size() > 15) return nullptr;
+    }
   }
-  if (digits.rfind("0086", 0) == 0)
-    digits.erase(0, 4);
-  else if (digits.size() == 13 && digits.rfind("86", 0) == 0)
-    digits.erase(0, 2);
-  if (digits.size() == 11 && digits[0] == '1' && digits[1] >= '3' && digits[1] <= '9')
-    return "a mobile phone number";
+  std::string_view d(digits, n);
+  if (d.substr(0, 4) == "0086")
+    d.remove_prefix(4);
+  else if (d.size() == 13 && d.substr(0, 2) == "86")
+    d.remove_prefix(2);
+  if (d.size() == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9') return "a mobile phone number";
   return nullptr;
 }
 

@@ -89,13 +89,18 @@ class IngestRun {
   NotesTable notes_;
   ConsultData consult_;
   bool content_loaded_ = false, notes_changed_ = false, consult_changed_ = false;
-  Status content_status_;
   absl::flat_hash_set<uint64_t> forgotten_;  // users erased by `aips forget` (ForgetFingerprint)
   bool Forgotten(std::string_view user) const {
     return !forgotten_.empty() && forgotten_.contains(ForgetFingerprint(user));
   }
-  static constexpr std::string_view kForgotten =
-      "this user was erased by 'aips forget'; their rows are refused";
+  // Rejects (redacted) a row of a user erased by `aips forget`; false when the user is not one.
+  bool RefuseForgotten(const std::string& source, const InputRow& row, std::string_view field,
+                       std::string_view user, FileCounts* fc) {
+    if (!Forgotten(user)) return false;
+    Reject(source, row, field, "this user was erased by 'aips forget'; their rows are refused", true);
+    ++fc->rejected;
+    return true;
+  }
   std::string rejects_;
   IngestResult result_;
   uint64_t generation_ = 0;
@@ -189,18 +194,13 @@ bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
 void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc) {
   FirstPartyRow r;
   RowError err;
-  bool redact = false;
-  if (!ParseFirstPartyRow(kind, row, &r, &err, &redact)) {
-    Reject(source, row, err.field, err.reason, redact);
+  if (!ParseFirstPartyRow(kind, row, &r, &err)) {
+    Reject(source, row, err.field, err.reason, err.redact);
     ++fc->rejected;
     return;
   }
   if (kind == TableKind::kIdentity) {
-    if (Forgotten(r.user)) {
-      Reject(source, row, "user_id", kForgotten, true);
-      ++fc->rejected;
-      return;
-    }
+    if (RefuseForgotten(source, row, "user_id", r.user, fc)) return;
     if (!fp_.SetIdentity(r.key, r.user)) {
       ++result_.duplicates;
       ++fc->duplicates;
@@ -231,67 +231,49 @@ void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const In
 }
 
 Status IngestRun::LoadContent() {
-  if (content_loaded_) return content_status_;
+  if (content_loaded_) return Status::OK();
+  AIPS_ASSIGN_OR_RETURN(notes_, LoadNotes(store_.dir(), m_.notes_generation));
+  AIPS_ASSIGN_OR_RETURN(consult_, LoadConsult(store_.dir(), m_.consult_generation));
   content_loaded_ = true;
-  auto n = LoadNotes(store_.dir(), m_.notes_generation);
-  auto c = LoadConsult(store_.dir(), m_.consult_generation);
-  if (!n.ok()) return content_status_ = n.status();
-  if (!c.ok()) return content_status_ = c.status();
-  notes_ = std::move(n).value();
-  consult_ = std::move(c).value();
   return Status::OK();
 }
 
 void IngestRun::OnContent(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc) {
   RowError err;
-  bool changed = false;
-  auto outcome = [&](bool fresh) {
-    ++(fresh ? result_.accepted : result_.duplicates);
-    ++(fresh ? fc->accepted : fc->duplicates);
+  auto rejected = [&] {
+    Reject(source, row, err.field, err.reason, err.redact);
+    ++fc->rejected;
   };
+  // A keyed row replaces the stored one; true when that changed anything.
+  auto upsert = [](auto& map, std::string id, auto value) {
+    auto [it, fresh] = map.try_emplace(std::move(id), value);
+    if (!fresh && it->second == value) return false;
+    it->second = std::move(value);
+    return true;
+  };
+  bool changed = false;
   if (kind == TableKind::kNotes) {
     std::string id;
     NoteRow n;
-    if (!ParseNoteRow(row, &id, &n, &err)) {
-      Reject(source, row, err.field, err.reason, err.redact);
-      ++fc->rejected;
-      return;
-    }
-    if (Forgotten(n.author)) {
-      n.author.clear();  // content stays; its link to an erased person does not
-    }
-    auto [it, fresh] = notes_.notes.try_emplace(id, n);
-    changed = fresh || !(it->second == n);
-    if (changed) it->second = std::move(n);
+    if (!ParseNoteRow(row, &id, &n, &err)) return rejected();
+    if (Forgotten(n.author)) n.author.clear();  // content stays; its link to an erased person does not
+    changed = upsert(notes_.notes, std::move(id), std::move(n));
     notes_changed_ |= changed;
   } else if (kind == TableKind::kMessages) {
     Message m;
-    if (!ParseMessageRow(row, &m, &err)) {
-      Reject(source, row, err.field, err.reason, err.redact);
-      ++fc->rejected;
-      return;
-    }
-    if (Forgotten(m.user)) {
-      Reject(source, row, "user", kForgotten, true);
-      ++fc->rejected;
-      return;
-    }
+    if (!ParseMessageRow(row, &m, &err)) return rejected();
+    if (RefuseForgotten(source, row, "user", m.user, fc)) return;
     changed = consult_.Add(std::move(m));
     consult_changed_ |= changed;
   } else {
     std::string id;
     Account a;
-    if (!ParseAccountRow(row, &id, &a, &err)) {
-      Reject(source, row, err.field, err.reason, err.redact);
-      ++fc->rejected;
-      return;
-    }
-    auto [it, fresh] = consult_.accounts.try_emplace(id, a);
-    changed = fresh || !(it->second == a);
-    if (changed) it->second = std::move(a);
+    if (!ParseAccountRow(row, &id, &a, &err)) return rejected();
+    changed = upsert(consult_.accounts, std::move(id), std::move(a));
     consult_changed_ |= changed;
   }
-  outcome(changed);
+  ++(changed ? result_.accepted : result_.duplicates);
+  ++(changed ? fc->accepted : fc->duplicates);
 }
 
 void IngestRun::OnAttributes(const std::string& source, const InputRow& row, FileCounts* fc) {
@@ -306,11 +288,7 @@ void IngestRun::OnAttributes(const std::string& source, const InputRow& row, Fil
   if (user.empty()) return reject("user_id", "missing required field");
   if (user.size() > kMaxFieldBytes) return reject("user_id", "too long");
   if (std::string cc = ForbiddenCharProblem(user); !cc.empty()) return reject("user_id", cc);
-  if (Forgotten(user)) {
-    Reject(source, row, "user_id", kForgotten, true);
-    ++fc->rejected;
-    return;
-  }
+  if (RefuseForgotten(source, row, "user_id", user, fc)) return;
   if (tags.size() > 64 * kMaxFieldBytes) return reject("tags", "too long");
   std::vector<std::string> list = SplitBarList(tags);
   if (list.size() > 256) return reject("tags", "more than 256 tags");
@@ -347,12 +325,10 @@ void IngestRun::OnParsedEvent(const std::string& source, const PipedBatch& batch
     return;
   }
   const ParsedEvent ev = batch.Event(r);
-  if (Forgotten(ev.user)) {
+  {
     InputRow row;
     row.line = r.line;
-    Reject(source, row, "user_id", kForgotten, true);
-    ++fc->rejected;
-    return;
+    if (RefuseForgotten(source, row, "user_id", ev.user, fc)) return;
   }
   if (dicts_[kDictChannel]->size() >= 0xFFFF && dicts_[kDictChannel]->Find(ev.channel) == std::nullopt) {
     InputRow row;
@@ -450,17 +426,13 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
     result_.files.push_back(fc);
     return Status::OK();
   }
-  if (format.kind == TableKind::kNotes || format.kind == TableKind::kMessages ||
-      format.kind == TableKind::kAccounts) {
-    AIPS_RETURN_IF_ERROR(LoadContent());
-  }
+  if (IsContentKind(format.kind)) AIPS_RETURN_IF_ERROR(LoadContent());
   ForEachRow(
       data, format,
       [&](const InputRow& row) {
         if (format.kind == TableKind::kAttributes) {
           OnAttributes(source, row, &fc);
-        } else if (format.kind == TableKind::kNotes || format.kind == TableKind::kMessages ||
-                   format.kind == TableKind::kAccounts) {
+        } else if (IsContentKind(format.kind)) {
           OnContent(source, format.kind, row, &fc);
         } else if (format.kind == TableKind::kOrders || format.kind == TableKind::kIdentity) {
           OnFirstParty(source, format.kind, row, &fc);
@@ -498,9 +470,7 @@ Status IngestRun::Commit() {
     other.join();
     for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
     for (auto& [d, rows] : days_) next.segments.push_back({d, generation_, rows.size()});
-    std::sort(next.segments.begin(), next.segments.end(), [](const SegmentInfo& a, const SegmentInfo& b) {
-      return std::tie(a.day, a.generation) < std::tie(b.day, b.generation);
-    });
+    SortSegments(&next.segments);
     // Brand facts and snapshot invalidation.
     next.brands.resize(dicts_[kDictBrand]->size());
     absl::flat_hash_map<uint32_t, absl::flat_hash_set<uint32_t>> spus;

@@ -8,6 +8,40 @@
 
 namespace aips {
 
+bool CheckColumns(TableKind kind, const InputRow& row, RowError* err) {
+  const TableSchema& schema = SchemaOf(kind);
+  if (!row.error.empty()) {
+    err->field = row.error_field;
+    err->reason = row.error;
+    return false;
+  }
+  for (size_t c = 0; c < schema.columns.size(); ++c) {
+    std::string_view v = row.present[c] ? row.value[c] : std::string_view();
+    std::string problem;
+    if (v.size() > (schema.columns[c] == "topics" ? 16 * kMaxFieldBytes : kMaxFieldBytes))
+      problem = "too long";
+    else if (!IsValidUtf8(v))
+      problem = "not valid UTF-8";
+    else if (schema.required[c] && v.empty())
+      problem = "missing required field";
+    else
+      problem = ForbiddenCharProblem(v);
+    if (!problem.empty()) {
+      err->field = std::string(schema.columns[c]);
+      err->reason = std::move(problem);
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string_view ColumnValue(TableKind kind, const InputRow& row, std::string_view name) {
+  const TableSchema& schema = SchemaOf(kind);
+  for (size_t c = 0; c < schema.columns.size(); ++c)
+    if (schema.columns[c] == name) return row.present[c] ? row.value[c] : std::string_view();
+  return {};
+}
+
 SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, RowError* err) {
   const TableSchema& schema = SchemaOf(kind);
   auto reject = [&](std::string_view field, std::string_view reason) {
@@ -15,15 +49,10 @@ SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, 
     err->reason = std::string(reason);
     return SideOutcome::kRejected;
   };
-  if (!row.error.empty()) return reject(row.error_field, row.error);
+  if (!CheckColumns(kind, row, err)) return SideOutcome::kRejected;
   std::vector<std::string_view> v(schema.columns.size());
-  for (size_t c = 0; c < schema.columns.size(); ++c) {
+  for (size_t c = 0; c < schema.columns.size(); ++c)
     v[c] = row.present[c] ? row.value[c] : std::string_view();
-    if (v[c].size() > kMaxFieldBytes) return reject(schema.columns[c], "too long");
-    if (!IsValidUtf8(v[c])) return reject(schema.columns[c], "not valid UTF-8");
-    if (schema.required[c] && v[c].empty()) return reject(schema.columns[c], "missing required field");
-    if (std::string cc = ForbiddenCharProblem(v[c]); !cc.empty()) return reject(schema.columns[c], cc);
-  }
   bool changed = false;
   auto set = [&](auto& map, const auto& key, const auto& value) {
     auto it = map.find(key);
@@ -74,33 +103,21 @@ SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, 
   return changed ? SideOutcome::kChanged : SideOutcome::kUnchanged;
 }
 
-bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out, RowError* err,
-                        bool* redact) {
-  const TableSchema& schema = SchemaOf(kind);
-  *redact = false;
+bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out, RowError* err) {
+  err->redact = false;
   auto reject = [&](std::string_view field, std::string_view reason, bool clear_text = false) {
     err->field = std::string(field);
     err->reason = std::string(reason);
-    *redact = clear_text;
+    err->redact = clear_text;
     return false;
   };
   if (!row.error.empty()) return reject(row.error_field, row.error);
-  auto col = [&](std::string_view name) -> std::string_view {
-    for (size_t c = 0; c < schema.columns.size(); ++c)
-      if (schema.columns[c] == name) return row.present[c] ? row.value[c] : std::string_view();
-    return {};
-  };
+  auto col = [&](std::string_view name) { return ColumnValue(kind, row, name); };
   // Privacy first: a clear-text identifier is never stored, not even in the reject file.
   const HashCheck hc = CheckIdHash(col("id_hash"));
   if (hc.privacy) return reject("id_hash", hc.reason, true);
   if (!IsValidUtf8(row.raw)) return reject("", "not valid UTF-8");
-  for (size_t c = 0; c < schema.columns.size(); ++c) {
-    std::string_view v = row.present[c] ? row.value[c] : std::string_view();
-    if (v.size() > kMaxFieldBytes) return reject(schema.columns[c], "too long");
-    if (schema.required[c] && v.empty()) return reject(schema.columns[c], "missing required field");
-    std::string cc = ForbiddenCharProblem(v);
-    if (!cc.empty()) return reject(schema.columns[c], cc);
-  }
+  if (!CheckColumns(kind, row, err)) return false;
   auto type = ParseIdType(col("id_type"));
   if (!type) return reject("id_type", "unknown id_type (phone_sha256, oaid_sha256 or idfa_sha256)");
   if (!hc.ok) return reject("id_hash", hc.reason);

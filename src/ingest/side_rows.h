@@ -14,6 +14,13 @@ namespace aips {
 
 enum class SideOutcome { kRejected, kChanged, kUnchanged };
 
+// The checks every column of a table that is not events gets: the reader's own error for the row, then
+// per column its length (1 KiB; 16 KiB for a `topics` list), UTF-8, presence when required, and
+// ForbiddenCharProblem. False with *err filled on the first problem.
+bool CheckColumns(TableKind kind, const InputRow& row, RowError* err);
+// The value of a named column of `kind` in `row` ("" when absent).
+std::string_view ColumnValue(TableKind kind, const InputRow& row, std::string_view name);
+
 // A categories, brands, campaigns or spend row: validates it and applies it to `catalog` (a later row
 // for the same key replaces the earlier one). kRejected fills *err; kUnchanged means the catalog already
 // held exactly this row (a duplicate).
@@ -29,9 +36,9 @@ struct FirstPartyRow {
   PendingOrder order;    // orders
 };
 
-// False when the row must be rejected: *err says why, and *redact is true when the row holds a
-// clear-text identifier (it must not be stored anywhere, not even as a reject).
-bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out, RowError* err, bool* redact);
+// False when the row must be rejected: *err says why (err->redact when the row holds a clear-text
+// identifier: it must not be stored anywhere, not even as a reject).
+bool ParseFirstPartyRow(TableKind kind, const InputRow& row, FirstPartyRow* out, RowError* err);
 
 // The raw row as kept with a reject: cut at 4 KiB, invalid UTF-8 bytes shown as \xNN, or a placeholder
 // when it holds a clear-text identifier.

@@ -25,6 +25,10 @@ enum class TableKind : unsigned char {
 };
 
 std::string_view TableKindName(TableKind k);
+// Notes, messages and accounts (issue #9): kept by the embedded store only.
+inline bool IsContentKind(TableKind k) {
+  return k == TableKind::kNotes || k == TableKind::kMessages || k == TableKind::kAccounts;
+}
 std::optional<TableKind> ParseTableKind(std::string_view name);
 
 // Column lists (required first). Unknown columns in an input are ignored.

@@ -46,22 +46,31 @@ std::optional<double> Percentile(const std::vector<int64_t>& sorted, double p) {
   return static_cast<double>(sorted[rank - 1]);
 }
 
-void Finish(ConsultFigures* f) {
-  f->reply_30s_rate = Ratio(f->replied_within_30s, f->conversations);
-  f->lead_rate = Ratio(f->leads, f->conversations);
-  f->night_coverage = Ratio(f->night_replied_within_10min, f->night_conversations);
-  if (f->spend && f->leads > 0)
-    f->cost_per_lead = static_cast<double>(*f->spend) / 1e6 / static_cast<double>(f->leads);
-  std::sort(f->reply_seconds.begin(), f->reply_seconds.end());
-  f->median_first_reply_s = Percentile(f->reply_seconds, 0.5);
-  f->p90_first_reply_s = Percentile(f->reply_seconds, 0.9);
-  if (f->conversations > 0) {
-    const double r30 = *f->reply_30s_rate;
-    const double r5 = static_cast<double>(f->replied_within_5min) / static_cast<double>(f->conversations);
-    const double night = f->night_coverage.value_or(r5);
-    const double lead = std::min(1.0, *f->lead_rate / 0.2);
-    f->score = std::round(1000.0 * (0.4 * r30 + 0.2 * r5 + 0.2 * night + 0.2 * lead)) / 10.0;
+// An account's or a group's figures while conversations are counted, with the reply times that its
+// percentiles come from.
+struct Tally {
+  ConsultFigures f;
+  std::vector<int64_t> reply_seconds;
+};
+
+ConsultFigures Finish(Tally t) {
+  ConsultFigures& f = t.f;
+  f.reply_30s_rate = Ratio(f.replied_within_30s, f.conversations);
+  f.lead_rate = Ratio(f.leads, f.conversations);
+  f.night_coverage = Ratio(f.night_replied_within_10min, f.night_conversations);
+  if (f.spend && f.leads > 0)
+    f.cost_per_lead = static_cast<double>(*f.spend) / 1e6 / static_cast<double>(f.leads);
+  std::sort(t.reply_seconds.begin(), t.reply_seconds.end());
+  f.median_first_reply_s = Percentile(t.reply_seconds, 0.5);
+  f.p90_first_reply_s = Percentile(t.reply_seconds, 0.9);
+  if (f.conversations > 0) {
+    const double r30 = *f.reply_30s_rate;
+    const double r5 = static_cast<double>(f.replied_within_5min) / static_cast<double>(f.conversations);
+    const double night = f.night_coverage.value_or(r5);
+    const double lead = std::min(1.0, *f.lead_rate / 0.2);
+    f.score = std::round(1000.0 * (0.4 * r30 + 0.2 * r5 + 0.2 * night + 0.2 * lead)) / 10.0;
   }
+  return f;
 }
 
 }  // namespace
@@ -274,13 +283,20 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
       c.first_reply = msg.ts;
   }
 
-  std::map<std::string, ConsultFigures> by_account;
+  // Each conversation counts for its account and for the account's group.
+  std::map<std::string, Tally> by_account, by_group;
   for (auto& [id, a] : data.accounts) {
     if (!visible(a)) continue;
-    ConsultFigures f;
-    f.name = id;
-    f.group = kAccountGroupNames[static_cast<int>(a.group)];
-    by_account.emplace(id, std::move(f));
+    const char* group = kAccountGroupNames[static_cast<int>(a.group)];
+    Tally& t = by_account[id];
+    t.f.name = id;
+    t.f.group = group;
+    Tally& g = by_group[group];
+    if (g.f.name.empty()) {
+      g.f.name = group;
+      g.f.accounts = 0;
+    }
+    ++g.f.accounts;
   }
   for (auto& [id, c] : convs) {
     if (!c.has_in) continue;  // opened by the account: not a consultation
@@ -288,67 +304,45 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
     if (d < out.from || d > out.to) continue;
     auto it = by_account.find(c.account);
     if (it == by_account.end()) continue;  // an account without an accounts row, or another tenant's
-    ConsultFigures& f = it->second;
-    ++f.conversations;
-    f.leads += c.lead ? 1 : 0;
     const int hour = absl::ToCivilHour(absl::FromUnixSeconds(c.first_in), zone).hour();
     const bool night = hour >= 22 || hour < 8;
-    f.night_conversations += night ? 1 : 0;
-    int bucket = kReplyBuckets - 1;
-    if (c.first_reply) {
-      const int64_t s = *c.first_reply - c.first_in;
-      ++f.replied;
-      f.reply_seconds.push_back(s);
-      f.replied_within_30s += s <= 30 ? 1 : 0;
-      f.replied_within_5min += s <= 300 ? 1 : 0;
-      if (night && s <= 600) ++f.night_replied_within_10min;
-      bucket = s <= 30 ? 0 : s <= 60 ? 1 : s <= 300 ? 2 : s <= 1800 ? 3 : s <= 86400 ? 4 : 5;
+    for (Tally* t : {&it->second, &by_group[it->second.f.group]}) {
+      ConsultFigures& f = t->f;
+      ++f.conversations;
+      f.leads += c.lead ? 1 : 0;
+      f.night_conversations += night ? 1 : 0;
+      int bucket = kReplyBuckets - 1;
+      if (c.first_reply) {
+        const int64_t s = *c.first_reply - c.first_in;
+        ++f.replied;
+        t->reply_seconds.push_back(s);
+        f.replied_within_30s += s <= 30 ? 1 : 0;
+        f.replied_within_5min += s <= 300 ? 1 : 0;
+        if (night && s <= 600) ++f.night_replied_within_10min;
+        bucket = s <= 30 ? 0 : s <= 60 ? 1 : s <= 300 ? 2 : s <= 1800 ? 3 : s <= 86400 ? 4 : 5;
+      }
+      ++f.buckets[bucket];
     }
-    ++f.buckets[bucket];
   }
   // Spend: a campaign's spend in the period, shared equally by the accounts that name it.
   std::map<std::string, int> sharers;
   for (auto& [id, a] : data.accounts)
     if (!a.campaign.empty()) ++sharers[a.campaign];
-  for (auto& [id, f] : by_account) {
+  for (auto& [id, t] : by_account) {
     const Account& a = data.accounts.at(id);
     if (a.campaign.empty()) continue;
     int64_t total = 0;
     for (auto it = catalog->spend.lower_bound({a.campaign, out.from});
          it != catalog->spend.end() && it->first.first == a.campaign && it->first.second <= out.to; ++it)
       total += it->second;
-    f.spend = total / sharers[a.campaign];
+    t.f.spend = total / sharers[a.campaign];
+    std::optional<int64_t>& group_spend = by_group[t.f.group].f.spend;
+    group_spend = group_spend.value_or(0) + *t.f.spend;
   }
-  std::map<std::string, ConsultFigures> by_group;
-  for (auto& [id, f] : by_account) {
-    ConsultFigures& g = by_group[f.group];
-    if (g.name.empty()) {
-      g.name = f.group;
-      g.accounts = 0;
-    }
-    ++g.accounts;
-    g.conversations += f.conversations;
-    g.replied += f.replied;
-    g.replied_within_30s += f.replied_within_30s;
-    g.replied_within_5min += f.replied_within_5min;
-    g.night_conversations += f.night_conversations;
-    g.night_replied_within_10min += f.night_replied_within_10min;
-    g.leads += f.leads;
-    for (int b = 0; b < kReplyBuckets; ++b) g.buckets[b] += f.buckets[b];
-    if (f.spend) g.spend = g.spend.value_or(0) + *f.spend;
-    g.reply_seconds.insert(g.reply_seconds.end(), f.reply_seconds.begin(), f.reply_seconds.end());
-  }
-  for (auto& [id, f] : by_account) {
-    if (!account.empty() && id != account) continue;
-    Finish(&f);
-    out.accounts.push_back(std::move(f));
-  }
-  for (const char* g : kAccountGroupNames) {
-    auto it = by_group.find(g);
-    if (it == by_group.end()) continue;
-    Finish(&it->second);
-    out.groups.push_back(std::move(it->second));
-  }
+  for (auto& [id, t] : by_account)
+    if (account.empty() || id == account) out.accounts.push_back(Finish(std::move(t)));
+  for (const char* g : kAccountGroupNames)
+    if (auto it = by_group.find(g); it != by_group.end()) out.groups.push_back(Finish(std::move(it->second)));
   return out;
 }
 

@@ -62,8 +62,7 @@ struct ConsultFigures {
   std::array<uint64_t, kReplyBuckets> buckets{};
   std::optional<double> reply_30s_rate, lead_rate, night_coverage, cost_per_lead, score;
   std::optional<double> median_first_reply_s, p90_first_reply_s;
-  std::optional<int64_t> spend;        // micro-units; nullopt without a campaign
-  std::vector<int64_t> reply_seconds;  // working set for the percentiles
+  std::optional<int64_t> spend;  // micro-units; nullopt without a campaign
 };
 
 struct ConsultResult {

@@ -1,7 +1,6 @@
 #include "serve/gate.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -23,8 +22,6 @@ namespace aips {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK); }
 
 void NoDelay(int fd) {
   int one = 1;
@@ -59,7 +56,7 @@ struct Conn {
   std::string resp_head;  // upstream bytes until the response header is complete
   bool resp_head_done = false, resp_delimited = false;
   bool keep_alive = true, sent_continue = false;
-  size_t header_len = 0;  // of the request being read (once known)
+  RequestFrame frame;  // the request being read, framed as far as its bytes allow
   Clock::time_point deadline;
 };
 
@@ -170,9 +167,15 @@ struct Gate::Loop {
     if (c->state == Conn::kIdle) {  // a new request's first byte: its deadline starts now
       c->state = Conn::kReading;
       c->sent_continue = false;
+      c->frame = RequestFrame{};
       c->deadline = Clock::now() + std::chrono::seconds(g.opt_.request_seconds);
     }
-    RequestFrame f = FrameRequest(c->in, g.opt_.max_header_bytes, g.opt_.max_body_bytes);
+    // Once the header is framed, only the body is looked at again (a chunked one from where it stopped).
+    RequestFrame& f = c->frame;
+    if (f.header_len == 0)
+      f = FrameRequest(c->in, g.opt_.max_header_bytes, g.opt_.max_body_bytes);
+    else
+      FrameBody(c->in, g.opt_.max_body_bytes, &f);
     if (f.state == RequestFrame::kError) return Refuse(c, f.error_status, f.error);
     if (f.state == RequestFrame::kIncomplete) {
       if (f.header_len > 0 && f.expect_continue && !c->sent_continue) {

@@ -68,9 +68,12 @@ const char* Reason(int status) {
 
 }  // namespace
 
-size_t ChunkedLength(std::string_view body, size_t max_body, std::string* error) {
-  size_t pos = 0, decoded = 0;
+size_t ChunkedLength(std::string_view body, size_t max_body, std::string* error, ChunkedScan* scan) {
+  ChunkedScan local;
+  if (scan == nullptr) scan = &local;
+  size_t pos = scan->pos, decoded = scan->decoded;
   for (;;) {
+    *scan = ChunkedScan{pos, decoded};  // every chunk before `pos` is whole
     const size_t eol = body.find("\r\n", pos);
     if (eol == std::string_view::npos) {
       if (body.size() - pos > 1024) *error = "chunk size line too long";
@@ -161,19 +164,28 @@ RequestFrame FrameRequest(std::string_view buf, size_t max_header, size_t max_bo
   if (f.chunked && has_length) return fail(400, "both Content-Length and Transfer-Encoding");
   if (has_length && f.content_length > max_body)
     return fail(413, fmt::format("request body larger than {} bytes", max_body));
-  std::string_view body = buf.substr(f.header_len);
-  if (f.chunked) {
-    std::string err;
-    const size_t n = ChunkedLength(body, max_body, &err);
-    if (!err.empty()) return fail(err == "body too large" ? 413 : 400, err);
-    if (n == std::string_view::npos) return f;
-    f.total_len = f.header_len + n;
-  } else {
-    if (body.size() < f.content_length) return f;
-    f.total_len = f.header_len + f.content_length;
-  }
-  f.state = RequestFrame::kComplete;
+  FrameBody(buf, max_body, &f);
   return f;
+}
+
+void FrameBody(std::string_view buf, size_t max_body, RequestFrame* f) {
+  std::string_view body = buf.substr(f->header_len);
+  if (f->chunked) {
+    std::string err;
+    const size_t n = ChunkedLength(body, max_body, &err, &f->scan);
+    if (!err.empty()) {
+      f->state = RequestFrame::kError;
+      f->error_status = err == "body too large" ? 413 : 400;
+      f->error = std::move(err);
+      return;
+    }
+    if (n == std::string_view::npos) return;
+    f->total_len = f->header_len + n;
+  } else {
+    if (body.size() < f->content_length) return;
+    f->total_len = f->header_len + f->content_length;
+  }
+  f->state = RequestFrame::kComplete;
 }
 
 std::string RewriteRequestHeader(std::string_view header, std::string_view peer) {

@@ -103,10 +103,10 @@ Status WriteContent(const std::string& dir, const std::vector<ContentBrand>& bra
       const int hour = static_cast<int>(((t0 + 8 * 3600) % 86400) / 3600);
       const bool night = hour >= 22 || hour < 8;
       const std::string id = fmt::format("cv{}", ++conv), user = fmt::format("u{}", 1 + rng.Below(users));
-      auto line = [&](int64_t ts, const char* dir, bool lead) {
+      auto line = [&](int64_t ts, const char* direction, bool lead) {
         const Day day = static_cast<Day>((ts + 8 * 3600) / 86400);
         const int secs = static_cast<int>((ts + 8 * 3600) % 86400);
-        msgs += fmt::format("{},{},{},{},{},{}\n", id, a.id, user, Ts(day, secs), dir, lead ? 1 : 0);
+        msgs += fmt::format("{},{},{},{},{},{}\n", id, a.id, user, Ts(day, secs), direction, lead ? 1 : 0);
       };
       line(t0, "in", false);
       if (rng.Chance(0.08)) continue;  // never answered

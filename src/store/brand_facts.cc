@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-#include "store/segment.h"
+#include "common/file_util.h"
+#include "fmt/format.h"
 
 namespace aips {
 
@@ -34,6 +35,30 @@ Status RederiveBrandFacts(const std::string& dir, Manifest* m, const std::vector
     if (it != m->category_snaps.end()) it->second = SnapState{};
   }
   return Status::OK();
+}
+
+Status WriteDaySegment(const std::string& dir, Day day, uint64_t gen, std::vector<EventRow> rows,
+                       bool dry_run, std::vector<SegmentInfo>* added) {
+  if (rows.empty()) return Status::OK();
+  std::sort(rows.begin(), rows.end(), SegmentOrder);
+  const SegmentInfo si{day, gen, rows.size()};
+  if (!dry_run) AIPS_RETURN_IF_ERROR(WriteFileAtomic(SegmentPath(dir, si), EncodeSegment(day, rows)));
+  added->push_back(si);
+  return Status::OK();
+}
+
+Result<uint64_t> DeleteSnapshotFiles(const std::string& dir, const std::set<uint32_t>& brands,
+                                     bool categories) {
+  uint64_t deleted = 0;
+  for (const std::string& n : ListDir(dir + "/snap")) {
+    unsigned b = 0;
+    const bool brand_file = n[0] == 'b' && std::sscanf(n.c_str(), "b%u.", &b) == 1;
+    if ((brand_file && brands.count(b)) || (n[0] == 'c' && categories)) {
+      AIPS_RETURN_IF_ERROR(RemoveFile(dir + "/snap/" + n));
+      ++deleted;
+    }
+  }
+  return deleted;
 }
 
 }  // namespace aips

@@ -29,9 +29,10 @@ Result<CheckReport> CheckDataDir(const std::string& dir) {
   note("MANIFEST", m.status());
   if (!m.ok()) return rep;
   const Manifest& man = m.value();
-  for (int k = 0; k < kNumDicts; ++k)
-    note(DictPath(dir, k, man.dicts[k].file_gen),
-         Dictionary::Load(DictPath(dir, k, man.dicts[k].file_gen), man.dicts[k]).status());
+  for (int k = 0; k < kNumDicts; ++k) {
+    const std::string path = DictPath(dir, k, man.dicts[k].file_gen);
+    note(path, Dictionary::Load(path, man.dicts[k]).status());
+  }
   uint64_t rows = 0;
   for (const SegmentInfo& si : man.segments) {
     const std::string path = SegmentPath(dir, si);

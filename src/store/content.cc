@@ -58,13 +58,19 @@ Result<NotesTable> NotesTable::Decode(std::string_view file, const std::string& 
   return t;
 }
 
-uint64_t ConsultData::MessageKey(const Message& m) {
+namespace {
+uint64_t MessageKey(const Message& m) {
   return Hash64(fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", m.conversation, m.account, m.user, m.ts,
                             m.out ? 1 : 0, m.lead ? 1 : 0));
 }
+}  // namespace
 
 bool ConsultData::Add(Message m) {
-  if (!keys.insert(MessageKey(m)).second) return false;
+  if (!indexed_) {
+    for (const Message& stored : messages) keys_.insert(MessageKey(stored));
+    indexed_ = true;
+  }
+  if (!keys_.insert(MessageKey(m)).second) return false;
   messages.push_back(std::move(m));
   return true;
 }
@@ -91,7 +97,7 @@ Result<ConsultData> ConsultData::Decode(std::string_view file, const std::string
   for (uint64_t i = 0; i < n; ++i) {
     std::string id;
     Account a;
-    uint8_t g;
+    uint8_t g = 0;
     AIPS_RETURN_IF_ERROR(r.Str(&id));
     AIPS_RETURN_IF_ERROR(r.U8(&g));
     if (g > 2) return Status::Corruption(name + ": unknown account group");
@@ -105,7 +111,7 @@ Result<ConsultData> ConsultData::Decode(std::string_view file, const std::string
   c.messages.reserve(n);
   for (uint64_t i = 0; i < n; ++i) {
     Message m;
-    uint8_t flags;
+    uint8_t flags = 0;
     AIPS_RETURN_IF_ERROR(r.Str(&m.conversation));
     AIPS_RETURN_IF_ERROR(r.Str(&m.account));
     AIPS_RETURN_IF_ERROR(r.Str(&m.user));
@@ -113,7 +119,6 @@ Result<ConsultData> ConsultData::Decode(std::string_view file, const std::string
     AIPS_RETURN_IF_ERROR(r.U8(&flags));
     m.out = flags & 1;
     m.lead = flags & 2;
-    c.keys.insert(MessageKey(m));
     c.messages.push_back(std::move(m));
   }
   if (!r.done()) return Status::Corruption(name + ": trailing bytes");

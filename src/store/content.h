@@ -52,16 +52,18 @@ struct Message {
 
 struct ConsultData {
   std::map<std::string, Account> accounts;
-  std::vector<Message> messages;       // in arrival order
-  absl::flat_hash_set<uint64_t> keys;  // MessageKey of every stored message (not encoded; rebuilt)
+  std::vector<Message> messages;  // in arrival order
 
-  // A message's identity: a row repeated with the same fields is a duplicate.
-  static uint64_t MessageKey(const Message& m);
-  // Adds a message; false when it is a duplicate.
+  // Adds a message; false when one with the same fields is stored (a duplicate). The first call indexes
+  // the stored messages, so readers, which never add, do not pay for that index.
   bool Add(Message m);
 
   std::string Encode() const;
   static Result<ConsultData> Decode(std::string_view file, const std::string& name);
+
+ private:
+  bool indexed_ = false;
+  absl::flat_hash_set<uint64_t> keys_;  // a hash of every field of each message, once indexed
 };
 
 std::string NotesPath(const std::string& dir, uint64_t generation);

@@ -52,19 +52,14 @@ Status RewriteSegments(const std::string& dir, const absl::flat_hash_set<uint32_
     }
     std::erase_if(rows, [&](const EventRow& r) { return ids.contains(r.user); });
     out->segments_rewritten += indexes.size();
-    if (rows.empty()) continue;  // the day held only these users' rows
-    std::sort(rows.begin(), rows.end(), SegmentOrder);
-    SegmentInfo si{day, gen, rows.size()};
-    if (!dry_run) AIPS_RETURN_IF_ERROR(WriteFileAtomic(SegmentPath(dir, si), EncodeSegment(day, rows)));
-    added.push_back(si);
+    // Nothing is written when the day held only these users' rows.
+    AIPS_RETURN_IF_ERROR(WriteDaySegment(dir, day, gen, std::move(rows), dry_run, &added));
   }
   std::vector<SegmentInfo> kept;
   for (size_t i = 0; i < m->segments.size(); ++i)
     if (!drop[i]) kept.push_back(m->segments[i]);
   kept.insert(kept.end(), added.begin(), added.end());
-  std::sort(kept.begin(), kept.end(), [](const SegmentInfo& a, const SegmentInfo& b) {
-    return std::tie(a.day, a.generation) < std::tie(b.day, b.generation);
-  });
+  SortSegments(&kept);
   m->segments = std::move(kept);
   return Status::OK();
 }
@@ -216,16 +211,9 @@ Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& u
     AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
     AIPS_RETURN_IF_ERROR(store.RemoveGarbage());
   }
-  std::vector<std::string> stale;
-  for (uint32_t b : affected)
-    for (const char* ext : {"snap", "state"}) stale.push_back(fmt::format("{}/snap/b{}.{}", dir, b, ext));
-  for (const std::string& n : ListDir(dir + "/snap"))
-    if (!affected.empty() && n[0] == 'c') stale.push_back(dir + "/snap/" + n);  // every category (above)
-  for (const std::string& p : stale) {
-    if (!FileExists(p)) continue;
-    AIPS_RETURN_IF_ERROR(RemoveFile(p));
-    ++out.snapshot_files_deleted;
-  }
+  // The affected brands' snapshots and every category crowd's (reset above).
+  AIPS_ASSIGN_OR_RETURN(out.snapshot_files_deleted,
+                        DeleteSnapshotFiles(dir, {affected.begin(), affected.end()}, !affected.empty()));
   return out;
 }
 

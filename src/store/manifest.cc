@@ -1,5 +1,8 @@
 #include "store/manifest.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "common/bytes.h"
 #include "common/file_util.h"
 #include "fmt/format.h"
@@ -8,8 +11,8 @@ namespace aips {
 
 namespace {
 constexpr std::string_view kMagic = "AIPSMAN1";
-constexpr uint32_t kVersion =
-    2;  // 2 added dictionary file generations, forgotten users, notes, consultations
+// Version 2 added dictionary file generations, forgotten users, notes and consultations.
+constexpr uint32_t kVersion = 2;
 }  // namespace
 
 uint64_t Manifest::TotalRows() const {
@@ -112,6 +115,12 @@ std::string SegmentPath(const std::string& dir, const SegmentInfo& s) {
   unsigned mo, d;
   CivilFromDays(s.day, &y, &mo, &d);
   return fmt::format("{}/seg/{:04d}{:02d}{:02d}-{}.seg", dir, y, mo, d, s.generation);
+}
+
+void SortSegments(std::vector<SegmentInfo>* segments) {
+  std::sort(segments->begin(), segments->end(), [](const SegmentInfo& a, const SegmentInfo& b) {
+    return std::tie(a.day, a.generation) < std::tie(b.day, b.generation);
+  });
 }
 
 std::string DictPath(const std::string& dir, int kind, uint64_t file_gen) {

@@ -75,6 +75,8 @@ struct Manifest {
 };
 
 std::string SegmentPath(const std::string& dir, const SegmentInfo& s);
+// Puts segments in the manifest's order: by (day, generation).
+void SortSegments(std::vector<SegmentInfo>* segments);
 // dict/<name>.dict for file_gen 0, dict/<name>-<file_gen>.dict after a rewrite (aips forget).
 std::string DictPath(const std::string& dir, int kind, uint64_t file_gen);
 std::string IdRunPath(const std::string& dir, uint64_t generation);

@@ -21,20 +21,12 @@ Result<uint64_t> SalvageSegment(const std::string& dir, const SegmentInfo& si, u
   auto seg = Segment::Open(SegmentPath(dir, si), si.day);
   if (!seg.ok()) return si.rows;  // header or index unreadable: nothing can be told apart
   std::vector<EventRow> rows;
-  uint64_t lost = 0;
   for (uint32_t b : seg->Brands()) {
     brands->push_back(b);
-    auto blk = seg->Block(b);
-    if (blk.ok()) {
-      AppendRows(blk.value(), b, &rows);
-    }
+    if (auto blk = seg->Block(b); blk.ok()) AppendRows(blk.value(), b, &rows);
   }
-  lost = si.rows >= rows.size() ? si.rows - rows.size() : 0;
-  if (rows.empty()) return lost;
-  std::sort(rows.begin(), rows.end(), SegmentOrder);
-  SegmentInfo next{si.day, gen, rows.size()};
-  if (!dry_run) AIPS_RETURN_IF_ERROR(WriteFileAtomic(SegmentPath(dir, next), EncodeSegment(si.day, rows)));
-  out->push_back(next);
+  const uint64_t lost = si.rows >= rows.size() ? si.rows - rows.size() : 0;
+  AIPS_RETURN_IF_ERROR(WriteDaySegment(dir, si.day, gen, std::move(rows), dry_run, out));
   return lost;
 }
 
@@ -133,9 +125,7 @@ Result<RepairReport> RepairDataDir(const std::string& dir, const RepairOptions& 
     }
     if (opt.drop_damaged) {
       kept.insert(kept.end(), added.begin(), added.end());
-      std::sort(kept.begin(), kept.end(), [](const SegmentInfo& a, const SegmentInfo& b) {
-        return std::tie(a.day, a.generation) < std::tie(b.day, b.generation);
-      });
+      SortSegments(&kept);
       next.segments = std::move(kept);
       if (segment_brands.empty()) {  // unreadable index: which brands it held is unknown
         for (uint32_t b = 0; b < m.brands.size(); ++b) segment_brands.push_back(b);
@@ -169,14 +159,7 @@ Result<RepairReport> RepairDataDir(const std::string& dir, const RepairOptions& 
   if (opt.dry_run) return rep;
   if (changed) AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
   AIPS_RETURN_IF_ERROR(store.RemoveGarbage());
-  // Files of subjects whose snapshots were reset (after the commit: until then the manifest named them).
-  for (const std::string& n : ListDir(dir + "/snap")) {
-    unsigned b = 0;
-    const bool brand_file = n[0] == 'b' && std::sscanf(n.c_str(), "b%u.", &b) == 1;
-    if ((brand_file && reset_brands.count(b)) || (n[0] == 'c' && reset_categories)) {
-      AIPS_RETURN_IF_ERROR(RemoveFile(snap_dir + n));
-    }
-  }
+  AIPS_RETURN_IF_ERROR(DeleteSnapshotFiles(dir, reset_brands, reset_categories).status());
   return rep;
 }
 

@@ -152,25 +152,17 @@ Status Store::RemoveGarbage() {
     const std::string p = dir_ + "/dict/" + n;
     if (!dicts.count(p)) AIPS_RETURN_IF_ERROR(RemoveFile(p));
   }
+  // Whole-table files <prefix>-<generation>.bin: only the manifest's generation of each is current.
+  const std::pair<const char*, uint64_t> tables[] = {{"tables", manifest_.tables_generation},
+                                                     {"attributes", manifest_.attributes_generation},
+                                                     {"firstparty", manifest_.firstparty_generation},
+                                                     {"notes", manifest_.notes_generation},
+                                                     {"consult", manifest_.consult_generation}};
   for (auto& n : ListDir(dir_)) {
-    if (n.rfind("tables-", 0) == 0 && n != fmt::format("tables-{}.bin", manifest_.tables_generation)) {
-      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
-    }
-    if (n.rfind("attributes-", 0) == 0 &&
-        n != fmt::format("attributes-{}.bin", manifest_.attributes_generation)) {
-      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
-    }
-    if (n.rfind("notes-", 0) == 0 && n != fmt::format("notes-{}.bin", manifest_.notes_generation)) {
-      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
-    }
-    if (n.rfind("consult-", 0) == 0 && n != fmt::format("consult-{}.bin", manifest_.consult_generation)) {
-      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
-    }
-    if (n.rfind("firstparty-", 0) == 0 &&
-        n != fmt::format("firstparty-{}.bin", manifest_.firstparty_generation)) {
-      AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
-    }
-    if (n.size() > 4 && n.substr(n.size() - 4) == ".tmp") AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
+    bool stale = n.size() > 4 && n.substr(n.size() - 4) == ".tmp";
+    for (auto& [prefix, gen] : tables)
+      stale |= n.rfind(std::string(prefix) + "-", 0) == 0 && n != fmt::format("{}-{}.bin", prefix, gen);
+    if (stale) AIPS_RETURN_IF_ERROR(RemoveFile(dir_ + "/" + n));
   }
   return Status::OK();
 }

@@ -34,6 +34,22 @@ TEST(HttpFrame, ChunkedBodies) {
   EXPECT_EQ(f.state, RequestFrame::kComplete);
 }
 
+TEST(HttpFrame, FramingResumesAsBytesArrive) {
+  const std::string req =
+      "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+  RequestFrame f;
+  for (size_t n = 1; n <= req.size(); ++n) {
+    if (f.header_len == 0)
+      f = FrameRequest(req.substr(0, n), kHead, kBody);
+    else
+      FrameBody(req.substr(0, n), kBody, &f);
+    ASSERT_NE(f.state, RequestFrame::kError) << n;
+    EXPECT_EQ(f.state == RequestFrame::kComplete, n == req.size()) << n;
+  }
+  EXPECT_EQ(f.total_len, req.size());
+  EXPECT_EQ(f.scan.decoded, 5u);  // the scan moved on chunk by chunk
+}
+
 TEST(HttpFrame, RefusesWhatItCannotFrame) {
   auto status = [](const std::string& r) { return FrameRequest(r, kHead, kBody).error_status; };
   EXPECT_EQ(status("POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n"), 413);
