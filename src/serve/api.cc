@@ -7,7 +7,6 @@
 #include "common/file_util.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
-#include "httplib.h"
 #include "ingest/ingest_json.h"
 #include "query/crowd_tools.h"
 #include "query/embedded_engine.h"
@@ -23,12 +22,6 @@
 #include "store/crowds.h"
 
 namespace aips {
-
-ApiReply ApiReply::Error(int status, const std::string& message) {
-  JsonWriter w;
-  w.BeginObject().Key("error").String(message).EndObject();
-  return ApiReply{status, w.str(), "application/json", false};
-}
 
 namespace {
 
@@ -56,7 +49,7 @@ ApiReply Reply(const Result<R>& r) {
 // One request: its parameters, its caller, its engine.
 class Call {
  public:
-  Call(ApiContext& ctx, const httplib::Request& req) : ctx_(ctx), req_(req) {}
+  Call(ApiContext& ctx, const HttpRequest& req) : ctx_(ctx), req_(req) {}
 
   // Accepts only the listed query parameters (400 names the unknown one).
   Status Allow(const std::vector<std::string_view>& names) const {
@@ -70,7 +63,7 @@ class Call {
     }
     return Status::OK();
   }
-  std::string Str(const char* name) const { return req_.has_param(name) ? req_.get_param_value(name) : ""; }
+  std::string Str(const char* name) const { return req_.Param(name); }
   Result<std::string> Required(const char* name) const {
     std::string v = Str(name);
     if (v.empty()) return Status::InvalidArgument(fmt::format("missing parameter '{}'", name));
@@ -99,7 +92,7 @@ class Call {
       *reply = FromStatus(reg.status());
       return std::nullopt;
     }
-    const std::string h = req_.get_header_value("Authorization");
+    const std::string h = req_.Header("authorization");
     if (h.rfind("Bearer ", 0) != 0) {
       *reply = ApiReply::Error(401, "missing API key: send 'Authorization: Bearer KEY' (aips key create)");
       return std::nullopt;
@@ -113,12 +106,12 @@ class Call {
     return p;
   }
   Result<std::unique_ptr<EmbeddedEngine>> Engine() const { return EmbeddedEngine::Open(ctx_.data_dir); }
-  const httplib::Request& req() const { return req_; }
+  const HttpRequest& req() const { return req_; }
   ApiContext& ctx() const { return ctx_; }
 
  private:
   ApiContext& ctx_;
-  const httplib::Request& req_;
+  const HttpRequest& req_;
 };
 
 std::vector<std::string> SplitList(const std::string& s) {
@@ -142,7 +135,7 @@ std::vector<std::string> SplitList(const std::string& s) {
 using DataFn = std::function<ApiReply(const Call&, const Principal&, EmbeddedEngine&)>;
 ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
   std::vector<std::string_view> allowed(params);
-  return [allowed, fn](ApiContext& ctx, const httplib::Request& req, std::string* tenant) -> ApiReply {
+  return [allowed, fn](ApiContext& ctx, const HttpRequest& req, std::string* tenant) -> ApiReply {
     Call call(ctx, req);
     ApiReply denied;
     auto who = call.Auth(&denied, tenant);
@@ -158,12 +151,11 @@ ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
 // A write endpoint: authenticated, no engine (the data directory may still be empty).
 using WriteFn = std::function<ApiReply(const Call&, const Principal&)>;
 ApiHandler Write(WriteFn fn) {
-  return [fn](ApiContext& ctx, const httplib::Request& req, std::string* tenant) -> ApiReply {
+  return [fn](ApiContext& ctx, const HttpRequest& req, std::string* tenant) -> ApiReply {
     Call call(ctx, req);
     ApiReply denied;
     auto who = call.Auth(&denied, tenant);
     if (!who) return denied;
-    // (No parameter check: httplib also parses form-encoded bodies into params.)
     return fn(call, *who);
   };
 }
@@ -253,11 +245,11 @@ std::vector<ApiRoute> MakeRoutes() {
   };
 
   // Open endpoints.
-  get("/healthz", [](ApiContext& ctx, const httplib::Request&, std::string*) {
+  get("/healthz", [](ApiContext& ctx, const HttpRequest&, std::string*) {
     const bool has_data = FileExists(ctx.data_dir + "/MANIFEST");
     return ApiReply::Json(fmt::format("{{\"status\":\"ok\",\"data\":{}}}", has_data ? "true" : "false"));
   });
-  get("/metrics", [](ApiContext& ctx, const httplib::Request&, std::string*) {
+  get("/metrics", [](ApiContext& ctx, const HttpRequest&, std::string*) {
     return ApiReply{200, ctx.metrics->Render(), "text/plain; version=0.0.4", false};
   });
   auto asset = [](std::string_view path) -> ApiReply {
@@ -275,12 +267,10 @@ std::vector<ApiRoute> MakeRoutes() {
     }
     return ApiReply{200, std::string(a->data), std::string(a->content_type), path != "/index.html"};
   };
-  get("/", [asset](ApiContext&, const httplib::Request&, std::string*) { return asset("/index.html"); });
+  get("/", [asset](ApiContext&, const HttpRequest&, std::string*) { return asset("/index.html"); });
   get("/openapi.json",
-      [asset](ApiContext&, const httplib::Request&, std::string*) { return asset("/openapi.json"); });
-  get(R"(/assets/([A-Za-z0-9_.-]+))", [asset](ApiContext&, const httplib::Request& req, std::string*) {
-    return asset("/assets/" + std::string(req.matches[1]));
-  });
+      [asset](ApiContext&, const HttpRequest&, std::string*) { return asset("/openapi.json"); });
+  get("/assets/", [asset](ApiContext&, const HttpRequest& req, std::string*) { return asset(req.path); });
 
   // Who am I, and which brands may I read.
   get("/api/v1/me", Data({}, [](const Call&, const Principal& p, EmbeddedEngine& e) {

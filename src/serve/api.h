@@ -6,9 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace httplib {
-struct Request;
-}
+#include "serve/http_types.h"
 
 namespace aips {
 
@@ -20,21 +18,14 @@ struct ApiContext {
   size_t min_export_size = 100;  // crowds smaller than this are not exported
 };
 
-struct ApiReply {
-  int status = 200;
-  std::string body;
-  std::string content_type = "application/json";
-  bool cacheable = false;
-  static ApiReply Json(std::string body) { return ApiReply{200, std::move(body), "application/json", false}; }
-  static ApiReply Error(int status, const std::string& message);
-};
+using ApiReply = HttpReply;
 
 // `tenant` receives the caller's tenant for the request log.
-using ApiHandler = std::function<ApiReply(ApiContext&, const httplib::Request&, std::string* tenant)>;
+using ApiHandler = std::function<ApiReply(ApiContext&, const HttpRequest&, std::string* tenant)>;
 
 struct ApiRoute {
   std::string method;  // GET or POST
-  std::string path;    // httplib pattern
+  std::string path;    // exact path, or a prefix when it ends in '/' (static assets)
   ApiHandler handler;
 };
 

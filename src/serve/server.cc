@@ -31,6 +31,21 @@ std::string Now() {
   return buf;
 }
 
+HttpRequest FromHttplib(const httplib::Request& req) {
+  HttpRequest r;
+  r.method = req.method;
+  r.target = req.target;
+  r.path = req.path;
+  for (auto& [k, v] : req.params) r.params.emplace_back(k, v);
+  for (auto& [k, v] : req.headers) {
+    std::string lower = k;
+    for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    r.headers.emplace_back(std::move(lower), v);
+  }
+  r.body = req.body;
+  return r;
+}
+
 void LogRequest(const httplib::Request& req, int status, double ms, const std::string& tenant) {
   JsonWriter w;
   w.BeginObject().Key("ts").String(Now()).Key("method").String(req.method).Key("path").String(req.path);
@@ -65,7 +80,7 @@ Status Serve(const ServeOptions& opt) {
       std::string tenant;
       ApiReply reply;
       try {
-        reply = handler(ctx, req, &tenant);
+        reply = handler(ctx, FromHttplib(req), &tenant);
       } catch (const std::exception& e) {
         reply = ApiReply::Error(500, fmt::format("internal error: {}", e.what()));
       }
@@ -79,10 +94,11 @@ Status Serve(const ServeOptions& opt) {
     };
   };
   for (const ApiRoute& r : ApiRoutes()) {
+    const std::string pattern = r.path.back() == '/' ? r.path + "[A-Za-z0-9_.-]+" : r.path;
     if (r.method == "GET") {
-      svr.Get(r.path, wrap(r.path, r.handler));
+      svr.Get(pattern, wrap(r.path, r.handler));
     } else {
-      svr.Post(r.path, wrap(r.path, r.handler));
+      svr.Post(pattern, wrap(r.path, r.handler));
     }
   }
   svr.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
