@@ -14,9 +14,9 @@
 #include "common/json_writer.h"
 #include "fmt/format.h"
 #include "model/snapshot.h"
-#include "query/cold_scan.h"
-#include "query/crowd_expr.h"
-#include "query/embedded_engine.h"
+#include "embedded/cold_scan.h"
+#include "engine/crowd_expr.h"
+#include "embedded/embedded_engine.h"
 
 namespace aips {
 namespace {

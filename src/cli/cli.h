@@ -11,7 +11,7 @@
 #include "CLI/CLI.hpp"
 #include "aips/status.h"
 #include "common/date.h"
-#include "query/query_engine.h"
+#include "engine/engine.h"
 
 namespace aips::cli {
 

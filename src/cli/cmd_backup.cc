@@ -1,7 +1,7 @@
 #include "cli/cli.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
-#include "store/backup.h"
+#include "maintain/backup.h"
 
 namespace aips::cli {
 

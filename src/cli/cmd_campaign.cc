@@ -1,7 +1,7 @@
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "query/embedded_engine.h"
-#include "query/render_campaign.h"
+#include "embedded/embedded_engine.h"
+#include "render/render_campaign.h"
 
 namespace aips::cli {
 

@@ -1,8 +1,8 @@
 #include "absl/strings/str_split.h"
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "query/embedded_engine.h"
-#include "query/render_category.h"
+#include "embedded/embedded_engine.h"
+#include "render/render_category.h"
 
 namespace aips::cli {
 

@@ -1,7 +1,7 @@
 #include "cli/cli.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
-#include "store/check.h"
+#include "maintain/check.h"
 
 namespace aips::cli {
 

@@ -7,7 +7,7 @@
 #include "fmt/format.h"
 #include "ingest/ingest_json.h"
 #include "ingest/ingester.h"
-#include "query/render.h"
+#include "render/render.h"
 
 namespace aips::cli {
 

@@ -1,8 +1,8 @@
 // aips topics (灵犀 topic insights) and aips consult (私信 consultations): issue #9, docs/insights.md.
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "query/embedded_engine.h"
-#include "query/render_insights.h"
+#include "embedded/embedded_engine.h"
+#include "render/render_insights.h"
 
 namespace aips::cli {
 

@@ -2,8 +2,8 @@
 
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "query/embedded_engine.h"
-#include "query/render.h"
+#include "embedded/embedded_engine.h"
+#include "render/render.h"
 
 namespace aips::cli {
 

@@ -2,7 +2,7 @@
 #include "cli/cli.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
-#include "store/repair.h"
+#include "maintain/repair.h"
 
 namespace aips::cli {
 

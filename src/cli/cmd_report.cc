@@ -1,10 +1,10 @@
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "model/domain.h"
-#include "query/embedded_engine.h"
-#include "query/render.h"
-#include "query/render_campaign.h"
-#include "query/render_category.h"
+#include "domain/domain.h"
+#include "embedded/embedded_engine.h"
+#include "render/render.h"
+#include "render/render_campaign.h"
+#include "render/render_category.h"
 
 namespace aips::cli {
 

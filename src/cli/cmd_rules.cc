@@ -2,7 +2,7 @@
 #include "common/file_util.h"
 #include "distributed/ch_store.h"
 #include "fmt/format.h"
-#include "model/rules.h"
+#include "domain/rules.h"
 
 namespace aips::cli {
 

@@ -1,6 +1,6 @@
 #include "cli/cli.h"
 #include "distributed/ch_engine.h"
-#include "query/embedded_engine.h"
+#include "embedded/embedded_engine.h"
 
 namespace aips::cli {
 

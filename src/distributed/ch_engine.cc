@@ -7,8 +7,8 @@
 
 #include "distributed/ch_sql.h"
 #include "fmt/format.h"
-#include "query/embedded_engine.h"
-#include "query/query_dates.h"
+#include "embedded/embedded_engine.h"
+#include "engine/query_dates.h"
 
 namespace aips {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "distributed/ch_store.h"
-#include "query/query_engine.h"
+#include "engine/engine.h"
 
 namespace aips {
 

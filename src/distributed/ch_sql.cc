@@ -3,7 +3,7 @@
 #include "distributed/ch_client.h"
 #include "distributed/ch_store.h"
 #include "fmt/format.h"
-#include "model/domain.h"
+#include "domain/domain.h"
 
 namespace aips {
 

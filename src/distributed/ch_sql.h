@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "common/date.h"
-#include "model/rules.h"
+#include "domain/rules.h"
 
 namespace aips {
 

@@ -11,7 +11,7 @@
 #include "common/decimal.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
-#include "model/domain.h"
+#include "domain/domain.h"
 
 namespace aips {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "distributed/ch_client.h"
-#include "model/rules.h"
+#include "domain/rules.h"
 #include "store/catalog.h"
 #include "store/first_party.h"
 

@@ -7,7 +7,7 @@
 #include "ingest/hashed_id.h"
 #include "ingest/side_rows.h"
 #include "ingest/tables.h"
-#include "model/domain.h"
+#include "domain/domain.h"
 
 namespace aips {
 

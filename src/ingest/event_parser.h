@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "ingest/tables.h"
-#include "model/domain.h"
+#include "domain/domain.h"
 
 namespace aips {
 

@@ -12,7 +12,7 @@
 
 #include "aips/status.h"
 #include "common/date.h"
-#include "model/rules.h"
+#include "domain/rules.h"
 #include "store/dictionary.h"
 #include "store/segment.h"
 

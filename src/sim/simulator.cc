@@ -13,7 +13,7 @@
 #include "common/crypto.h"
 #include "common/file_util.h"
 #include "fmt/format.h"
-#include "model/domain.h"
+#include "domain/domain.h"
 
 namespace aips {
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "aips/status.h"
-#include "model/rules.h"
+#include "domain/rules.h"
 #include "store/catalog.h"
 #include "store/dictionary.h"
 #include "store/manifest.h"

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "query/crowd_expr.h"
+#include "engine/crowd_expr.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = aips::ParseCrowdExpr(std::string_view(reinterpret_cast<const char*>(data), size));

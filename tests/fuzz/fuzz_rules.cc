@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "model/rules.h"
+#include "domain/rules.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto r = aips::ParseRules(std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.toml");

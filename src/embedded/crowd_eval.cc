@@ -1,0 +1,136 @@
+// Evaluating crowd expressions on the embedded engine's bitmaps (docs/crowds.md).
+#include "fmt/format.h"
+#include "embedded/embedded_engine.h"
+#include "store/attributes.h"
+#include "store/crowds.h"
+
+namespace aips {
+
+Result<Roaring> EmbeddedEngine::StageSet(const ScopeRef& scope, Day day, const std::vector<int>& stages,
+                                         const Roaring& universe) {
+  AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
+  AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> members, MembersOn(r, day));
+  Roaring out;
+  bool none = false;
+  for (int s : stages) {
+    if (s == 0) {
+      none = true;
+    } else {
+      out |= members[static_cast<size_t>(s - 1)];
+    }
+  }
+  if (none) {  // users in no stage: everyone else the data directory knows
+    Roaring any;
+    for (auto& m : members) any |= m;
+    out |= universe - any;
+  }
+  return out;
+}
+
+Result<Roaring> EmbeddedEngine::ReachOf(const std::string& campaign) {
+  Roaring reach;
+  AIPS_RETURN_IF_ERROR(CampaignWithReach(campaign, std::nullopt, &reach).status());
+  return reach;
+}
+
+Result<Roaring> EmbeddedEngine::EvalNode(const CrowdNode& n, const Roaring& universe) {
+  using K = CrowdNode::Kind;
+  auto scope = [&]() {
+    ScopeRef s{n.brand, std::nullopt};
+    if (!n.spu.empty()) s.spu = n.spu;
+    return s;
+  };
+  switch (n.kind) {
+    case K::kOr:
+    case K::kAnd:
+    case K::kAndNot: {
+      AIPS_ASSIGN_OR_RETURN(Roaring a, EvalNode(*n.children[0], universe));
+      AIPS_ASSIGN_OR_RETURN(Roaring b, EvalNode(*n.children[1], universe));
+      if (n.kind == K::kOr) return a | b;
+      if (n.kind == K::kAnd) return a & b;
+      return a - b;
+    }
+    case K::kNot: {
+      AIPS_ASSIGN_OR_RETURN(Roaring a, EvalNode(*n.children[0], universe));
+      return universe - a;
+    }
+    case K::kStage:
+      return StageSet(scope(), n.date, n.stages, universe);
+    case K::kFlowed: {
+      if (n.from >= n.to) return Status::InvalidArgument("flowed(): from must be before to");
+      AIPS_ASSIGN_OR_RETURN(Roaring a, StageSet(scope(), n.from, n.from_stages, universe));
+      AIPS_ASSIGN_OR_RETURN(Roaring b, StageSet(scope(), n.to, n.to_stages, universe));
+      return a & b;
+    }
+    case K::kReached:
+      return ReachOf(n.name);
+    case K::kCrowd: {
+      AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> saved, LoadCrowds(store_->dir()));
+      const SavedCrowd* c = LatestCrowd(saved, crowd_tenant_, n.name);
+      if (!c)
+        return Status::NotFound(
+            fmt::format("unknown crowd '{}' (aips crowd list shows the saved crowds)", n.name));
+      return Roaring::readSafe(c->members.data(), c->members.size());
+    }
+    case K::kSegment: {
+      const uint64_t gen = store_->manifest().attributes_generation;
+      if (gen == 0) {
+        return Status::InvalidArgument(fmt::format(
+            "segment(\"{}\"): no user attributes table has been ingested into this data directory", n.name));
+      }
+      AIPS_ASSIGN_OR_RETURN(UserAttributes attrs, LoadAttributes(store_->dir(), gen));
+      auto it = attrs.tags.find(n.name);
+      if (it == attrs.tags.end())
+        return Status::NotFound(fmt::format("unknown segment '{}' (no user carries this tag)", n.name));
+      return it->second;
+    }
+    case K::kTier: {
+      AIPS_ASSIGN_OR_RETURN(Day last, DefaultDay());
+      return TierMembers(n.brand, n.name, last);
+    }
+  }
+  return Status::InvalidArgument("unknown expression node");
+}
+
+Result<Roaring> EmbeddedEngine::EvalCrowd(const CrowdNode& expr, const std::string& tenant) {
+  crowd_tenant_ = tenant;
+  Roaring universe;
+  const uint32_t users = store_->manifest().dicts[kDictUser].count;
+  if (users) universe.addRange(0, users);
+  return EvalNode(expr, universe);
+}
+
+Result<PortraitResult> EmbeddedEngine::Portrait(const Roaring& crowd, const std::string& category, Day date) {
+  PortraitResult out;
+  out.category = category;
+  out.date = date;
+  out.crowd = crowd.cardinality();
+  const uint64_t gen = store_->manifest().attributes_generation;
+  if (gen == 0)
+    return Status::InvalidArgument(
+        "no user attributes table has been ingested: a portrait needs one (docs/crowds.md)");
+  AIPS_ASSIGN_OR_RETURN(UserAttributes attrs, LoadAttributes(store_->dir(), gen));
+  AIPS_ASSIGN_OR_RETURN(Subject cs, CategorySubject(category));
+  Day eff;
+  AIPS_ASSIGN_OR_RETURN(const SnapshotReader* snap, Snapshot(cs, date, &eff));
+  Roaring base;
+  if (snap) {
+    AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> m, snap->Members(kBrandScope, eff));
+    base = m[0];
+  }
+  out.base = base.cardinality();
+  for (auto& [tag, users] : attrs.tags) {
+    PortraitRow r{tag, crowd.and_cardinality(users), base.and_cardinality(users)};
+    if (r.count || r.base_count) out.tags.push_back(std::move(r));
+  }
+  return out;
+}
+
+Result<std::string> EmbeddedEngine::UserName(uint32_t user) {
+  AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_->dict(kDictUser));
+  if (user >= users->size())
+    return Status::Corruption(fmt::format("user #{} is not in the dictionary", user));
+  return std::string(users->Name(user));
+}
+
+}  // namespace aips

@@ -1,0 +1,144 @@
+// The embedded engine: answers QueryEngine from one data directory (store/ + model/).
+//
+// Snapshots are read when the manifest says they are valid for the asked day under the rules in
+// force; otherwise the engine takes the directory's write lock, computes the subject (a brand with
+// its SPUs, or a category crowd), stores the snapshot file and commits, so that the next process
+// answers from disk.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "common/huge_alloc.h"
+#include "model/snapshot.h"
+#include "engine/crowd_expr.h"
+#include "engine/insight_results.h"
+#include "engine/engine.h"
+#include "store/store.h"
+
+namespace aips {
+
+// "unknown brand 'B' (...)": the one message for a brand that does not exist, and (in the server) for a
+// brand the caller's tenant does not own.
+std::string UnknownBrandMessage(const std::string& brand);
+// The same for a campaign.
+std::string UnknownCampaignMessage(const std::string& campaign);
+
+class EmbeddedEngine : public QueryEngine {
+ public:
+  // NotFound when DIR holds no store.
+  static Result<std::unique_ptr<EmbeddedEngine>> Open(const std::string& dir);
+
+  Result<InfoResult> Info() override;
+  Result<StagesResult> Stages(const ScopeRef& scope, std::optional<Day> date) override;
+  Result<TrendResult> Trend(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) override;
+  Result<FlowResult> Flow(const ScopeRef& scope, std::optional<Day> from, std::optional<Day> to) override;
+  Result<PenetrationResult> Penetration(const ScopeRef& scope, std::optional<Day> date) override;
+  Status Compute(std::optional<Day> until,
+                 const std::function<void(const ComputeProgress&)>& progress) override;
+  Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
+  Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
+
+  // Category and competitor measures (query/category_measures.cc).
+  Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
+                                std::optional<Day> from, std::optional<Day> date, int top_n);
+  Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date);
+  Result<DefeatedResult> Defeated(const std::string& brand, std::optional<Day> date, std::optional<int> x);
+  Result<SearchBackResult> SearchBack(const std::string& brand, std::optional<Day> from,
+                                      std::optional<Day> to, int within_days);
+  Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date);
+  Result<FirstPartyResult> FirstParty(const std::string& brand);
+
+  // Crowd expressions (query/crowd_eval.cc, docs/crowds.md). `tenant` scopes crowd("name") to the
+  // crowds that tenant saved ("" = saved from the CLI).
+  Result<Roaring> EvalCrowd(const CrowdNode& expr, const std::string& tenant);
+  // Share per user tag of `crowd` against the category crowd of `category` on `date`.
+  Result<PortraitResult> Portrait(const Roaring& crowd, const std::string& category, Day date);
+  // 一方光谱 of a brand as of `date` (default: the last day with data minus x, so conversion is seen).
+  Result<SpectrumResult> Spectrum(const std::string& brand, std::optional<Day> date, std::optional<int> x);
+  // Users of a first-party tier (see Spectrum) as of `date`.
+  Result<Roaring> TierMembers(const std::string& brand, const std::string& tier, Day date);
+  // 人群纠偏 of a campaign against a target crowd expression.
+  Result<CorrectionResult> Correction(const std::string& campaign, const std::string& target_expr,
+                                      double threshold, const std::string& tenant);
+  // Ranks the users outside `seed` by behaviour similarity over [date − window + 1, date] and cuts
+  // nested tiers of the given sizes (docs/crowds.md, "Lookalike").
+  Result<LookalikeResult> Lookalike(const Roaring& seed, std::optional<Day> date, int window_days,
+                                    const std::vector<uint64_t>& tier_sizes);
+  // Topic insights of a category (灵犀) and consultation figures (私信) (query/insights.cc,
+  // docs/insights.md). `brand` (optional) adds each topic's reach into its stages and its top notes;
+  // `allowed_brands` (non-null) shows only the accounts answering for those brands (a tenant's).
+  Result<TopicsResult> Topics(const std::string& category, std::optional<Day> from, std::optional<Day> to,
+                              const std::string& brand);
+  Result<ConsultResult> Consult(const std::string& account, std::optional<Day> from, std::optional<Day> to,
+                                const std::set<std::string>* allowed_brands = nullptr);
+  // Reach R(c) of a campaign (AIPS.md §4).
+  Result<Roaring> ReachOf(const std::string& campaign);
+  // The user id of a dense user number (loads the user dictionary on first use).
+  Result<std::string> UserName(uint32_t user);
+  // The category of a brand ("brand:<name>" when it has none); NotFound for an unknown brand.
+  Result<std::string> CategoryOf(const std::string& brand);
+
+  Store& store() { return *store_; }
+  // Seconds this engine spent computing snapshots (for the server's metrics).
+  double compute_seconds() const { return compute_seconds_; }
+  // Subjects computed by continuing after their stored days (the rest were computed from their first day).
+  size_t resumed() const { return resumed_; }
+
+ private:
+  struct Subject {
+    bool is_category = false;
+    uint32_t brand = kNoId;             // brand subject
+    std::string category;               // category subject (and a brand's category)
+    std::vector<uint32_t> brands;       // category subject: member brand ids with events
+    Day first = kNoDay, last = kNoDay;  // days with events
+    int max_window = 30;
+    uint64_t fp = 0;
+    std::string path;
+  };
+  struct Resolved {
+    std::optional<uint32_t> brand;  // nullopt: named only by a brands row (no events)
+    uint32_t scope = kBrandScope;   // SPU id or kBrandScope
+  };
+
+  Result<Resolved> Resolve(const ScopeRef& scope);
+  Result<Day> DefaultDay();
+  Result<Subject> BrandSubject(uint32_t brand);
+  Result<Subject> CategorySubject(const std::string& category);
+  // The subject's snapshot, valid at least through min(day, last + max_window); nullptr when the
+  // subject has no members on that day by construction (no events yet).
+  Result<const SnapshotReader*> Snapshot(const Subject& s, Day day, Day* effective_day);
+  Status ComputeAndCommit(std::vector<Subject> subjects, std::vector<Day> through,
+                          const std::function<void(const ComputeProgress&)>& progress);
+  Status EnsureWritable();
+  static std::string StatePath(const Subject& s);
+  SnapState StoredSnapState(const Subject& s) const;
+  Result<StageSizes> SizesOn(const Resolved& r, Day day);
+  Result<std::vector<Roaring>> MembersOn(const Resolved& r, Day day);
+  // Campaign measures once the flight, brand and scope are known (query/campaign_measures.cc).
+  Status FirstPartyTiers(uint32_t brand, const std::string& brand_name, Day date, int x,
+                         std::array<Roaring, kNumTiers>* tiers, Roaring* converted, double* threshold);
+  Result<BrandMeasures> MeasureBrand(const std::string& brand, Day from, Day date);
+  Status MeasureCampaign(uint32_t campaign_id, std::optional<int> x, CampaignResult* out, Roaring* reach_out);
+  Result<CampaignResult> CampaignWithReach(const std::string& campaign, std::optional<int> x,
+                                           Roaring* reach_out);
+  Result<Roaring> EvalNode(const CrowdNode& n, const Roaring& universe);
+  Result<Roaring> StageSet(const ScopeRef& scope, Day day, const std::vector<int>& stages,
+                           const Roaring& universe);
+
+  std::unique_ptr<Store> store_;
+  void RetireReader(const std::string& path);
+  std::map<std::string, std::unique_ptr<SnapshotReader>> readers_;
+  std::vector<std::unique_ptr<SnapshotReader>> retired_readers_;
+  double compute_seconds_ = 0;
+  std::atomic<size_t> resumed_{0};
+  std::string crowd_tenant_;
+  // Flow: per-user stage codes on its two days (zero between calls) and the users written.
+  std::vector<uint8_t, HugeAllocator<uint8_t>> codes_from_, codes_to_;
+  std::vector<uint32_t> touched_;  // the tenant whose saved crowds crowd("name") sees during EvalCrowd
+};
+
+}  // namespace aips

@@ -1,0 +1,43 @@
+#include "engine/query_dates.h"
+
+#include "fmt/format.h"
+
+namespace aips {
+
+Result<Day> DateOrLast(std::optional<Day> date, Day last) {
+  if (date) return *date;
+  if (last == kNoDay)
+    return Status::InvalidArgument("no events are stored yet, so there is no default date; pass --date");
+  return last;
+}
+
+Result<Day> TrendFrom(std::optional<Day> from, Day to) {
+  const Day f = from.value_or(to - 29);
+  if (f > to)
+    return Status::InvalidArgument(fmt::format("--from {} is after --to {}", FormatDate(f), FormatDate(to)));
+  if (to - f > 3660) return Status::InvalidArgument("a trend covers at most 3661 days");
+  return f;
+}
+
+Result<Day> FlowFrom(std::optional<Day> from, Day to) {
+  const Day f = from.value_or(to - 30);
+  if (f >= to) {
+    return Status::InvalidArgument(
+        fmt::format("--from {} must be before --to {}", FormatDate(f), FormatDate(to)));
+  }
+  return f;
+}
+
+void CountFlowMoves(FlowResult* f) {
+  for (size_t a = 0; a <= 5; ++a) {
+    for (size_t b = 0; b <= 5; ++b) {
+      const uint64_t v = f->matrix[a][b];
+      if (a == 0 && b > 0) f->new_ += v;
+      if (b == 0 && a > 0) f->lost += v;
+      if (a > 0 && b > a) f->deepened += v;
+      if (a > 0 && b > 0 && b < a) f->fell_back += v;
+    }
+  }
+}
+
+}  // namespace aips

@@ -1,0 +1,21 @@
+// The date rules every engine applies to a query (docs/cli.md), so that the embedded and ClickHouse
+// engines accept, default and reject dates the same way, and the flow's move counts from its matrix.
+#pragma once
+
+#include <optional>
+
+#include "aips/status.h"
+#include "engine/results.h"
+
+namespace aips {
+
+// `date`, else the last day with data (`last`, kNoDay: none → InvalidArgument).
+Result<Day> DateOrLast(std::optional<Day> date, Day last);
+// Trend: from defaults to to - 29; from <= to; at most 3661 days.
+Result<Day> TrendFrom(std::optional<Day> from, Day to);
+// Flow: from defaults to to - 30; from < to.
+Result<Day> FlowFrom(std::optional<Day> from, Day to);
+// 新增 / 流失 / 加深 / 回落 of a filled matrix.
+void CountFlowMoves(FlowResult* f);
+
+}  // namespace aips
