@@ -22,6 +22,7 @@ class [[nodiscard]] Status {
     kCorruption,       // a stored file failed its checksum or invariants
     kIOError,          // the operating system refused a read or write
     kBusy,             // another process holds the data directory's write lock
+    kUnsupported,      // this engine cannot answer the question (exit code 2)
   };
 
   Status() = default;
@@ -39,6 +40,7 @@ class [[nodiscard]] Status {
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
   static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
+  static Status Unsupported(std::string msg) { return Status(Code::kUnsupported, std::move(msg)); }
 
   bool ok() const { return rep_ == nullptr; }
   Code code() const { return rep_ ? rep_->code : Code::kOk; }
@@ -58,7 +60,7 @@ class [[nodiscard]] Status {
   // Exit code for a command that failed with this status: 0 OK, 2 caller error, 1 otherwise.
   int ExitCode() const {
     if (ok()) return 0;
-    return (IsInvalidArgument() || IsNotFound()) ? 2 : 1;
+    return (IsInvalidArgument() || IsNotFound() || code() == Code::kUnsupported) ? 2 : 1;
   }
 
  private:
@@ -84,6 +86,8 @@ inline std::string Status::ToString() const {
       return "I/O error: " + message();
     case Code::kBusy:
       return "busy: " + message();
+    case Code::kUnsupported:
+      return "unsupported: " + message();
   }
   return message();
 }

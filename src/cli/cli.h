@@ -34,9 +34,6 @@ void AddWhere(CLI::App* c, Where* w, const std::string& data_help = "Data direct
 Status CheckWhere(const Where& w);
 Result<std::unique_ptr<QueryEngine>> OpenQueryEngine(const Where& w);
 
-// Recomputes the snapshots a write invalidated (aips forget, repair): `aips compute` through the last day.
-Status RecomputeSnapshots(const std::string& data_dir);
-
 void RegisterIngest(CLI::App& app);
 void RegisterCompute(CLI::App& app);
 void RegisterQueries(CLI::App& app);

@@ -1,6 +1,5 @@
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "embedded/embedded_engine.h"
 #include "render/render_campaign.h"
 
 namespace aips::cli {

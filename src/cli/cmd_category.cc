@@ -1,7 +1,6 @@
 #include "absl/strings/str_split.h"
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "embedded/embedded_engine.h"
 #include "render/render_category.h"
 
 namespace aips::cli {
@@ -9,7 +8,8 @@ namespace aips::cli {
 namespace {
 
 struct Args {
-  std::string data, brand, with, brands, category, date, from, to;
+  Where where;
+  std::string brand, with, brands, category, date, from, to;
   int top = 3, x = -1, within = 7;
   bool json = false;
 };
@@ -28,7 +28,7 @@ void Print(const Result<R>& r, bool json) {
 
 CLI::App* Add(CLI::App& app, const char* name, const char* help, std::shared_ptr<Args> a) {
   CLI::App* c = app.add_subcommand(name, help);
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, &a->where);
   c->add_flag("--json", a->json, "Print one JSON document");
   return c;
 }
@@ -41,7 +41,7 @@ void WithEngine(const Args& a, Fn fn) {
   auto to = OptionalDate(a.to, "--to");
   for (const Status* s : {&date.status(), &from.status(), &to.status()})
     if (!s->ok()) return Fail(*s);
-  auto e = EmbeddedEngine::Open(a.data);
+  auto e = OpenQueryEngine(a.where);
   if (!e.ok()) return Fail(e.status());
   fn(*e.value(), date.value(), from.value(), to.value());
 }
@@ -61,7 +61,7 @@ void RegisterCategory(CLI::App& app) {
     c->add_option("--from", a->from, "Flows from this day (default: 30 days before --date)");
     c->add_option("--top", a->top, "N of the category's top-N average (default 3)");
     c->callback([a] {
-      WithEngine(*a, [&](EmbeddedEngine& e, auto date, auto from, auto) {
+      WithEngine(*a, [&](QueryEngine& e, auto date, auto from, auto) {
         Print(e.Compare(a->brand, SplitList(a->with), from, date, a->top), a->json);
       });
     });
@@ -72,7 +72,7 @@ void RegisterCategory(CLI::App& app) {
     c->add_option("--brands", a->brands, "Two or more brands, comma-separated")->required();
     c->add_option("--date", a->date, "YYYY-MM-DD (default: the last day with data)");
     c->callback([a] {
-      WithEngine(*a, [&](EmbeddedEngine& e, auto date, auto, auto) {
+      WithEngine(*a, [&](QueryEngine& e, auto date, auto, auto) {
         Print(e.Overlap(SplitList(a->brands), date), a->json);
       });
     });
@@ -91,7 +91,7 @@ void RegisterCategory(CLI::App& app) {
         "the\n"
         "category in (date - x, date] and did not buy the brand.");
     c->callback([a] {
-      WithEngine(*a, [&](EmbeddedEngine& e, auto date, auto, auto) {
+      WithEngine(*a, [&](QueryEngine& e, auto date, auto, auto) {
         std::optional<int> x;
         if (a->x >= 0) x = a->x;
         Print(e.Defeated(a->brand, date, x), a->json);
@@ -107,7 +107,7 @@ void RegisterCategory(CLI::App& app) {
     c->add_option("--to", a->to, "Last reading day (default: the last day with data)");
     c->add_option("--within", a->within, "Days after a read in which a search counts (default 7)");
     c->callback([a] {
-      WithEngine(*a, [&](EmbeddedEngine& e, auto, auto from, auto to) {
+      WithEngine(*a, [&](QueryEngine& e, auto, auto from, auto to) {
         Print(e.SearchBack(a->brand, from, to, a->within), a->json);
       });
     });
@@ -118,7 +118,7 @@ void RegisterCategory(CLI::App& app) {
                       "一方数据: a brand's first-party orders, matched and waiting, and the match rate", a);
     c->add_option("--brand", a->brand, "The brand")->required();
     c->callback([a] {
-      WithEngine(*a, [&](EmbeddedEngine& e, auto, auto, auto) { Print(e.FirstParty(a->brand), a->json); });
+      WithEngine(*a, [&](QueryEngine& e, auto, auto, auto) { Print(e.FirstParty(a->brand), a->json); });
     });
   }
   {
@@ -130,7 +130,7 @@ void RegisterCategory(CLI::App& app) {
     c->add_option("--brand", a->brand, "A brand (its category)");
     c->add_option("--date", a->date, "YYYY-MM-DD (default: the last day with data)");
     c->callback([a] {
-      WithEngine(*a, [&](EmbeddedEngine& e, auto date, auto, auto) {
+      WithEngine(*a, [&](QueryEngine& e, auto date, auto, auto) {
         std::string category = a->category;
         if (category.empty()) {
           if (a->brand.empty()) return Fail(Status::InvalidArgument("give --category C or --brand B"));

@@ -1,28 +1,27 @@
-#include <ctime>
+#include <algorithm>
 
 #include "cli/cli.h"
 #include "common/file_util.h"
 #include "common/json_writer.h"
-#include "fmt/format.h"
 #include "crowds/crowd_tools.h"
-#include "embedded/embedded_engine.h"
+#include "fmt/format.h"
 #include "render/render_act.h"
 #include "render/render_category.h"
 #include "serve/tenants.h"
-#include "store/crowds.h"
 
 namespace aips::cli {
 
 namespace {
 
 struct Args {
-  std::string data, expr, preset, brand, competitor, date, since, name, tenant, out;
+  Where where;
+  std::string expr, preset, brand, competitor, date, since, name, tenant, out;
   size_t min_size = kDefaultMinExportSize;
   bool raw = false, json = false;
 };
 
 void AddSelection(CLI::App* c, Args* a) {
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, &a->where);
   c->add_option("--expr", a->expr, "A crowd expression (docs/crowds.md)");
   c->add_option("--preset", a->preset, "Or a preset: redelivery, lost, conquest");
   c->add_option("--brand", a->brand, "The preset's brand");
@@ -31,39 +30,32 @@ void AddSelection(CLI::App* c, Args* a) {
   c->add_option("--since", a->since, "The lost preset's earlier day (default: 30 days before --date)");
 }
 
-// The expression text of --expr or --preset.
-Result<std::string> Expression(const Args& a, EmbeddedEngine& e) {
+// The crowd of --expr or --preset.
+Result<CrowdQuery> Selected(const Args& a, QueryEngine& e) {
   if (a.expr.empty() == a.preset.empty())
     return Status::InvalidArgument("give --expr '...' or --preset NAME");
-  if (!a.expr.empty()) return a.expr;
-  PresetArgs p{a.preset, a.brand, a.competitor};
-  AIPS_ASSIGN_OR_RETURN(auto date, OptionalDate(a.date, "--date"));
-  AIPS_ASSIGN_OR_RETURN(auto since, OptionalDate(a.since, "--since"));
-  p.date = date.value_or(e.store().manifest().LastDay());
-  p.since = since.value_or(kNoDay);
-  return PresetExpression(p);
+  CrowdSelection sel{a.expr, a.preset, a.brand, a.competitor};
+  AIPS_ASSIGN_OR_RETURN(sel.date, OptionalDate(a.date, "--date"));
+  AIPS_ASSIGN_OR_RETURN(sel.since, OptionalDate(a.since, "--since"));
+  CrowdQuery q;
+  AIPS_ASSIGN_OR_RETURN(q.expr, SelectionExpression(sel, e));
+  return q;
 }
 
-struct Evaluated {
-  std::string expr;
-  Roaring members;
-};
-
-Result<Evaluated> Evaluate(const Args& a, EmbeddedEngine& e) {
-  Evaluated out;
-  AIPS_ASSIGN_OR_RETURN(out.expr, Expression(a, e));
-  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(out.expr));
-  AIPS_ASSIGN_OR_RETURN(out.members, e.EvalCrowd(*node, ""));
-  return out;
-}
-
+// Opens the engine and resolves the crowd, then runs fn(engine, crowd).
 template <typename Fn>
 void WithCrowd(const Args& a, Fn fn) {
-  auto e = EmbeddedEngine::Open(a.data);
+  auto e = OpenQueryEngine(a.where);
   if (!e.ok()) return Fail(e.status());
-  auto r = Evaluate(a, *e.value());
+  auto q = Selected(a, *e.value());
+  if (!q.ok()) return Fail(q.status());
+  fn(*e.value(), q.value());
+}
+
+template <typename R>
+void Print(const Result<R>& r, bool json) {
   if (!r.ok()) return Fail(r.status());
-  fn(*e.value(), r.value());
+  fmt::print("{}{}", json ? ToJson(r.value()) : ToTable(r.value()), json ? "\n" : "");
 }
 
 }  // namespace
@@ -74,7 +66,7 @@ void RegisterActReports(CLI::App& app) {
     auto x = std::make_shared<int>(-1);
     CLI::App* c = app.add_subcommand(
         "spectrum", "一方光谱: first-party customer tiers × AIPS stages, conversion, bid multipliers");
-    c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+    AddWhere(c, &a->where);
     c->add_option("--brand", a->brand, "The brand")->required();
     c->add_option("--date", a->date, "As of YYYY-MM-DD (default: the last day with data minus x)");
     c->add_option("--x", *x, "Conversion window in days (default: the category's decision cycle)");
@@ -82,11 +74,10 @@ void RegisterActReports(CLI::App& app) {
     c->callback([a, x] {
       auto date = OptionalDate(a->date, "--date");
       if (!date.ok()) return Fail(date.status());
-      auto e = EmbeddedEngine::Open(a->data);
+      auto e = OpenQueryEngine(a->where);
       if (!e.ok()) return Fail(e.status());
-      auto r = e.value()->Spectrum(a->brand, date.value(), *x >= 0 ? std::optional<int>(*x) : std::nullopt);
-      if (!r.ok()) return Fail(r.status());
-      fmt::print("{}{}", a->json ? ToJson(r.value()) : ToTable(r.value()), a->json ? "\n" : "");
+      Print(e.value()->Spectrum(a->brand, date.value(), *x >= 0 ? std::optional<int>(*x) : std::nullopt),
+            a->json);
     });
   }
   {
@@ -94,18 +85,16 @@ void RegisterActReports(CLI::App& app) {
     auto threshold = std::make_shared<double>(0.8);
     CLI::App* c = app.add_subcommand(
         "correction", "人群纠偏: a campaign's reached crowd against its target crowd, day by day");
-    c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+    AddWhere(c, &a->where);
     c->add_option("--campaign", a->name, "The campaign")->required();
     c->add_option("--target", a->expr, "The target crowd, as an expression (docs/crowds.md)")->required();
     c->add_option("--threshold", *threshold,
                   "A segment drifts below this share of its target share (default 0.8)");
     c->add_flag("--json", a->json, "JSON");
     c->callback([a, threshold] {
-      auto e = EmbeddedEngine::Open(a->data);
+      auto e = OpenQueryEngine(a->where);
       if (!e.ok()) return Fail(e.status());
-      auto r = e.value()->Correction(a->name, a->expr, *threshold, "");
-      if (!r.ok()) return Fail(r.status());
-      fmt::print("{}{}", a->json ? ToJson(r.value()) : ToTable(r.value()), a->json ? "\n" : "");
+      Print(e.value()->Correction(a->name, CrowdQuery{a->expr, ""}, *threshold), a->json);
     });
   }
 }
@@ -126,24 +115,10 @@ void RegisterLookalike(CLI::App& app) {
   c->callback([a, tiers, window] {
     auto sizes = ParseTierSizes(*tiers);
     if (!sizes.ok()) return Fail(sizes.status());
-    WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
+    WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
       auto date = OptionalDate(a->date, "--date");
       if (!date.ok()) return Fail(date.status());
-      auto la = e.Lookalike(r.members, date.value(), *window, sizes.value());
-      if (!la.ok()) return Fail(la.status());
-      if (!a->name.empty()) {
-        // The data directory's lock, held by the engine (which may hold it already after computing).
-        if (Status s = e.store().UpgradeToWrite(); !s.ok()) return Fail(s);
-        auto saved = LoadCrowds(e.store().dir());
-        if (!saved.ok()) return Fail(saved.status());
-        for (auto& t : la->tiers) {
-          saved->push_back(MakeSavedCrowd(saved.value(), a->name + "-" + t.name, "",
-                                          fmt::format("lookalike of ({}) tier {}", r.expr, t.name),
-                                          t.members));
-        }
-        if (Status s = SaveCrowds(e.store().dir(), saved.value()); !s.ok()) return Fail(s);
-      }
-      fmt::print("{}{}", a->json ? ToJson(la.value()) : ToTable(la.value()), a->json ? "\n" : "");
+      Print(e.Lookalike(q, date.value(), *window, sizes.value(), a->name), a->json);
     });
   });
 }
@@ -166,11 +141,13 @@ void RegisterCrowd(CLI::App& app) {
     AddSelection(c, a.get());
     c->add_flag("--json", a->json, "Print {\"count\":N,\"expr\":\"...\"}");
     c->callback([a] {
-      WithCrowd(*a, [&](EmbeddedEngine&, const Evaluated& r) {
+      WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
+        auto n = e.CrowdCount(q);
+        if (!n.ok()) return Fail(n.status());
         if (a->json) {
-          fmt::print("{}\n", CrowdCountJson(r.members, r.expr));
+          fmt::print("{}\n", CrowdCountJson(n.value(), q.expr));
         } else {
-          fmt::print("{} users\n  {}\n", r.members.cardinality(), r.expr);
+          fmt::print("{} users\n  {}\n", n.value(), q.expr);
         }
       });
     });
@@ -182,14 +159,10 @@ void RegisterCrowd(CLI::App& app) {
     c->add_option("--name", a->name, "Name")->required();
     c->add_flag("--json", a->json, "Print the saved version as JSON");
     c->callback([a] {
-      WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
-        // The data directory's lock, held by the engine (which may hold it already after computing).
-        if (Status s = e.store().UpgradeToWrite(); !s.ok()) return Fail(s);
-        auto saved = LoadCrowds(e.store().dir());
+      WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
+        auto saved = e.SaveCrowd(a->name, q);
         if (!saved.ok()) return Fail(saved.status());
-        SavedCrowd sc = MakeSavedCrowd(saved.value(), a->name, "", r.expr, r.members);
-        saved->push_back(sc);
-        if (Status s = SaveCrowds(e.store().dir(), saved.value()); !s.ok()) return Fail(s);
+        const SavedCrowd& sc = saved.value();
         if (a->json) {
           fmt::print("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}\n", sc.name, sc.version, sc.size);
         } else {
@@ -201,13 +174,13 @@ void RegisterCrowd(CLI::App& app) {
   {
     auto a = std::make_shared<Args>();
     CLI::App* c = crowd->add_subcommand("list", "List saved crowds");
-    c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+    AddWhere(c, &a->where);
     c->add_flag("--json", a->json, "JSON");
     c->callback([a] {
-      auto saved = LoadCrowds(a->data);
+      auto e = OpenQueryEngine(a->where);
+      if (!e.ok()) return Fail(e.status());
+      auto saved = e.value()->SavedCrowds();
       if (!saved.ok()) return Fail(saved.status());
-      JsonWriter w;
-      w.BeginObject().Key("crowds").BeginArray();
       if (a->json) {
         fmt::print("{}\n", SavedCrowdsJson(saved.value(), std::nullopt));
       } else {
@@ -226,12 +199,10 @@ void RegisterCrowd(CLI::App& app) {
     c->add_option("--category", *category, "Base category (default: the first brand's category)");
     c->add_flag("--json", a->json, "JSON");
     c->callback([a, category] {
-      WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
+      WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
         auto date = OptionalDate(a->date, "--date");
         if (!date.ok()) return Fail(date.status());
-        auto p = PortraitOf(e, r.expr, r.members, *category, date.value());
-        if (!p.ok()) return Fail(p.status());
-        fmt::print("{}{}", a->json ? ToJson(p.value()) : ToTable(p.value()), a->json ? "\n" : "");
+        Print(e.CrowdPortrait(q, *category, date.value()), a->json);
       });
     });
   }
@@ -250,26 +221,26 @@ void RegisterCrowd(CLI::App& app) {
         return Fail(Status::InvalidArgument("give --tenant T (salted ids) or --raw"));
       std::string salt;
       if (!a->raw) {
-        auto reg = TenantRegistry::Load(a->data);
+        auto reg = TenantRegistry::Load(a->where.data);
         if (!reg.ok()) return Fail(reg.status());
         auto t = reg->tenants().find(a->tenant);
         if (t == reg->tenants().end())
           return Fail(Status::NotFound(fmt::format("unknown tenant '{}'", a->tenant)));
         salt = t->second.salt;
       }
-      WithCrowd(*a, [&](EmbeddedEngine& e, const Evaluated& r) {
-        auto csv = ExportCrowd(e, r.members, salt, a->min_size);
+      WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
+        auto csv = e.CrowdExport(q, salt, a->min_size);
         if (!csv.ok()) return Fail(csv.status());
+        const auto exported = std::count(csv->begin(), csv->end(), '\n') - 1;  // lines after the header
         if (a->out.empty()) {
           fmt::print("{}", csv.value());
         } else if (Status s = WriteFileAtomic(a->out, csv.value()); !s.ok()) {
           return Fail(s);
         }
         if (a->json && !a->out.empty()) {
-          fmt::print("{{\"exported\":{},\"out\":\"{}\"}}\n", r.members.cardinality(), a->out);
+          fmt::print("{{\"exported\":{},\"out\":\"{}\"}}\n", exported, a->out);
         } else {
-          fmt::print(stderr, "exported {} users{}\n", r.members.cardinality(),
-                     a->out.empty() ? "" : " to " + a->out);
+          fmt::print(stderr, "exported {} users{}\n", exported, a->out.empty() ? "" : " to " + a->out);
         }
       });
     });

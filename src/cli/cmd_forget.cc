@@ -5,6 +5,7 @@
 #include "common/json_writer.h"
 #include "distributed/ch_store.h"
 #include "fmt/format.h"
+#include "front/open_engine.h"
 #include "store/forget.h"
 
 namespace aips::cli {

@@ -1,7 +1,6 @@
 // aips topics (灵犀 topic insights) and aips consult (私信 consultations): issue #9, docs/insights.md.
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "embedded/embedded_engine.h"
 #include "render/render_insights.h"
 
 namespace aips::cli {
@@ -9,7 +8,8 @@ namespace aips::cli {
 namespace {
 
 struct Args {
-  std::string data, category, brand, account, from, to;
+  Where where;
+  std::string category, brand, account, from, to;
   bool json = false;
 };
 
@@ -19,7 +19,7 @@ void WithDates(const Args& a, Fn fn) {
   auto to = OptionalDate(a.to, "--to");
   if (!from.ok()) return Fail(from.status());
   if (!to.ok()) return Fail(to.status());
-  auto e = EmbeddedEngine::Open(a.data);
+  auto e = OpenQueryEngine(a.where);
   if (!e.ok()) return Fail(e.status());
   fn(*e.value(), from.value(), to.value());
 }
@@ -27,7 +27,7 @@ void WithDates(const Args& a, Fn fn) {
 // The options both commands take: the data directory, the period and --json.
 CLI::App* AddCommand(CLI::App& app, const char* name, const char* help, Args* a, const char* to_default) {
   CLI::App* c = app.add_subcommand(name, help);
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, &a->where);
   c->add_option("--from", a->from, "First day, YYYY-MM-DD (default: 30 days ending on --to)");
   c->add_option("--to", a->to, fmt::format("Last day, YYYY-MM-DD (default: {})", to_default));
   return c;
@@ -61,7 +61,7 @@ void RegisterInsights(CLI::App& app) {
         "previous period\nof equal length (null when that had none); rising topics pass a significance test "
         "(docs/insights.md).\nExample:\n  aips topics --data store --category face_serum --brand serum-01");
     c->callback([a] {
-      WithDates(*a, [&](EmbeddedEngine& e, std::optional<Day> from, std::optional<Day> to) {
+      WithDates(*a, [&](QueryEngine& e, std::optional<Day> from, std::optional<Day> to) {
         Print(e.Topics(a->category, from, to, a->brand), a->json);
       });
     });
@@ -82,8 +82,8 @@ void RegisterInsights(CLI::App& app) {
         "Formulas:\ndocs/insights.md.\nExample:\n  aips consult --data store --account hd-hq "
         "--from 2024-11-01 --to 2024-11-30 --json");
     c->callback([a] {
-      WithDates(*a, [&](EmbeddedEngine& e, std::optional<Day> from, std::optional<Day> to) {
-        Print(e.Consult(a->account, from, to), a->json);
+      WithDates(*a, [&](QueryEngine& e, std::optional<Day> from, std::optional<Day> to) {
+        Print(e.Consult(a->account, from, to, nullptr), a->json);
       });
     });
   }

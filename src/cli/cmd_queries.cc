@@ -2,7 +2,6 @@
 
 #include "cli/cli.h"
 #include "fmt/format.h"
-#include "embedded/embedded_engine.h"
 #include "render/render.h"
 
 namespace aips::cli {
@@ -125,26 +124,29 @@ void RegisterCompute(CLI::App& app) {
   c->callback([a] {
     auto until = OptionalDate(a->to, "--until");
     if (!until.ok()) return Fail(until.status());
-    auto e = EmbeddedEngine::Open(a->where.data);
+    auto e = OpenQueryEngine(a->where);
     if (!e.ok()) return Fail(e.status());
     const bool tty = isatty(2);
-    size_t subjects = 0;
+    size_t subjects = 0, resumed = 0;
     auto t0 = std::chrono::steady_clock::now();
     Status s = e.value()->Compute(until.value(), [&](const ComputeProgress& p) {
       subjects = p.total;
+      resumed = p.resumed;
       if (tty) fmt::print(stderr, "\rcompute [{:>4}/{:<4}] {:<40}", p.done, p.total, p.subject);
     });
     if (tty && subjects) fmt::print(stderr, "\n");
     if (!s.ok()) return Fail(s);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    const Manifest& m = e.value()->store().manifest();
+    auto days = e.value()->DataDays();
+    if (!days.ok()) return Fail(days.status());
+    const Day last = days->second;
     if (a->json) {
       fmt::print(
           "{{\"subjects_computed\":{},\"subjects_resumed\":{},\"seconds\":{:.3f},\"last_day\":\"{}\"}}\n",
-          subjects, e.value()->resumed(), secs, FormatDate(m.LastDay()));
+          subjects, resumed, secs, FormatDate(last));
     } else {
       fmt::print("computed {} brand and category snapshot files in {:.2f} s (data through {})\n", subjects,
-                 secs, FormatDate(m.LastDay()));
+                 secs, FormatDate(last));
     }
   });
 }

@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "common/json_writer.h"
 #include "fmt/format.h"
+#include "front/open_engine.h"
 #include "maintain/repair.h"
 
 namespace aips::cli {

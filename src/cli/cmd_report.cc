@@ -1,7 +1,6 @@
 #include "cli/cli.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
-#include "embedded/embedded_engine.h"
+#include "fmt/format.h"
 #include "render/render.h"
 #include "render/render_campaign.h"
 #include "render/render_category.h"
@@ -11,7 +10,8 @@ namespace aips::cli {
 namespace {
 
 struct ReportArgs {
-  std::string data, brand, date;
+  Where where;
+  std::string brand, date;
   int days = 30;
   bool json = false;
 };
@@ -25,9 +25,9 @@ void RunReport(const ReportArgs& a) {
   auto date = OptionalDate(a.date, "--date");
   if (!date.ok()) return Fail(date.status());
   if (a.days < 1) return Fail(Status::InvalidArgument("--days must be at least 1"));
-  auto opened = EmbeddedEngine::Open(a.data);
+  auto opened = OpenQueryEngine(a.where);
   if (!opened.ok()) return Fail(opened.status());
-  EmbeddedEngine& e = *opened.value();
+  QueryEngine& e = *opened.value();
   ScopeRef scope{a.brand, std::nullopt};
   auto now = e.Stages(scope, date.value());
   if (!now.ok()) return Fail(now.status());
@@ -103,7 +103,7 @@ void RegisterReport(CLI::App& app) {
   auto a = std::make_shared<ReportArgs>();
   CLI::App* c = app.add_subcommand(
       "report", "A brand's crowd-asset report: stages and their change, flow, penetration, SPUs");
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, &a->where);
   c->add_option("--brand", a->brand, "Brand id")->required();
   c->add_option("--date", a->date, "As of YYYY-MM-DD (default: the last day with data)");
   c->add_option("--days", a->days, "Compare with this many days earlier (default 30)");

@@ -11,6 +11,7 @@ void RegisterServe(CLI::App& app) {
   {
     auto o = std::make_shared<ServeOptions>();
     auto max_mb = std::make_shared<size_t>(64);
+    auto cache_mb = std::make_shared<size_t>(256);
     CLI::App* c = app.add_subcommand("serve", "Serve the JSON HTTP API and the dashboard");
     c->add_option("--data", o->data_dir, "Data directory")->required()->envname("AIPS_DATA");
     c->add_option("--port", o->port, "TCP port (default 8080)");
@@ -25,14 +26,19 @@ void RegisterServe(CLI::App& app) {
                   "Seconds for a request to arrive completely (else 408) and for a response to be read "
                   "(default 30)");
     c->add_option("--idle-timeout", o->idle_seconds, "Seconds a keep-alive connection may idle (default 5)");
+    c->add_option("--engines", o->engines,
+                  "Warm engines kept per data generation; more concurrent requests wait (default 4)");
+    c->add_option("--cache-mb", *cache_mb,
+                  "MiB of rendered answers kept per data generation, least recently used out (default 256)");
     c->add_flag("--quiet", o->quiet, "No request log on standard error");
     c->add_option("--min-export-size", o->min_export_size,
                   "Refuse user-level results (crowd exports) of crowds smaller than this (default 100)");
     c->footer(
         "Data endpoints need 'Authorization: Bearer KEY' (aips key create). API: docs/http-api.md and "
         "/openapi.json.\nExample:\n  aips serve --data store --port 8080");
-    c->callback([o, max_mb] {
+    c->callback([o, max_mb, cache_mb] {
       o->max_body_bytes = *max_mb << 20;
+      o->cache_bytes = *cache_mb << 20;
       Status s = Serve(*o);
       if (!s.ok()) Fail(s);
     });

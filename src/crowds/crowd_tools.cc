@@ -34,37 +34,19 @@ Result<std::string> PresetExpression(const PresetArgs& a) {
   return Status::InvalidArgument(fmt::format("unknown preset '{}' (redelivery, lost or conquest)", a.preset));
 }
 
-Result<std::string> ExportCrowd(EmbeddedEngine& engine, const Roaring& members, const std::string& salt,
-                                size_t min_size) {
-  const uint64_t n = members.cardinality();
-  if (n < min_size) {
-    return Status::InvalidArgument(
-        fmt::format("the crowd has {} users, below the minimum export size of {}: refused (user-level "
-                    "results of small crowds are not released)",
-                    n, min_size));
+Result<std::string> SelectionExpression(const CrowdSelection& sel, CatalogQueries& engine) {
+  if (sel.expr.empty() == sel.preset.empty())
+    return Status::InvalidArgument("give an expression or a preset");
+  if (!sel.expr.empty()) return sel.expr;
+  PresetArgs p{sel.preset, sel.brand, sel.competitor};
+  if (sel.date) {
+    p.date = *sel.date;
+  } else {
+    AIPS_ASSIGN_OR_RETURN(auto days, engine.DataDays());
+    p.date = days.second;
   }
-  std::string out = salt.empty() ? "user_id\n" : "id_sha256\n";
-  for (uint32_t u : members) {
-    AIPS_ASSIGN_OR_RETURN(std::string id, engine.UserName(u));
-    out += salt.empty() ? id : Sha256Hex(salt + ":" + id);
-    out += '\n';
-  }
-  return out;
-}
-
-Result<PortraitResult> PortraitOf(EmbeddedEngine& engine, const std::string& expr, const Roaring& members,
-                                  const std::string& category, std::optional<Day> date) {
-  std::string cat = category;
-  if (cat.empty()) {
-    AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(expr));
-    std::vector<std::string> brands, campaigns, crowds;
-    CollectNames(*node, &brands, &campaigns, &crowds);
-    if (brands.empty())
-      return Status::InvalidArgument("the expression names no brand: give the portrait's category");
-    AIPS_ASSIGN_OR_RETURN(cat, engine.CategoryOf(brands[0]));
-  }
-  const Day day = date.value_or(engine.store().manifest().LastDay());
-  return engine.Portrait(members, cat, day);
+  p.since = sel.since.value_or(kNoDay);
+  return PresetExpression(p);
 }
 
 Result<std::vector<uint64_t>> ParseTierSizes(std::string_view text) {
@@ -79,30 +61,10 @@ Result<std::vector<uint64_t>> ParseTierSizes(std::string_view text) {
   return sizes;
 }
 
-std::string CrowdCountJson(const Roaring& members, const std::string& expr) {
+std::string CrowdCountJson(uint64_t count, const std::string& expr) {
   JsonWriter w;
-  w.BeginObject()
-      .Key("count")
-      .Int(static_cast<int64_t>(members.cardinality()))
-      .Key("expr")
-      .String(expr)
-      .EndObject();
+  w.BeginObject().Key("count").Int(static_cast<int64_t>(count)).Key("expr").String(expr).EndObject();
   return w.str();
-}
-
-SavedCrowd MakeSavedCrowd(const std::vector<SavedCrowd>& existing, const std::string& name,
-                          const std::string& tenant, const std::string& definition, const Roaring& members) {
-  SavedCrowd c;
-  c.name = name;
-  c.tenant = tenant;
-  c.definition = definition;
-  const SavedCrowd* prev = LatestCrowd(existing, tenant, name);
-  c.version = prev ? prev->version + 1 : 1;
-  c.saved_at = std::time(nullptr);
-  c.size = members.cardinality();
-  c.members.resize(members.getSizeInBytes(true));
-  members.write(c.members.data(), true);
-  return c;
 }
 
 std::string SavedCrowdsJson(const std::vector<SavedCrowd>& crowds, const std::optional<std::string>& tenant) {

@@ -6,7 +6,7 @@
 
 #include "aips/status.h"
 #include "common/date.h"
-#include "embedded/embedded_engine.h"
+#include "engine/engine.h"
 #include "store/crowds.h"
 
 namespace aips {
@@ -21,27 +21,22 @@ struct PresetArgs {
 };
 Result<std::string> PresetExpression(const PresetArgs& args);
 
+// What a caller selects a crowd by: an expression, or a preset with its arguments.
+struct CrowdSelection {
+  std::string expr, preset, brand, competitor;
+  std::optional<Day> date, since;  // the preset's day (default: the last day with data) and earlier day
+};
+// The selection's expression (InvalidArgument unless exactly one of expr and preset is given).
+Result<std::string> SelectionExpression(const CrowdSelection& selection, CatalogQueries& engine);
+
 inline constexpr size_t kDefaultMinExportSize = 100;
-
-// CSV of the crowd's members: `id_sha256` = SHA-256(salt ":" user_id) per member, or `user_id` when
-// salt is empty (raw ids: admins only). InvalidArgument when the crowd is smaller than min_size.
-Result<std::string> ExportCrowd(EmbeddedEngine& engine, const Roaring& members, const std::string& salt,
-                                size_t min_size);
-
-// The base of a crowd's portrait: `category` when given, else the category of the first brand the
-// expression names; the day is `date` or the last day with data.
-Result<PortraitResult> PortraitOf(EmbeddedEngine& engine, const std::string& expr, const Roaring& members,
-                                  const std::string& category, std::optional<Day> date);
 
 // Lookalike tier sizes "1000,5000,20000" (positive integers); InvalidArgument otherwise.
 Result<std::vector<uint64_t>> ParseTierSizes(std::string_view text);
 
 // {"count":N,"expr":"..."}: the answer of `crowd count` and GET /api/v1/crowd/count.
-std::string CrowdCountJson(const Roaring& members, const std::string& expr);
+std::string CrowdCountJson(uint64_t count, const std::string& expr);
 
-// The next version of a saved crowd (docs/crowds.md).
-SavedCrowd MakeSavedCrowd(const std::vector<SavedCrowd>& existing, const std::string& name,
-                          const std::string& tenant, const std::string& definition, const Roaring& members);
 // {"crowds":[{"name","version","size","tenant","saved_at","definition"}]}, only `tenant`'s when given.
 std::string SavedCrowdsJson(const std::vector<SavedCrowd>& crowds, const std::optional<std::string>& tenant);
 

@@ -6,15 +6,16 @@
 #include <cmath>
 #include <numeric>
 
-#include "fmt/format.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
+#include "fmt/format.h"
 
 namespace aips {
 
-Result<LookalikeResult> EmbeddedEngine::Lookalike(const Roaring& seed, std::optional<Day> date,
-                                                  int window_days, const std::vector<uint64_t>& tier_sizes) {
+Result<LookalikeResult> EmbeddedEngine::LookalikeOf(const Roaring& seed, std::optional<Day> date,
+                                                    int window_days,
+                                                    const std::vector<uint64_t>& tier_sizes) {
   LookalikeResult out;
   if (window_days < 1 || window_days > 3650)
     return Status::InvalidArgument("--window must be in [1, 3650] days");

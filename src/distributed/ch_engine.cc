@@ -6,9 +6,9 @@
 #include <set>
 
 #include "distributed/ch_sql.h"
-#include "fmt/format.h"
-#include "embedded/embedded_engine.h"
+#include "engine/messages.h"
 #include "engine/query_dates.h"
+#include "fmt/format.h"
 
 namespace aips {
 
@@ -38,13 +38,13 @@ Result<std::unique_ptr<ClickHouseEngine>> ClickHouseEngine::Open(const std::stri
   return e;
 }
 
-std::string ClickHouseEngine::CategoryOf(const std::string& brand) const {
+std::string ClickHouseEngine::CategoryName(const std::string& brand) const {
   auto c = catalog_.CategoryOf(brand);
   return c ? *c : "brand:" + brand;
 }
 
 const RuleSet& ClickHouseEngine::RulesOf(const std::string& brand) const {
-  return rules_.ForCategory(CategoryOf(brand));
+  return rules_.ForCategory(CategoryName(brand));
 }
 
 Status ClickHouseEngine::Resolve(const ScopeRef& scope) {
@@ -165,7 +165,7 @@ Result<PenetrationResult> ClickHouseEngine::Penetration(const ScopeRef& scope, s
   PenetrationResult out;
   out.scope = scope;
   AIPS_ASSIGN_OR_RETURN(out.date, DateOr(date));
-  out.category = CategoryOf(scope.brand);
+  out.category = CategoryName(scope.brand);
   out.category_listed = catalog_.CategoryOf(scope.brand).has_value();
   std::string brands;
   if (out.category.rfind("brand:", 0) == 0) {
@@ -230,7 +230,7 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
        it != catalog_.spend.end() && it->first.first == name; ++it) {
     out.spend += it->second;
   }
-  const std::string category = CategoryOf(out.brand);
+  const std::string category = CategoryName(out.brand);
   out.x_days = x.value_or(catalog_.DecisionCycle(category));
   out.window_end = out.end + out.x_days;
   out.provisional = out.last_data_day == kNoDay || out.window_end > out.last_data_day;
@@ -390,6 +390,92 @@ Result<InfoResult> ClickHouseEngine::Info() {
                         ch_->Select(fmt::format("SELECT count() FROM {}", ch_->Table("rules"))));
   out.rules_default = stored.empty() || stored[0][0] == "0";
   return out;
+}
+
+}  // namespace aips
+
+namespace aips {
+
+Result<std::pair<Day, Day>> ClickHouseEngine::DataDays() {
+  AIPS_ASSIGN_OR_RETURN(InfoResult info, Info());
+  return std::make_pair(info.first_day, info.last_day);
+}
+
+Result<std::string> ClickHouseEngine::CategoryOf(const std::string& brand) {
+  AIPS_RETURN_IF_ERROR(Resolve(ScopeRef{brand, std::nullopt}));
+  return CategoryName(brand);
+}
+
+Result<std::vector<std::string>> ClickHouseEngine::BrandsOfCategory(const std::string& category) {
+  return aips::BrandsOfCategory(catalog_, category);
+}
+
+Result<std::string> ClickHouseEngine::BrandOfCampaign(const std::string& campaign) {
+  auto it = catalog_.campaigns.find(campaign);
+  if (it != catalog_.campaigns.end()) return it->second.brand;
+  AIPS_ASSIGN_OR_RETURN(CampaignResult c, Campaign(campaign, std::nullopt));
+  return c.brand;
+}
+
+namespace {
+Status NotOnClickHouse(const char* what) {
+  return Status::Unsupported(fmt::format(
+      "{} is not answered on ClickHouse yet: use --data with the embedded engine (docs/distributed.md)",
+      what));
+}
+}  // namespace
+
+Result<CompareResult> ClickHouseEngine::Compare(const std::string&, const std::vector<std::string>&,
+                                                std::optional<Day>, std::optional<Day>, int) {
+  return NotOnClickHouse("compare");
+}
+Result<OverlapResult> ClickHouseEngine::Overlap(const std::vector<std::string>&, std::optional<Day>) {
+  return NotOnClickHouse("overlap");
+}
+Result<DefeatedResult> ClickHouseEngine::Defeated(const std::string&, std::optional<Day>,
+                                                  std::optional<int>) {
+  return NotOnClickHouse("defeated");
+}
+Result<SearchBackResult> ClickHouseEngine::SearchBack(const std::string&, std::optional<Day>,
+                                                      std::optional<Day>, int) {
+  return NotOnClickHouse("searchback");
+}
+Result<AuroraResult> ClickHouseEngine::Aurora(const std::string&, std::optional<Day>) {
+  return NotOnClickHouse("aurora");
+}
+Result<FirstPartyResult> ClickHouseEngine::FirstParty(const std::string&) {
+  return NotOnClickHouse("firstparty");
+}
+Result<SpectrumResult> ClickHouseEngine::Spectrum(const std::string&, std::optional<Day>,
+                                                  std::optional<int>) {
+  return NotOnClickHouse("spectrum");
+}
+Result<CorrectionResult> ClickHouseEngine::Correction(const std::string&, const CrowdQuery&, double) {
+  return NotOnClickHouse("correction");
+}
+Result<uint64_t> ClickHouseEngine::CrowdCount(const CrowdQuery&) { return NotOnClickHouse("crowd count"); }
+Result<std::string> ClickHouseEngine::CrowdExport(const CrowdQuery&, const std::string&, size_t) {
+  return NotOnClickHouse("crowd export");
+}
+Result<PortraitResult> ClickHouseEngine::CrowdPortrait(const CrowdQuery&, const std::string&,
+                                                       std::optional<Day>) {
+  return NotOnClickHouse("crowd portrait");
+}
+Result<LookalikeResult> ClickHouseEngine::Lookalike(const CrowdQuery&, std::optional<Day>, int,
+                                                    const std::vector<uint64_t>&, const std::string&) {
+  return NotOnClickHouse("lookalike");
+}
+Result<SavedCrowd> ClickHouseEngine::SaveCrowd(const std::string&, const CrowdQuery&) {
+  return NotOnClickHouse("crowd save");
+}
+Result<std::vector<SavedCrowd>> ClickHouseEngine::SavedCrowds() { return NotOnClickHouse("crowd list"); }
+Result<TopicsResult> ClickHouseEngine::Topics(const std::string&, std::optional<Day>, std::optional<Day>,
+                                              const std::string&) {
+  return NotOnClickHouse("topics");
+}
+Result<ConsultResult> ClickHouseEngine::Consult(const std::string&, std::optional<Day>, std::optional<Day>,
+                                                const std::set<std::string>*) {
+  return NotOnClickHouse("consult");
 }
 
 }  // namespace aips

@@ -1,4 +1,5 @@
 #include "embedded/embedded_engine.h"
+#include "engine/messages.h"
 
 #include <algorithm>
 #include <atomic>
@@ -8,10 +9,10 @@
 #include <thread>
 
 #include "common/bytes.h"
+#include "embedded/store_event_source.h"
+#include "engine/query_dates.h"
 #include "fmt/format.h"
 #include "model/stage_engine.h"
-#include "engine/query_dates.h"
-#include "embedded/store_event_source.h"
 
 namespace aips {
 
@@ -20,15 +21,6 @@ namespace {
 std::string HexName(std::string_view s) { return fmt::format("{:016x}", Hash64(s)); }
 
 }  // namespace
-
-std::string UnknownBrandMessage(const std::string& brand) {
-  return fmt::format("unknown brand '{}' (no event and no brands row names it; 'aips info' lists the brands)",
-                     brand);
-}
-
-std::string UnknownCampaignMessage(const std::string& campaign) {
-  return fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", campaign);
-}
 
 Result<std::unique_ptr<EmbeddedEngine>> EmbeddedEngine::Open(const std::string& dir) {
   auto e = std::unique_ptr<EmbeddedEngine>(new EmbeddedEngine());
@@ -227,7 +219,8 @@ Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vect
       ++done;
       if (progress)
         progress({done.load(), subjects.size(),
-                  s.is_category ? "category " + s.category : "brand #" + std::to_string(s.brand)});
+                  s.is_category ? "category " + s.category : "brand #" + std::to_string(s.brand),
+                  resumed_.load()});
     }
   };
   const unsigned n_threads =
@@ -441,6 +434,28 @@ Result<InfoResult> EmbeddedEngine::Info() {
   out.rules_toml = store_->rules().ToToml();
   out.rules_default = !FileExists(RulesPath(store_->dir()));
   return out;
+}
+
+}  // namespace aips
+
+namespace aips {
+
+Result<std::pair<Day, Day>> EmbeddedEngine::DataDays() {
+  const Manifest& m = store_->manifest();
+  return std::make_pair(m.FirstDay(), m.LastDay());
+}
+
+Result<std::vector<std::string>> EmbeddedEngine::BrandsOfCategory(const std::string& category) {
+  return store_->BrandsOfCategory(category);
+}
+
+Result<std::string> EmbeddedEngine::BrandOfCampaign(const std::string& campaign) {
+  AIPS_ASSIGN_OR_RETURN(const Catalog* cat, store_->catalog());
+  auto it = cat->campaigns.find(campaign);
+  if (it != cat->campaigns.end()) return it->second.brand;
+  // A campaign that only events name: its measures know its brand.
+  AIPS_ASSIGN_OR_RETURN(CampaignResult c, Campaign(campaign, std::nullopt));
+  return c.brand;
 }
 
 }  // namespace aips

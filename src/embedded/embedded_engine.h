@@ -13,19 +13,13 @@
 #include <string>
 
 #include "common/huge_alloc.h"
-#include "model/snapshot.h"
 #include "engine/crowd_expr.h"
-#include "engine/insight_results.h"
 #include "engine/engine.h"
+#include "engine/messages.h"
+#include "model/snapshot.h"
 #include "store/store.h"
 
 namespace aips {
-
-// "unknown brand 'B' (...)": the one message for a brand that does not exist, and (in the server) for a
-// brand the caller's tenant does not own.
-std::string UnknownBrandMessage(const std::string& brand);
-// The same for a campaign.
-std::string UnknownCampaignMessage(const std::string& campaign);
 
 class EmbeddedEngine : public QueryEngine {
  public:
@@ -42,45 +36,54 @@ class EmbeddedEngine : public QueryEngine {
   Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
   Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
 
-  // Category and competitor measures (query/category_measures.cc).
+  // Category and competitor measures (measures/category_measures.cc, measures/act_measures.cc).
   Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
-                                std::optional<Day> from, std::optional<Day> date, int top_n);
-  Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date);
-  Result<DefeatedResult> Defeated(const std::string& brand, std::optional<Day> date, std::optional<int> x);
+                                std::optional<Day> from, std::optional<Day> date, int top_n) override;
+  Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date) override;
+  Result<DefeatedResult> Defeated(const std::string& brand, std::optional<Day> date,
+                                  std::optional<int> x) override;
   Result<SearchBackResult> SearchBack(const std::string& brand, std::optional<Day> from,
-                                      std::optional<Day> to, int within_days);
-  Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date);
-  Result<FirstPartyResult> FirstParty(const std::string& brand);
+                                      std::optional<Day> to, int within_days) override;
+  Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date) override;
+  Result<FirstPartyResult> FirstParty(const std::string& brand) override;
+  Result<SpectrumResult> Spectrum(const std::string& brand, std::optional<Day> date,
+                                  std::optional<int> x) override;
+  Result<CorrectionResult> Correction(const std::string& campaign, const CrowdQuery& target,
+                                      double threshold) override;
 
-  // Crowd expressions (query/crowd_eval.cc, docs/crowds.md). `tenant` scopes crowd("name") to the
-  // crowds that tenant saved ("" = saved from the CLI).
-  Result<Roaring> EvalCrowd(const CrowdNode& expr, const std::string& tenant);
-  // Share per user tag of `crowd` against the category crowd of `category` on `date`.
-  Result<PortraitResult> Portrait(const Roaring& crowd, const std::string& category, Day date);
-  // 一方光谱 of a brand as of `date` (default: the last day with data minus x, so conversion is seen).
-  Result<SpectrumResult> Spectrum(const std::string& brand, std::optional<Day> date, std::optional<int> x);
-  // Users of a first-party tier (see Spectrum) as of `date`.
-  Result<Roaring> TierMembers(const std::string& brand, const std::string& tier, Day date);
-  // 人群纠偏 of a campaign against a target crowd expression.
-  Result<CorrectionResult> Correction(const std::string& campaign, const std::string& target_expr,
-                                      double threshold, const std::string& tenant);
-  // Ranks the users outside `seed` by behaviour similarity over [date − window + 1, date] and cuts
-  // nested tiers of the given sizes (docs/crowds.md, "Lookalike").
-  Result<LookalikeResult> Lookalike(const Roaring& seed, std::optional<Day> date, int window_days,
-                                    const std::vector<uint64_t>& tier_sizes);
-  // Topic insights of a category (灵犀) and consultation figures (私信) (query/insights.cc,
-  // docs/insights.md). `brand` (optional) adds each topic's reach into its stages and its top notes;
-  // `allowed_brands` (non-null) shows only the accounts answering for those brands (a tenant's).
+  // Crowds (embedded/crowd_eval.cc, crowds/crowd_queries.cc, crowds/lookalike.cc; docs/crowds.md).
+  Result<uint64_t> CrowdCount(const CrowdQuery& crowd) override;
+  Result<std::string> CrowdExport(const CrowdQuery& crowd, const std::string& salt, size_t min_size) override;
+  Result<PortraitResult> CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
+                                       std::optional<Day> date) override;
+  Result<LookalikeResult> Lookalike(const CrowdQuery& seed, std::optional<Day> date, int window_days,
+                                    const std::vector<uint64_t>& tier_sizes,
+                                    const std::string& save_as) override;
+  Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) override;
+  Result<std::vector<SavedCrowd>> SavedCrowds() override;
+
+  // Topic insights (灵犀) and consultations (私信) (insights/insights.cc, docs/insights.md).
   Result<TopicsResult> Topics(const std::string& category, std::optional<Day> from, std::optional<Day> to,
-                              const std::string& brand);
+                              const std::string& brand) override;
   Result<ConsultResult> Consult(const std::string& account, std::optional<Day> from, std::optional<Day> to,
-                                const std::set<std::string>* allowed_brands = nullptr);
+                                const std::set<std::string>* allowed_brands) override;
+
+  Result<std::pair<Day, Day>> DataDays() override;
+  Result<std::string> CategoryOf(const std::string& brand) override;
+  Result<std::vector<std::string>> BrandsOfCategory(const std::string& category) override;
+  Result<std::string> BrandOfCampaign(const std::string& campaign) override;
+  double ComputeSeconds() const override { return compute_seconds_; }
+
+  // Below the interface (tests and the embedded engine's own measures).
+  // The members of a crowd expression.
+  Result<Roaring> EvalCrowd(const CrowdNode& expr, const std::string& tenant);
+  // Lookalike tiers around an evaluated seed (crowds/lookalike.cc).
+  Result<LookalikeResult> LookalikeOf(const Roaring& seed, std::optional<Day> date, int window_days,
+                                      const std::vector<uint64_t>& tier_sizes);
   // Reach R(c) of a campaign (AIPS.md §4).
   Result<Roaring> ReachOf(const std::string& campaign);
   // The user id of a dense user number (loads the user dictionary on first use).
   Result<std::string> UserName(uint32_t user);
-  // The category of a brand ("brand:<name>" when it has none); NotFound for an unknown brand.
-  Result<std::string> CategoryOf(const std::string& brand);
 
   Store& store() { return *store_; }
   // Seconds this engine spent computing snapshots (for the server's metrics).
@@ -126,6 +129,11 @@ class EmbeddedEngine : public QueryEngine {
   Result<CampaignResult> CampaignWithReach(const std::string& campaign, std::optional<int> x,
                                            Roaring* reach_out);
   Result<Roaring> EvalNode(const CrowdNode& n, const Roaring& universe);
+  // Share per user tag of `crowd` against the category crowd of `category` on `date`.
+  Result<PortraitResult> Portrait(const Roaring& crowd, const std::string& category, Day date);
+  // Users of a first-party tier (see Spectrum) as of `date`.
+  Result<Roaring> TierMembers(const std::string& brand, const std::string& tier, Day date);
+  Result<Roaring> EvalQuery(const CrowdQuery& crowd);
   Result<Roaring> StageSet(const ScopeRef& scope, Day day, const std::vector<int>& stages,
                            const Roaring& universe);
 

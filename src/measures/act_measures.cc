@@ -4,10 +4,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
+#include "fmt/format.h"
 #include "store/attributes.h"
 
 namespace aips {
@@ -120,8 +120,8 @@ Result<Roaring> EmbeddedEngine::TierMembers(const std::string& brand, const std:
 }
 
 Result<CorrectionResult> EmbeddedEngine::Correction(const std::string& campaign,
-                                                    const std::string& target_expr, double threshold,
-                                                    const std::string& tenant) {
+                                                    const CrowdQuery& target_crowd, double threshold) {
+  const std::string& target_expr = target_crowd.expr;
   CorrectionResult out;
   out.campaign = campaign;
   out.target = target_expr;
@@ -130,7 +130,7 @@ Result<CorrectionResult> EmbeddedEngine::Correction(const std::string& campaign,
   AIPS_ASSIGN_OR_RETURN(CampaignResult c, Campaign(campaign, std::nullopt));
   out.brand = c.brand;
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(target_expr));
-  AIPS_ASSIGN_OR_RETURN(Roaring target, EvalCrowd(*node, tenant));
+  AIPS_ASSIGN_OR_RETURN(Roaring target, EvalCrowd(*node, target_crowd.tenant));
   out.target_size = target.cardinality();
   out.exclusion = fmt::format("reached(campaign: \"{}\") and not ({})", campaign, target_expr);
   AIPS_ASSIGN_OR_RETURN(Dictionary * brands, store_->dict(kDictBrand));

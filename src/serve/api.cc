@@ -6,20 +6,24 @@
 #include "absl/strings/str_split.h"
 #include "common/file_util.h"
 #include "common/json_writer.h"
+#include "crowds/crowd_tools.h"
+#include "engine/crowd_expr.h"
+#include "engine/engine.h"
+#include "engine/messages.h"
 #include "fmt/format.h"
 #include "ingest/ingest_json.h"
-#include "crowds/crowd_tools.h"
-#include "embedded/embedded_engine.h"
+#include "ingest/ingester.h"
 #include "render/render.h"
 #include "render/render_act.h"
 #include "render/render_campaign.h"
 #include "render/render_category.h"
 #include "render/render_insights.h"
 #include "serve/assets.h"
+#include "serve/engine_pool.h"
 #include "serve/metrics.h"
 #include "serve/tenants.h"
 #include "simdjson.h"
-#include "store/crowds.h"
+#include "store/store.h"
 
 namespace aips {
 
@@ -33,6 +37,8 @@ int HttpStatus(const Status& s) {
       return 400;
     case Status::Code::kBusy:
       return 503;
+    case Status::Code::kUnsupported:
+      return 501;
     default:
       return 500;
   }
@@ -86,8 +92,8 @@ class Call {
     return std::optional<int>(x);
   }
   // Authenticates the bearer key; nullopt with *reply set when the caller is not let in.
-  std::optional<Principal> Auth(ApiReply* reply, std::string* tenant) const {
-    auto reg = TenantRegistry::Load(ctx_.data_dir);
+  std::optional<Principal> Auth(Generation& gen, ApiReply* reply, std::string* tenant) const {
+    auto reg = gen.Registry();
     if (!reg.ok()) {
       *reply = FromStatus(reg.status());
       return std::nullopt;
@@ -97,7 +103,7 @@ class Call {
       *reply = ApiReply::Error(401, "missing API key: send 'Authorization: Bearer KEY' (aips key create)");
       return std::nullopt;
     }
-    auto p = reg->Authenticate(h.substr(7));
+    auto p = reg.value()->Authenticate(h.substr(7));
     if (!p) {
       *reply = ApiReply::Error(401, "unknown API key");
       return std::nullopt;
@@ -105,7 +111,6 @@ class Call {
     *tenant = p->admin ? (p->tenant.empty() ? "admin" : p->tenant + "/admin") : p->tenant;
     return p;
   }
-  Result<std::unique_ptr<EmbeddedEngine>> Engine() const { return EmbeddedEngine::Open(ctx_.data_dir); }
   const HttpRequest& req() const { return req_; }
   ApiContext& ctx() const { return ctx_; }
 
@@ -131,67 +136,88 @@ std::vector<std::string> SplitList(const std::string& s) {
   lhs = std::move(tmp).value()
 #define API_ASSIGN(lhs, expr) API_ASSIGN_IMPL(AIPS_CONCAT(_api_, __LINE__), lhs, expr)
 
-// A data endpoint: authenticated, with the caller's engine. The handler gets both.
-using DataFn = std::function<ApiReply(const Call&, const Principal&, EmbeddedEngine&)>;
+// The answer cache's key: the request as sent and the caller's identity (answers differ by tenant).
+std::string CacheKey(const HttpRequest& req, const Principal& p) {
+  return fmt::format("{} {}\n{}\n{}", req.method, req.target, p.tenant, p.admin ? "admin" : "");
+}
+
+// A data endpoint: authenticated, answered by a warm engine of the current generation. GET answers
+// with status 200 are cached for the generation; a request that failed on a generation that retired
+// meanwhile (a writer replaced a file it was about to read) is answered again on the new one.
+using DataFn = std::function<ApiReply(const Call&, const Principal&, QueryEngine&)>;
 ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
   std::vector<std::string_view> allowed(params);
   return [allowed, fn](ApiContext& ctx, const HttpRequest& req, std::string* tenant) -> ApiReply {
     Call call(ctx, req);
-    ApiReply denied;
-    auto who = call.Auth(&denied, tenant);
-    if (!who) return denied;
-    if (Status s = call.Allow(allowed); !s.ok()) return FromStatus(s);
-    API_ASSIGN(auto engine, call.Engine());
-    ApiReply r = fn(call, *who, *engine);
-    ctx.metrics->Computed(engine->compute_seconds());
-    return r;
+    for (int attempt = 0;; ++attempt) {
+      std::shared_ptr<Generation> gen = ctx.pool->Current();
+      ApiReply denied;
+      auto who = call.Auth(*gen, &denied, tenant);
+      if (!who) return denied;
+      if (Status s = call.Allow(allowed); !s.ok()) return FromStatus(s);
+      const bool cacheable = req.method == "GET";
+      std::string key;
+      if (cacheable) {
+        key = CacheKey(req, *who);
+        ApiReply hit;
+        if (gen->answers().Get(key, &hit.body, &hit.content_type)) return hit;
+      }
+      ApiReply r;
+      double computed = 0;
+      {
+        API_ASSIGN(Generation::Lease engine, gen->Acquire());
+        const double before = engine->ComputeSeconds();
+        r = fn(call, *who, *engine);
+        computed = engine->ComputeSeconds() - before;
+      }
+      if (computed > 0) {
+        ctx.metrics->Computed(computed);
+        ctx.pool->Refresh();  // the engine stored snapshots: the next request sees them on a new generation
+      }
+      if (r.status >= 500 && attempt == 0) {
+        ctx.pool->Refresh();
+        if (ctx.pool->Current() != gen) continue;
+      }
+      if (cacheable && r.status == 200) gen->answers().Put(key, r.body, r.content_type);
+      return r;
+    }
   };
 }
 
-// A write endpoint: authenticated, no engine (the data directory may still be empty).
+// A write endpoint: authenticated, no pooled engine (the data directory may still be empty, and a
+// writer must not keep the directory's lock in a pooled engine). The next request sees the write.
 using WriteFn = std::function<ApiReply(const Call&, const Principal&)>;
 ApiHandler Write(WriteFn fn) {
   return [fn](ApiContext& ctx, const HttpRequest& req, std::string* tenant) -> ApiReply {
     Call call(ctx, req);
     ApiReply denied;
-    auto who = call.Auth(&denied, tenant);
+    auto who = call.Auth(*ctx.pool->Current(), &denied, tenant);
     if (!who) return denied;
-    return fn(call, *who);
+    ApiReply r = fn(call, *who);
+    ctx.pool->Refresh();
+    return r;
   };
 }
 
-struct CrowdRequest {
-  std::string expr;
-  Roaring members;
-};
-
-// The expression (or preset) of a request, checked for access and evaluated.
-Result<CrowdRequest> EvaluateCrowd(const Call& c, const Principal& p, EmbeddedEngine& e) {
-  CrowdRequest r;
-  if (c.Str("expr").empty() == c.Str("preset").empty()) return Status::InvalidArgument("give expr or preset");
-  if (!c.Str("expr").empty()) {
-    r.expr = c.Str("expr");
-  } else {
-    PresetArgs pa{c.Str("preset"), c.Str("brand"), c.Str("competitor")};
-    AIPS_ASSIGN_OR_RETURN(auto date, c.Date("date"));
-    AIPS_ASSIGN_OR_RETURN(auto since, c.Date("since"));
-    pa.date = date.value_or(e.store().manifest().LastDay());
-    pa.since = since.value_or(kNoDay);
-    AIPS_ASSIGN_OR_RETURN(r.expr, PresetExpression(pa));
-  }
-  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(r.expr));
+// The crowd of a request (expr, or a preset and its arguments), after checking that every brand and
+// campaign it names is the caller's; crowd("name") sees the caller's saved crowds.
+Result<CrowdQuery> RequestedCrowd(const Call& c, const Principal& p, QueryEngine& e) {
+  CrowdSelection sel{c.Str("expr"), c.Str("preset"), c.Str("brand"), c.Str("competitor")};
+  AIPS_ASSIGN_OR_RETURN(sel.date, c.Date("date"));
+  AIPS_ASSIGN_OR_RETURN(sel.since, c.Date("since"));
+  CrowdQuery q;
+  q.tenant = p.tenant;
+  AIPS_ASSIGN_OR_RETURN(q.expr, SelectionExpression(sel, e));
+  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(q.expr));
   std::vector<std::string> brands, campaigns, crowds;
   CollectNames(*node, &brands, &campaigns, &crowds);
   for (auto& b : brands)
     if (!p.CanRead(b)) return Status::NotFound(UnknownBrandMessage(b));
   for (auto& name : campaigns) {
-    auto camp = e.Campaign(name, std::nullopt);
-    if (!camp.ok() || !p.CanRead(camp->brand)) {
-      return Status::NotFound(UnknownCampaignMessage(name));
-    }
+    auto brand = e.BrandOfCampaign(name);
+    if (!brand.ok() || !p.CanRead(brand.value())) return Status::NotFound(UnknownCampaignMessage(name));
   }
-  AIPS_ASSIGN_OR_RETURN(r.members, e.EvalCrowd(*node, p.tenant));
-  return r;
+  return q;
 }
 
 ApiReply NotOwned(const std::string& brand) { return ApiReply::Error(404, UnknownBrandMessage(brand)); }
@@ -273,7 +299,7 @@ std::vector<ApiRoute> MakeRoutes() {
   get("/assets/", [asset](ApiContext&, const HttpRequest& req, std::string*) { return asset(req.path); });
 
   // Who am I, and which brands may I read.
-  get("/api/v1/me", Data({}, [](const Call&, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/me", Data({}, [](const Call&, const Principal& p, QueryEngine& e) {
         auto info = e.Info();
         if (!info.ok()) return FromStatus(info.status());
         JsonWriter w;
@@ -288,30 +314,28 @@ std::vector<ApiRoute> MakeRoutes() {
         w.EndObject();
         return ApiReply::Json(w.str());
       }));
-  get("/api/v1/info", Data({}, [](const Call&, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/info", Data({}, [](const Call&, const Principal& p, QueryEngine& e) {
         auto info = e.Info();
         if (!info.ok()) return FromStatus(info.status());
         InfoResult r = info.value();
         std::erase_if(r.brands, [&](const BrandSummary& b) { return !p.CanRead(b.name); });
-        auto cat = e.store().catalog();
-        if (!p.admin && cat.ok()) {
+        if (!p.admin) {
           std::erase_if(r.campaigns, [&](const std::string& c) {
-            auto it = cat.value()->campaigns.find(c);
-            return it == cat.value()->campaigns.end() || !p.CanRead(it->second.brand);
+            auto brand = e.BrandOfCampaign(c);
+            return !brand.ok() || !p.CanRead(brand.value());
           });
         }
         if (!p.admin) r.users = 0;  // platform-wide figures are for admins
         return ApiReply::Json(ToJson(r));
       }));
-  get("/api/v1/stages",
-      Data({"brand", "spu", "date"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/stages", Data({"brand", "spu", "date"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         API_ASSIGN(auto date, c.Date("date"));
         return Reply(e.Stages(Scope(c, brand), date));
       }));
   get("/api/v1/trend",
-      Data({"brand", "spu", "from", "to"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+      Data({"brand", "spu", "from", "to"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         API_ASSIGN(auto from, c.Date("from"));
@@ -319,7 +343,7 @@ std::vector<ApiRoute> MakeRoutes() {
         return Reply(e.Trend(Scope(c, brand), from, to));
       }));
   get("/api/v1/flow",
-      Data({"brand", "spu", "from", "to"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+      Data({"brand", "spu", "from", "to"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         API_ASSIGN(auto from, c.Date("from"));
@@ -327,13 +351,13 @@ std::vector<ApiRoute> MakeRoutes() {
         return Reply(e.Flow(Scope(c, brand), from, to));
       }));
   get("/api/v1/penetration",
-      Data({"brand", "spu", "date"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+      Data({"brand", "spu", "date"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         API_ASSIGN(auto date, c.Date("date"));
         return Reply(e.Penetration(Scope(c, brand), date));
       }));
-  get("/api/v1/campaign", Data({"campaign", "x"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/campaign", Data({"campaign", "x"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string name, c.Required("campaign"));
         API_ASSIGN(auto x, c.Int("x"));
         auto r = e.Campaign(name, x);
@@ -343,7 +367,7 @@ std::vector<ApiRoute> MakeRoutes() {
         if (!r.ok()) return FromStatus(r.status());
         return ApiReply::Json(ToJson(r.value()));
       }));
-  get("/api/v1/campaigns", Data({"brand", "x"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/campaigns", Data({"brand", "x"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         API_ASSIGN(auto x, c.Int("x"));
@@ -351,21 +375,21 @@ std::vector<ApiRoute> MakeRoutes() {
         if (!r.ok()) return FromStatus(r.status());
         return ApiReply::Json(CampaignsToJson(brand, r.value()));
       }));
-  get("/api/v1/compare", Data({"brand", "with", "date", "from", "top"},
-                              [](const Call& c, const Principal& p, EmbeddedEngine& e) {
-                                API_ASSIGN(std::string brand, c.Required("brand"));
-                                std::vector<std::string> with = SplitList(c.Str("with"));
-                                if (!p.CanRead(brand)) return NotOwned(brand);
-                                for (auto& w : with)
-                                  if (!p.CanRead(w)) return NotOwned(w);
-                                API_ASSIGN(auto date, c.Date("date"));
-                                API_ASSIGN(auto from, c.Date("from"));
-                                API_ASSIGN(auto top, c.Int("top"));
-                                auto r = e.Compare(brand, with, from, date, top.value_or(3));
-                                if (!r.ok()) return FromStatus(r.status());
-                                return ApiReply::Json(ToJson(r.value()));
-                              }));
-  get("/api/v1/overlap", Data({"brands", "date"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/compare",
+      Data({"brand", "with", "date", "from", "top"}, [](const Call& c, const Principal& p, QueryEngine& e) {
+        API_ASSIGN(std::string brand, c.Required("brand"));
+        std::vector<std::string> with = SplitList(c.Str("with"));
+        if (!p.CanRead(brand)) return NotOwned(brand);
+        for (auto& w : with)
+          if (!p.CanRead(w)) return NotOwned(w);
+        API_ASSIGN(auto date, c.Date("date"));
+        API_ASSIGN(auto from, c.Date("from"));
+        API_ASSIGN(auto top, c.Int("top"));
+        auto r = e.Compare(brand, with, from, date, top.value_or(3));
+        if (!r.ok()) return FromStatus(r.status());
+        return ApiReply::Json(ToJson(r.value()));
+      }));
+  get("/api/v1/overlap", Data({"brands", "date"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string list, c.Required("brands"));
         std::vector<std::string> brands = SplitList(list);
         for (auto& b : brands)
@@ -373,8 +397,7 @@ std::vector<ApiRoute> MakeRoutes() {
         API_ASSIGN(auto date, c.Date("date"));
         return Reply(e.Overlap(brands, date));
       }));
-  get("/api/v1/defeated",
-      Data({"brand", "date", "x"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/defeated", Data({"brand", "date", "x"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         API_ASSIGN(auto date, c.Date("date"));
@@ -382,7 +405,7 @@ std::vector<ApiRoute> MakeRoutes() {
         return Reply(e.Defeated(brand, date, x));
       }));
   get("/api/v1/searchback",
-      Data({"brand", "from", "to", "within"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+      Data({"brand", "from", "to", "within"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         API_ASSIGN(auto from, c.Date("from"));
@@ -390,18 +413,18 @@ std::vector<ApiRoute> MakeRoutes() {
         API_ASSIGN(auto within, c.Int("within"));
         return Reply(e.SearchBack(brand, from, to, within.value_or(7)));
       }));
-  get("/api/v1/firstparty", Data({"brand"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/firstparty", Data({"brand"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         return Reply(e.FirstParty(brand));
       }));
   // 灵犀 topics of a category the tenant has a brand in; reach and top notes only for its own brand.
   get("/api/v1/topics",
-      Data({"category", "brand", "from", "to"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+      Data({"category", "brand", "from", "to"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string category, c.Required("category"));
         const std::string brand = c.Str("brand");
         if (!brand.empty() && !p.CanRead(brand)) return NotOwned(brand);
-        API_ASSIGN(auto names, e.store().BrandsOfCategory(category));
+        API_ASSIGN(auto names, e.BrandsOfCategory(category));
         if (!p.admin && std::none_of(names.begin(), names.end(), [&](auto& b) { return p.CanRead(b); }))
           return ApiReply::Error(404,
                                  fmt::format("unknown category '{}' (no brands row names it)", category));
@@ -411,13 +434,13 @@ std::vector<ApiRoute> MakeRoutes() {
       }));
   // 私信 consultations of the accounts that answer for the tenant's brands.
   get("/api/v1/consult",
-      Data({"account", "from", "to"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+      Data({"account", "from", "to"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(auto from, c.Date("from"));
         API_ASSIGN(auto to, c.Date("to"));
         return Reply(e.Consult(c.Str("account"), from, to, p.admin ? nullptr : &p.brands));
       }));
   get("/api/v1/aurora",
-      Data({"category", "brand", "date"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+      Data({"category", "brand", "date"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         std::string category = c.Str("category");
         const std::string brand = c.Str("brand");
         if (category.empty()) {
@@ -440,51 +463,51 @@ std::vector<ApiRoute> MakeRoutes() {
   // caller's; crowd("name") sees the caller's saved crowds.
   static const std::initializer_list<std::string_view> kCrowdParams = {"expr",       "preset", "brand",
                                                                        "competitor", "date",   "since"};
-  get("/api/v1/crowd/count", Data(kCrowdParams, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
-        API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
-        return ApiReply::Json(CrowdCountJson(r.members, r.expr));
+  get("/api/v1/crowd/count", Data(kCrowdParams, [](const Call& c, const Principal& p, QueryEngine& e) {
+        API_ASSIGN(CrowdQuery q, RequestedCrowd(c, p, e));
+        API_ASSIGN(uint64_t n, e.CrowdCount(q));
+        return ApiReply::Json(CrowdCountJson(n, q.expr));
       }));
   get("/api/v1/crowd/export",
-      Data({"expr", "preset", "brand", "competitor", "date", "since", "raw"}, [](const Call& c,
-                                                                                 const Principal& p,
-                                                                                 EmbeddedEngine& e) {
-        const bool raw = c.Str("raw") == "1" || c.Str("raw") == "true";
-        if (raw && !p.admin)
-          return ApiReply::Error(403, "raw user ids are for admin keys only; exports are salted SHA-256 ids");
-        if (!raw && p.salt.empty())
-          return ApiReply::Error(
-              400, "this key has no tenant, so no export salt: use raw=1 (admin) or a tenant's key");
-        API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
-        API_ASSIGN(std::string csv, ExportCrowd(e, r.members, raw ? "" : p.salt, c.ctx().min_export_size));
-        return ApiReply{200, std::move(csv), "text/csv; charset=utf-8", false};
-      }));
+      Data({"expr", "preset", "brand", "competitor", "date", "since", "raw"},
+           [](const Call& c, const Principal& p, QueryEngine& e) {
+             const bool raw = c.Str("raw") == "1" || c.Str("raw") == "true";
+             if (raw && !p.admin)
+               return ApiReply::Error(403,
+                                      "raw user ids are for admin keys only; exports are salted SHA-256 ids");
+             if (!raw && p.salt.empty())
+               return ApiReply::Error(
+                   400, "this key has no tenant, so no export salt: use raw=1 (admin) or a tenant's key");
+             API_ASSIGN(CrowdQuery q, RequestedCrowd(c, p, e));
+             API_ASSIGN(std::string csv, e.CrowdExport(q, raw ? "" : p.salt, c.ctx().min_export_size));
+             return ApiReply{200, std::move(csv), "text/csv; charset=utf-8", false};
+           }));
   get("/api/v1/crowd/portrait",
       Data({"expr", "preset", "brand", "competitor", "date", "since", "category"},
-           [](const Call& c, const Principal& p, EmbeddedEngine& e) {
-             API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
+           [](const Call& c, const Principal& p, QueryEngine& e) {
+             API_ASSIGN(CrowdQuery q, RequestedCrowd(c, p, e));
              API_ASSIGN(auto date, c.Date("date"));
              const std::string category = c.Str("category");
              if (!category.empty()) {  // the base must be a category the tenant has a brand in
-               API_ASSIGN(auto names, e.store().BrandsOfCategory(category));
+               API_ASSIGN(auto names, e.BrandsOfCategory(category));
                if (!p.admin &&
                    std::none_of(names.begin(), names.end(), [&](auto& b) { return p.CanRead(b); })) {
                  return ApiReply::Error(404, fmt::format("unknown category '{}'", category));
                }
              }
-             return Reply(PortraitOf(e, r.expr, r.members, category, date));
+             return Reply(e.CrowdPortrait(q, category, date));
            }));
   get("/api/v1/lookalike",
       Data({"expr", "preset", "brand", "competitor", "date", "since", "tiers", "window"},
-           [](const Call& c, const Principal& p, EmbeddedEngine& e) {
-             API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
+           [](const Call& c, const Principal& p, QueryEngine& e) {
+             API_ASSIGN(CrowdQuery q, RequestedCrowd(c, p, e));
              API_ASSIGN(auto sizes,
                         ParseTierSizes(c.Str("tiers").empty() ? "1000,5000,20000" : c.Str("tiers")));
              API_ASSIGN(auto window, c.Int("window"));
              API_ASSIGN(auto date, c.Date("date"));
-             return Reply(e.Lookalike(r.members, date, window.value_or(90), sizes));
+             return Reply(e.Lookalike(q, date, window.value_or(90), sizes, ""));
            }));
-  get("/api/v1/spectrum",
-      Data({"brand", "date", "x"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+  get("/api/v1/spectrum", Data({"brand", "date", "x"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string brand, c.Required("brand"));
         if (!p.CanRead(brand)) return NotOwned(brand);
         API_ASSIGN(auto date, c.Date("date"));
@@ -492,7 +515,7 @@ std::vector<ApiRoute> MakeRoutes() {
         return Reply(e.Spectrum(brand, date, x));
       }));
   get("/api/v1/correction",
-      Data({"campaign", "target", "threshold"}, [](const Call& c, const Principal& p, EmbeddedEngine& e) {
+      Data({"campaign", "target", "threshold"}, [](const Call& c, const Principal& p, QueryEngine& e) {
         API_ASSIGN(std::string campaign, c.Required("campaign"));
         API_ASSIGN(std::string target, c.Required("target"));
         auto camp = e.Campaign(campaign, std::nullopt);
@@ -512,26 +535,22 @@ std::vector<ApiRoute> MakeRoutes() {
             return ApiReply::Error(400, "threshold must be a number in (0, 1]");
           }
         }
-        return Reply(e.Correction(campaign, target, threshold, p.tenant));
+        return Reply(e.Correction(campaign, CrowdQuery{target, p.tenant}, threshold));
       }));
-  get("/api/v1/crowds", Data({}, [](const Call& c, const Principal& p, EmbeddedEngine&) {
-        API_ASSIGN(std::vector<SavedCrowd> saved, LoadCrowds(c.ctx().data_dir));
+  get("/api/v1/crowds", Data({}, [](const Call&, const Principal& p, QueryEngine& e) {
+        API_ASSIGN(std::vector<SavedCrowd> saved, e.SavedCrowds());
         return ApiReply::Json(
             SavedCrowdsJson(saved, p.admin && p.tenant.empty() ? std::nullopt : std::optional(p.tenant)));
       }));
-  post("/api/v1/crowds",
-       Data({"name", "expr", "preset", "brand", "competitor", "date", "since"},
-            [](const Call& c, const Principal& p, EmbeddedEngine& e) {
-              API_ASSIGN(std::string name, c.Required("name"));
-              API_ASSIGN(CrowdRequest r, EvaluateCrowd(c, p, e));
-              API_TRY(e.store().UpgradeToWrite());  // the data directory's lock, held by this engine
-              API_ASSIGN(std::vector<SavedCrowd> saved, LoadCrowds(c.ctx().data_dir));
-              SavedCrowd sc = MakeSavedCrowd(saved, name, p.tenant, r.expr, r.members);
-              saved.push_back(sc);
-              API_TRY(SaveCrowds(c.ctx().data_dir, saved));
-              return ApiReply::Json(fmt::format("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}", sc.name,
-                                                sc.version, sc.size));
-            }));
+  post("/api/v1/crowds", Write([](const Call& c, const Principal& p) {
+         API_TRY(c.Allow({"name", "expr", "preset", "brand", "competitor", "date", "since"}));
+         API_ASSIGN(std::string name, c.Required("name"));
+         API_ASSIGN(auto engine, OpenEngine(EngineSource{c.ctx().data_dir, ""}));
+         API_ASSIGN(CrowdQuery q, RequestedCrowd(c, p, *engine));
+         API_ASSIGN(SavedCrowd sc, engine->SaveCrowd(name, q));
+         return ApiReply::Json(
+             fmt::format("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}", sc.name, sc.version, sc.size));
+       }));
 
   // Writes (admin keys).
   for (TableKind kind : {TableKind::kEvents, TableKind::kOrders, TableKind::kIdentity, TableKind::kCategories,

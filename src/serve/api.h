@@ -12,10 +12,13 @@ namespace aips {
 
 class Metrics;
 
+class EnginePool;
+
 struct ApiContext {
   std::string data_dir;
   Metrics* metrics;
   size_t min_export_size = 100;  // crowds smaller than this are not exported
+  EnginePool* pool;              // the warm engines, one generation per commit (serve/engine_pool.h)
 };
 
 using ApiReply = HttpReply;
@@ -25,7 +28,7 @@ using ApiHandler = std::function<ApiReply(ApiContext&, const HttpRequest&, std::
 
 struct ApiRoute {
   std::string method;  // GET or POST
-  std::string path;    // exact path, or a prefix when it ends in '/' (static assets)
+  std::string path;    // exact path, or a prefix when it ends in '/' and is not "/" (static assets)
   ApiHandler handler;
 };
 

@@ -16,6 +16,7 @@
 #include "httplib.h"
 #include "serve/api.h"
 #include "serve/assets.h"
+#include "serve/engine_pool.h"
 #include "serve/gate.h"
 #include "serve/metrics.h"
 #include "serve/tenants.h"
@@ -66,7 +67,11 @@ Status Serve(const ServeOptions& opt) {
 
   httplib::Server svr;
   Metrics metrics;
-  ApiContext ctx{opt.data_dir, &metrics, opt.min_export_size};
+  EnginePoolOptions pool_options;
+  pool_options.max_engines = std::max<size_t>(1, opt.engines);
+  pool_options.cache_bytes = opt.cache_bytes;
+  EnginePool pool(EngineSource{opt.data_dir, ""}, pool_options);
+  ApiContext ctx{opt.data_dir, &metrics, opt.min_export_size, &pool};
   svr.new_task_queue = [n = opt.threads] { return new httplib::ThreadPool(static_cast<size_t>(n)); };
   svr.set_payload_max_length(opt.max_body_bytes);
   svr.set_read_timeout(opt.timeout_seconds, 0);
@@ -94,7 +99,8 @@ Status Serve(const ServeOptions& opt) {
     };
   };
   for (const ApiRoute& r : ApiRoutes()) {
-    const std::string pattern = r.path.back() == '/' ? r.path + "[A-Za-z0-9_.-]+" : r.path;
+    const bool prefix = r.path.size() > 1 && r.path.back() == '/';
+    const std::string pattern = prefix ? r.path + "[A-Za-z0-9_.-]+" : r.path;
     if (r.method == "GET") {
       svr.Get(pattern, wrap(r.path, r.handler));
     } else {

@@ -1,8 +1,9 @@
 // `aips serve`: the JSON HTTP API over one data directory, and the dashboard (docs/http-api.md).
 //
 // Every data endpoint needs `Authorization: Bearer KEY`; a brand the key's tenant does not own answers
-// 404 exactly like a brand that does not exist. Each request opens the store afresh, so it answers from
-// the manifest current when it started while ingest and compute go on. SIGTERM / SIGINT stop accepting,
+// 404 exactly like a brand that does not exist. The server keeps warm engines and rendered answers per
+// data generation (serve/engine_pool.h): a request answers from the commit current when it started,
+// and a commit by any process is visible to new requests within 200 ms. SIGTERM / SIGINT stop accepting,
 // let in-flight requests finish, and exit.
 #pragma once
 
@@ -24,6 +25,8 @@ struct ServeOptions {
   int max_connections = 1024;         // open client connections; beyond, 503
   bool quiet = false;                 // no request log lines on stderr
   size_t min_export_size = 100;       // user-level results (exports) of smaller crowds are refused
+  size_t engines = 4;                 // warm engines per data generation (serve/engine_pool.h)
+  size_t cache_bytes = 256u << 20;    // rendered answers kept per data generation
 };
 
 // Serves until a termination signal. Fails when the port cannot be bound.

@@ -95,4 +95,15 @@ Status SaveCatalog(const std::string& data_dir, uint64_t generation, const Catal
   return WriteFileAtomic(CatalogPath(data_dir, generation), catalog.Encode());
 }
 
+std::vector<std::string> BrandsOfCategory(const Catalog& catalog, const std::string& category) {
+  std::vector<std::string> out;
+  if (category.rfind("brand:", 0) == 0) {
+    out.push_back(category.substr(6));
+    return out;
+  }
+  for (auto& [b, c] : catalog.brand_category)
+    if (c == category) out.push_back(b);
+  return out;
+}
+
 }  // namespace aips

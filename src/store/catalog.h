@@ -43,4 +43,7 @@ std::string CatalogPath(const std::string& data_dir, uint64_t generation);
 Result<Catalog> LoadCatalog(const std::string& data_dir, uint64_t generation);
 Status SaveCatalog(const std::string& data_dir, uint64_t generation, const Catalog& catalog);
 
+// Brand names of a category: the brands rows that name it, or the brand itself for "brand:<name>".
+std::vector<std::string> BrandsOfCategory(const Catalog& catalog, const std::string& category);
+
 }  // namespace aips

@@ -64,14 +64,7 @@ Result<std::string> Store::CategoryOfBrand(const std::string& brand) {
 
 Result<std::vector<std::string>> Store::BrandsOfCategory(const std::string& category) {
   AIPS_ASSIGN_OR_RETURN(const Catalog* cat, catalog());
-  std::vector<std::string> out;
-  if (category.rfind("brand:", 0) == 0) {
-    out.push_back(category.substr(6));
-    return out;
-  }
-  for (auto& [b, c] : cat->brand_category)
-    if (c == category) out.push_back(b);
-  return out;
+  return aips::BrandsOfCategory(*cat, category);
 }
 
 Result<std::vector<const Segment*>> Store::SegmentsOfDay(Day day) {

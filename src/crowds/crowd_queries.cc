@@ -1,0 +1,106 @@
+// The embedded engine's crowd capability (engine/engine.h, CrowdQueries): every call evaluates the
+// expression here, next to the data, and returns a count, a bounded export or a description.
+#include <ctime>
+
+#include "common/crypto.h"
+#include "embedded/embedded_engine.h"
+#include "fmt/format.h"
+#include "store/crowds.h"
+
+namespace aips {
+
+namespace {
+
+// The next version of a saved crowd (docs/crowds.md).
+SavedCrowd NextVersion(const std::vector<SavedCrowd>& existing, const std::string& name,
+                       const std::string& tenant, const std::string& definition, const Roaring& members) {
+  SavedCrowd c;
+  c.name = name;
+  c.tenant = tenant;
+  c.definition = definition;
+  const SavedCrowd* prev = LatestCrowd(existing, tenant, name);
+  c.version = prev ? prev->version + 1 : 1;
+  c.saved_at = std::time(nullptr);
+  c.size = members.cardinality();
+  c.members.resize(members.getSizeInBytes(true));
+  members.write(c.members.data(), true);
+  return c;
+}
+
+}  // namespace
+
+Result<Roaring> EmbeddedEngine::EvalQuery(const CrowdQuery& crowd) {
+  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
+  return EvalCrowd(*node, crowd.tenant);
+}
+
+Result<uint64_t> EmbeddedEngine::CrowdCount(const CrowdQuery& crowd) {
+  AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(crowd));
+  return members.cardinality();
+}
+
+Result<std::string> EmbeddedEngine::CrowdExport(const CrowdQuery& crowd, const std::string& salt,
+                                                size_t min_size) {
+  AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(crowd));
+  const uint64_t n = members.cardinality();
+  if (n < min_size) {
+    return Status::InvalidArgument(
+        fmt::format("the crowd has {} users, below the minimum export size of {}: refused (user-level "
+                    "results of small crowds are not released)",
+                    n, min_size));
+  }
+  std::string out = salt.empty() ? "user_id\n" : "id_sha256\n";
+  for (uint32_t u : members) {
+    AIPS_ASSIGN_OR_RETURN(std::string id, UserName(u));
+    out += salt.empty() ? id : Sha256Hex(salt + ":" + id);
+    out += '\n';
+  }
+  return out;
+}
+
+Result<PortraitResult> EmbeddedEngine::CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
+                                                     std::optional<Day> date) {
+  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
+  std::string cat = category;
+  if (cat.empty()) {
+    std::vector<std::string> brands, campaigns, crowds;
+    CollectNames(*node, &brands, &campaigns, &crowds);
+    if (brands.empty())
+      return Status::InvalidArgument("the expression names no brand: give the portrait's category");
+    AIPS_ASSIGN_OR_RETURN(cat, CategoryOf(brands[0]));
+  }
+  AIPS_ASSIGN_OR_RETURN(Roaring members, EvalCrowd(*node, crowd.tenant));
+  return Portrait(members, cat, date.value_or(store_->manifest().LastDay()));
+}
+
+Result<LookalikeResult> EmbeddedEngine::Lookalike(const CrowdQuery& seed, std::optional<Day> date,
+                                                  int window_days, const std::vector<uint64_t>& tier_sizes,
+                                                  const std::string& save_as) {
+  // Saving takes the data directory's lock first (held already when this engine computed snapshots) and
+  // re-reads the manifest, so the tiers never name users a concurrent `aips forget` erased.
+  if (!save_as.empty()) AIPS_RETURN_IF_ERROR(store_->UpgradeToWrite());
+  AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(seed));
+  AIPS_ASSIGN_OR_RETURN(LookalikeResult out, LookalikeOf(members, date, window_days, tier_sizes));
+  if (save_as.empty()) return out;
+  AIPS_ASSIGN_OR_RETURN(auto saved, LoadCrowds(store_->dir()));
+  for (auto& t : out.tiers) {
+    saved.push_back(NextVersion(saved, save_as + "-" + t.name, seed.tenant,
+                                fmt::format("lookalike of ({}) tier {}", seed.expr, t.name), t.members));
+  }
+  AIPS_RETURN_IF_ERROR(SaveCrowds(store_->dir(), saved));
+  return out;
+}
+
+Result<SavedCrowd> EmbeddedEngine::SaveCrowd(const std::string& name, const CrowdQuery& crowd) {
+  AIPS_RETURN_IF_ERROR(store_->UpgradeToWrite());  // as in Lookalike: evaluated under the lock
+  AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(crowd));
+  AIPS_ASSIGN_OR_RETURN(auto saved, LoadCrowds(store_->dir()));
+  SavedCrowd sc = NextVersion(saved, name, crowd.tenant, crowd.expr, members);
+  saved.push_back(sc);
+  AIPS_RETURN_IF_ERROR(SaveCrowds(store_->dir(), saved));
+  return sc;
+}
+
+Result<std::vector<SavedCrowd>> EmbeddedEngine::SavedCrowds() { return LoadCrowds(store_->dir()); }
+
+}  // namespace aips

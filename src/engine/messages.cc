@@ -1,0 +1,16 @@
+#include "engine/messages.h"
+
+#include "fmt/format.h"
+
+namespace aips {
+
+std::string UnknownBrandMessage(const std::string& brand) {
+  return fmt::format("unknown brand '{}' (no event and no brands row names it; 'aips info' lists the brands)",
+                     brand);
+}
+
+std::string UnknownCampaignMessage(const std::string& campaign) {
+  return fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", campaign);
+}
+
+}  // namespace aips

@@ -1,0 +1,14 @@
+// The messages every engine and the layer in front of it give for names that do not exist, so that a
+// brand the caller's tenant does not own answers exactly like a brand that does not exist.
+#pragma once
+
+#include <string>
+
+namespace aips {
+
+// "unknown brand 'B' (...)".
+std::string UnknownBrandMessage(const std::string& brand);
+// "unknown campaign 'C' (...)".
+std::string UnknownCampaignMessage(const std::string& campaign);
+
+}  // namespace aips

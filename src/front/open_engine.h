@@ -1,0 +1,31 @@
+// The factory: the one place that names a concrete engine. Commands and the server open the engine a
+// user pointed them at, and from then on know only the interface (engine/engine.h).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "aips/status.h"
+#include "engine/engine.h"
+
+namespace aips {
+
+// Where the data lives: a data directory (the embedded engine) or a ClickHouse database
+// (clickhouse://HOST:HTTP_PORT/DATABASE[?cluster=NAME&nodes=H:P,...], docs/distributed.md); exactly one.
+struct EngineSource {
+  std::string data_dir, engine_url;
+};
+
+// InvalidArgument unless exactly one of the two is given.
+Status CheckEngineSource(const EngineSource& source);
+// NotFound when the directory or database holds no aips data.
+Result<std::unique_ptr<QueryEngine>> OpenEngine(const EngineSource& source);
+// A token that changes with every commit to a data directory (every MANIFEST replacement: ingest,
+// compute, forget, retain, a query that stored snapshots) and every change of its saved crowds or
+// tenants and keys; 0 when it has none. The server reopens its
+// engines when it moves. For a ClickHouse database it is always 0.
+uint64_t CommitToken(const EngineSource& source);
+// Recomputes the snapshots a write invalidated in a data directory (aips forget, repair).
+Status RecomputeSnapshots(const std::string& data_dir);
+
+}  // namespace aips
