@@ -248,5 +248,23 @@ check("consult shows a tenant only its brands' accounts (none for acme)", s == 2
 s, b = get_json("/api/v1/consult?account=hd-hq", acme)
 check("another tenant's account is an unknown account", s == 404 and "unknown account" in b["error"], b)
 
+# 10. Every documented read endpoint answers what the CLI answers to the same question. The pairs above
+# cover most; these the rest. A new endpoint without a CLI comparison here fails the last check.
+s, b = get_json("/api/v1/info", admin)
+check("info (admin key) equals the CLI's", s == 200 and b == cli("info"), json.dumps(b)[:300])
+s, body = http("/api/v1/crowd/export?raw=1&expr=" + q(expr), admin)
+want = subprocess.run([aips, "crowd", "export", "--raw", "--expr", expr, "--data", data], capture_output=True, text=True).stdout
+check("raw export (admin key) equals the CLI's, byte for byte", s == 200 and body == want and body.count("\n") > 1, body[:100])
+s, b = get_json("/api/v1/crowds", admin)
+check("saved crowds (admin key) equal the CLI's list", s == 200 and b == cli("crowd", "list") and b["crowds"], json.dumps(b)[:300])
+compared = {"stages", "trend", "flow", "penetration", "campaigns", "campaign", "defeated", "searchback", "firstparty",
+            "overlap", "compare", "aurora", "crowd/count", "crowd/export", "crowd/portrait", "spectrum", "correction",
+            "lookalike", "topics", "consult", "info", "crowds"}
+no_cli_question = {"me"}  # who the key is
+s, doc = http("/openapi.json")
+reads = {p[len("/api/v1/"):] for p, ops in json.loads(doc)["paths"].items() if p.startswith("/api/v1/") and "get" in ops}
+check("every documented read endpoint is compared with the CLI", reads - compared - no_cli_question == set(),
+      sorted(reads - compared - no_cli_question))
+
 print(f"{'all API checks passed' if not failures else str(failures) + ' API check(s) failed'}")
 sys.exit(1 if failures else 0)
