@@ -82,6 +82,9 @@ tests/load_test.sh "$build/aips" "$build/test-output/load.txt" "${LOAD_SECONDS:-
 step "slow and idle clients cannot starve others (aips serve with 4 workers)"
 python3 tests/slow_client_test.py "$build/aips"
 
+step "a long-lived server sees every commit without a restart; each request answers from one commit"
+python3 tests/serve_generation_test.py "$build/aips"
+
 step "HTTP API and dashboard (real aips serve, Debian's chromium)"
 tests/serve_test.sh "$build/aips" "$build/test-output"
 

@@ -124,6 +124,16 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
   };
   SnapState st = state_of();
   if (st.fp != s.fp || st.through == kNoDay || st.through < eff) {
+    // A reader that stores what it computed holds the directory's lock only for that: a long-lived
+    // engine (the server's) must not keep other writers out afterwards.
+    const bool was_writable = store_->writable();
+    struct GiveBack {
+      Store* store;
+      bool keep;
+      ~GiveBack() {
+        if (!keep) store->ReleaseWriteLock();
+      }
+    } give_back{store_.get(), was_writable};
     AIPS_RETURN_IF_ERROR(EnsureWritable());
     // Recompute the subject against the (possibly newer) manifest seen under the lock.
     Subject fresh = s;

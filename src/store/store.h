@@ -50,6 +50,10 @@ class Store {
   // handed out before (dictionaries, side tables, segments) stay valid for the Store's lifetime.
   Status UpgradeToWrite();
 
+  // Gives the lock back after UpgradeToWrite (a query that stored snapshots); the store keeps answering
+  // from the manifest it last installed.
+  void ReleaseWriteLock() { lock_ = DirLock(); }
+
   // Replaces the manifest (the commit point of every write). Write mode only.
   Status CommitManifest(Manifest m);
   // Deletes files that the manifest does not reference (left by an interrupted write). Write mode only.
