@@ -50,7 +50,7 @@ check("openapi.json is an OpenAPI 3 document", s == 200 and json.loads(b)["opena
 s, b = http("/")
 check("dashboard page at /", s == 200 and "<html" in b and "aips" in b, b[:200])
 s, b = http("/assets/app.js")
-check("dashboard script", s == 200 and "PAGE_RENDERERS" in b, b[:100])
+check("dashboard script (the bundle of web/src)", s == 200 and "aips dashboard" in b and "/api/v1/" in b, b[:100])
 
 # 2. Authentication on every data endpoint.
 endpoints = ["/api/v1/me", "/api/v1/info", "/api/v1/stages?brand=serum-01", "/api/v1/trend?brand=serum-01",
