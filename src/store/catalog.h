@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 #include <utility>
 
 #include "aips/status.h"
