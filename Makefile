@@ -13,7 +13,10 @@ APT_PACKAGES := build-essential cmake ninja-build pkg-config git python3 tzdata 
   chromium fonts-wqy-microhei clang libfuzzer-14-dev \
   clickhouse-server clickhouse-client libbenchmark-dev
 
-.PHONY: deps web build test demo clean format format-check soak bench
+.PHONY: deps web configure build build-aips install test demo clean format format-check soak bench
+# Warnings are errors in CI (CI=true); locally they are shown.
+WERROR := $(if $(filter true,$(CI)),ON,OFF)
+PREFIX ?= /usr/local
 
 # Installs the Debian packages that are missing (no-op when all are present).
 deps:
@@ -34,14 +37,24 @@ deps:
 web: deps
 	cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
-build: web
-	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIPS_PCH=ON >/dev/null
+configure: web
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DAIPS_PCH=ON -DAIPS_WERROR=$(WERROR) >/dev/null
+
+build: configure
 	cmake --build $(BUILD) -j $(JOBS)
+
+# Only the aips binary (what make demo needs).
+build-aips: configure
+	cmake --build $(BUILD) -j $(JOBS) --target aips
+
+# aips on the PATH: $(PREFIX)/bin/aips.
+install: build-aips
+	install -m 0755 $(BUILD)/aips $(PREFIX)/bin/aips
 
 test: build
 	tests/run_all.sh $(BUILD)
 
-demo: build
+demo: build-aips
 	scripts/demo.sh $(BUILD)/aips $(DEMO_DIR) $(DEMO_USERS) $(DEMO_DAYS) $(DEMO_PORT)
 
 # aips against DuckDB and ClickHouse on the 20-million-event world (bench/run.py; results in bench/results/

@@ -11,7 +11,7 @@ echo "== 1. simulate a world: $users users, $days days (aips simulate)"
 "$aips" simulate --out "$world" --users "$users" --days "$days" --seed 7 --bad-rows 25
 echo
 echo "== 2. ingest events and side tables (aips ingest) — malformed rows go to a reject file"
-"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/user_attributes.csv "$world"/identity.csv "$world"/orders.csv "$world"/events.csv "$world"/notes.csv "$world"/accounts.csv "$world"/messages.csv 2>&1 | tail -n 10
+"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/user_attributes.csv "$world"/identity.csv "$world"/orders.csv "$world"/events.csv "$world"/notes.csv "$world"/accounts.csv "$world"/messages.csv
 echo
 echo "== 3. compute daily snapshots for every brand, SPU and category (aips compute)"
 "$aips" compute --data "$store"
@@ -29,16 +29,16 @@ echo
 echo "== 6. act on the crowd: re-delivery pack, its portrait, lookalike tiers, first-party spectrum, correction"
 echo
 "$aips" crowd count --data "$store" --preset redelivery --brand serum-01
-"$aips" crowd portrait --data "$store" --preset redelivery --brand serum-01 | head -n 12
+"$aips" crowd portrait --data "$store" --preset redelivery --brand serum-01
 echo
-"$aips" lookalike --data "$store" --preset redelivery --brand serum-01 --tiers 2000,10000,40000 | head -n 6
+"$aips" lookalike --data "$store" --preset redelivery --brand serum-01 --tiers 2000,10000,40000
 echo
 "$aips" spectrum --data "$store" --brand serum-01
 echo
-"$aips" correction --data "$store" --campaign serum-01-c1 --target "segment(\"segment:都市白领\") or segment(\"segment:新锐白领\")" | tail -n 5
+"$aips" correction --data "$store" --campaign serum-01-c1 --target "segment(\"segment:都市白领\") or segment(\"segment:新锐白领\")"
 echo
 echo "== 7. 灵犀 topic insights in face serum, and a home-decoration merchant's 私信 consultations"
-"$aips" topics --data "$store" --category face_serum --brand serum-01 | head -n 24
+"$aips" topics --data "$store" --category face_serum --brand serum-01
 echo
 "$aips" consult --data "$store"
 echo

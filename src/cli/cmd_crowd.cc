@@ -34,7 +34,11 @@ void AddSelection(CLI::App* c, Args* a) {
 Result<CrowdQuery> Selected(const Args& a, QueryEngine& e) {
   if (a.expr.empty() == a.preset.empty())
     return Status::InvalidArgument("give --expr '...' or --preset NAME");
-  CrowdSelection sel{a.expr, a.preset, a.brand, a.competitor};
+  CrowdSelection sel;
+  sel.expr = a.expr;
+  sel.preset = a.preset;
+  sel.brand = a.brand;
+  sel.competitor = a.competitor;
   AIPS_ASSIGN_OR_RETURN(sel.date, OptionalDate(a.date, "--date"));
   AIPS_ASSIGN_OR_RETURN(sel.since, OptionalDate(a.since, "--since"));
   CrowdQuery q;
@@ -123,6 +127,125 @@ void RegisterLookalike(CLI::App& app) {
   });
 }
 
+namespace {
+
+void AddCrowdCount(CLI::App* crowd) {
+  auto a = std::make_shared<Args>();
+  CLI::App* c = crowd->add_subcommand("count", "Count a crowd's users");
+  AddSelection(c, a.get());
+  c->add_flag("--json", a->json, "Print {\"count\":N,\"expr\":\"...\"}");
+  c->callback([a] {
+    WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
+      auto n = e.CrowdCount(q);
+      if (!n.ok()) return Fail(n.status());
+      if (a->json) {
+        fmt::print("{}\n", CrowdCountJson(n.value(), q.expr));
+      } else {
+        fmt::print("{} users\n  {}\n", n.value(), q.expr);
+      }
+    });
+  });
+}
+
+void AddCrowdSave(CLI::App* crowd) {
+  auto a = std::make_shared<Args>();
+  CLI::App* c = crowd->add_subcommand("save", "Save a crowd under a name (a new version each time)");
+  AddSelection(c, a.get());
+  c->add_option("--name", a->name, "Name")->required();
+  c->add_flag("--json", a->json, "Print the saved version as JSON");
+  c->callback([a] {
+    WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
+      auto saved = e.SaveCrowd(a->name, q);
+      if (!saved.ok()) return Fail(saved.status());
+      const SavedCrowd& sc = saved.value();
+      if (a->json) {
+        fmt::print("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}\n", sc.name, sc.version, sc.size);
+      } else {
+        fmt::print("saved {} v{}: {} users\n", sc.name, sc.version, sc.size);
+      }
+    });
+  });
+}
+
+void AddCrowdList(CLI::App* crowd) {
+  auto a = std::make_shared<Args>();
+  CLI::App* c = crowd->add_subcommand("list", "List saved crowds");
+  AddWhere(c, &a->where);
+  c->add_flag("--json", a->json, "JSON");
+  c->callback([a] {
+    auto e = OpenQueryEngine(a->where);
+    if (!e.ok()) return Fail(e.status());
+    auto saved = e.value()->SavedCrowds();
+    if (!saved.ok()) return Fail(saved.status());
+    if (a->json) {
+      fmt::print("{}\n", SavedCrowdsJson(saved.value(), std::nullopt));
+    } else {
+      for (auto& sc : saved.value()) {
+        fmt::print("{:<24} v{:<3} {:>10} users  {}\n", sc.name, sc.version, sc.size, sc.definition);
+      }
+    }
+  });
+}
+
+void AddCrowdPortrait(CLI::App* crowd) {
+  auto a = std::make_shared<Args>();
+  auto category = std::make_shared<std::string>();
+  CLI::App* c = crowd->add_subcommand(
+      "portrait", "人群画像: a crowd's share per user tag against the category crowd (TGI)");
+  AddSelection(c, a.get());
+  c->add_option("--category", *category, "Base category (default: the first brand's category)");
+  c->add_flag("--json", a->json, "JSON");
+  c->callback([a, category] {
+    WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
+      auto date = OptionalDate(a->date, "--date");
+      if (!date.ok()) return Fail(date.status());
+      Print(e.CrowdPortrait(q, *category, date.value()), a->json);
+    });
+  });
+}
+
+void AddCrowdExport(CLI::App* crowd) {
+  auto a = std::make_shared<Args>();
+  CLI::App* c =
+      crowd->add_subcommand("export", "Export a crowd's members as salted SHA-256 ids for an ad platform");
+  AddSelection(c, a.get());
+  c->add_option("--tenant", a->tenant, "Tenant whose salt hashes the ids");
+  c->add_flag("--raw", a->raw, "Platform user ids in clear instead (operators only)");
+  c->add_option("--out", a->out, "Output file (default: standard output)");
+  c->add_option("--min-size", a->min_size, "Refuse crowds smaller than this (default 100)");
+  c->add_flag("--json", a->json, "With --out: print {\"exported\":N,\"out\":\"FILE\"}");
+  c->callback([a] {
+    if (a->tenant.empty() == !a->raw)
+      return Fail(Status::InvalidArgument("give --tenant T (salted ids) or --raw"));
+    std::string salt;
+    if (!a->raw) {
+      auto reg = TenantRegistry::Load(a->where.data);
+      if (!reg.ok()) return Fail(reg.status());
+      auto t = reg->tenants().find(a->tenant);
+      if (t == reg->tenants().end())
+        return Fail(Status::NotFound(fmt::format("unknown tenant '{}'", a->tenant)));
+      salt = t->second.salt;
+    }
+    WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
+      auto csv = e.CrowdExport(q, salt, a->min_size);
+      if (!csv.ok()) return Fail(csv.status());
+      const auto exported = std::count(csv->begin(), csv->end(), '\n') - 1;  // lines after the header
+      if (a->out.empty()) {
+        fmt::print("{}", csv.value());
+      } else if (Status s = WriteFileAtomic(a->out, csv.value()); !s.ok()) {
+        return Fail(s);
+      }
+      if (a->json && !a->out.empty()) {
+        fmt::print("{{\"exported\":{},\"out\":\"{}\"}}\n", exported, a->out);
+      } else {
+        fmt::print(stderr, "exported {} users{}\n", exported, a->out.empty() ? "" : " to " + a->out);
+      }
+    });
+  });
+}
+
+}  // namespace
+
 void RegisterCrowd(CLI::App& app) {
   CLI::App* crowd = app.add_subcommand(
       "crowd", "Crowd packs: count, save, list and export crowds built from stages and flows");
@@ -135,116 +258,11 @@ void RegisterCrowd(CLI::App& app) {
       "[none])\n"
       "  reached(campaign: \"C\") or crowd(\"saved name\")\n"
       "Presets: redelivery (复投), lost (流失召回), conquest (竞品收割, needs --competitor).");
-  {
-    auto a = std::make_shared<Args>();
-    CLI::App* c = crowd->add_subcommand("count", "Count a crowd's users");
-    AddSelection(c, a.get());
-    c->add_flag("--json", a->json, "Print {\"count\":N,\"expr\":\"...\"}");
-    c->callback([a] {
-      WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
-        auto n = e.CrowdCount(q);
-        if (!n.ok()) return Fail(n.status());
-        if (a->json) {
-          fmt::print("{}\n", CrowdCountJson(n.value(), q.expr));
-        } else {
-          fmt::print("{} users\n  {}\n", n.value(), q.expr);
-        }
-      });
-    });
-  }
-  {
-    auto a = std::make_shared<Args>();
-    CLI::App* c = crowd->add_subcommand("save", "Save a crowd under a name (a new version each time)");
-    AddSelection(c, a.get());
-    c->add_option("--name", a->name, "Name")->required();
-    c->add_flag("--json", a->json, "Print the saved version as JSON");
-    c->callback([a] {
-      WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
-        auto saved = e.SaveCrowd(a->name, q);
-        if (!saved.ok()) return Fail(saved.status());
-        const SavedCrowd& sc = saved.value();
-        if (a->json) {
-          fmt::print("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}\n", sc.name, sc.version, sc.size);
-        } else {
-          fmt::print("saved {} v{}: {} users\n", sc.name, sc.version, sc.size);
-        }
-      });
-    });
-  }
-  {
-    auto a = std::make_shared<Args>();
-    CLI::App* c = crowd->add_subcommand("list", "List saved crowds");
-    AddWhere(c, &a->where);
-    c->add_flag("--json", a->json, "JSON");
-    c->callback([a] {
-      auto e = OpenQueryEngine(a->where);
-      if (!e.ok()) return Fail(e.status());
-      auto saved = e.value()->SavedCrowds();
-      if (!saved.ok()) return Fail(saved.status());
-      if (a->json) {
-        fmt::print("{}\n", SavedCrowdsJson(saved.value(), std::nullopt));
-      } else {
-        for (auto& sc : saved.value()) {
-          fmt::print("{:<24} v{:<3} {:>10} users  {}\n", sc.name, sc.version, sc.size, sc.definition);
-        }
-      }
-    });
-  }
-  {
-    auto a = std::make_shared<Args>();
-    auto category = std::make_shared<std::string>();
-    CLI::App* c = crowd->add_subcommand(
-        "portrait", "人群画像: a crowd's share per user tag against the category crowd (TGI)");
-    AddSelection(c, a.get());
-    c->add_option("--category", *category, "Base category (default: the first brand's category)");
-    c->add_flag("--json", a->json, "JSON");
-    c->callback([a, category] {
-      WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
-        auto date = OptionalDate(a->date, "--date");
-        if (!date.ok()) return Fail(date.status());
-        Print(e.CrowdPortrait(q, *category, date.value()), a->json);
-      });
-    });
-  }
-  {
-    auto a = std::make_shared<Args>();
-    CLI::App* c =
-        crowd->add_subcommand("export", "Export a crowd's members as salted SHA-256 ids for an ad platform");
-    AddSelection(c, a.get());
-    c->add_option("--tenant", a->tenant, "Tenant whose salt hashes the ids");
-    c->add_flag("--raw", a->raw, "Platform user ids in clear instead (operators only)");
-    c->add_option("--out", a->out, "Output file (default: standard output)");
-    c->add_option("--min-size", a->min_size, "Refuse crowds smaller than this (default 100)");
-    c->add_flag("--json", a->json, "With --out: print {\"exported\":N,\"out\":\"FILE\"}");
-    c->callback([a] {
-      if (a->tenant.empty() == !a->raw)
-        return Fail(Status::InvalidArgument("give --tenant T (salted ids) or --raw"));
-      std::string salt;
-      if (!a->raw) {
-        auto reg = TenantRegistry::Load(a->where.data);
-        if (!reg.ok()) return Fail(reg.status());
-        auto t = reg->tenants().find(a->tenant);
-        if (t == reg->tenants().end())
-          return Fail(Status::NotFound(fmt::format("unknown tenant '{}'", a->tenant)));
-        salt = t->second.salt;
-      }
-      WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
-        auto csv = e.CrowdExport(q, salt, a->min_size);
-        if (!csv.ok()) return Fail(csv.status());
-        const auto exported = std::count(csv->begin(), csv->end(), '\n') - 1;  // lines after the header
-        if (a->out.empty()) {
-          fmt::print("{}", csv.value());
-        } else if (Status s = WriteFileAtomic(a->out, csv.value()); !s.ok()) {
-          return Fail(s);
-        }
-        if (a->json && !a->out.empty()) {
-          fmt::print("{{\"exported\":{},\"out\":\"{}\"}}\n", exported, a->out);
-        } else {
-          fmt::print(stderr, "exported {} users{}\n", exported, a->out.empty() ? "" : " to " + a->out);
-        }
-      });
-    });
-  }
+  AddCrowdCount(crowd);
+  AddCrowdSave(crowd);
+  AddCrowdList(crowd);
+  AddCrowdPortrait(crowd);
+  AddCrowdExport(crowd);
 }
 
 }  // namespace aips::cli

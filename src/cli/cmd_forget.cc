@@ -45,6 +45,8 @@ void ForgetOnClickHouse(const std::string& url, const std::vector<std::string>& 
 
 }  // namespace
 
+// Long on purpose: the options and the three outcomes (dry run, data directory, ClickHouse) of one
+// command that must be read together (what is erased where).
 void RegisterForget(CLI::App& app) {
   struct Args {
     Where where;

@@ -79,11 +79,10 @@ void RegisterIngest(CLI::App& app) {
   CLI::App* c =
       app.add_subcommand("ingest", "Store events and side tables (CSV or JSON Lines) in a data directory");
   c->footer(
-      "Tables are recognised by their CSV header: events (user_id, action, ts, brand, ...), categories "
-      "(category, decision_cycle_days), brands (brand, category), campaigns (campaign, brand, spu, start, "
-      "end), "
-      "spend (campaign, date, spend). JSON Lines files are events. Rows that break a rule of AIPS.md §2 are "
-      "written to a reject file with their line and reason; every good row is kept. Ingesting the same "
+      "Tables, recognised by their CSV header (or named with --kind; * = required column):\n" + TablesHelp() +
+      "JSON Lines files are events unless --kind says otherwise. Rows that break a rule of docs/input.md are "
+      "written to a reject file with their line, field and reason; every good row is kept. Ingesting the "
+      "same "
       "events twice changes nothing (event_id).\n\nExample:\n  aips ingest --data store events.csv "
       "brands.csv\n"
       "  cat events.jsonl | aips ingest --data store -\n"

@@ -14,9 +14,9 @@ void SetClickHouseRules(const std::string& url, const Rules& rules, const std::s
   if (!ch.ok()) return Fail(ch.status());
   auto cur = ch.value()->LoadRules();
   if (!cur.ok()) return Fail(cur.status());
-  auto last = ch.value()->LastDay();
-  if (!last.ok()) return Fail(last.status());
-  if (last.value() != kNoDay && cur->timezone != rules.timezone) {
+  auto days = ch.value()->DataDays();
+  if (!days.ok()) return Fail(days.status());
+  if (days->second != kNoDay && cur->timezone != rules.timezone) {
     return Fail(Status::InvalidArgument(
         fmt::format("{} holds events in days of {}; rules with timezone \"{}\" need a new database",
                     ch.value()->Describe(), cur->timezone, rules.timezone)));

@@ -1,6 +1,10 @@
 // aips: the AIPS crowd-asset engine. See `aips --help` and docs/cli.md.
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
+#include <string>
+#include <vector>
 
 #include "cli/cli.h"
 #include "common/allocator_tuning.h"
@@ -23,6 +27,46 @@ Result<std::optional<Day>> OptionalDate(const std::string& text, const char* opt
   auto d = ParseDate(text);
   if (!d.ok()) return Status::InvalidArgument(fmt::format("{}: {}", option, d.status().message()));
   return std::optional<Day>(d.value());
+}
+
+namespace {
+
+// Edit distance, for "did you mean" on a mistyped command.
+size_t Distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diag = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+// Exit code 2 and the closest command on stderr when argv[1] names no command; 0 otherwise.
+int CheckCommandName(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return 0;
+  const std::string typed = argv[1];
+  std::string best;
+  size_t best_d = SIZE_MAX;
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    if (sub->get_name() == typed) return 0;
+    const size_t d = Distance(typed, sub->get_name());
+    if (d < best_d) best_d = d, best = sub->get_name();
+  }
+  if (best_d <= std::max<size_t>(2, typed.size() / 3)) {
+    fmt::print(stderr, "aips: unknown command '{}'; did you mean '{}'? (aips --help lists every command)\n",
+               typed, best);
+  } else {
+    fmt::print(stderr, "aips: unknown command '{}' (aips --help lists every command)\n", typed);
+  }
+  return 2;
 }
 
 }  // namespace aips::cli
@@ -60,6 +104,11 @@ int main(int argc, char** argv) {
   RegisterRepair(app);
   RegisterRules(app);
   RegisterSimulate(app);
+  if (argc == 1) {  // a bare `aips`: the command list
+    fmt::print("{}", app.help());
+    return 0;
+  }
+  if (int code = CheckCommandName(app, argc, argv)) return code;
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -67,7 +116,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // The same "aips: ..." wording as every other error, and where to look.
+    std::string command;
+    for (const CLI::App* sub : app.get_subcommands()) command = " " + sub->get_name();
+    fmt::print(stderr, "aips: {} (aips{} --help)\n", e.what(), command);
     return 2;
   } catch (const std::exception& e) {
     fmt::print(stderr, "aips: internal error: {}\n", e.what());

@@ -58,7 +58,7 @@ bool ParseCivilDate(std::string_view s, int* y, unsigned* m, unsigned* d, const 
     return false;
   }
   if (mm < 1 || mm > 12 || dd < 1 || static_cast<unsigned>(dd) > DaysInMonth(yy, mm)) {
-    *reason = "no such calendar date";
+    *reason = "no such date";
     return false;
   }
   *y = yy;

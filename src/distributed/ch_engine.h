@@ -76,7 +76,7 @@ class ClickHouseEngine : public QueryEngine {
   std::unique_ptr<ChStore> ch_;
   Rules rules_;
   Catalog catalog_;
-  std::optional<Day> last_day_;
+  std::optional<std::pair<Day, Day>> days_;
 };
 
 }  // namespace aips

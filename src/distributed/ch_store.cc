@@ -9,9 +9,9 @@
 #include "common/bytes.h"
 #include "common/date.h"
 #include "common/decimal.h"
+#include "domain/domain.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
-#include "domain/domain.h"
 
 namespace aips {
 
@@ -401,13 +401,15 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
   return Status::OK();
 }
 
-Result<Day> ChStore::LastDay() {
+Result<std::pair<Day, Day>> ChStore::DataDays() {
   AIPS_ASSIGN_OR_RETURN(ChRows r,
-                        Select(fmt::format("SELECT max(d), sum(n) FROM (SELECT max(day) AS d, count() AS n "
-                                           "FROM {})",
+                        Select(fmt::format("SELECT min(d0), max(d1), sum(n) FROM (SELECT min(day) AS d0, "
+                                           "max(day) AS d1, count() AS n FROM {})",
                                            Table("events"))));
-  if (r.empty() || r[0].size() < 2 || r[0][1] == "0") return kNoDay;
-  return ParseDate(r[0][0]);
+  if (r.empty() || r[0].size() < 3 || r[0][2] == "0") return std::make_pair(kNoDay, kNoDay);
+  AIPS_ASSIGN_OR_RETURN(Day first, ParseDate(r[0][0]));
+  AIPS_ASSIGN_OR_RETURN(Day last, ParseDate(r[0][1]));
+  return std::make_pair(first, last);
 }
 
 }  // namespace aips

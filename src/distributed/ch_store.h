@@ -57,8 +57,8 @@ class ChStore {
   Status SaveCatalogChanges(const Catalog& before, const Catalog& after, uint64_t version);
   // The identity map and the orders; *orders receives every stored order id.
   Status LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders);
-  // Last day with events (kNoDay when none).
-  Result<Day> LastDay();
+  // First and last day with events (kNoDay both when none).
+  Result<std::pair<Day, Day>> DataDays();
 
   // aips forget on ClickHouse: deletes the users' events, user-dictionary rows, identity links and the
   // rejected rows quoting them on every node (ALTER TABLE ... DELETE), and waits until the mutations are

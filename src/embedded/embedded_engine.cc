@@ -320,7 +320,7 @@ Result<TrendResult> EmbeddedEngine::Trend(const ScopeRef& scope, std::optional<D
   TrendResult out;
   out.scope = scope;
   AIPS_ASSIGN_OR_RETURN(out.to, DateOrLast(to, store_->manifest().LastDay()));
-  AIPS_ASSIGN_OR_RETURN(out.from, TrendFrom(from, out.to));
+  AIPS_ASSIGN_OR_RETURN(out.from, TrendFrom(from, out.to, store_->manifest().FirstDay()));
   if (!r.brand) {
     out.days.assign(static_cast<size_t>(out.to - out.from + 1), StageSizes{});
     return out;
@@ -345,7 +345,7 @@ Result<FlowResult> EmbeddedEngine::Flow(const ScopeRef& scope, std::optional<Day
   FlowResult out;
   out.scope = scope;
   AIPS_ASSIGN_OR_RETURN(out.to, DateOrLast(to, store_->manifest().LastDay()));
-  AIPS_ASSIGN_OR_RETURN(out.from, FlowFrom(from, out.to));
+  AIPS_ASSIGN_OR_RETURN(out.from, FlowFrom(from, out.to, store_->manifest().FirstDay()));
   if (r.brand) {
     // Each user's stage code on both days, written in place into two reused per-user arrays (no bitmap
     // merges), then one pass over the users written: F[code on from][code on to].

@@ -1,5 +1,7 @@
 #include "engine/query_dates.h"
 
+#include <algorithm>
+
 #include "fmt/format.h"
 
 namespace aips {
@@ -11,16 +13,21 @@ Result<Day> DateOrLast(std::optional<Day> date, Day last) {
   return last;
 }
 
-Result<Day> TrendFrom(std::optional<Day> from, Day to) {
-  const Day f = from.value_or(to - 29);
+namespace {
+// A default start day, clamped to the first day with data.
+Day Clamped(Day d, Day first) { return first != kNoDay && d < first ? first : d; }
+}  // namespace
+
+Result<Day> TrendFrom(std::optional<Day> from, Day to, Day first) {
+  const Day f = from.value_or(Clamped(to - 29, std::min(first, to)));
   if (f > to)
     return Status::InvalidArgument(fmt::format("--from {} is after --to {}", FormatDate(f), FormatDate(to)));
   if (to - f > 3660) return Status::InvalidArgument("a trend covers at most 3661 days");
   return f;
 }
 
-Result<Day> FlowFrom(std::optional<Day> from, Day to) {
-  const Day f = from.value_or(to - 30);
+Result<Day> FlowFrom(std::optional<Day> from, Day to, Day first) {
+  const Day f = from.value_or(Clamped(to - 30, first < to ? first : kNoDay));
   if (f >= to) {
     return Status::InvalidArgument(
         fmt::format("--from {} must be before --to {}", FormatDate(f), FormatDate(to)));

@@ -11,10 +11,11 @@ namespace aips {
 
 // `date`, else the last day with data (`last`, kNoDay: none → InvalidArgument).
 Result<Day> DateOrLast(std::optional<Day> date, Day last);
-// Trend: from defaults to to - 29; from <= to; at most 3661 days.
-Result<Day> TrendFrom(std::optional<Day> from, Day to);
-// Flow: from defaults to to - 30; from < to.
-Result<Day> FlowFrom(std::optional<Day> from, Day to);
+// Trend: from defaults to to - 29, but not before `first` (the first day with data; kNoDay: no bound);
+// from <= to; at most 3661 days.
+Result<Day> TrendFrom(std::optional<Day> from, Day to, Day first);
+// Flow: from defaults to to - 30, but not before `first`; from < to.
+Result<Day> FlowFrom(std::optional<Day> from, Day to, Day first);
 // 新增 / 流失 / 加深 / 回落 of a filled matrix.
 void CountFlowMoves(FlowResult* f);
 

@@ -223,7 +223,8 @@ struct BrandSummary {
 struct InfoResult {
   std::string data_dir;
   std::string timezone;
-  uint64_t events = 0, users = 0;
+  uint64_t events = 0, users = 0;  // stored events (matched first-party orders included), distinct users
+  bool users_hidden = false;       // the HTTP API hides the platform's user count from tenant keys
   Day first_day = kNoDay, last_day = kNoDay;
   std::vector<Day> days;  // days that have events
   std::vector<BrandSummary> brands;

@@ -4,6 +4,7 @@
 
 #include "distributed/ch_engine.h"
 #include "embedded/embedded_engine.h"
+#include "front/checked_engine.h"
 
 namespace aips {
 
@@ -19,10 +20,10 @@ Result<std::unique_ptr<QueryEngine>> OpenEngine(const EngineSource& s) {
   AIPS_RETURN_IF_ERROR(CheckEngineSource(s));
   if (!s.engine_url.empty()) {
     AIPS_ASSIGN_OR_RETURN(auto e, ClickHouseEngine::Open(s.engine_url));
-    return std::unique_ptr<QueryEngine>(std::move(e));
+    return CheckDates(std::move(e));
   }
   AIPS_ASSIGN_OR_RETURN(auto e, EmbeddedEngine::Open(s.data_dir));
-  return std::unique_ptr<QueryEngine>(std::move(e));
+  return CheckDates(std::move(e));
 }
 
 uint64_t CommitToken(const EngineSource& s) {

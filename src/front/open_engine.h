@@ -18,7 +18,8 @@ struct EngineSource {
 
 // InvalidArgument unless exactly one of the two is given.
 Status CheckEngineSource(const EngineSource& source);
-// NotFound when the directory or database holds no aips data.
+// NotFound when the directory or database holds no aips data. The engine comes behind the date checks
+// of front/checked_engine.h.
 Result<std::unique_ptr<QueryEngine>> OpenEngine(const EngineSource& source);
 // A token that changes with every commit to a data directory (every MANIFEST replacement: ingest,
 // compute, forget, retain, a query that stored snapshots) and every change of its saved crowds or

@@ -446,6 +446,8 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
   return Status::OK();
 }
 
+// Long on purpose: the commit is one ordered sequence of writes (segments, dictionaries, id runs, side
+// tables, then the manifest rename); keeping it in one function keeps the crash-safety order visible.
 Status IngestRun::Commit() {
   const std::string& dir = store_.dir();
   IdSet().swap(ids_);  // only needed while rows arrive; frees its memory before the segments are encoded

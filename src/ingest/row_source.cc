@@ -196,11 +196,18 @@ Result<FileFormat> DetectFormat(std::string_view data, std::optional<TableKind> 
   auto kind = forced ? forced : DetectKind(header);
   if (!kind) {
     std::string cols;
-    for (auto& h : header) cols += (cols.empty() ? "" : ",") + h;
+    for (auto& h : header) {
+      if (!cols.empty()) cols += ',';
+      cols += h;
+    }
+    if (cols.size() > 120) {
+      cols.resize(120);
+      cols += "...";
+    }
     return Status::InvalidArgument(fmt::format(
         "{}: cannot tell which table this is from its header '{}' (events need user_id and action; see "
         "docs/input.md), or name it with --kind",
-        name, cols.size() > 120 ? cols.substr(0, 120) + "..." : cols));
+        name, cols));
   }
   f.kind = *kind;
   const TableSchema& schema = SchemaOf(f.kind);

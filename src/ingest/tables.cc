@@ -95,6 +95,23 @@ const TableSchema& SchemaOf(TableKind k) {
   return kEventsSchema;
 }
 
+std::string TablesHelp() {
+  std::string out;
+  for (TableKind k : {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
+                      TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity, TableKind::kAttributes,
+                      TableKind::kNotes, TableKind::kMessages, TableKind::kAccounts}) {
+    const TableSchema& s = SchemaOf(k);
+    std::string cols;
+    for (size_t i = 0; i < s.columns.size(); ++i) {
+      if (i) cols += ", ";
+      cols += std::string(s.columns[i]) + (s.required[i] ? "*" : "");
+    }
+    const std::string name(TableKindName(k));
+    out += "  " + name + std::string(name.size() < 12 ? 12 - name.size() : 1, ' ') + cols + "\n";
+  }
+  return out;
+}
+
 std::optional<TableKind> DetectKind(const std::vector<std::string>& header) {
   auto has = [&](std::string_view c) { return std::find(header.begin(), header.end(), c) != header.end(); };
   if (has("conversation") && has("direction")) return TableKind::kMessages;

@@ -38,6 +38,8 @@ struct TableSchema {
   std::vector<bool> required;
 };
 const TableSchema& SchemaOf(TableKind k);
+// Every table ingest recognises, one line each: "  events       event_id, ts*, user_id*, ..." (* required).
+std::string TablesHelp();
 
 // Recognises a table from its header's column names; nullopt when no kind fits.
 std::optional<TableKind> DetectKind(const std::vector<std::string>& header);

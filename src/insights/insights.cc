@@ -7,10 +7,10 @@
 #include <set>
 
 #include "absl/time/time.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "engine/query_dates.h"
+#include "fmt/format.h"
 #include "store/content.h"
 
 namespace aips {
@@ -85,7 +85,7 @@ Result<TopicsResult> EmbeddedEngine::Topics(const std::string& category, std::op
   out.category = category;
   out.brand = brand;
   AIPS_ASSIGN_OR_RETURN(out.to, DateOrLast(to, m.LastDay()));
-  AIPS_ASSIGN_OR_RETURN(out.from, TrendFrom(from, out.to));
+  AIPS_ASSIGN_OR_RETURN(out.from, TrendFrom(from, out.to, kNoDay));
   const Day len = out.to - out.from + 1;
   out.prev_to = out.from - 1;
   out.prev_from = out.from - len;
@@ -243,10 +243,23 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
     return c == catalog->campaigns.end() ? std::string() : c->second.brand;
   };
   auto visible = [&](const Account& a) { return allowed == nullptr || allowed->count(brand_of(a)) > 0; };
+  // An account the messages name without an accounts row is answered to the CLI and admin keys, its group
+  // unknown; it belongs to no tenant until a row gives it a brand.
+  std::map<std::string, Account> accounts = data.accounts;
+  std::set<std::string> undescribed;
+  if (allowed == nullptr) {
+    for (const Message& msg : data.messages)
+      if (!accounts.count(msg.account) && undescribed.insert(msg.account).second)
+        accounts[msg.account] = Account{};
+  }
+  auto group_of = [&](const std::string& id, const Account& a) -> const char* {
+    return undescribed.count(id) ? "unknown" : kAccountGroupNames[static_cast<int>(a.group)];
+  };
   if (!account.empty()) {
-    auto it = data.accounts.find(account);
-    if (it == data.accounts.end() || !visible(it->second))
-      return Status::NotFound(fmt::format("unknown account '{}' (no accounts row names it)", account));
+    auto it = accounts.find(account);
+    if (it == accounts.end() || (!undescribed.count(account) && !visible(it->second)))
+      return Status::NotFound(
+          fmt::format("unknown account '{}' (neither an accounts row nor a message names it)", account));
   }
   AIPS_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(store_->rules().timezone));
   DayMapper mapper(zone);
@@ -256,7 +269,7 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
   ConsultResult out;
   out.account = account;
   AIPS_ASSIGN_OR_RETURN(out.to, DateOrLast(to, last));
-  AIPS_ASSIGN_OR_RETURN(out.from, TrendFrom(from, out.to));
+  AIPS_ASSIGN_OR_RETURN(out.from, TrendFrom(from, out.to, kNoDay));
 
   // A conversation: its first `in` message (which also names its account), its first `out` at or after
   // that, and whether any of its messages left contact details.
@@ -285,9 +298,9 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
 
   // Each conversation counts for its account and for the account's group.
   std::map<std::string, Tally> by_account, by_group;
-  for (auto& [id, a] : data.accounts) {
-    if (!visible(a)) continue;
-    const char* group = kAccountGroupNames[static_cast<int>(a.group)];
+  for (auto& [id, a] : accounts) {
+    if (!undescribed.count(id) && !visible(a)) continue;
+    const char* group = group_of(id, a);
     Tally& t = by_account[id];
     t.f.name = id;
     t.f.group = group;
@@ -329,7 +342,7 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
   for (auto& [id, a] : data.accounts)
     if (!a.campaign.empty()) ++sharers[a.campaign];
   for (auto& [id, t] : by_account) {
-    const Account& a = data.accounts.at(id);
+    const Account& a = accounts.at(id);
     if (a.campaign.empty()) continue;
     int64_t total = 0;
     for (auto it = catalog->spend.lower_bound({a.campaign, out.from});
@@ -343,6 +356,8 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
     if (account.empty() || id == account) out.accounts.push_back(Finish(std::move(t)));
   for (const char* g : kAccountGroupNames)
     if (auto it = by_group.find(g); it != by_group.end()) out.groups.push_back(Finish(std::move(it->second)));
+  if (auto it = by_group.find("unknown"); it != by_group.end())
+    out.groups.push_back(Finish(std::move(it->second)));
   return out;
 }
 

@@ -4,8 +4,8 @@
 #include <set>
 
 #include "fmt/format.h"
-#include "store/brand_facts.h"
 #include "maintain/check.h"
+#include "store/brand_facts.h"
 #include "store/id_runs.h"
 #include "store/store.h"
 
@@ -32,6 +32,8 @@ Result<uint64_t> SalvageSegment(const std::string& dir, const SegmentInfo& si, u
 
 }  // namespace
 
+// Long on purpose: one pass over the check report, file kind by file kind, in the order docs/operations.md
+// lists what repair does with each.
 Result<RepairReport> RepairDataDir(const std::string& dir, const RepairOptions& opt) {
   RepairReport rep;
   auto opened = Store::Open(dir, Store::Mode::kRead);

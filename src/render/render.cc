@@ -1,8 +1,8 @@
 #include "render/render.h"
 
 #include "common/json_writer.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
+#include "fmt/format.h"
 
 namespace aips {
 
@@ -149,7 +149,20 @@ std::string ToJson(const InfoResult& r) {
   JsonWriter w;
   w.BeginObject();
   w.Key("data_dir").String(r.data_dir).Key("timezone").String(r.timezone);
-  w.Key("events").Int(static_cast<int64_t>(r.events)).Key("users").Int(static_cast<int64_t>(r.users));
+  w.Key("events").Int(static_cast<int64_t>(r.events));
+  w.Key("events_counted")
+      .String("stored events, matched first-party orders included (each is a purchase event)");
+  if (r.users_hidden) {
+    w.Key("users")
+        .Null()
+        .Key("users_counted")
+        .String("not shown: the platform's user count is for admin keys");
+  } else {
+    w.Key("users")
+        .Int(static_cast<int64_t>(r.users))
+        .Key("users_counted")
+        .String("distinct users with an event");
+  }
   w.Key("first_day").OptString(r.first_day == kNoDay ? std::nullopt : std::optional(FormatDate(r.first_day)));
   w.Key("last_day").OptString(r.last_day == kNoDay ? std::nullopt : std::optional(FormatDate(r.last_day)));
   w.Key("days").BeginArray();
@@ -247,8 +260,10 @@ std::string ToTable(const PenetrationResult& r) {
 
 std::string ToTable(const InfoResult& r) {
   std::string out = fmt::format("data directory {}\n", r.data_dir);
-  out += fmt::format("  time zone   {}\n  events      {}\n  users       {}\n", r.timezone,
-                     Thousands(r.events), Thousands(r.users));
+  out += fmt::format("  time zone   {}\n  events      {} (stored; matched first-party orders included)\n",
+                     r.timezone, Thousands(r.events));
+  out += fmt::format("  users       {}\n",
+                     r.users_hidden ? "(admin keys only)" : Thousands(r.users) + " (distinct)");
   if (r.first_day != kNoDay) {
     out += fmt::format("  days        {} .. {} ({} days with events)\n", FormatDate(r.first_day),
                        FormatDate(r.last_day), r.days.size());

@@ -159,7 +159,11 @@ ScopeRef Scope(const Call& c, const std::string& brand) {
 }
 
 Result<CrowdQuery> RequestedCrowd(const Call& c, const Principal& p, QueryEngine& e) {
-  CrowdSelection sel{c.Str("expr"), c.Str("preset"), c.Str("brand"), c.Str("competitor")};
+  CrowdSelection sel;
+  sel.expr = c.Str("expr");
+  sel.preset = c.Str("preset");
+  sel.brand = c.Str("brand");
+  sel.competitor = c.Str("competitor");
   AIPS_ASSIGN_OR_RETURN(sel.date, c.Date("date"));
   AIPS_ASSIGN_OR_RETURN(sel.since, c.Date("since"));
   CrowdQuery q;

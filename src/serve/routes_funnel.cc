@@ -34,7 +34,7 @@ ApiReply RouteInfo(const Call&, const Principal& p, QueryEngine& e) {
       return !brand.ok() || !p.CanRead(brand.value());
     });
   }
-  if (!p.admin) r.users = 0;  // platform-wide figures are for admins
+  if (!p.admin) r.users_hidden = true;  // platform-wide figures are for admins
   return ApiReply::Json(ToJson(r));
 }
 

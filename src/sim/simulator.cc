@@ -12,8 +12,8 @@
 
 #include "common/crypto.h"
 #include "common/file_util.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
+#include "fmt/format.h"
 
 namespace aips {
 
@@ -29,6 +29,7 @@ struct CategoryDef {
   int price_lo, price_hi;
 };
 
+// Data, not logic: the demo world's categories, brands and their parameters.
 constexpr CategoryDef kCategories[] = {
     {"face_serum", "serum", 29, 0.40, 129, 899}, {"baby_food", "babyfood", 70, 0.20, 39, 199},
     {"lipstick", "lipstick", 14, 0.25, 89, 399}, {"sunscreen", "sunscreen", 21, 0.25, 59, 259},
