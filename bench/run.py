@@ -52,7 +52,7 @@ def timed(cmd):
     return secs, rss, out
 
 
-# ---- the peers' SQL: the default rules of AIPS.md §3, written as a user would -------------------------
+# ---- the peers' SQL: the default rules of docs/definitions.md#stage-rules, written as a user would -------------------------
 def stage_expr(any_fn, d, extra=""):
     c = lambda acts, w: f"{any_fn}({extra}action IN ({acts}) AND day > {d} - {w})"
     return (f"CASE WHEN {c(repr('post'), 365)} THEN 5 WHEN {c(repr('purchase'), 30)} THEN 4 "

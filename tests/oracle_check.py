@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks the engine against an independent brute-force reading of AIPS.md §3–§4 on a simulated world.
+"""Checks the engine against an independent brute-force reading of docs/definitions.md (stage rules, measures) on a simulated world.
 
 Simulates a world with `aips simulate`, ingests and computes it, then recomputes every brand's and SPU's
 stage sizes on every day, flow matrices and penetration from the raw CSV in plain Python (default rules,
@@ -8,7 +8,7 @@ Asia/Shanghai days) and compares them with `aips trend/flow/penetration --json`.
 Usage: oracle_check.py AIPS_BINARY [--users N] [--days N] [--seed N]
        oracle_check.py AIPS_BINARY --events EVENTS.csv [--brands BRANDS.csv] [--max-scopes N]
 The second form checks an existing events file (e.g. real data mapped by scripts/realdata/to_events.py);
-rows that AIPS.md §2 rejects are left out of the oracle's reading and their number is compared too.
+rows that docs/input.md rejects are left out of the oracle's reading and their number is compared too.
 """
 import argparse, collections, csv, datetime, json, os, random, shutil, subprocess, sys, tempfile
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 
 
 def valid_day(row):
-    """The event's local day, or None when AIPS.md §2 rejects the row."""
+    """The event's local day, or None when docs/input.md rejects the row."""
     if not row.get("user_id") or not row.get("brand") or row.get("action") not in ACTION_STAGE:
         return None
     ts = row.get("ts") or ""
@@ -79,7 +79,7 @@ def main():
         ing = aips(o.aips, "ingest", "--data", data, "--json", *files)
         aips(o.aips, "compute", "--data", data, "--json")
 
-        # Independent reading of the raw files, with AIPS.md §2's rejection rules.
+        # Independent reading of the raw files, with the rejection rules of docs/input.md.
         seen, events, rejected = set(), [], 0
         with open(events_file, newline="", encoding="utf-8") as f:
             for row in csv.DictReader(f):

@@ -1,8 +1,8 @@
 #include "cli/cli.h"
 #include "common/file_util.h"
 #include "distributed/ch_store.h"
-#include "fmt/format.h"
 #include "domain/rules.h"
+#include "fmt/format.h"
 
 namespace aips::cli {
 
@@ -47,8 +47,10 @@ void RegisterRules(CLI::App& app) {
       const std::string& data = w->data;
       auto r = data.empty() ? Result<Rules>(DefaultRules()) : LoadRules(data);
       if (!r.ok()) return Fail(r.status());
-      fmt::print("# rules in force{}\n{}",
-                 data.empty() || !FileExists(RulesPath(data)) ? " (defaults, AIPS.md §3)" : "", r->ToToml());
+      fmt::print(
+          "# rules in force{}\n{}",
+          data.empty() || !FileExists(RulesPath(data)) ? " (defaults, docs/definitions.md#stage-rules)" : "",
+          r->ToToml());
     });
   }
   {

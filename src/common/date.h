@@ -1,4 +1,4 @@
-// Calendar days, timestamps and the local-day mapping of AIPS.md §2–§3.
+// Calendar days, timestamps and the local-day mapping of docs/definitions.md#days-and-windows.
 //
 // A Day is a count of days since 1970-01-01 in the data directory's time zone (a civil date, not an
 // instant). Timestamps are Unix seconds.

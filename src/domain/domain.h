@@ -1,4 +1,4 @@
-// The vocabulary of AIPS.md: stages, actions, sentiments. Codes are stable: they are stored on disk.
+// The vocabulary of docs/definitions.md: stages, actions, sentiments. Codes are stable: they are stored on disk.
 #pragma once
 
 #include <array>
@@ -8,7 +8,7 @@
 
 namespace aips {
 
-// Ordered none < A < I < TI < P < S (AIPS.md §4).
+// Ordered none < A < I < TI < P < S (docs/definitions.md#measures).
 enum class Stage : uint8_t { kNone = 0, kA = 1, kI = 2, kTI = 3, kP = 4, kS = 5 };
 inline constexpr int kNumStages = 5;  // A..S; index = code - 1
 

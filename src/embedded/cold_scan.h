@@ -3,7 +3,7 @@
 // per-user aggregate). One streaming pass over a brand's rows of the days in the window.
 //
 // A user's stage on day D is the highest stage with at least min_count qualifying events dated in
-// [D - W + 1, D] (AIPS.md §3), exactly as the stage engine computes it.
+// [D - W + 1, D] (docs/definitions.md#stage-rules), exactly as the stage engine computes it.
 #pragma once
 
 #include <array>

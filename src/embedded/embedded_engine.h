@@ -80,7 +80,7 @@ class EmbeddedEngine : public QueryEngine {
   // Lookalike tiers around an evaluated seed (crowds/lookalike.cc).
   Result<LookalikeResult> LookalikeOf(const Roaring& seed, std::optional<Day> date, int window_days,
                                       const std::vector<uint64_t>& tier_sizes);
-  // Reach R(c) of a campaign (AIPS.md §4).
+  // Reach R(c) of a campaign (docs/definitions.md#measures).
   Result<Roaring> ReachOf(const std::string& campaign);
   // The user id of a dense user number (loads the user dictionary on first use).
   Result<std::string> UserName(uint32_t user);

@@ -1,4 +1,4 @@
-// The answers of the core queries (AIPS.md §4), independent of the engine that computed them and of
+// The answers of the core queries (docs/definitions.md#measures), independent of the engine that computed them and of
 // how they are printed (query/render.h). Stage arrays are indexed A=0 .. S=4.
 #pragma once
 
@@ -56,7 +56,7 @@ struct PenetrationResult {
   uint64_t ti_plus() const { return in_crowd[2] + in_crowd[3] + in_crowd[4]; }
 };
 
-// A group of users in the seeded-vs-unseeded comparison (AIPS.md §4).
+// A group of users in the seeded-vs-unseeded comparison (docs/definitions.md#measures).
 struct BuyerGroup {
   uint64_t users = 0;
   uint64_t buyers = 0;  // users of the group who bought the brand in [d0, d1 + x]
@@ -64,7 +64,7 @@ struct BuyerGroup {
   int64_t gmv = 0;  // micro-units
 };
 
-// One campaign's measures (AIPS.md §4: reach, newly seeded people and their cost, ROI(T+x)).
+// One campaign's measures (docs/definitions.md#measures: reach, newly seeded people and their cost, ROI(T+x)).
 struct CampaignResult {
   std::string campaign, brand;
   std::optional<std::string> spu;
@@ -83,7 +83,7 @@ struct CampaignResult {
   std::array<uint64_t, 6> mix_before{}, mix_after{};  // reached users by stage (none, A..S) on d0-1 and d1
 };
 
-// One brand's headline measures in its category (competitor comparison, AIPS.md §4, §6).
+// One brand's headline measures in its category (competitor comparison, docs/definitions.md#compare).
 struct BrandMeasures {
   std::string brand;
   StageSizes stages{};
@@ -140,7 +140,7 @@ struct AuroraResult {
   std::vector<AuroraRow> brands;  // sorted by composite, highest first
 };
 
-// First-party data of a brand (AIPS.md §5).
+// First-party data of a brand (docs/first-party.md).
 struct FirstPartyResult {
   std::string brand;
   uint64_t matched_orders = 0;  // purchases with channel first_party

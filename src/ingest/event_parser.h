@@ -1,4 +1,4 @@
-// Validation of one event row (AIPS.md §2): every rule that makes a row rejected lives here, shared by
+// Validation of one event row (docs/input.md): every rule that makes a row rejected lives here, shared by
 // the CSV and JSON Lines readers.
 #pragma once
 

@@ -26,7 +26,7 @@ std::string IngestResultJson(const IngestResult& res, std::string_view extra) {
     w.EndObject();
   }
   w.EndArray();
-  // First-party orders (AIPS.md §5): match rate of this upload, and the directory's totals.
+  // First-party orders (docs/first-party.md): match rate of this upload, and the directory's totals.
   w.Key("first_party")
       .BeginObject()
       .Key("orders")

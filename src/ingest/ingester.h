@@ -1,4 +1,4 @@
-// `aips ingest`: reads input files (events and side tables, AIPS.md §2), validates every row, keeps
+// `aips ingest`: reads input files (events and side tables, docs/input.md), validates every row, keeps
 // the good ones and writes each rejected row to the run's reject file, then commits everything in one
 // atomic manifest replacement (docs/architecture.md, "How one event becomes a number").
 #pragma once
@@ -33,7 +33,7 @@ struct IngestResult {
       0;  // rows already stored (same event_id / same side-table row) or repeated in the input
   std::string rejects_file;
   std::vector<FileCounts> files;
-  // First-party orders (AIPS.md §5): new in this run, matched on arrival, matched later (kept orders that
+  // First-party orders (docs/first-party.md): new in this run, matched on arrival, matched later (kept orders that
   // this run's identity rows matched), and the totals of the data directory after the run.
   uint64_t orders = 0, orders_matched = 0, orders_rematched = 0;
   uint64_t orders_total = 0, orders_matched_total = 0, orders_unmatched_total = 0;

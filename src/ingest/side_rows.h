@@ -1,4 +1,4 @@
-// Validation of the rows that are not events (AIPS.md §2 side tables, §5 first-party orders and identity
+// Validation of the rows that are not events (docs/input.md side tables, docs/first-party.md orders and identity
 // map) and the reject record, shared by every ingest target (the embedded store and ClickHouse).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The input tables of AIPS.md §2: which kinds exist, their columns, and how a kind is recognised
+// The input tables of docs/input.md: which kinds exist, their columns, and how a kind is recognised
 // from a CSV header.
 #pragma once
 

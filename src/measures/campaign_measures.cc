@@ -1,4 +1,4 @@
-// Campaign measures of AIPS.md §4 on the embedded engine: reach R(c), newI / newTI (and new P, new S)
+// Campaign measures of docs/definitions.md#measures on the embedded engine: reach R(c), newI / newTI (and new P, new S)
 // with their costs, GMV and ROI(T+x), seeded vs. unseeded buyers, the reached crowd's stage mix.
 #include <algorithm>
 #include <set>

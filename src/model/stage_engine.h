@@ -1,4 +1,4 @@
-// The stage engine: runs the rules of AIPS.md §3 day by day over a subject's events and produces its
+// The stage engine: runs the rules of docs/definitions.md#stage-rules day by day over a subject's events and produces its
 // snapshot file (model/snapshot.h). A brand subject has the brand scope (all its events) and one scope
 // per SPU (that SPU's events); a category subject has one scope, the category crowd of §4.
 //

@@ -268,7 +268,8 @@ std::string ToTable(const InfoResult& r) {
     out += fmt::format("  days        {} .. {} ({} days with events)\n", FormatDate(r.first_day),
                        FormatDate(r.last_day), r.days.size());
   }
-  out += fmt::format("  rules       {}\n\n", r.rules_default ? "defaults (AIPS.md §3)" : "rules.toml");
+  out += fmt::format("  rules       {}\n\n",
+                     r.rules_default ? "defaults (docs/definitions.md#stage-rules)" : "rules.toml");
   out += fmt::format("  {}  {}  {}  {}  {}\n", Pad("brand", 20), Pad("category", 14), Pad("SPUs", 5, true),
                      Pad("events", 12, true), "days");
   for (auto& b : r.brands) {

@@ -1,4 +1,4 @@
-// `aips simulate`: a seeded, realistic world in the input formats of AIPS.md §2 (docs/simulate.md).
+// `aips simulate`: a seeded, realistic world in the input formats of docs/input.md (docs/simulate.md).
 //
 // Categories with their decision cycles (face serum 29 days, baby food 70, ...), competing brands with
 // SPUs, campaigns with daily spend, and users whose journeys move through the stages with delays drawn

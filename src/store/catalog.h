@@ -1,4 +1,4 @@
-// The side tables of AIPS.md §2 (categories, brands, campaigns, spend), kept whole in
+// The side tables of docs/input.md (categories, brands, campaigns, spend), kept whole in
 // DIR/tables-<generation>.bin (docs/formats.md §5). They are small; a change writes a new file that the
 // manifest's commit makes current. Rows are keyed (a
 // category, a brand, a campaign, a campaign's day): a later row for the same key replaces the earlier.

@@ -1,4 +1,4 @@
-// The incremental engine against a brute-force reading of AIPS.md §3, on random histories with random
+// The incremental engine against a brute-force reading of docs/definitions.md#stage-rules, on random histories with random
 // windows and count thresholds.
 #include <gtest/gtest.h>
 
