@@ -64,7 +64,7 @@ def split_world(aips, work, chunks):
         open(paths[-1], "w").write(out.getvalue())
     side = [os.path.join(world, f) for f in ("categories.csv", "brands.csv", "campaigns.csv", "spend.csv")]
     brand = list(csv.reader(open(os.path.join(world, "brands.csv"))))[1][0]
-    return paths, side, brand, days[0], days[-1]
+    return paths, side, brand, days[0], days[first - 1]  # a range inside every committed prefix
 
 
 class Reader(threading.Thread):

@@ -33,3 +33,10 @@ export const scope = () => ({ brand: state.brand, spu: state.spu });
 let renderHook = () => {};
 export const setRenderHook = (fn) => { renderHook = fn; };
 export const rerender = () => renderHook();
+
+// A day the page derives (30 or 89 days back), never before the first day with data: the server refuses
+// days outside the data rather than answer zeros.
+export function inData(day) {
+  const first = session.me && session.me.first_day;
+  return first && day < first ? first : day;
+}

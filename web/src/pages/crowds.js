@@ -4,7 +4,7 @@ import { api, apiBlob, apiPost } from '../core/api.js';
 import { $, card, cards, cells, panel, table } from '../core/dom.js';
 import { addDays, esc, fixed, fmt, pct } from '../core/format.js';
 import { t, tagLabel } from '../core/i18n.js';
-import { rerender, session, state } from '../core/state.js';
+import { inData, rerender, session, state } from '../core/state.js';
 
 const ALL = '[A, I, TI, P, S]';
 
@@ -13,7 +13,7 @@ function presetExpr(preset, competitor) {
   const d = state.date;
   return {
     redelivery: `stage(brand: "${b}", date: "${d}") in [TI]`,
-    lost: `flowed(brand: "${b}", from: "${addDays(d, -30)}", to: "${d}", from_stage: ${ALL}, ` +
+    lost: `flowed(brand: "${b}", from: "${inData(addDays(d, -30))}", to: "${d}", from_stage: ${ALL}, ` +
       'to_stage: [none])',
     conquest: `stage(brand: "${competitor}", date: "${d}") in [TI, P, S] and not stage(brand: "${b}", ` +
       `date: "${d}") in ${ALL}`,

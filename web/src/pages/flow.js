@@ -5,7 +5,7 @@ import { COLORS, STAGES, chart } from '../core/charts.js';
 import { $, bindDateField, card, cards, cells, chartBox, dateField, panel, table } from '../core/dom.js';
 import { addDays, fmt, pct } from '../core/format.js';
 import { t } from '../core/i18n.js';
-import { rerender, scope, state } from '../core/state.js';
+import { inData, rerender, scope, state } from '../core/state.js';
 
 const NAMES = ['none', ...STAGES];
 const COUNTS = ['new', 'lost', 'deepened', 'fell_back'];
@@ -59,7 +59,7 @@ function sankeyTip(p, label) {
 }
 
 export async function render(page) {
-  const from = state.from || addDays(state.date, -30);
+  const from = state.from || inData(addDays(state.date, -30));
   const f = await api('flow', { ...scope(), from, to: state.date });
   const counts = COUNTS.map((k) => card({ label: t(k), value: fmt(f[k]), testid: `value-${k}` }));
   const range = `<label>${t('from')} ${dateField('flowfrom', 'flow-from', from)}</label> → ${state.date}`;

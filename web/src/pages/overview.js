@@ -5,7 +5,7 @@ import { COLORS, GRID, STAGES, categoryAxis, chart, countAxis, countTooltip } fr
 import { $, card, cards, chartBox, panel } from '../core/dom.js';
 import { addDays, esc, fmt, signed } from '../core/format.js';
 import { t } from '../core/i18n.js';
-import { scope, state } from '../core/state.js';
+import { inData, scope, state } from '../core/state.js';
 
 function stageCard(key, now, before, prev) {
   const d = now - before;
@@ -23,11 +23,11 @@ function trendChart(trend) {
 }
 
 export async function render(page) {
-  const prev = addDays(state.date, -30);
+  const prev = inData(addDays(state.date, -30));
   const [now, before, trend] = await Promise.all([
     api('stages', { ...scope(), date: state.date }),
     api('stages', { ...scope(), date: prev }),
-    api('trend', { ...scope(), from: addDays(state.date, -89), to: state.date }),
+    api('trend', { ...scope(), from: inData(addDays(state.date, -89)), to: state.date }),
   ]);
   const items = STAGES.map((s) => stageCard(s, now.stages[s], before.stages[s], prev));
   items.push(stageCard('total', now.total, before.total, prev));
