@@ -5,6 +5,7 @@
 #include "common/json_writer.h"
 #include "crowds/crowd_tools.h"
 #include "fmt/format.h"
+#include "render/render.h"
 #include "render/render_act.h"
 #include "render/render_category.h"
 #include "serve/tenants.h"
@@ -141,7 +142,7 @@ void AddCrowdCount(CLI::App* crowd) {
       if (a->json) {
         fmt::print("{}\n", CrowdCountJson(n.value(), q.expr));
       } else {
-        fmt::print("{} users\n  {}\n", n.value(), q.expr);
+        fmt::print("{} users\n  {}\n", Thousands(n.value()), q.expr);
       }
     });
   });
@@ -161,7 +162,7 @@ void AddCrowdSave(CLI::App* crowd) {
       if (a->json) {
         fmt::print("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}\n", sc.name, sc.version, sc.size);
       } else {
-        fmt::print("saved {} v{}: {} users\n", sc.name, sc.version, sc.size);
+        fmt::print("saved {} v{}: {} users\n", sc.name, sc.version, Thousands(sc.size));
       }
     });
   });

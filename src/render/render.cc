@@ -1,5 +1,7 @@
 #include "render/render.h"
 
+#include <cmath>
+
 #include "common/json_writer.h"
 #include "domain/domain.h"
 #include "fmt/format.h"
@@ -54,6 +56,12 @@ std::string Thousands(uint64_t v) {
   std::string s = std::to_string(v);
   for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
   return s;
+}
+
+std::string MoneyText(double v) {
+  const bool negative = v < 0;
+  const auto cents = static_cast<uint64_t>(std::llround(std::fabs(v) * 100.0));
+  return fmt::format("{}{}.{:02d}", negative ? "-" : "", Thousands(cents / 100), cents % 100);
 }
 
 std::string Percent(uint64_t num, uint64_t den) {

@@ -25,6 +25,8 @@ std::string Pad(const std::string& s, size_t width, bool right = false);
 
 // "1,234,567".
 std::string Thousands(uint64_t v);
+// Money for people: thousands separators and two decimals ("78,940.60", "-1,200.00").
+std::string MoneyText(double v);
 // "12.3%" or "—" when the denominator is zero.
 std::string Percent(uint64_t num, uint64_t den);
 

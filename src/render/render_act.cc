@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "common/json_writer.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
+#include "fmt/format.h"
 #include "render/render.h"
 
 namespace aips {
@@ -89,11 +89,11 @@ std::string ToTable(const SpectrumResult& r) {
                      m ? fmt::format("{:.1f}", *m) : "—");
   }
   o += fmt::format(
-      "\n  tiers: lapsed = last first-party order before date − 2x; high_value = 2+ orders and GMV ≥ {:.2f}\n"
+      "\n  tiers: lapsed = last first-party order before date − 2x; high_value = 2+ orders and GMV ≥ {}\n"
       "  (80th percentile of repeat buyers); repeat = 2+ orders; one_time = 1 order; prospect = in the "
       "asset,\n"
       "  no first-party order in 365 days. bid × = tier conversion / all tiers' conversion, in [0.5, 3.0].\n",
-      r.high_value_gmv);
+      MoneyText(r.high_value_gmv));
   return o;
 }
 

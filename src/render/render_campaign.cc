@@ -2,8 +2,8 @@
 
 #include "common/decimal.h"
 #include "common/json_writer.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
+#include "fmt/format.h"
 #include "render/render.h"
 
 namespace aips {
@@ -80,11 +80,10 @@ void Write(JsonWriter& w, const CampaignResult& c) {
   w.EndObject();
 }
 
-std::string Money2(int64_t micros) { return fmt::format("{:.2f}", Money(micros)); }
+std::string Money2(int64_t micros) { return MoneyText(Money(micros)); }
 
-std::string Opt(std::optional<double> v, const char* fmt_spec = "{:.2f}") {
-  return v ? fmt::format(fmt::runtime(fmt_spec), *v) : "—";
-}
+// Money per person (CPI, CPTI, average order) or a ratio; "—" when undefined.
+std::string Opt(std::optional<double> v) { return v ? MoneyText(*v) : "—"; }
 
 }  // namespace
 

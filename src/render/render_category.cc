@@ -3,9 +3,9 @@
 #include <functional>
 
 #include "common/json_writer.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
 #include "engine/percentile.h"
+#include "fmt/format.h"
 #include "render/render.h"
 
 namespace aips {
@@ -17,7 +17,22 @@ struct Measure {
   const char* label;
   std::function<double(const BrandMeasures&)> value;
   bool rate;
+  bool lower_is_better = false;  // lost and fell back: fewer is better, so they rank ascending
 };
+
+// Rank, percentile and top-n mean of one measure, in its direction: the best brand ranks 1 and scores
+// 100 whether the measure is better high or low; the top-n mean is the mean of the n best values.
+struct Standing {
+  int rank;
+  double percentile, top_mean;
+};
+Standing StandingOf(const Measure& m, const CompareResult& r, double mine) {
+  const double sign = m.lower_is_better ? -1.0 : 1.0;
+  std::vector<double> all;
+  for (auto& b : r.category_brands) all.push_back(sign * m.value(b));
+  return Standing{RankAmong(all, sign * mine), PercentileAmong(all, sign * mine),
+                  sign * TopMean(all, r.top_n)};
+}
 
 double Rate(uint64_t n, uint64_t d) { return d ? static_cast<double>(n) / static_cast<double>(d) : 0.0; }
 
@@ -38,9 +53,10 @@ const std::vector<Measure>& Measures() {
       {"TI+_penetration", "TI+ 渗透率",
        [](const BrandMeasures& m) { return Rate(m.ti_plus_in_crowd, m.category_crowd); }, true},
       {"new", "新增 new", [](const BrandMeasures& m) { return double(m.new_); }, false},
-      {"lost", "流失 lost", [](const BrandMeasures& m) { return double(m.lost); }, false},
+      {"lost", "流失 lost", [](const BrandMeasures& m) { return double(m.lost); }, false, true},
       {"deepened", "加深 deepened", [](const BrandMeasures& m) { return double(m.deepened); }, false},
-      {"fell_back", "回落 fell back", [](const BrandMeasures& m) { return double(m.fell_back); }, false},
+      {"fell_back", "回落 fell back", [](const BrandMeasures& m) { return double(m.fell_back); }, false,
+       true},
   };
   return kMeasures;
 }
@@ -64,14 +80,14 @@ std::string ToJson(const CompareResult& r) {
   w.Key("brands_in_category").Int(static_cast<int64_t>(r.category_brands.size()));
   w.Key("measures").BeginArray();
   for (const Measure& m : Measures()) {
-    std::vector<double> all;
-    for (auto& b : r.category_brands) all.push_back(m.value(b));
-    const double mine = m.value(*Find(r, r.shown[0]));
-    w.BeginObject().Key("measure").String(m.name).Key("values").BeginObject();
+    const Standing st = StandingOf(m, r, m.value(*Find(r, r.shown[0])));
+    w.BeginObject().Key("measure").String(m.name).Key("better").String(m.lower_is_better ? "lower"
+                                                                                         : "higher");
+    w.Key("values").BeginObject();
     for (auto& b : r.shown) w.Key(b).Double(m.value(*Find(r, b)));
     w.EndObject();
-    w.Key("rank").Int(RankAmong(all, mine)).Key("percentile").Double(PercentileAmong(all, mine));
-    w.Key("category_top_avg").Double(TopMean(all, r.top_n)).EndObject();
+    w.Key("rank").Int(st.rank).Key("percentile").Double(st.percentile);
+    w.Key("category_top_avg").Double(st.top_mean).EndObject();
   }
   w.EndArray().EndObject();
   return w.str();
@@ -85,16 +101,16 @@ std::string ToTable(const CompareResult& r) {
   for (auto& b : r.shown) o += fmt::format("{:>14}", b);
   o += fmt::format("{:>8}{:>8}{:>14}\n", "rank", "pct", fmt::format("top-{} avg", r.top_n));
   for (const Measure& m : Measures()) {
-    std::vector<double> all;
-    for (auto& b : r.category_brands) all.push_back(m.value(b));
-    const double mine = m.value(*Find(r, r.shown[0]));
-    o += "  " + Pad(m.label, 18);
+    const Standing st = StandingOf(m, r, m.value(*Find(r, r.shown[0])));
+    o += "  " + Pad(std::string(m.label) + (m.lower_is_better ? " ↓" : ""), 18);
     for (auto& b : r.shown) o += fmt::format("{:>14}", Show(m.value(*Find(r, b)), m.rate));
-    o += fmt::format("{:>8}{:>8.0f}{:>14}\n", fmt::format("{}/{}", RankAmong(all, mine), all.size()),
-                     PercentileAmong(all, mine), Show(TopMean(all, r.top_n), m.rate));
+    o += fmt::format("{:>8}{:>8.0f}{:>14}\n", fmt::format("{}/{}", st.rank, r.category_brands.size()),
+                     st.percentile, Show(st.top_mean, m.rate));
   }
-  o += fmt::format("\n  rank and percentile are {}'s among the category's brands (docs/measures.md)\n",
-                   r.shown[0]);
+  o += fmt::format(
+      "\n  rank and percentile are {}'s among the category's brands; rank 1 is the best: the highest value, "
+      "or the lowest for measures marked ↓ (lost, fell back) (docs/measures.md)\n",
+      r.shown[0]);
   return o;
 }
 
@@ -321,10 +337,11 @@ std::string ToTable(const FirstPartyResult& r) {
   const uint64_t all = r.matched_orders + r.unmatched_orders;
   return fmt::format(
       "一方数据 first-party data · brand {}\n\n  orders matched      {:>12}\n  orders unmatched    {:>12}\n"
-      "  match rate          {:>12}\n  matched GMV         {:>12.2f}\n  matched buyers      {:>12}\n"
+      "  match rate          {:>12}\n  matched GMV         {:>12}\n  matched buyers      {:>12}\n"
       "  identity map        {:>12} hashed ids\n",
       r.brand, Thousands(r.matched_orders), Thousands(r.unmatched_orders), Percent(r.matched_orders, all),
-      static_cast<double>(r.matched_gmv) / 1e6, Thousands(r.matched_buyers), Thousands(r.identity_entries));
+      MoneyText(static_cast<double>(r.matched_gmv) / 1e6), Thousands(r.matched_buyers),
+      Thousands(r.identity_entries));
 }
 
 }  // namespace aips

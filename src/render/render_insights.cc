@@ -1,8 +1,10 @@
 #include "render/render_insights.h"
 
+#include "render/render.h"
+
 #include "common/json_writer.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
+#include "fmt/format.h"
 
 namespace aips {
 
@@ -167,12 +169,11 @@ std::string ToTable(const ConsultResult& r) {
                      "30s rate", "median s", "night cov", "leads", "lead %", "cost/lead", "score");
   };
   auto line = [&](const ConsultFigures& f, const std::string& group) {
-    o += fmt::format("  {:<20}{:<14}{:>7}{:>9}{:>9}{:>10}{:>8}{:>9}{:>10}{:>7}\n", f.name, group,
-                     f.conversations, Pct(f.reply_30s_rate),
-                     f.median_first_reply_s ? fmt::format("{:.0f}", *f.median_first_reply_s) : "—",
-                     Pct(f.night_coverage), f.leads, Pct(f.lead_rate),
-                     f.cost_per_lead ? fmt::format("{:.2f}", *f.cost_per_lead) : "—",
-                     f.score ? fmt::format("{:.1f}", *f.score) : "—");
+    o += fmt::format(
+        "  {:<20}{:<14}{:>7}{:>9}{:>9}{:>10}{:>8}{:>9}{:>10}{:>7}\n", f.name, group, f.conversations,
+        Pct(f.reply_30s_rate), f.median_first_reply_s ? fmt::format("{:.0f}", *f.median_first_reply_s) : "—",
+        Pct(f.night_coverage), f.leads, Pct(f.lead_rate), f.cost_per_lead ? MoneyText(*f.cost_per_lead) : "—",
+        f.score ? fmt::format("{:.1f}", *f.score) : "—");
   };
   header("account");
   for (auto& f : r.accounts) line(f, f.group);
