@@ -22,8 +22,8 @@ void RegisterServe(CLI::App& app) {
     c->add_option("--max-body-mb", *max_mb,
                   "Largest request body in MiB; larger ones answer 413 (default 64)");
     c->add_option("--timeout", o->timeout_seconds,
-                  "Seconds for a request to arrive completely (else 408) and for a response to be read "
-                  "(default 30)");
+                  "Seconds for a request to arrive completely (else 408), for a response to be read, and "
+                  "at most for in-flight requests to finish on SIGTERM (default 30)");
     c->add_option("--idle-timeout", o->idle_seconds, "Seconds a keep-alive connection may idle (default 5)");
     c->add_flag("--quiet", o->quiet, "No request log on standard error");
     c->add_option("--min-export-size", o->min_export_size,

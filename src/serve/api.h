@@ -25,7 +25,7 @@ using ApiHandler = std::function<ApiReply(ApiContext&, const HttpRequest&, std::
 
 struct ApiRoute {
   std::string method;  // GET or POST
-  std::string path;    // exact path, or a prefix when it ends in '/' (static assets)
+  std::string path;    // exact path, or a prefix when it ends in '/' and is not "/" (static assets)
   ApiHandler handler;
 };
 

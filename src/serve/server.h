@@ -2,7 +2,8 @@
 //
 // Every data endpoint needs `Authorization: Bearer KEY`; a brand the key's tenant does not own answers
 // 404 exactly like a brand that does not exist. Each request opens the store afresh, so it answers from
-// the manifest current when it started while ingest and compute go on. SIGTERM / SIGINT stop accepting,
+// the manifest current when it started while ingest and compute go on. Connections are held by the event
+// loop of serve/http_server.h; only complete requests reach the workers. SIGTERM / SIGINT stop accepting,
 // let in-flight requests finish, and exit.
 #pragma once
 
@@ -18,7 +19,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = 64u << 20;  // larger ingest bodies answer 413
-  int threads = 32;                   // workers answering complete requests (the gate holds the connections)
+  int threads = 32;                   // workers answering complete requests (connections do not hold them)
   int timeout_seconds = 30;           // a request must arrive, and a response be read, within this
   int idle_seconds = 5;               // a keep-alive connection without a request is closed after this
   int max_connections = 1024;         // open client connections; beyond, 503
