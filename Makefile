@@ -9,7 +9,7 @@ DEMO_PORT ?= 8080
 
 APT_PACKAGES := build-essential cmake ninja-build pkg-config git python3 tzdata clang-format \
   libroaring-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libabsl-dev \
-  libxxhash-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev libcpp-httplib-dev libssl-dev \
+  libxxhash-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev libcpp-httplib-dev libboost1.81-dev libssl-dev \
   chromium fonts-wqy-microhei clang libfuzzer-14-dev \
   clickhouse-server clickhouse-client libbenchmark-dev
 

@@ -138,7 +138,8 @@ check("the ingested event counts at once", after["stages"]["I"] == before["stage
 s, b = http("/api/v1/ingest/events", admin, "POST", b"x" * (2 << 20))
 check("a body over the limit answers 413", s == 413 and "error" in json.loads(b), f"{s} {b[:200]}")
 s, b = http("/api/v1/ingest/events", admin, "POST", body * 200, "application/x-www-form-urlencoded")
-check("a large form-encoded body: 413 that says which Content-Type to send", s == 413 and "text/csv" in json.loads(b)["error"], f"{s} {b[:200]}")
+r = json.loads(b)
+check("a large body sent as form-encoded (curl --data-binary's default) is read like any other", s == 200 and r["accepted"] == 0 and r["duplicates"] >= 1, f"{s} {b[:200]}")
 s, b = http("/metrics")
 check("metrics count requests and ingested rows", "aips_http_requests_total" in b and 'aips_rows_ingested_total{outcome="accepted"} 1' in b, b[:500])
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Slow and idle clients cannot starve others (issue #8, serve/gate.h), against a real `aips serve` with only
-4 workers:
+"""Slow and idle clients cannot starve others (issue #8, serve/http_server.h), against a real `aips serve`
+with only 4 workers:
 - 40 slowloris clients trickle a request header byte by byte, 10 send a large body slowly, 20 connect and
   send nothing, 4 ask for answers and never read them;
 - meanwhile ordinary requests on fresh connections must each be answered (200) within 2 s;
@@ -129,7 +129,7 @@ def main():
     if results["slowbody"].count(408) < 8:
         sys.exit(f"FAIL: slow bodies should get 408 after {limit_s} s: {results['slowbody']}")
 
-    # Limits answered by the gate itself.
+    # Limits answered by the server itself (before any worker sees the request).
     many = [socket.create_connection(("127.0.0.1", port)) for _ in range(130)]
     codes = [status_of(s, 0.5) for s in many[-10:]]
     for s in many:

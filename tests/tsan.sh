@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ThreadSanitizer over the concurrency tests (issue #8): builds the CLI with clang -fsanitize=thread and
 # runs the tests where threads and processes meet — the consistency hammer (parallel compute, the ingest
-# parsing thread, readers during writes), the wrk load test (the gate and the HTTP workers, queries during
-# API ingests) and the slow-client test. Any data race report fails the run.
+# parsing thread, readers during writes), the wrk load test (the HTTP server's event loop and worker pool,
+# queries during API ingests) and the slow-client test. Any data race report fails the run.
 # Usage: tests/tsan.sh [BUILD_DIR] [OUTPUT_DIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

@@ -23,8 +23,8 @@ void AddServe(CLI::App& app) {
                 "Open client connections; more answer 503 (default 1024)");
   c->add_option("--max-body-mb", *max_mb, "Largest request body in MiB; larger ones answer 413 (default 64)");
   c->add_option("--timeout", o->timeout_seconds,
-                "Seconds for a request to arrive completely (else 408) and for a response to be read "
-                "(default 30)");
+                "Seconds for a request to arrive completely (else 408), for a response to be read, and "
+                "at most for in-flight requests to finish on SIGTERM (default 30)");
   c->add_option("--idle-timeout", o->idle_seconds, "Seconds a keep-alive connection may idle (default 5)");
   c->add_option("--engines", o->engines,
                 "Warm engines kept per data generation; more concurrent requests wait (default 4)");

@@ -3,8 +3,9 @@
 // Every data endpoint needs `Authorization: Bearer KEY`; a brand the key's tenant does not own answers
 // 404 exactly like a brand that does not exist. The server keeps warm engines and rendered answers per
 // data generation (serve/engine_pool.h): a request answers from the commit current when it started,
-// and a commit by any process is visible to new requests within 200 ms. SIGTERM / SIGINT stop accepting,
-// let in-flight requests finish, and exit.
+// and a commit by any process is visible to new requests within 200 ms. Connections are held by the
+// event loop of serve/http_server.h; only complete requests reach the workers. SIGTERM / SIGINT stop
+// accepting, let in-flight requests finish, and exit.
 #pragma once
 
 #include <cstddef>
@@ -19,7 +20,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = 64u << 20;  // larger ingest bodies answer 413
-  int threads = 32;                   // workers answering complete requests (the gate holds the connections)
+  int threads = 32;                   // workers answering complete requests (connections do not hold them)
   int timeout_seconds = 30;           // a request must arrive, and a response be read, within this
   int idle_seconds = 5;               // a keep-alive connection without a request is closed after this
   int max_connections = 1024;         // open client connections; beyond, 503
