@@ -61,6 +61,7 @@ demo: build-aips
 # and docs/performance.md). BENCH_ARGS="--users 200000" for a smaller world.
 bench: build
 	python3 bench/run.py $(BENCH_ARGS)
+	python3 bench/serve_bench.py $(SERVE_BENCH_ARGS)
 
 # The long variants of the tests: many more kill trials.
 soak: build

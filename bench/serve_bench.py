@@ -88,6 +88,20 @@ def wrk(port, path, key, seconds, script=None):
     return {"rps": rps, "p50_ms": pct(50), "p99_ms": pct(99), "requests": total, "errors": errors}
 
 
+def start_server(args, data, extra=()):
+    port = free_port()
+    log = open(os.path.join(args.work, "serve-bench.log"), "a")
+    server = subprocess.Popen([args.aips, "serve", "--data", data, "--port", str(port), "--quiet", *extra],
+                              stderr=log)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return port, server
+
+
 def prepare(args):
     work = args.work
     os.makedirs(work, exist_ok=True)
@@ -123,22 +137,14 @@ def main():
         sys.exit("serve_bench: wrk is missing (apt-get install wrk)")
     data = prepare(args)
     info = json.loads(sh([args.aips, "info", "--data", data, "--json"]))
-    brand = info["brands"][0]["name"]
+    brand = info["brands"][0]["brand"]
     last = info["last_day"]
     d = datetime.date.fromisoformat(last)
     prev = (d - datetime.timedelta(days=30)).isoformat()
     t_from = (d - datetime.timedelta(days=89)).isoformat()
     admin = sh([args.aips, "key", "create", "--data", data, "--admin"]).strip()
-    port = free_port()
-    log = open(os.path.join(args.work, "serve-bench.log"), "w")
-    server = subprocess.Popen([args.aips, "serve", "--data", data, "--port", str(port), "--quiet"], stderr=log)
+    port, server = start_server(args, data)
     try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
         q = {
             "stages": (f"/api/v1/stages?brand={brand}&date={last}", ["stages", "--brand", brand, "--date", last]),
             "trend": (f"/api/v1/trend?brand={brand}&from={prev}&to={last}",
@@ -216,6 +222,15 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=60)
+    # The engines alone: the same requests with the answer cache off (every request computed).
+    port, server = start_server(args, data, ["--cache-mb", "0"])
+    try:
+        for name in ("stages", "trend", "flow"):
+            print(f"wrk {name}, no answer cache ...", file=sys.stderr)
+            result[name + "_uncached"] = wrk(port, q[name][0], admin, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
     md = report(result)
     os.makedirs(args.out, exist_ok=True)
     stem = os.path.join(args.out, result["date"] + ("-serve-tiny" if args.tiny else "-serve"))
@@ -242,7 +257,13 @@ def report(r):
            "| request | req/s | p50 ms | p99 ms | failed | target |", "|---|---|---|---|---|---|",
            row("stages", r["stages"], "≥ 20,000 req/s, p99 ≤ 5 ms"),
            row("trend (30 days)", r["trend"], "≥ 20,000 req/s, p99 ≤ 5 ms"),
-           row("flow (30 days)", r["flow"], "≥ 5,000 req/s"), "",
+           row("flow (30 days)", r["flow"], "≥ 5,000 req/s"),
+           row("stages, answer cache off", r["stages_uncached"], "(the engine alone)"),
+           row("trend, answer cache off", r["trend_uncached"], "(the engine alone)"),
+           row("flow, answer cache off", r["flow_uncached"], "(the engine alone)"), "",
+           "The first three rows repeat one request, so after the first they are answered from the "
+           "generation's answer cache; the last three start the server with `--cache-mb 0`, so every request "
+           "runs the engine (warm: snapshots mapped, per-user arrays reused).", "",
            f"- A brand's campaigns: first request {r['campaigns_ms']['first']:.1f} ms, warm "
            f"{r['campaigns_ms']['warm']:.2f} ms (target ≤ 20 ms warm).",
            "- One dashboard page, every request together (fresh generation → again): "

@@ -10,7 +10,12 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 command -v wrk > /dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null
 work=$(mktemp -d /tmp/aips-load-XXXXXX)
 pid=""
-cleanup() { [ -n "$pid" ] && kill "$pid" 2> /dev/null; rm -rf "$work"; }
+spinners=()
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2> /dev/null
+  [ ${#spinners[@]} -gt 0 ] && kill "${spinners[@]}" 2> /dev/null
+  rm -rf "$work"
+}
 trap cleanup EXIT
 "$aips" simulate --out "$work/world" --users "${LOAD_USERS:-50000}" --days 60 --seed 9 > /dev/null
 "$aips" ingest --data "$work/d" "$work"/world/{categories,brands,campaigns,spend,events}.csv > /dev/null 2>&1
@@ -47,4 +52,13 @@ load test ($(date -u +%Y-%m-%d), $(nproc) cores): wrk -t2 -c16 -d${secs}s, 7 das
 20 ingest batches of 500 events through the API during the run
 requests $requests, errors 0, throughput ${rps} req/s, latency p50 ${p50} ms, p99 ${p99} ms, max ${maxl} ms
 TXT
+# The same mix while both cores are kept busy by something else (a steady CPU load): no request may fail.
+for _ in $(seq "$(nproc)"); do (while :; do :; done) & spinners+=($!); done
+KEY=$key DAY=$day wrk -t2 -c16 -d"${secs}s" --latency -s "$here/tests/load/mix.lua" "http://127.0.0.1:$port" > "$work/wrk-busy.txt"
+kill "${spinners[@]}" 2> /dev/null || true
+spinners=()
+busy=$(grep '^RESULT' "$work/wrk-busy.txt")
+read -r _ b_requests b_errs_status b_errs_other b_p50 b_p99 b_maxl b_rps <<< "$(echo "$busy" | tr '=' ' ' | awk '{print $1, $3, $5, $7, $9, $11, $13, $15}')"
+[ "$b_errs_status" -eq 0 ] && [ "$b_errs_other" -eq 0 ] || { cat "$work/wrk-busy.txt"; echo "FAIL: errors under load beside a busy CPU" >&2; exit 1; }
+echo "beside $(nproc) spinning processes: requests $b_requests, errors 0, throughput ${b_rps} req/s, latency p50 ${b_p50} ms, p99 ${b_p99} ms, max ${b_maxl} ms" >> "$out"
 cat "$out"

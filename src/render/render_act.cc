@@ -74,8 +74,10 @@ std::string ToJson(const SpectrumResult& r) {
 
 std::string ToTable(const SpectrumResult& r) {
   std::string o = fmt::format(
-      "一方光谱 first-party spectrum · brand {} · {} · conversion within {} days{}\n\n", r.brand,
-      FormatDate(r.date), r.x_days, r.provisional ? " (provisional: the window is still open)" : "");
+      "一方光谱 first-party spectrum · brand {} · {} · conversion within {} days{}\n"
+      "  (dated x days before the last day with data by default: the last day whose conversion window has "
+      "closed)\n\n",
+      r.brand, FormatDate(r.date), r.x_days, r.provisional ? " (provisional: the window is still open)" : "");
   o += fmt::format("  {:<12}", "tier");
   for (int s = 0; s <= kNumStages; ++s) o += fmt::format("{:>9}", kStageCodes[static_cast<size_t>(s)]);
   o += fmt::format("{:>10}{:>12}{:>8}\n", "users", "conversion", "bid ×");

@@ -123,7 +123,10 @@ std::string ToTable(const CampaignResult& c) {
   line("buyers / orders", Thousands(c.buyers) + " / " + Thousands(c.orders));
   line(fmt::format("ROI(T+{})", c.x_days),
        Opt(Ratio(Money(c.gmv), spend)) + (c.provisional ? " provisional" : ""));
-  o += "\n  seeded vs. unseeded buyers (bought the brand in [d0, d1+x])\n";
+  o += "  (new P counts users who entered P during the flight; buyers, users who bought within T+x after\n"
+       "   their first reach: the windows differ, so the two need not agree)\n";
+  o += "\n  seeded vs. unseeded buyers (bought the brand in [d0, d1+x], from the flight's first day: a\n"
+       "  wider window than the GMV line's, which starts at each buyer's first reach)\n";
   o += fmt::format("  {:<12}{:>12}{:>10}{:>12}{:>12}\n", "group", "users", "buyers", "conversion", "AOV");
   for (auto [name, g] : {std::pair{"reached", &c.seeded}, std::pair{"unreached", &c.unseeded}}) {
     o += fmt::format("  {:<12}{:>12}{:>10}{:>12}{:>12}\n", name, Thousands(g->users), Thousands(g->buyers),
