@@ -14,8 +14,8 @@ TEST(QueryDates, DateOrLast) {
 
 TEST(QueryDates, TrendDefaultIsThirtyDaysClampedToTheData) {
   EXPECT_EQ(TrendFrom(std::nullopt, 100, 0).value(), 71);
-  EXPECT_EQ(TrendFrom(std::nullopt, 100, 80).value(), 80);      // the data begins on day 80
-  EXPECT_EQ(TrendFrom(std::nullopt, 100, kNoDay).value(), 71);  // no bound
+  EXPECT_EQ(TrendFrom(std::nullopt, 100, 80).value(), 80);            // the data begins on day 80
+  EXPECT_EQ(TrendFrom(std::nullopt, 100, kNoDay).value(), 71);        // no bound
   EXPECT_EQ(TrendFrom(std::optional<Day>(60), 100, 80).value(), 60);  // explicit: not clamped here
   EXPECT_TRUE(TrendFrom(std::optional<Day>(101), 100, 0).status().IsInvalidArgument());
 }

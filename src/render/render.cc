@@ -263,8 +263,9 @@ std::string ToTable(const PenetrationResult& r) {
                      Pad(Percent(r.a_plus(), r.category_crowd), 7, true));
   out += fmt::format("  {}  {}  {}\n", Pad("TI+", 16), Pad(Thousands(r.ti_plus()), 12, true),
                      Pad(Percent(r.ti_plus(), r.category_crowd), 7, true));
-  out += "\n  each stage counts only its members inside the category crowd (any qualifying action in the last\n"
-         "  30 days), so S here can be smaller than on the stages table, where S lasts its own 365 days\n";
+  out +=
+      "\n  each stage counts only its members inside the category crowd (any qualifying action in the last\n"
+      "  30 days), so S here can be smaller than on the stages table, where S lasts its own 365 days\n";
   return out;
 }
 
