@@ -1,3 +1,7 @@
+// One ingest run (ingester.h). Over 500 lines on purpose: the run's steps (read, deduplicate, intern,
+// store, commit) share the run's private state (IngestRun), and keeping them in one file keeps the order
+// of the crash-safe commit readable in one place; the parsing, validation and side tables live in their
+// own files (event_parser, side_rows, content_rows, row_source).
 #include "ingest/ingester.h"
 
 #include <unistd.h>
