@@ -29,7 +29,8 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" > /dev/null 2>
 base="http://127.0.0.1:$port"
 
 python3 "$here/tests/api_test.py" "$base" "$aips" "$work/d" "$acme" "$rival" "$admin"
-node "$here/tests/browser/dashboard_test.mjs" "$base" "$acme" serum-01 "$out/screenshots" "$deco"
+node "$here/tests/browser/dashboard_test.mjs" "$base" "$acme" serum-01 "$out/screenshots" "$deco" \
+  "$aips" "$work/d" "$admin"
 
 kill -TERM "$pid"
 code=0

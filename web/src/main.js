@@ -2,9 +2,9 @@
 // /me, the pickers), the header (tabs, language switch), and rendering the current page from pages/.
 import { api } from './core/api.js';
 import { disposeCharts } from './core/charts.js';
-import { $, bindDateField, dateField, setStatus } from './core/dom.js';
+import { $, bindDateField, dateField, setStatus, showDay } from './core/dom.js';
 import { esc } from './core/format.js';
-import { t } from './core/i18n.js';
+import { t, tf } from './core/i18n.js';
 import { PAGES, readHash, session, setRenderHook, state, writeHash } from './core/state.js';
 import * as overview from './pages/overview.js';
 import * as flow from './pages/flow.js';
@@ -35,6 +35,7 @@ function translateStatic() {
 
 async function loadSpus() {
   const info = await api('info');
+  session.info = info;
   const b = info.brands.find((x) => x.brand === state.brand);
   const list = b ? b.spus : [];
   $('spu').innerHTML = `<option value="">${t('all_spus')}</option>` +
@@ -43,14 +44,29 @@ async function loadSpus() {
   return info;
 }
 
+// A brand that the key's tenant does not hold (a shared link, an edited fragment) is named in a notice
+// that stays until another brand is picked; the page shows the tenant's first brand meanwhile.
+function checkBrand() {
+  const brands = session.me.brands;
+  const asked = state.brand;
+  const notice = $('notice');
+  notice.hidden = brands.includes(asked) || !asked;
+  if (brands.includes(asked)) return;
+  state.brand = brands[0];
+  notice.textContent = asked ? tf('brand_not_yours', { asked, brands: brands.join(', '), shown: state.brand })
+    : '';
+}
+
 async function render() {
   writeHash();
   translateStatic();
+  $('date').value = state.date;
   disposeCharts();
   const page = $('page');
   page.innerHTML = `<div class="empty">${t('loading')}</div>`;
   page.dataset.ready = 'false';
   setStatus('');
+  showDay('');
   try {
     await RENDERERS[state.page].render(page);
     page.dataset.ready = 'true';
@@ -76,8 +92,9 @@ async function start() {
   $('login').hidden = true;
   sessionStorage.setItem('aips-key', state.key);
   if (!me.brands.length) { setStatus(t('empty')); return; }
-  if (!me.brands.includes(state.brand)) state.brand = me.brands[0];
-  if (!state.date) state.date = me.last_day || '';
+  checkBrand();
+  // No date is chosen until the user picks one: each page then asks without one and shows the day the
+  // server's default (the CLI's) answered for.
   $('brand').innerHTML = me.brands
     .map((b) => `<option ${b === state.brand ? 'selected' : ''}>${esc(b)}</option>`).join('');
   $('date').value = state.date;
@@ -94,6 +111,7 @@ function wire() {
   });
   $('brand').addEventListener('change', async (e) => {
     state.brand = e.target.value;
+    $('notice').hidden = true;
     state.spu = '';
     await loadSpus().catch(() => {});
     render();
@@ -110,9 +128,10 @@ function wire() {
     start();
   });
   window.addEventListener('hashchange', () => {
-    const before = state.key;
+    const before = { ...state };
     readHash();
-    if (state.key !== before) start();
+    if (state.key !== before.key || state.brand !== before.brand) start();
+    else if (['page', 'spu', 'date', 'from', 'lang'].some((k) => state[k] !== before[k])) render();
   });
 }
 

@@ -8,7 +8,7 @@ export const money = (n) => (missing(n) ? '—'
 export const yuan = (n) => (missing(n) ? '—' : `¥${money(n)}`);
 export const pct = (x) => (missing(x) ? '—' : (100 * x).toFixed(1) + '%');
 export const fixed = (x, digits) => (missing(x) ? '—' : Number(x).toFixed(digits));
-export const signed = (n) => `${n >= 0 ? '+' : ''}${fmt(n)}`;
+export const signed = (n) => (n === 0 ? '±0' : `${n > 0 ? '+' : ''}${fmt(n)}`);
 export const growth = (g) => (missing(g) ? '—' : (g >= 0 ? '+' : '') + (100 * g).toFixed(0) + '%');
 
 const HTML = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };

@@ -11,6 +11,11 @@ export function t(key) {
   return entry ? entry[Math.max(0, LANGS.indexOf(state.lang))] : key;
 }
 
+// t(KEY) with each {name} replaced by VARS[name] (values already formatted, HTML-escaped by the caller).
+export function tf(key, vars) {
+  return t(key).replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(vars, name) ? String(vars[name]) : m));
+}
+
 // A portrait tag `kind:value` as `Kind: value`, with known kinds and values translated.
 export function tagLabel(tag) {
   const at = tag.indexOf(':');

@@ -5,16 +5,21 @@ export const PAGES = [
   'consult',
 ];
 
-export const state = { page: 'overview', brand: '', spu: '', date: '', key: '', lang: 'zh', from: '' };
-const READ_KEYS = ['page', 'brand', 'spu', 'date', 'key', 'lang', 'from'];
+const DEFAULTS = { page: 'overview', brand: '', spu: '', date: '', key: '', lang: 'zh', from: '' };
+export const state = { ...DEFAULTS };
 const WRITE_KEYS = ['page', 'brand', 'spu', 'date', 'from', 'lang', 'key'];
 
-// The answer of /api/v1/me once a key is accepted: { tenant, admin, brands, first_day, last_day }.
-export const session = { me: null };
+// The answer of /api/v1/me once a key is accepted: { tenant, admin, brands, first_day, last_day }, and of
+// /api/v1/info (the tenant's brands with their category, SPUs, events and first day; the rules in force).
+export const session = { me: null, info: null };
 
+// The signed-in tenant's summary of the selected brand (from /info), or null.
+export const brandInfo = () => (session.info?.brands ?? []).find((b) => b.brand === state.brand) ?? null;
+
+// The fragment is the whole view: a key it leaves out takes its default (no date: the server's default day).
 export function readHash() {
   const p = new URLSearchParams(location.hash.slice(1));
-  for (const k of READ_KEYS) if (p.has(k)) state[k] = p.get(k);
+  for (const k of Object.keys(DEFAULTS)) state[k] = p.get(k) ?? DEFAULTS[k];
   if (!state.key) state.key = sessionStorage.getItem('aips-key') || '';
   if (!PAGES.includes(state.page)) state.page = 'overview';
 }
@@ -34,9 +39,9 @@ let renderHook = () => {};
 export const setRenderHook = (fn) => { renderHook = fn; };
 export const rerender = () => renderHook();
 
-// A day the page derives (30 or 89 days back), never before the first day with data: the server refuses
-// days outside the data rather than answer zeros.
+// True when DAY (one the page derives, such as 30 days back) lies within the data: the server refuses days
+// outside it (400) rather than answer zeros, so such a day is not asked.
 export function inData(day) {
-  const first = session.me && session.me.first_day;
-  return first && day < first ? first : day;
+  const me = session.me ?? {};
+  return !(me.first_day && day < me.first_day) && !(me.last_day && day > me.last_day);
 }

@@ -1,14 +1,26 @@
 // 投放效果 campaigns: each campaign's flight, reach, spend, new I and TI with their unit costs (CPI, CPTI),
-// GMV and ROI(T+x) with its provisional flag; charts of spend against GMV, and of unit costs with ROI.
+// new P, GMV and buyers with ROI(T+x) and its provisional flag; the reached (seeded) group against the
+// brand's other asset; charts of spend against GMV, and of unit costs with ROI. The figures count over
+// different windows (new P: the flight; GMV and buyers: T+x from each user's first reach; the seeded
+// table: the flight's start through T+x), which the column tips and the notes under the tables say.
 import { api } from '../core/api.js';
 import { GRID, categoryAxis, chart, moneyAxis, moneyTooltip, ratioAxis } from '../core/charts.js';
-import { $, chartBox, panel, table } from '../core/dom.js';
-import { esc, fixed, fmt, money } from '../core/format.js';
+import { $, cells, chartBox, explain, headTip, noData, panel, table } from '../core/dom.js';
+import { esc, fixed, fmt, money, pct } from '../core/format.js';
 import { t } from '../core/i18n.js';
 import { state } from '../core/state.js';
 
-const HEADS = ['campaign', 'flight', 'reach', 'spend', 'new_I', 'cpi', 'new_TI', 'cpti', 'gmv', 'roi'];
+const HEADS = [
+  'campaign', 'flight', 'reach', 'spend', 'new_I', 'cpi', 'new_TI', 'cpti', 'new_P', 'gmv', 'buyers', 'roi',
+];
 const IN_YUAN = new Set(['spend', 'cpi', 'cpti', 'gmv']);
+// Columns whose window differs from a neighbour's: each has a tooltip saying which days it counts.
+const TIPS = { new_P: 'new_P_tip', gmv: 'gmv_tip', buyers: 'buyers_tip', roi: 'roi_tip' };
+
+function head(k) {
+  const label = IN_YUAN.has(k) ? `${t(k)} (¥)` : t(k);
+  return TIPS[k] ? headTip(label, t(TIPS[k])) : label;
+}
 
 function campaignRow(x) {
   const c = esc(x.campaign);
@@ -16,8 +28,26 @@ function campaignRow(x) {
   return `<tr data-testid="campaign-${c}"><td>${c}</td><td>${x.flight.start} … ${x.flight.end}</td>` +
     `<td>${fmt(x.reach)}</td><td>${money(x.spend)}</td><td>${fmt(x.new_I)}</td>` +
     `<td data-testid="cpi-${c}">${money(x.cpi)}</td><td>${fmt(x.new_TI)}</td><td>${money(x.cpti)}</td>` +
-    `<td>${money(x.gmv)}</td>` +
+    `<td data-testid="newp-${c}">${fmt(x.new_P)}</td>` +
+    `<td data-testid="gmv-${c}">${money(x.gmv)}</td><td data-testid="buyers-${c}">${fmt(x.buyers)}</td>` +
     `<td data-testid="roi-${c}">${fixed(x.roi, 2)} <span class="note">T+${x.x_days}</span> ${flag}</td></tr>`;
+}
+
+// The reached group (seeded) against the brand's asset outside it, buyers over [flight start, end + x].
+function seededRow(x) {
+  const c = esc(x.campaign);
+  const side = (g, who) => `<td data-testid="${who}-buyers-${c}">${fmt(g.buyers)}</td>` +
+    cells([fmt(g.users), pct(g.conversion_rate), money(g.gmv)]);
+  return `<tr><td>${c}</td><td>${x.flight.start} … ${x.window_end}</td>` +
+    `${side(x.seeded, 'seeded')}${side(x.unseeded, 'unseeded')}</tr>`;
+}
+
+function seededTable(list) {
+  const group = ['buyers', 'users', 'conversion', 'gmv_yuan'].map(t);
+  const heads = [t('campaign'), t('buy_window'), ...group.map((h) => `${t('seeded')} ${h}`),
+    ...group.map((h) => `${t('unseeded')} ${h}`)];
+  return panel(t('seeded_title'), table(heads, list.map(seededRow).join(''), 'seeded-table') +
+    explain(t('seeded_note'), 'seeded-note'));
 }
 
 function spendChart(list) {
@@ -51,10 +81,10 @@ function unitCostTip(params, tip) {
 
 export async function render(page) {
   const c = await api('campaigns', { brand: state.brand });
-  if (!c.campaigns.length) { page.innerHTML = `<div class="empty">${t('empty')}</div>`; return; }
-  const heads = HEADS.map((k) => (IN_YUAN.has(k) ? `${t(k)} (¥)` : t(k)));
-  page.innerHTML = panel('', table(heads, c.campaigns.map(campaignRow).join('')) +
-      `<p class="note">${t('attribution')}</p>`) +
+  if (!c.campaigns.length) { page.innerHTML = noData(esc(state.brand)); return; }
+  page.innerHTML = panel('', table(HEADS.map(head), c.campaigns.map(campaignRow).join('')) +
+      explain(t('windows_note'), 'windows-note') + explain(t('attribution'))) +
+    seededTable(c.campaigns) +
     `<div class="row">${panel(t('spend_gmv'), chartBox('spendchart'))}` +
     `${panel(`${t('unit_costs')} · CPI / CPTI / ROI`, chartBox('campchart'))}</div>`;
   spendChart(c.campaigns);

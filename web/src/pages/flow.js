@@ -1,11 +1,15 @@
 // 人群流转 flow: the new / lost / deepened / fell-back counts between two days, the Sankey from the first
-// day's stages to the second's (stage order kept on both sides), the flow matrix and the flow rates.
+// day's stages to the second's (stage order kept on both sides), the flow matrix and the flow rates. The
+// days are the user's (the header's date, the page's from) or else the server's defaults (the CLI's:
+// the last day with data and 30 days before), and the page shows the days the answer reports.
 import { api } from '../core/api.js';
 import { COLORS, STAGES, chart } from '../core/charts.js';
-import { $, bindDateField, card, cards, cells, chartBox, dateField, panel, table } from '../core/dom.js';
-import { addDays, fmt, pct } from '../core/format.js';
+import {
+  $, bindDateField, card, cards, cells, chartBox, dateField, noData, panel, showDay, table,
+} from '../core/dom.js';
+import { esc, fmt, pct } from '../core/format.js';
 import { t } from '../core/i18n.js';
-import { inData, rerender, scope, state } from '../core/state.js';
+import { rerender, scope, state } from '../core/state.js';
 
 const NAMES = ['none', ...STAGES];
 const COUNTS = ['new', 'lost', 'deepened', 'fell_back'];
@@ -23,7 +27,7 @@ function ratesTable(f) {
 
 // Nodes in stage order with a fixed column each (layoutIterations 0 keeps the given order); the first
 // day's labels sit left of their nodes and the second day's right, clear of the links.
-function sankey(f, from) {
+function sankey(f) {
   const nodes = [];
   for (const [side, depth, position] of [['from', 0, 'left'], ['to', 1, 'right']]) {
     for (const n of NAMES) {
@@ -43,7 +47,7 @@ function sankey(f, from) {
   }
   const label = (name) => {
     const [side, n] = name.split(':');
-    return `${t(n)} (${side === 'from' ? from : state.date})`;
+    return `${t(n)} (${side === 'from' ? f.from : f.to})`;
   };
   chart($('sankey'), {
     tooltip: { formatter: (p) => sankeyTip(p, label) },
@@ -58,14 +62,23 @@ function sankeyTip(p, label) {
   return `${label(p.name)}: ${fmt(p.value)}`;
 }
 
+// Nobody in the asset on either day: the brand has no data in the period.
+const empty = (f) => NAMES.every((a) => NAMES.every((b) => !f.matrix[a][b]));
+
 export async function render(page) {
-  const from = state.from || inData(addDays(state.date, -30));
-  const f = await api('flow', { ...scope(), from, to: state.date });
+  const f = await api('flow', { ...scope(), from: state.from, to: state.date });
+  showDay(f.to);
   const counts = COUNTS.map((k) => card({ label: t(k), value: fmt(f[k]), testid: `value-${k}` }));
-  const range = `<label>${t('from')} ${dateField('flowfrom', 'flow-from', from)}</label> → ${state.date}`;
-  page.innerHTML = panel('', range) + cards(counts) +
-    panel(`${t('flow')} ${from} → ${state.date}`, chartBox('sankey', 420)) +
+  const range = `<label>${t('from')} ${dateField('flowfrom', 'flow-from', f.from)}</label> → ${f.to}`;
+  const body = empty(f) ? noData(`${esc(state.brand)} · ${f.from} → ${f.to}`) : cards(counts) +
+    panel(`${t('flow')} ${f.from} → ${f.to}`, chartBox('sankey', 420)) +
     `<div class="row">${panel(t('matrix'), matrixTable(f))}${panel(t('rates'), ratesTable(f))}</div>`;
-  bindDateField('flowfrom', (day) => { if (day !== from) { state.from = day; rerender(); } });
-  sankey(f, from);
+  page.innerHTML = panel('', range) + body;
+  // A day other than the one shown applies; emptying the field goes back to the server's default start.
+  bindDateField('flowfrom', (day) => {
+    if (day === f.from || (day === '' && !state.from)) return;
+    state.from = day;
+    rerender();
+  });
+  if (!empty(f)) sankey(f);
 }

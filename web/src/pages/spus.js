@@ -1,7 +1,8 @@
-// 单品对比 SPUs: the stage counts of each of the brand's SPUs on the chosen day, as stacked bars and a table.
+// 单品对比 SPUs: the stage counts of each of the brand's SPUs on the chosen day (else the server's default
+// day, which the page shows), as stacked bars and a table.
 import { api } from '../core/api.js';
 import { COLORS, GRID, STAGES, categoryAxis, chart, countAxis, countTooltip } from '../core/charts.js';
-import { $, cells, chartBox, panel, table } from '../core/dom.js';
+import { $, cells, chartBox, noData, panel, showDay, table } from '../core/dom.js';
 import { esc, fmt } from '../core/format.js';
 import { t } from '../core/i18n.js';
 import { state } from '../core/state.js';
@@ -19,7 +20,12 @@ export async function render(page) {
   if (!spus.length) { page.innerHTML = `<div class="empty">${t('empty')}</div>`; return; }
   const stages = (spu) => api('stages', { brand: state.brand, spu, date: state.date });
   const rows = await Promise.all(spus.map(stages));
-  page.innerHTML = panel(`${t('spus')} · ${state.date}`, chartBox('spuchart')) +
+  showDay(rows[0].date);
+  if (rows.every((r) => !r.total)) {
+    page.innerHTML = noData(`${esc(state.brand)} · ${rows[0].date}`);
+    return;
+  }
+  page.innerHTML = panel(`${t('spus')} · ${rows[0].date}`, chartBox('spuchart')) +
     panel('', table([t('spu'), ...STAGES.map(t), t('total')], rows.map(spuRow).join('')));
   chart($('spuchart'), {
     grid: GRID, tooltip: countTooltip, legend: { data: STAGES.map(t) },

@@ -1,11 +1,12 @@
 // 灵犀话题 topics: the brand's category topics ranked by engagements against the previous period, rising
 // marks, reach into the brand's TI, weekly engagement lines of the top five, and the notes that moved the
-// most users into TI.
+// most users into TI. A week only partly inside the period is marked partial (its figures cover fewer
+// days). Without a chosen date the server's default period (the CLI's) decides, and the page shows it.
 import { api } from '../core/api.js';
 import { GRID, categoryAxis, chart, countAxis, countTooltip } from '../core/charts.js';
-import { $, cells, chartBox, panel, table } from '../core/dom.js';
-import { esc, fmt, growth } from '../core/format.js';
-import { t } from '../core/i18n.js';
+import { $, cells, chartBox, explain, noData, panel, showDay, table } from '../core/dom.js';
+import { addDays, esc, fmt, growth } from '../core/format.js';
+import { t, tf } from '../core/i18n.js';
 import { state } from '../core/state.js';
 
 function topicRow(x) {
@@ -36,10 +37,26 @@ function barChart(top) {
   });
 }
 
-function weeklyChart(five) {
+// The days of the week starting WEEK (a Monday) that lie inside [R.from, R.to]; 7 for a whole week.
+function daysInside(week, r) {
+  const first = week < r.from ? r.from : week;
+  const end = addDays(week, 6);
+  const last = end > r.to ? r.to : end;
+  return Math.round((Date.parse(last) - Date.parse(first)) / 86400000) + 1;
+}
+
+const weekLabel = (week, r) => (daysInside(week, r) < 7 ? `${week} (${t('partial')})` : week);
+
+function partialNote(r) {
+  const weeks = r.topics.length ? r.topics[0].weeks.map((w) => w.week) : [];
+  const parts = weeks.filter((w) => daysInside(w, r) < 7).map((w) => `${w} (${daysInside(w, r)}/7)`);
+  return parts.length ? explain(tf('partial_weeks', { weeks: parts.join(', ') }), 'partial-weeks') : '';
+}
+
+function weeklyChart(five, r) {
   chart($('topicweeks'), {
     grid: GRID, tooltip: countTooltip, legend: { data: five.map((x) => x.topic) },
-    xAxis: categoryAxis(t('week'), five.length ? five[0].weeks.map((w) => w.week) : []),
+    xAxis: categoryAxis(t('week'), five.length ? five[0].weeks.map((w) => weekLabel(w.week, r)) : []),
     yAxis: countAxis(t('engagements')),
     series: five.map((x) => ({ name: x.topic, type: 'line', data: x.weeks.map((w) => w.engagements) })),
   });
@@ -50,9 +67,11 @@ export async function render(page) {
   const b = info.brands.find((x) => x.brand === state.brand);
   const category = b ? b.category : '';
   const r = await api('topics', { category, brand: state.brand, to: state.date });
+  showDay(r.to);
+  if (!r.topics.length) { page.innerHTML = noData(`${esc(category)} · ${r.from} – ${r.to}`); return; }
   page.innerHTML = '<div class="row">' +
     panel(`${t('topics')} · ${esc(category)} · ${r.from} – ${r.to}`, chartBox('topicbars')) +
-    panel(t('weekly'), chartBox('topicweeks')) + '</div>' + tables(r);
+    panel(t('weekly'), chartBox('topicweeks') + partialNote(r)) + '</div>' + tables(r);
   barChart(r.topics.slice(0, 12));
-  weeklyChart(r.topics.slice(0, 5));
+  weeklyChart(r.topics.slice(0, 5), r);
 }
