@@ -1,4 +1,6 @@
 // aips topics (灵犀 topic insights) and aips consult (私信 consultations): issue #9, docs/insights.md.
+#include <set>
+
 #include "cli/cli.h"
 #include "fmt/format.h"
 #include "render/render_insights.h"
@@ -73,6 +75,8 @@ void RegisterInsights(CLI::App& app) {
                    "私信 consultations: reply times, 30-second reply rate, night coverage, leads and score",
                    a.get(), "the last day with messages");
     c->add_option("--account", a->account, "One account (default: every account and group)");
+    c->add_option("--brand", a->brand,
+                  "Only the accounts answering for this brand (its own brand, else its campaign's)");
     c->add_flag("--json", a->json,
                 "Print {\"conversations\",\"replied_within_30s\",\"reply_30s_rate\",\"leads\",...} for "
                 "--account, else {\"accounts\":[...],\"groups\":[...]}");
@@ -83,7 +87,8 @@ void RegisterInsights(CLI::App& app) {
         "--from 2024-11-01 --to 2024-11-30 --json");
     c->callback([a] {
       WithDates(*a, [&](QueryEngine& e, std::optional<Day> from, std::optional<Day> to) {
-        Print(e.Consult(a->account, from, to, nullptr), a->json);
+        const std::set<std::string> only{a->brand};
+        Print(e.Consult(a->account, from, to, a->brand.empty() ? nullptr : &only), a->json);
       });
     });
   }

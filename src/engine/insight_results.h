@@ -54,8 +54,9 @@ inline constexpr std::array<const char*, kReplyBuckets> kReplyBucketNames = {
     "within_30s", "30s_to_1min", "1_to_5min", "5_to_30min", "30min_to_24h", "over_24h", "no_reply"};
 
 struct ConsultFigures {
-  std::string name;   // account, or group
-  std::string group;  // the account's group ("" for a group row)
+  std::string name;             // account, or group
+  std::string group;            // the account's group ("" for a group row)
+  std::string brand, campaign;  // the account's brand (its own, else its campaign's) and campaign; "" = none
   uint64_t accounts = 1;
   uint64_t conversations = 0, replied = 0, replied_within_30s = 0, replied_within_5min = 0;
   uint64_t night_conversations = 0, night_replied_within_10min = 0, leads = 0;

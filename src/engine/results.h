@@ -1,5 +1,5 @@
-// The answers of the core queries (docs/definitions.md#measures), independent of the engine that computed them and of
-// how they are printed (query/render.h). Stage arrays are indexed A=0 .. S=4.
+// The answers of the core queries (docs/definitions.md#measures), independent of the engine that computed
+// them and of how they are printed (query/render.h). Stage arrays are indexed A=0 .. S=4.
 #pragma once
 
 #include <array>
@@ -64,7 +64,8 @@ struct BuyerGroup {
   int64_t gmv = 0;  // micro-units
 };
 
-// One campaign's measures (docs/definitions.md#measures: reach, newly seeded people and their cost, ROI(T+x)).
+// One campaign's measures (docs/definitions.md#measures: reach, newly seeded people and their cost,
+// ROI(T+x)).
 struct CampaignResult {
   std::string campaign, brand;
   std::optional<std::string> spu;
@@ -225,6 +226,7 @@ struct InfoResult {
   std::string timezone;
   uint64_t events = 0, users = 0;  // stored events (matched first-party orders included), distinct users
   bool users_hidden = false;       // the HTTP API hides the platform's user count from tenant keys
+  bool events_of_tenant = false;   // ... and counts only the events of the tenant's brands
   Day first_day = kNoDay, last_day = kNoDay;
   std::vector<Day> days;  // days that have events
   std::vector<BrandSummary> brands;

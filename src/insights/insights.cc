@@ -304,6 +304,8 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
     Tally& t = by_account[id];
     t.f.name = id;
     t.f.group = group;
+    t.f.brand = brand_of(a);
+    t.f.campaign = a.campaign;
     Tally& g = by_group[group];
     if (g.f.name.empty()) {
       g.f.name = group;

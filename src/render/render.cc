@@ -159,7 +159,9 @@ std::string ToJson(const InfoResult& r) {
   w.Key("data_dir").String(r.data_dir).Key("timezone").String(r.timezone);
   w.Key("events").Int(static_cast<int64_t>(r.events));
   w.Key("events_counted")
-      .String("stored events, matched first-party orders included (each is a purchase event)");
+      .String(r.events_of_tenant
+                  ? "stored events of this key's brands, matched first-party orders included"
+                  : "stored events, matched first-party orders included (each is a purchase event)");
   if (r.users_hidden) {
     w.Key("users")
         .Null()

@@ -17,6 +17,8 @@ void FiguresJson(JsonWriter& w, const ConsultFigures& f, bool is_group) {
     w.Key("group").String(f.name).Key("accounts").Int(static_cast<int64_t>(f.accounts));
   } else {
     w.Key("account").String(f.name).Key("group").String(f.group);
+    w.Key("brand").OptString(f.brand.empty() ? std::nullopt : std::optional(f.brand));
+    w.Key("campaign").OptString(f.campaign.empty() ? std::nullopt : std::optional(f.campaign));
   }
   w.Key("conversations").Int(static_cast<int64_t>(f.conversations));
   w.Key("replied").Int(static_cast<int64_t>(f.replied));

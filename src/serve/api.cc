@@ -33,7 +33,7 @@ std::vector<ApiRoute> MakeRoutes() {
       {"GET", "/api/v1/searchback", Data({"brand", "from", "to", "within"}, &RouteSearchback)},
       {"GET", "/api/v1/firstparty", Data({"brand"}, &RouteFirstparty)},
       {"GET", "/api/v1/topics", Data({"category", "brand", "from", "to"}, &RouteTopics)},
-      {"GET", "/api/v1/consult", Data({"account", "from", "to"}, &RouteConsult)},
+      {"GET", "/api/v1/consult", Data({"account", "brand", "from", "to"}, &RouteConsult)},
       {"GET", "/api/v1/aurora", Data({"category", "brand", "date"}, &RouteAurora)},
       {"GET", "/api/v1/crowd/count", Data({AIPS_CROWD_PARAMS}, &RouteCrowdCount)},
       {"GET", "/api/v1/crowd/export", Data({AIPS_CROWD_PARAMS, "raw"}, &RouteCrowdExport)},

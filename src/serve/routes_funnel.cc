@@ -34,7 +34,12 @@ ApiReply RouteInfo(const Call&, const Principal& p, QueryEngine& e) {
       return !brand.ok() || !p.CanRead(brand.value());
     });
   }
-  if (!p.admin) r.users_hidden = true;  // platform-wide figures are for admins
+  if (!p.admin) {  // platform-wide figures are for admins: a tenant sees its brands' events
+    r.users_hidden = true;
+    r.events_of_tenant = true;
+    r.events = 0;
+    for (const BrandSummary& b : r.brands) r.events += b.events;
+  }
   return ApiReply::Json(ToJson(r));
 }
 

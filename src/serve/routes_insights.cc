@@ -1,5 +1,7 @@
 // HTTP routes: 灵犀 topics and 私信 consultations (docs/http-api.md). Each handler checks the caller's access
 // and asks the engine interface, and renders with the CLI's renderers, so the answers are the CLI's.
+#include <set>
+
 #include "serve/routes.h"
 
 namespace aips {
@@ -21,7 +23,11 @@ ApiReply RouteTopics(const Call& c, const Principal& p, QueryEngine& e) {
 ApiReply RouteConsult(const Call& c, const Principal& p, QueryEngine& e) {
   API_ASSIGN(auto from, c.Date("from"));
   API_ASSIGN(auto to, c.Date("to"));
-  return Reply(e.Consult(c.Str("account"), from, to, p.admin ? nullptr : &p.brands));
+  // brand=B: only B's accounts (B must be the caller's); otherwise every account the caller may see.
+  const std::string brand = c.Str("brand");
+  if (!brand.empty() && !p.CanRead(brand)) return NotOwned(brand);
+  const std::set<std::string> only{brand};
+  return Reply(e.Consult(c.Str("account"), from, to, !brand.empty() ? &only : p.admin ? nullptr : &p.brands));
 }
 
 }  // namespace aips

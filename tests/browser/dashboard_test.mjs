@@ -250,9 +250,12 @@ async function topicsDefaults(category) {
 // The home-decoration merchant's accounts: one account's conversations, page = API = CLI, same period.
 async function consultDefaults() {
   await open(`key=${decoKey}&page=consult`);
-  const r = await apiAs(decoKey, 'consult');
-  const all = cli('consult');
+  // The page asks for the selected brand's accounts (the deco tenant's homedeco-01).
+  const r = await apiAs(decoKey, 'consult?brand=homedeco-01');
+  const all = cli('consult', '--brand', 'homedeco-01');
   same('consult period', [r.from, r.to], [all.from, all.to]);
+  check('consult: only the selected brand\'s accounts', r.accounts.length > 0 &&
+    r.accounts.every((x) => x.brand === 'homedeco-01'), true);
   const a = r.accounts[0];
   same(`consult ${a.account}`, a, all.accounts.find((x) => x.account === a.account));
   check(`consult ${a.account} conversations`, await text(`conversations-${a.account}`), fmt(a.conversations));

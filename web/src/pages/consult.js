@@ -5,10 +5,10 @@
 // answer does not say which brand an account answers for, so a key with several brands sees all of them.
 import { api } from '../core/api.js';
 import { GRID, categoryAxis, chart, countAxis, countTooltip } from '../core/charts.js';
-import { $, cells, chartBox, explain, noData, panel, showDay, table } from '../core/dom.js';
+import { $, cells, chartBox, noData, panel, showDay, table } from '../core/dom.js';
 import { esc, fixed, fmt, money, pct } from '../core/format.js';
 import { t } from '../core/i18n.js';
-import { session, state } from '../core/state.js';
+import { state } from '../core/state.js';
 
 const HEADS = [
   'account', 'group', 'conversations', 'reply_30s', 'median_reply', 'night', 'leads', 'lead_rate',
@@ -40,7 +40,7 @@ function replyChart(accounts) {
 }
 
 export async function render(page) {
-  const r = await api('consult', { to: state.date });
+  const r = await api('consult', { brand: state.brand, to: state.date });
   showDay(r.to);
   if (!r.accounts.length) {
     page.innerHTML = `<div class="empty" data-testid="consult-empty">${t('no_accounts')}</div>`;
@@ -50,8 +50,7 @@ export async function render(page) {
   const rows = r.accounts.map((f) => row(f, f.account, t(f.group))).join('') +
     r.groups.map((g) => row(g, t(g.group), `${g.accounts} ×`)).join('');
   const title = `${t('consult')} · <span data-testid="consult-period">${r.from} – ${r.to}</span>`;
-  const brands = session.me.brands.length > 1 ? explain(t('accounts_all_brands'), 'consult-brands') : '';
-  page.innerHTML = panel(title, table(HEADS.map(t), rows, 'consult-table') + brands) +
+  page.innerHTML = panel(title, table(HEADS.map(t), rows, 'consult-table')) +
     panel(t('reply_dist'), chartBox('replydist'));
   replyChart(r.accounts);
 }
