@@ -12,11 +12,11 @@
 #include "CLI/CLI.hpp"
 #include "common/allocator_tuning.h"
 #include "common/json_writer.h"
+#include "embedded/cold_scan.h"
+#include "embedded/embedded_engine.h"
+#include "engine/crowd_expr.h"
 #include "fmt/format.h"
 #include "model/snapshot.h"
-#include "embedded/cold_scan.h"
-#include "engine/crowd_expr.h"
-#include "embedded/embedded_engine.h"
 
 namespace aips {
 namespace {

@@ -41,6 +41,9 @@ Result<int64_t> ParseTimestamp(std::string_view text);
 // Loads an IANA zone ("Asia/Shanghai") from the system's tzdata.
 Result<absl::TimeZone> LoadZone(const std::string& name);
 
+// The Monday that starts the week of a day (1970-01-01 was a Thursday).
+inline Day WeekOf(Day d) { return d - ((d % 7 + 7 + 3) % 7); }
+
 // Maps Unix seconds to local days in one zone. Caches the current UTC-offset interval, so that a run
 // of timestamps between two transitions costs an add and a division. Not thread-safe (one per thread).
 class DayMapper {

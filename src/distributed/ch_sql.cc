@@ -2,8 +2,8 @@
 
 #include "distributed/ch_client.h"
 #include "distributed/ch_store.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
+#include "fmt/format.h"
 
 namespace aips {
 

@@ -1,4 +1,5 @@
-// The stage rules of docs/definitions.md#stage-rules compiled to ClickHouse SQL (docs/distributed.md, "Rules compiled to SQL").
+// The stage rules of docs/definitions.md#stage-rules compiled to ClickHouse SQL (docs/distributed.md, "Rules
+// compiled to SQL").
 //
 // Every query has the same shape, which runs on Debian's ClickHouse 18.16 and on current releases:
 //   level 1, on each shard (users never span shards):  SELECT user, groupArrayIf(day, <scope> AND <stage s

@@ -1,4 +1,5 @@
-// The vocabulary of docs/definitions.md: stages, actions, sentiments. Codes are stable: they are stored on disk.
+// The vocabulary of docs/definitions.md: stages, actions, sentiments. Codes are stable: they are stored on
+// disk.
 #pragma once
 
 #include <array>

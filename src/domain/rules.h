@@ -1,6 +1,7 @@
-// The stage rule set (docs/definitions.md#stage-rules): for each stage the qualifying actions, window, minimum count and
-// optional channel / sentiment filters; defaults overridable per category; the data directory's time
-// zone. Read from DIR/rules.toml when present, else the compiled-in defaults (docs/rules.md).
+// The stage rule set (docs/definitions.md#stage-rules): for each stage the qualifying actions, window,
+// minimum count and optional channel / sentiment filters; defaults overridable per category; the data
+// directory's time zone. Read from DIR/rules.toml when present, else the compiled-in defaults
+// (docs/rules.md).
 #pragma once
 
 #include <array>

@@ -12,9 +12,9 @@
 
 #include "common/date.h"
 #include "common/huge_alloc.h"
+#include "embedded/store_event_source.h"
 #include "model/snapshot.h"
 #include "model/stage_engine.h"
-#include "embedded/store_event_source.h"
 
 namespace aips {
 

@@ -1,6 +1,6 @@
 // Evaluating crowd expressions on the embedded engine's bitmaps (docs/crowds.md).
-#include "fmt/format.h"
 #include "embedded/embedded_engine.h"
+#include "fmt/format.h"
 #include "store/attributes.h"
 #include "store/crowds.h"
 

@@ -3,8 +3,8 @@
 #include <cctype>
 #include <map>
 
-#include "fmt/format.h"
 #include "domain/domain.h"
+#include "fmt/format.h"
 
 namespace aips {
 

@@ -149,6 +149,13 @@ struct FirstPartyResult {
   uint64_t matched_buyers = 0;
   uint64_t unmatched_orders = 0;  // kept until the identity map names their id
   uint64_t identity_entries = 0;  // the platform's identity map, all brands
+  // Match rate over time: per week (its Monday) of the orders' local days, the orders matched so far and
+  // those still waiting for an identity.
+  struct Week {
+    Day week = kNoDay;
+    uint64_t matched = 0, unmatched = 0;
+  };
+  std::vector<Week> weeks;
 };
 
 // A crowd's portrait: its share per tag against a base crowd (the category crowd), TGI = share / base

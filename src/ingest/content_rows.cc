@@ -3,11 +3,11 @@
 #include <algorithm>
 
 #include "common/date.h"
+#include "domain/domain.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
 #include "ingest/side_rows.h"
 #include "ingest/tables.h"
-#include "domain/domain.h"
 
 namespace aips {
 

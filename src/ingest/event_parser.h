@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "ingest/tables.h"
 #include "domain/domain.h"
+#include "ingest/tables.h"
 
 namespace aips {
 

@@ -1,6 +1,6 @@
-// First-party identifiers (docs/first-party.md): a brand sends SHA-256 hashes (64 lower-case hex characters) of
-// normalised phone numbers, OAIDs or IDFAs, never the clear values. This checks an id_type / id_hash
-// pair and recognises clear-text identifiers, which must be rejected and never stored.
+// First-party identifiers (docs/first-party.md): a brand sends SHA-256 hashes (64 lower-case hex characters)
+// of normalised phone numbers, OAIDs or IDFAs, never the clear values. This checks an id_type / id_hash pair
+// and recognises clear-text identifiers, which must be rejected and never stored.
 #pragma once
 
 #include <cstdint>

@@ -33,8 +33,8 @@ struct IngestResult {
       0;  // rows already stored (same event_id / same side-table row) or repeated in the input
   std::string rejects_file;
   std::vector<FileCounts> files;
-  // First-party orders (docs/first-party.md): new in this run, matched on arrival, matched later (kept orders that
-  // this run's identity rows matched), and the totals of the data directory after the run.
+  // First-party orders (docs/first-party.md): new in this run, matched on arrival, matched later (kept orders
+  // that this run's identity rows matched), and the totals of the data directory after the run.
   uint64_t orders = 0, orders_matched = 0, orders_rematched = 0;
   uint64_t orders_total = 0, orders_matched_total = 0, orders_unmatched_total = 0;
   std::vector<std::string> first_errors;  // up to 10 "source:line: field: reason" lines, for the terminal

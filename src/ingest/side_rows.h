@@ -1,5 +1,5 @@
-// Validation of the rows that are not events (docs/input.md side tables, docs/first-party.md orders and identity
-// map) and the reject record, shared by every ingest target (the embedded store and ClickHouse).
+// Validation of the rows that are not events (docs/input.md side tables, docs/first-party.md orders and
+// identity map) and the reject record, shared by every ingest target (the embedded store and ClickHouse).
 #pragma once
 
 #include <string>

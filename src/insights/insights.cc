@@ -31,8 +31,6 @@ bool IsEngagement(uint8_t action) {
   }
 }
 
-Day WeekOf(Day d) { return d - ((d % 7 + 7 + 3) % 7); }  // 1970-01-01 was a Thursday
-
 std::optional<double> Ratio(uint64_t a, uint64_t b) {
   if (b == 0) return std::nullopt;
   return static_cast<double>(a) / static_cast<double>(b);

@@ -1,14 +1,14 @@
-// Campaign measures of docs/definitions.md#measures on the embedded engine: reach R(c), newI / newTI (and new P, new S)
-// with their costs, GMV and ROI(T+x), seeded vs. unseeded buyers, the reached crowd's stage mix.
+// Campaign measures of docs/definitions.md#measures on the embedded engine: reach R(c), newI / newTI (and new
+// P, new S) with their costs, GMV and ROI(T+x), seeded vs. unseeded buyers, the reached crowd's stage mix.
 #include <algorithm>
 #include <set>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
+#include "fmt/format.h"
 
 namespace aips {
 

@@ -6,11 +6,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "fmt/format.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
-#include "engine/percentile.h"
 #include "embedded/store_event_source.h"
+#include "engine/percentile.h"
+#include "fmt/format.h"
 #include "store/first_party.h"
 
 namespace aips {
@@ -259,22 +259,37 @@ Result<FirstPartyResult> EmbeddedEngine::FirstParty(const std::string& brand) {
   AIPS_ASSIGN_OR_RETURN(FirstPartyData fp,
                         LoadFirstParty(store_->dir(), store_->manifest().firstparty_generation));
   out.identity_entries = fp.identity.size();
-  for (auto& [id, o] : fp.unmatched) out.unmatched_orders += o.brand == brand;
+  std::map<Day, FirstPartyResult::Week> weeks;
+  AIPS_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(store_->rules().timezone));
+  DayMapper mapper(zone);
+  for (auto& [id, o] : fp.unmatched) {
+    if (o.brand != brand) continue;
+    ++out.unmatched_orders;
+    ++weeks[WeekOf(mapper.LocalDay(o.ts))].unmatched;
+  }
   AIPS_ASSIGN_OR_RETURN(Dictionary * channels, store_->dict(kDictChannel));
   auto fp_channel = channels->Find("first_party");
-  if (!r.brand || !fp_channel) return out;
-  const BrandInfo& bi = store_->manifest().brands[*r.brand];
-  AIPS_ASSIGN_OR_RETURN(auto src, StoreEventSource::Open(*store_, bi.first_day, bi.last_day));
   absl::flat_hash_set<uint32_t> buyers;
-  AIPS_RETURN_IF_ERROR(src->ForEachBlock(*r.brand, bi.first_day, bi.last_day, [&](Day, const BrandBlock& b) {
-    for (size_t i = 0; i < b.n; ++i) {
-      if (b.channel[i] != *fp_channel || static_cast<Action>(b.action[i]) != Action::kPurchase) continue;
-      ++out.matched_orders;
-      out.matched_gmv += b.amount[i];
-      buyers.insert(b.user[i]);
-    }
-  }));
+  if (r.brand && fp_channel) {
+    const BrandInfo& bi = store_->manifest().brands[*r.brand];
+    AIPS_ASSIGN_OR_RETURN(auto src, StoreEventSource::Open(*store_, bi.first_day, bi.last_day));
+    AIPS_RETURN_IF_ERROR(
+        src->ForEachBlock(*r.brand, bi.first_day, bi.last_day, [&](Day day, const BrandBlock& b) {
+          for (size_t i = 0; i < b.n; ++i) {
+            if (b.channel[i] != *fp_channel || static_cast<Action>(b.action[i]) != Action::kPurchase)
+              continue;
+            ++out.matched_orders;
+            ++weeks[WeekOf(day)].matched;
+            out.matched_gmv += b.amount[i];
+            buyers.insert(b.user[i]);
+          }
+        }));
+  }
   out.matched_buyers = buyers.size();
+  for (auto& [w, wk] : weeks) {
+    wk.week = w;
+    out.weeks.push_back(wk);
+  }
   return out;
 }
 

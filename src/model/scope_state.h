@@ -1,4 +1,5 @@
-// The incremental stage state of one scope (a brand, an SPU, or a category crowd), docs/definitions.md#stage-rules.
+// The incremental stage state of one scope (a brand, an SPU, or a category crowd),
+// docs/definitions.md#stage-rules.
 //
 // For each user the scope has seen, the state keeps the days of the last k qualifying events of each
 // stage (k = the stage's min_count). A stage holds as of day D when the oldest of those k days is

@@ -1,6 +1,6 @@
-// The stage engine: runs the rules of docs/definitions.md#stage-rules day by day over a subject's events and produces its
-// snapshot file (model/snapshot.h). A brand subject has the brand scope (all its events) and one scope
-// per SPU (that SPU's events); a category subject has one scope, the category crowd of §4.
+// The stage engine: runs the rules of docs/definitions.md#stage-rules day by day over a subject's events and
+// produces its snapshot file (model/snapshot.h). A brand subject has the brand scope (all its events) and one
+// scope per SPU (that SPU's events); a category subject has one scope, the category crowd of §4.
 //
 // The engine does not know where events live: it reads them through EventSource, so the same engine
 // runs over the embedded store or anything else that can list a brand's rows of a day.

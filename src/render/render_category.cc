@@ -329,19 +329,43 @@ std::string ToJson(const FirstPartyResult& r) {
   }
   w.Key("matched_gmv").Double(static_cast<double>(r.matched_gmv) / 1e6);
   w.Key("matched_buyers").Int(static_cast<int64_t>(r.matched_buyers));
+  w.Key("weeks").BeginArray();
+  for (const auto& wk : r.weeks) {
+    const uint64_t n = wk.matched + wk.unmatched;
+    w.BeginObject()
+        .Key("week")
+        .String(FormatDate(wk.week))
+        .Key("matched")
+        .Int(static_cast<int64_t>(wk.matched));
+    w.Key("unmatched").Int(static_cast<int64_t>(wk.unmatched)).Key("match_rate");
+    if (n) {
+      w.Double(static_cast<double>(wk.matched) / static_cast<double>(n));
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("identity_entries").Int(static_cast<int64_t>(r.identity_entries)).EndObject();
   return w.str();
 }
 
 std::string ToTable(const FirstPartyResult& r) {
   const uint64_t all = r.matched_orders + r.unmatched_orders;
-  return fmt::format(
+  std::string o = fmt::format(
       "一方数据 first-party data · brand {}\n\n  orders matched      {:>12}\n  orders unmatched    {:>12}\n"
       "  match rate          {:>12}\n  matched GMV         {:>12}\n  matched buyers      {:>12}\n"
       "  identity map        {:>12} hashed ids\n",
       r.brand, Thousands(r.matched_orders), Thousands(r.unmatched_orders), Percent(r.matched_orders, all),
       MoneyText(static_cast<double>(r.matched_gmv) / 1e6), Thousands(r.matched_buyers),
       Thousands(r.identity_entries));
+  if (r.weeks.empty()) return o;
+  o += "\n  match rate by week of the order (matched so far / all orders of the week)\n";
+  for (const auto& wk : r.weeks) {
+    o += fmt::format("  {}  {:>10} / {:<10} {:>7}\n", FormatDate(wk.week), Thousands(wk.matched),
+                     Thousands(wk.matched + wk.unmatched), Percent(wk.matched, wk.matched + wk.unmatched));
+  }
+  return o;
 }
 
 }  // namespace aips

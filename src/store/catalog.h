@@ -8,8 +8,8 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "aips/status.h"
 #include "common/date.h"

@@ -1,4 +1,5 @@
-// First-party data kept between ingests (docs/first-party.md, docs/formats.md §9): the identity map (hashed id
+// First-party data kept between ingests (docs/first-party.md, docs/formats.md §9): the identity map (hashed
+// id
 // -> platform user) and the orders that no identity matched yet. A matched order is not kept here: it
 // becomes a purchase event (channel first_party, event_id "fp:<order_id>") in the day segments.
 #pragma once

@@ -207,6 +207,9 @@ async function firstpartyDefaults(me, info) {
   same('first-party', fp, cli('firstparty', '--brand', brand));
   check('first-party matched orders', await text('value-matched'), fmt(fp.matched_orders));
   check('first-party match rate', await text('value-match_rate'), pct(fp.match_rate));
+  check('first-party weeks add up to the totals', [fp.weeks.reduce((a, w) => a + w.matched, 0),
+    fp.weeks.reduce((a, w) => a + w.unmatched, 0)].join('/'), `${fp.matched_orders}/${fp.unmatched_orders}`);
+  check('first-party: the match rate over time is drawn', await page.locator('#matchweeks svg').count(), 1);
   check('brand events (info, with matched orders)', await text('value-events'),
     fmt(info.brands.find((b) => b.brand === brand).events));
   const sp = await api(`spectrum?brand=${brand}`);

@@ -1,5 +1,5 @@
-// The incremental engine against a brute-force reading of docs/definitions.md#stage-rules, on random histories with random
-// windows and count thresholds.
+// The incremental engine against a brute-force reading of docs/definitions.md#stage-rules, on random
+// histories with random windows and count thresholds.
 #include <gtest/gtest.h>
 
 #include <map>

@@ -205,6 +205,7 @@ export const STRINGS = {
   matched: ['已匹配订单', 'Matched orders'],
   unmatched: ['待匹配订单', 'Unmatched orders'],
   match_rate: ['匹配率', 'Match rate'],
+  match_weeks: ['每周订单匹配率（按下单周）', 'Match rate by week of the order'],
   matched_gmv: ['匹配GMV (¥)', 'Matched GMV (¥)'],
   identity: ['身份映射', 'Identity map'],
   brand_events: ['品牌事件数', 'Brand events'],

@@ -4,8 +4,8 @@
 // bid multiplier. The spectrum is dated x days before the last day (the last day whose T+x conversion
 // window has closed), unlike the other pages: the page says so.
 import { api } from '../core/api.js';
-import { STAGES } from '../core/charts.js';
-import { card, cards, cells, explain, noData, panel, table } from '../core/dom.js';
+import { GRID, STAGES, categoryAxis, chart, rateAxis, rateTooltip } from '../core/charts.js';
+import { $, card, cards, cells, chartBox, explain, noData, panel, table } from '../core/dom.js';
 import { esc, fixed, fmt, money, pct } from '../core/format.js';
 import { t, tf } from '../core/i18n.js';
 import { brandInfo, session, state } from '../core/state.js';
@@ -50,11 +50,23 @@ function spectrumPanel(s) {
     explain(tf('spectrum_cells', { x: s.x_days, gmv: money(s.high_value_gmv) })));
 }
 
+// The match rate by week of the order: matched so far / all the week's orders (a week's rate rises as
+// later identity uploads match its kept orders).
+function matchWeeks(f) {
+  chart($('matchweeks'), {
+    grid: GRID, tooltip: { trigger: 'axis', ...rateTooltip },
+    xAxis: categoryAxis(t('week'), f.weeks.map((w) => w.week)), yAxis: { ...rateAxis(t('match_rate')), max: 1 },
+    series: [{ name: t('match_rate'), type: 'line', data: f.weeks.map((w) => w.match_rate) }],
+  });
+}
+
 export async function render(page) {
   const [f, s] = await Promise.all([
     api('firstparty', { brand: state.brand }),
     api('spectrum', { brand: state.brand, date: state.date }),
   ]);
   const orders = f.matched_orders + f.unmatched_orders;
-  page.innerHTML = (orders ? matchCards(f) : noData(esc(state.brand))) + spectrumPanel(s);
+  const weeks = f.weeks && f.weeks.length ? panel(t('match_weeks'), chartBox('matchweeks')) : '';
+  page.innerHTML = (orders ? matchCards(f) + weeks : noData(esc(state.brand))) + spectrumPanel(s);
+  if (orders && weeks) matchWeeks(f);
 }
