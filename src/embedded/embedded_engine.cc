@@ -123,6 +123,7 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
     return s.brand < m.brands.size() ? m.brands[s.brand].snap : SnapState{};
   };
   SnapState st = state_of();
+  uint64_t expected_fp = s.fp;  // the fingerprint the snapshot file must carry (newer after the lock)
   if (st.fp != s.fp || st.through == kNoDay || st.through < eff) {
     // A reader that stores what it computed holds the directory's lock only for that: a long-lived
     // engine (the server's) must not keep other writers out afterwards.
@@ -143,21 +144,23 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
       AIPS_ASSIGN_OR_RETURN(fresh, BrandSubject(s.brand));
     }
     st = state_of();
+    expected_fp = fresh.fp;
     if (st.fp != fresh.fp || st.through == kNoDay || st.through < eff) {
       const Day through =
           std::min(std::max(day, store_->manifest().LastDay()), fresh.last + fresh.max_window);
       AIPS_RETURN_IF_ERROR(ComputeAndCommit({fresh}, {through}, nullptr));
     }
   }
-  auto& reader = readers_[s.path];
-  if (!reader) {
-    AIPS_ASSIGN_OR_RETURN(reader, SnapshotReader::Open(s.path));
-  }
-  if (reader->fingerprint() != s.fp || reader->through() < eff) {
+  // A reader opened before another engine replaced the file is reopened once before the mismatch counts.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto& reader = readers_[s.path];
+    if (!reader) {
+      AIPS_ASSIGN_OR_RETURN(reader, SnapshotReader::Open(s.path));
+    }
+    if (reader->fingerprint() == expected_fp && reader->through() >= eff) return reader.get();
     RetireReader(s.path);
-    return Status::Corruption(fmt::format("{}: does not match the manifest (run 'aips check')", s.path));
   }
-  return reader.get();
+  return Status::Corruption(fmt::format("{}: does not match the manifest (run 'aips check')", s.path));
 }
 
 std::string EmbeddedEngine::StatePath(const Subject& s) {

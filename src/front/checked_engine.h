@@ -4,7 +4,8 @@
 // after the last local day with an event is InvalidArgument (exit code 2, HTTP 400), naming the range;
 // a date inside the range is answered (a brand without data on it answers zeros, and says so where it
 // is shown). Defaults are the engines' (they clamp to the range). Dates inside crowd expressions are
-// the expression's own and are not checked here.
+// the expression's own and are not checked here, and neither are the periods of topics and
+// consultations (notes and messages have days of their own).
 #pragma once
 
 #include <memory>

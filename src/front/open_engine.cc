@@ -30,7 +30,7 @@ uint64_t CommitToken(const EngineSource& s) {
   if (s.data_dir.empty()) return 0;
   // Each of these files is replaced by rename: a new inode, size or modification time per write.
   uint64_t token = 0;
-  for (const char* name : {"/MANIFEST", "/crowds.bin", "/tenants.bin"}) {
+  for (const char* name : {"/MANIFEST", "/crowds.bin", "/tenants.bin", "/rules.toml"}) {
     struct stat st {};
     uint64_t h = 0;
     if (::stat((s.data_dir + name).c_str(), &st) == 0) {

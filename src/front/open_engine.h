@@ -22,8 +22,8 @@ Status CheckEngineSource(const EngineSource& source);
 // of front/checked_engine.h.
 Result<std::unique_ptr<QueryEngine>> OpenEngine(const EngineSource& source);
 // A token that changes with every commit to a data directory (every MANIFEST replacement: ingest,
-// compute, forget, retain, a query that stored snapshots) and every change of its saved crowds or
-// tenants and keys; 0 when it has none. The server reopens its
+// compute, forget, retain, a query that stored snapshots) and every change of its saved crowds, its
+// tenants and keys, or its rules (aips rules set); 0 when it has none. The server reopens its
 // engines when it moves. For a ClickHouse database it is always 0.
 uint64_t CommitToken(const EngineSource& source);
 // Recomputes the snapshots a write invalidated in a data directory (aips forget, repair).

@@ -55,8 +55,13 @@ Result<Generation::Lease> Generation::Acquire() {
   }
   ++open_;  // reserved while it opens (outside the lock: opening reads the manifest and catalog)
   l.unlock();
-  auto opened = OpenEngine(source_);
-  if (!opened.ok()) {
+  Result<std::unique_ptr<QueryEngine>> opened = Status::IOError("engine not opened");
+  try {
+    opened = OpenEngine(source_);
+  } catch (...) {
+    opened = Status::IOError("opening an engine threw");
+  }
+  if (!opened.ok()) {  // the slot is given back
     l.lock();
     --open_;
     freed_.notify_one();
@@ -113,8 +118,8 @@ std::shared_ptr<Generation> EnginePool::Current() {
 }
 
 void EnginePool::Refresh() {
+  std::lock_guard<std::mutex> l(mu_);  // the token is read under the lock: refreshes never go back
   const uint64_t token = CommitToken(source_);
-  std::lock_guard<std::mutex> l(mu_);
   if (current_ && current_->token() == token) return;
   current_ = std::make_shared<Generation>(source_, token, options_.max_engines, options_.cache_bytes);
   ++generations_made_;

@@ -61,7 +61,7 @@ class Generation {
    public:
     Lease(Generation* g, std::unique_ptr<QueryEngine> e) : g_(g), e_(std::move(e)) {}
     Lease(Lease&&) = default;
-    Lease& operator=(Lease&&) = default;
+    Lease& operator=(Lease&&) = delete;  // would drop the held engine without giving its slot back
     ~Lease();
     QueryEngine& operator*() const { return *e_; }
     QueryEngine* operator->() const { return e_.get(); }

@@ -76,8 +76,12 @@ std::vector<std::string> SplitList(const std::string& s);
 ApiReply NotOwned(const std::string& brand);
 // The brand, and the SPU when the request names one.
 ScopeRef Scope(const Call& c, const std::string& brand);
+// NotFound (exactly as for names that do not exist) unless every brand and campaign the expression names
+// is the caller's.
+Status CheckCrowdAccess(const std::string& expr, const Principal& p, QueryEngine& e);
 // The crowd of a request (expr, or a preset and its arguments), after checking that every brand and
-// campaign it names is the caller's; crowd("name") sees the caller's saved crowds.
+// campaign it names is the caller's and that a preset's days are inside the data; crowd("name") sees
+// the caller's saved crowds.
 Result<CrowdQuery> RequestedCrowd(const Call& c, const Principal& p, QueryEngine& e);
 
 #define API_TRY(expr)                    \

@@ -89,22 +89,19 @@ ApiReply RouteSpectrum(const Call& c, const Principal& p, QueryEngine& e) {
 ApiReply RouteCorrection(const Call& c, const Principal& p, QueryEngine& e) {
   API_ASSIGN(std::string campaign, c.Required("campaign"));
   API_ASSIGN(std::string target, c.Required("target"));
-  auto camp = e.Campaign(campaign, std::nullopt);
-  if (!camp.ok() || !p.CanRead(camp->brand)) {
-    return ApiReply::Error(404, UnknownCampaignMessage(campaign));
-  }
-  API_ASSIGN(auto node, ParseCrowdExpr(target));
-  std::vector<std::string> brands, campaigns, crowds;
-  CollectNames(*node, &brands, &campaigns, &crowds);
-  for (auto& b : brands)
-    if (!p.CanRead(b)) return NotOwned(b);
+  auto owner = e.BrandOfCampaign(campaign);
+  if (!owner.ok() || !p.CanRead(owner.value())) return ApiReply::Error(404, UnknownCampaignMessage(campaign));
+  API_TRY(CheckCrowdAccess(target, p, e));  // the target's brands and campaigns too
   double threshold = 0.8;
-  if (!c.Str("threshold").empty()) {
+  if (const std::string t = c.Str("threshold"); !t.empty()) {
+    size_t used = 0;
     try {
-      threshold = std::stod(c.Str("threshold"));
+      threshold = std::stod(t, &used);
     } catch (...) {
-      return ApiReply::Error(400, "threshold must be a number in (0, 1]");
+      used = 0;
     }
+    if (used != t.size() || !(threshold > 0 && threshold <= 1))
+      return ApiReply::Error(400, "threshold must be a number in (0, 1]");
   }
   return Reply(e.Correction(campaign, CrowdQuery{target, p.tenant}, threshold));
 }

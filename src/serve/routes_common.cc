@@ -120,7 +120,7 @@ ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
         ctx.metrics->Computed(computed);
         ctx.pool->Refresh();  // the engine stored snapshots: the next request sees them on a new generation
       }
-      if (r.status >= 500 && attempt == 0) {
+      if (r.status != 200 && attempt == 0) {  // a file the request needed may have gone with a commit
         ctx.pool->Refresh();
         if (ctx.pool->Current() != gen) continue;
       }
@@ -166,10 +166,25 @@ Result<CrowdQuery> RequestedCrowd(const Call& c, const Principal& p, QueryEngine
   sel.competitor = c.Str("competitor");
   AIPS_ASSIGN_OR_RETURN(sel.date, c.Date("date"));
   AIPS_ASSIGN_OR_RETURN(sel.since, c.Date("since"));
+  if (!sel.preset.empty()) {  // a preset's days, as every explicit date: inside the data
+    AIPS_ASSIGN_OR_RETURN(auto days, e.DataDays());
+    for (auto [name, d] : {std::pair{"date", sel.date}, std::pair{"since", sel.since}}) {
+      if (d && days.first != kNoDay && (*d < days.first || *d > days.second)) {
+        return Status::InvalidArgument(fmt::format("{} {} is outside the data: events run from {} to {}",
+                                                   name, FormatDate(*d), FormatDate(days.first),
+                                                   FormatDate(days.second)));
+      }
+    }
+  }
   CrowdQuery q;
   q.tenant = p.tenant;
   AIPS_ASSIGN_OR_RETURN(q.expr, SelectionExpression(sel, e));
-  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(q.expr));
+  AIPS_RETURN_IF_ERROR(CheckCrowdAccess(q.expr, p, e));
+  return q;
+}
+
+Status CheckCrowdAccess(const std::string& expr, const Principal& p, QueryEngine& e) {
+  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(expr));
   std::vector<std::string> brands, campaigns, crowds;
   CollectNames(*node, &brands, &campaigns, &crowds);
   for (auto& b : brands)
@@ -178,7 +193,7 @@ Result<CrowdQuery> RequestedCrowd(const Call& c, const Principal& p, QueryEngine
     auto brand = e.BrandOfCampaign(name);
     if (!brand.ok() || !p.CanRead(brand.value())) return Status::NotFound(UnknownCampaignMessage(name));
   }
-  return q;
+  return Status::OK();
 }
 
 }  // namespace aips

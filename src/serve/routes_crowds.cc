@@ -62,8 +62,10 @@ ApiReply RouteCrowdsPost(const Call& c, const Principal& p) {
   API_ASSIGN(auto engine, OpenEngine(EngineSource{c.ctx().data_dir, ""}));
   API_ASSIGN(CrowdQuery q, RequestedCrowd(c, p, *engine));
   API_ASSIGN(SavedCrowd sc, engine->SaveCrowd(name, q));
-  return ApiReply::Json(
-      fmt::format("{{\"name\":\"{}\",\"version\":{},\"size\":{}}}", sc.name, sc.version, sc.size));
+  JsonWriter w;
+  w.BeginObject().Key("name").String(sc.name).Key("version").Int(sc.version);
+  w.Key("size").Int(static_cast<int64_t>(sc.size)).EndObject();
+  return ApiReply::Json(w.str());
 }
 
 }  // namespace aips
