@@ -46,6 +46,7 @@ using Response = http::response<http::string_body>;
 constexpr size_t kReadChunk = 16 << 10;
 constexpr auto kLinger =
     std::chrono::seconds(2);  // a closing connection's unread bytes are discarded this long
+constexpr size_t kLingerBytes = size_t{256} << 20;  // ... and at most this many
 
 void Configure(Parser& p, size_t max_header, size_t max_body) {
   p.header_limit(static_cast<std::uint32_t>(std::min<size_t>(max_header, UINT32_MAX)));
@@ -397,15 +398,18 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Discard() {
-    socket_.async_read_some(
-        buffer_.prepare(kReadChunk), [self = shared_from_this()](error_code ec, size_t n) {
-          if (self->phase_ == Phase::kClosed) return;
-          if (ec) return self->Close();
-          self->discarded_ += n;
-          if (self->discarded_ > self->core_.opt.max_header_bytes + self->core_.opt.max_body_bytes)
-            return self->Close();
-          self->Discard();
-        });
+    socket_.async_read_some(buffer_.prepare(kReadChunk),
+                            [self = shared_from_this()](error_code ec, size_t n) {
+                              if (self->phase_ == Phase::kClosed) return;
+                              if (ec) return self->Close();
+                              self->discarded_ += n;
+                              // Bounded by time (kLinger) and, generously, by bytes: a client refused with
+                              // 413 may still be sending a body several times the limit, and closing with its
+                              // bytes unread would reset the connection before it reads the answer (seen as
+                              // EPIPE by clients that write the whole body first).
+                              if (self->discarded_ > kLingerBytes) return self->Close();
+                              self->Discard();
+                            });
   }
 
   void Close() {
