@@ -466,8 +466,11 @@ Result<std::string> EmbeddedEngine::BrandOfCampaign(const std::string& campaign)
   AIPS_ASSIGN_OR_RETURN(const Catalog* cat, store_->catalog());
   auto it = cat->campaigns.find(campaign);
   if (it != cat->campaigns.end()) return it->second.brand;
-  // A campaign that only events name: its measures know its brand.
+  // A campaign that only events name: its measures know its brand (found once per engine).
+  if (auto known = event_campaign_brands_.find(campaign); known != event_campaign_brands_.end())
+    return known->second;
   AIPS_ASSIGN_OR_RETURN(CampaignResult c, Campaign(campaign, std::nullopt));
+  event_campaign_brands_[campaign] = c.brand;
   return c.brand;
 }
 

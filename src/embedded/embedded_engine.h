@@ -144,6 +144,7 @@ class EmbeddedEngine : public QueryEngine {
   double compute_seconds_ = 0;
   std::atomic<size_t> resumed_{0};
   std::string crowd_tenant_;
+  std::map<std::string, std::string> event_campaign_brands_;  // BrandOfCampaign of event-only campaigns
   // Flow: per-user stage codes on its two days (zero between calls) and the users written.
   std::vector<uint8_t, HugeAllocator<uint8_t>> codes_from_, codes_to_;
   std::vector<uint32_t> touched_;  // the tenant whose saved crowds crowd("name") sees during EvalCrowd

@@ -61,6 +61,8 @@ Result<Generation::Lease> Generation::Acquire() {
   } catch (...) {
     opened = Status::IOError("opening an engine threw");
   }
+  // An engine opened after a newer commit would mix two commits in one generation: not handed out.
+  if (opened.ok() && CommitToken(source_) != token_) opened = Status::Busy(std::string(kGenerationRetired));
   if (!opened.ok()) {  // the slot is given back
     l.lock();
     --open_;

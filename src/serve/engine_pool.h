@@ -29,6 +29,8 @@
 
 namespace aips {
 
+inline constexpr std::string_view kGenerationRetired = "the data changed while the request began; ask again";
+
 // Rendered answers of one generation, by request key (route, parameters, caller), least recently used
 // first out once their bytes pass the bound. Thread-safe.
 class AnswerCache {
@@ -71,7 +73,8 @@ class Generation {
     std::unique_ptr<QueryEngine> e_;
   };
 
-  // A free engine, or a new one while fewer than max_engines are open; otherwise waits for one.
+  // A free engine, or a new one while fewer than max_engines are open; otherwise waits for one. Busy
+  // (kGenerationRetired) when the data moved on since the generation began: the caller refreshes.
   Result<Lease> Acquire();
   uint64_t token() const { return token_; }
   AnswerCache& answers() { return answers_; }

@@ -111,7 +111,12 @@ ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
       ApiReply r;
       double computed = 0;
       {
-        API_ASSIGN(Generation::Lease engine, gen->Acquire());
+        auto leased = gen->Acquire();
+        if (!leased.ok() && leased.status().message() == kGenerationRetired && attempt == 0) {
+          ctx.pool->Refresh();
+          continue;
+        }
+        API_ASSIGN(Generation::Lease engine, std::move(leased));
         const double before = engine->ComputeSeconds();
         r = fn(call, *who, *engine);
         computed = engine->ComputeSeconds() - before;
