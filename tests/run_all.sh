@@ -19,6 +19,9 @@ files=$(git ls-files '*.cc' '*.h' 2>/dev/null || find src include tests bench -n
 clang-format --dry-run -Werror $files
 echo "clang-format clean: $(echo "$files" | wc -w) files"
 
+step "source folders form layers (no folder-level include cycles)"
+python3 tests/include_layers.py
+
 step "clang-tidy (.clang-tidy rule set) over every source file"
 tests/tidy.sh "$build-tidy"
 
