@@ -220,11 +220,19 @@ std::string ToTable(const SearchBackResult& r) {
 std::string ToJson(const AuroraResult& r) {
   JsonWriter w;
   w.BeginObject().Key("category").String(r.category).Key("date").String(FormatDate(r.date));
-  w.Key("category_crowd").Int(static_cast<int64_t>(r.category_crowd)).Key("brands").BeginArray();
+  w.Key("category_crowd").Int(static_cast<int64_t>(r.category_crowd));
+  // Without a category crowd on the day there is nothing to rank: the scores are null, not ties.
+  const bool scored = r.category_crowd > 0;
+  if (!scored) w.Key("note").String("no category crowd on this day: no scores");
+  w.Key("brands").BeginArray();
+  auto score = [&](double v) -> JsonWriter& { return scored ? w.Double(v) : w.Null(); };
   for (auto& b : r.brands) {
-    w.BeginObject().Key("brand").String(b.brand).Key("composite").Double(b.composite);
-    w.Key("awareness").Double(b.awareness).Key("content").Double(b.content);
-    w.Key("penetration").Double(b.penetration).Key("word_of_mouth").Double(b.wom);
+    w.BeginObject().Key("brand").String(b.brand).Key("composite");
+    score(b.composite).Key("awareness");
+    score(b.awareness).Key("content");
+    score(b.content).Key("penetration");
+    score(b.penetration).Key("word_of_mouth");
+    score(b.wom);
     w.Key("raw").BeginObject().Key("a_plus_penetration").Double(b.awareness_raw);
     w.Key("notes")
         .Int(static_cast<int64_t>(b.notes))
@@ -250,9 +258,14 @@ std::string ToTable(const AuroraResult& r) {
                   r.category, FormatDate(r.date));
   o += fmt::format("  {:<18}{:>10}{:>11}{:>9}{:>13}{:>15}\n", "brand", "composite", "awareness", "content",
                    "penetration", "word of mouth");
+  if (r.category_crowd == 0) o += "  (no category crowd on this day: no scores)\n";
   for (auto& b : r.brands) {
-    o += fmt::format("  {:<18}{:>10.1f}{:>11.1f}{:>9.1f}{:>13.1f}{:>15.1f}\n", b.brand, b.composite,
-                     b.awareness, b.content, b.penetration, b.wom);
+    if (r.category_crowd == 0) {
+      o += fmt::format("  {:<18}{:>10}{:>11}{:>9}{:>13}{:>15}\n", b.brand, "—", "—", "—", "—", "—");
+    } else {
+      o += fmt::format("  {:<18}{:>10.1f}{:>11.1f}{:>9.1f}{:>13.1f}{:>15.1f}\n", b.brand, b.composite,
+                       b.awareness, b.content, b.penetration, b.wom);
+    }
   }
   o += "\n  awareness = A+ penetration · content = notes + engagements (30 days) · penetration = TI+ "
        "penetration\n"
