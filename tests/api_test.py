@@ -198,7 +198,7 @@ check("a correction target naming another tenant's campaign: 404 (its reach is n
 s, b = get_json("/api/v1/correction?campaign=serum-01-c1&threshold=nan&target=" + q(target), acme)
 check("a threshold that is not a number in (0, 1]: 400", s == 400, b)
 s, b = get_json("/api/v1/crowd/count?preset=redelivery&brand=serum-01&date=2030-01-01", acme)
-check("a preset's date outside the data: 400", s == 400 and "outside the data" in b.get("error", ""), b)
+check("a preset's date outside the data: 400", s == 400 and "is after the data: events run from" in b.get("error", ""), b)
 s, b = get_json("/api/v1/lookalike?tiers=50,200&expr=" + q(expr), acme)
 check("lookalike equals the CLI's", s == 200 and b == cli("lookalike", "--tiers", "50,200", "--expr", expr), json.dumps(b)[:200])
 s, b = http("/api/v1/crowds?name=vip&expr=" + q(expr), acme, "POST", b"")

@@ -40,25 +40,27 @@ for i in range(500):
   done
 ) &
 ingester=$!
-KEY=$key DAY=$day wrk -t2 -c16 -d"${secs}s" --latency -s "$here/tests/load/mix.lua" "http://127.0.0.1:$port" > "$work/wrk.txt"
+# Runs the dashboard mix for $secs seconds into $work/$1.txt; fails (naming $2) on any error status or failed
+# connection, else prints "requests N, errors 0, throughput R req/s, latency p50 .. ms, p99 .. ms, max .. ms".
+run_mix() {
+  KEY=$key DAY=$day wrk -t2 -c16 -d"${secs}s" --latency -s "$here/tests/load/mix.lua" "http://127.0.0.1:$port" > "$work/$1.txt"
+  local requests errs_status errs_other p50 p99 maxl rps
+  read -r _ requests errs_status errs_other p50 p99 maxl rps <<< "$(grep '^RESULT' "$work/$1.txt" | tr '=' ' ' | awk '{print $1, $3, $5, $7, $9, $11, $13, $15}')"
+  [ "$errs_status" -eq 0 ] && [ "$errs_other" -eq 0 ] || { cat "$work/$1.txt" >&2; echo "FAIL: errors under load $2" >&2; return 1; }
+  echo "requests $requests, errors 0, throughput ${rps} req/s, latency p50 ${p50} ms, p99 ${p99} ms, max ${maxl} ms"
+}
+idle=$(run_mix wrk "while ingesting")
 wait "$ingester"
-result=$(grep '^RESULT' "$work/wrk.txt")
-echo "$result"
-read -r _ requests errs_status errs_other p50 p99 maxl rps <<< "$(echo "$result" | tr '=' ' ' | awk '{print $1, $3, $5, $7, $9, $11, $13, $15}')"
-[ "$errs_status" -eq 0 ] && [ "$errs_other" -eq 0 ] || { cat "$work/wrk.txt"; echo "FAIL: errors under load" >&2; exit 1; }
 mkdir -p "$(dirname "$out")"
 cat > "$out" <<TXT
 load test ($(date -u +%Y-%m-%d), $(nproc) cores): wrk -t2 -c16 -d${secs}s, 7 dashboard queries in rotation, ${LOAD_USERS:-50000}-user world,
 20 ingest batches of 500 events through the API during the run
-requests $requests, errors 0, throughput ${rps} req/s, latency p50 ${p50} ms, p99 ${p99} ms, max ${maxl} ms
+$idle
 TXT
 # The same mix while both cores are kept busy by something else (a steady CPU load): no request may fail.
 for _ in $(seq "$(nproc)"); do (while :; do :; done) & spinners+=($!); done
-KEY=$key DAY=$day wrk -t2 -c16 -d"${secs}s" --latency -s "$here/tests/load/mix.lua" "http://127.0.0.1:$port" > "$work/wrk-busy.txt"
+busy=$(run_mix wrk-busy "beside a busy CPU")
 kill "${spinners[@]}" 2> /dev/null || true
 spinners=()
-busy=$(grep '^RESULT' "$work/wrk-busy.txt")
-read -r _ b_requests b_errs_status b_errs_other b_p50 b_p99 b_maxl b_rps <<< "$(echo "$busy" | tr '=' ' ' | awk '{print $1, $3, $5, $7, $9, $11, $13, $15}')"
-[ "$b_errs_status" -eq 0 ] && [ "$b_errs_other" -eq 0 ] || { cat "$work/wrk-busy.txt"; echo "FAIL: errors under load beside a busy CPU" >&2; exit 1; }
-echo "beside $(nproc) spinning processes: requests $b_requests, errors 0, throughput ${b_rps} req/s, latency p50 ${b_p50} ms, p99 ${b_p99} ms, max ${b_maxl} ms" >> "$out"
+echo "beside $(nproc) spinning processes: $busy" >> "$out"
 cat "$out"

@@ -6,6 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "common/crypto.h"
 #include "common/json_writer.h"
+#include "engine/query_dates.h"
 #include "fmt/format.h"
 
 namespace aips {
@@ -39,12 +40,10 @@ Result<std::string> SelectionExpression(const CrowdSelection& sel, CatalogQuerie
     return Status::InvalidArgument("give an expression or a preset");
   if (!sel.expr.empty()) return sel.expr;
   PresetArgs p{sel.preset, sel.brand, sel.competitor};
-  if (sel.date) {
-    p.date = *sel.date;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(auto days, engine.DataDays());
-    p.date = days.second;
-  }
+  AIPS_ASSIGN_OR_RETURN(auto days, engine.DataDays());
+  AIPS_RETURN_IF_ERROR(CheckInData("date", sel.date, days));  // a preset's days, as every explicit date
+  AIPS_RETURN_IF_ERROR(CheckInData("since", sel.since, days));
+  p.date = sel.date.value_or(days.second);
   p.since = sel.since.value_or(kNoDay);
   return PresetExpression(p);
 }

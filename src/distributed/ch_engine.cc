@@ -401,10 +401,6 @@ Result<InfoResult> ClickHouseEngine::Info() {
   return out;
 }
 
-}  // namespace aips
-
-namespace aips {
-
 Result<std::string> ClickHouseEngine::CategoryOf(const std::string& brand) {
   AIPS_RETURN_IF_ERROR(Resolve(ScopeRef{brand, std::nullopt}));
   return CategoryName(brand);
@@ -419,67 +415,6 @@ Result<std::string> ClickHouseEngine::BrandOfCampaign(const std::string& campaig
   if (it != catalog_.campaigns.end()) return it->second.brand;
   AIPS_ASSIGN_OR_RETURN(CampaignResult c, Campaign(campaign, std::nullopt));
   return c.brand;
-}
-
-namespace {
-Status NotOnClickHouse(const char* what) {
-  return Status::Unsupported(fmt::format(
-      "{} is not answered on ClickHouse yet: use --data with the embedded engine (docs/distributed.md)",
-      what));
-}
-}  // namespace
-
-Result<CompareResult> ClickHouseEngine::Compare(const std::string&, const std::vector<std::string>&,
-                                                std::optional<Day>, std::optional<Day>, int) {
-  return NotOnClickHouse("compare");
-}
-Result<OverlapResult> ClickHouseEngine::Overlap(const std::vector<std::string>&, std::optional<Day>) {
-  return NotOnClickHouse("overlap");
-}
-Result<DefeatedResult> ClickHouseEngine::Defeated(const std::string&, std::optional<Day>,
-                                                  std::optional<int>) {
-  return NotOnClickHouse("defeated");
-}
-Result<SearchBackResult> ClickHouseEngine::SearchBack(const std::string&, std::optional<Day>,
-                                                      std::optional<Day>, int) {
-  return NotOnClickHouse("searchback");
-}
-Result<AuroraResult> ClickHouseEngine::Aurora(const std::string&, std::optional<Day>) {
-  return NotOnClickHouse("aurora");
-}
-Result<FirstPartyResult> ClickHouseEngine::FirstParty(const std::string&) {
-  return NotOnClickHouse("firstparty");
-}
-Result<SpectrumResult> ClickHouseEngine::Spectrum(const std::string&, std::optional<Day>,
-                                                  std::optional<int>) {
-  return NotOnClickHouse("spectrum");
-}
-Result<CorrectionResult> ClickHouseEngine::Correction(const std::string&, const CrowdQuery&, double) {
-  return NotOnClickHouse("correction");
-}
-Result<uint64_t> ClickHouseEngine::CrowdCount(const CrowdQuery&) { return NotOnClickHouse("crowd count"); }
-Result<std::string> ClickHouseEngine::CrowdExport(const CrowdQuery&, const std::string&, size_t) {
-  return NotOnClickHouse("crowd export");
-}
-Result<PortraitResult> ClickHouseEngine::CrowdPortrait(const CrowdQuery&, const std::string&,
-                                                       std::optional<Day>) {
-  return NotOnClickHouse("crowd portrait");
-}
-Result<LookalikeResult> ClickHouseEngine::Lookalike(const CrowdQuery&, std::optional<Day>, int,
-                                                    const std::vector<uint64_t>&, const std::string&) {
-  return NotOnClickHouse("lookalike");
-}
-Result<SavedCrowd> ClickHouseEngine::SaveCrowd(const std::string&, const CrowdQuery&) {
-  return NotOnClickHouse("crowd save");
-}
-Result<std::vector<SavedCrowd>> ClickHouseEngine::SavedCrowds() { return NotOnClickHouse("crowd list"); }
-Result<TopicsResult> ClickHouseEngine::Topics(const std::string&, std::optional<Day>, std::optional<Day>,
-                                              const std::string&) {
-  return NotOnClickHouse("topics");
-}
-Result<ConsultResult> ClickHouseEngine::Consult(const std::string&, std::optional<Day>, std::optional<Day>,
-                                                const std::set<std::string>*) {
-  return NotOnClickHouse("consult");
 }
 
 }  // namespace aips

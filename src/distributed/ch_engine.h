@@ -32,34 +32,8 @@ class ClickHouseEngine : public QueryEngine {
   Result<std::vector<std::string>> BrandsOfCategory(const std::string& category) override;
   Result<std::string> BrandOfCampaign(const std::string& campaign) override;
 
-  // Not yet answered on ClickHouse (docs/distributed.md): Unsupported, which the CLI and the API report
-  // as such (exit code 2, HTTP 501).
-  Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
-                                std::optional<Day> from, std::optional<Day> date, int top_n) override;
-  Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date) override;
-  Result<DefeatedResult> Defeated(const std::string& brand, std::optional<Day> date,
-                                  std::optional<int> x) override;
-  Result<SearchBackResult> SearchBack(const std::string& brand, std::optional<Day> from,
-                                      std::optional<Day> to, int within_days) override;
-  Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date) override;
-  Result<FirstPartyResult> FirstParty(const std::string& brand) override;
-  Result<SpectrumResult> Spectrum(const std::string& brand, std::optional<Day> date,
-                                  std::optional<int> x) override;
-  Result<CorrectionResult> Correction(const std::string& campaign, const CrowdQuery& target,
-                                      double threshold) override;
-  Result<uint64_t> CrowdCount(const CrowdQuery& crowd) override;
-  Result<std::string> CrowdExport(const CrowdQuery& crowd, const std::string& salt, size_t min_size) override;
-  Result<PortraitResult> CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
-                                       std::optional<Day> date) override;
-  Result<LookalikeResult> Lookalike(const CrowdQuery& seed, std::optional<Day> date, int window_days,
-                                    const std::vector<uint64_t>& tier_sizes,
-                                    const std::string& save_as) override;
-  Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) override;
-  Result<std::vector<SavedCrowd>> SavedCrowds() override;
-  Result<TopicsResult> Topics(const std::string& category, std::optional<Day> from, std::optional<Day> to,
-                              const std::string& brand) override;
-  Result<ConsultResult> Consult(const std::string& account, std::optional<Day> from, std::optional<Day> to,
-                                const std::set<std::string>* allowed_brands) override;
+  // The category, crowd and insight capabilities are not answered on ClickHouse yet: the interface's
+  // defaults answer Unsupported (engine/engine.h, docs/distributed.md).
 
  private:
   // NotFound for an unknown brand or SPU (the embedded engine's messages).

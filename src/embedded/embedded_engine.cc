@@ -449,10 +449,6 @@ Result<InfoResult> EmbeddedEngine::Info() {
   return out;
 }
 
-}  // namespace aips
-
-namespace aips {
-
 Result<std::pair<Day, Day>> EmbeddedEngine::DataDays() {
   const Manifest& m = store_->manifest();
   return std::make_pair(m.FirstDay(), m.LastDay());

@@ -86,10 +86,6 @@ class EmbeddedEngine : public QueryEngine {
   Result<std::string> UserName(uint32_t user);
 
   Store& store() { return *store_; }
-  // Seconds this engine spent computing snapshots (for the server's metrics).
-  double compute_seconds() const { return compute_seconds_; }
-  // Subjects computed by continuing after their stored days (the rest were computed from their first day).
-  size_t resumed() const { return resumed_; }
 
  private:
   struct Subject {

@@ -6,6 +6,10 @@
 // engine evaluates where the data lives: member sets leave an engine only in bounded form (an export of
 // a crowd, the tiers of a lookalike whose sizes the caller chose).
 //
+// The core an engine must provide is FunnelQueries, CampaignQueries and CatalogQueries (pure virtual).
+// The category, crowd and insight capabilities answer Unsupported unless an engine overrides them, so an
+// engine adds them one question at a time (docs/distributed.md lists what ClickHouse answers).
+//
 // Errors: NotFound for an unknown brand, SPU, campaign or category, InvalidArgument for a malformed or
 // impossible request (both the caller's fault: exit code 2, HTTP 404/400); Unsupported when this engine
 // cannot answer the question (exit code 2, HTTP 501). Dates are local days of the data's time zone.
@@ -24,6 +28,7 @@
 
 #include "aips/status.h"
 #include "engine/insight_results.h"
+#include "engine/messages.h"
 #include "engine/results.h"
 #include "store/crowds.h"
 
@@ -79,43 +84,64 @@ class CategoryQueries {
  public:
   virtual ~CategoryQueries() = default;
   virtual Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
-                                        std::optional<Day> from, std::optional<Day> date, int top_n) = 0;
-  virtual Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date) = 0;
+                                        std::optional<Day> from, std::optional<Day> date, int top_n) {
+    return NotAnswered("compare");
+  }
+  virtual Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date) {
+    return NotAnswered("overlap");
+  }
   virtual Result<DefeatedResult> Defeated(const std::string& brand, std::optional<Day> date,
-                                          std::optional<int> x) = 0;
+                                          std::optional<int> x) {
+    return NotAnswered("defeated");
+  }
   virtual Result<SearchBackResult> SearchBack(const std::string& brand, std::optional<Day> from,
-                                              std::optional<Day> to, int within_days) = 0;
-  virtual Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date) = 0;
-  virtual Result<FirstPartyResult> FirstParty(const std::string& brand) = 0;
+                                              std::optional<Day> to, int within_days) {
+    return NotAnswered("searchback");
+  }
+  virtual Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date) {
+    return NotAnswered("aurora");
+  }
+  virtual Result<FirstPartyResult> FirstParty(const std::string& brand) { return NotAnswered("firstparty"); }
   // 一方光谱 of a brand as of `date` (default: the last day with data minus x, so conversion is seen).
   virtual Result<SpectrumResult> Spectrum(const std::string& brand, std::optional<Day> date,
-                                          std::optional<int> x) = 0;
+                                          std::optional<int> x) {
+    return NotAnswered("spectrum");
+  }
   // 人群纠偏 of a campaign against a target crowd.
   virtual Result<CorrectionResult> Correction(const std::string& campaign, const CrowdQuery& target,
-                                              double threshold) = 0;
+                                              double threshold) {
+    return NotAnswered("correction");
+  }
 };
 
 // Crowd packs: counted, exported, described, widened and saved where the data lives.
 class CrowdQueries {
  public:
   virtual ~CrowdQueries() = default;
-  virtual Result<uint64_t> CrowdCount(const CrowdQuery& crowd) = 0;
+  virtual Result<uint64_t> CrowdCount(const CrowdQuery& crowd) { return NotAnswered("crowd count"); }
   // CSV of the members: `id_sha256` = SHA-256(salt ":" user_id) per member, or `user_id` when salt is
   // empty (raw ids: operators only). InvalidArgument when the crowd has fewer than min_size members.
-  virtual Result<std::string> CrowdExport(const CrowdQuery& crowd, const std::string& salt,
-                                          size_t min_size) = 0;
+  virtual Result<std::string> CrowdExport(const CrowdQuery& crowd, const std::string& salt, size_t min_size) {
+    return NotAnswered("crowd export");
+  }
   // Share per user tag against the category crowd of `category` (default: the category of the first
   // brand the expression names) on `date` (default: the last day with data).
   virtual Result<PortraitResult> CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
-                                               std::optional<Day> date) = 0;
+                                               std::optional<Day> date) {
+    return NotAnswered("crowd portrait");
+  }
   // Nested lookalike tiers of the given sizes around the seed crowd (docs/crowds.md); each tier is
   // saved as a crowd named `save_as`-<tier> when save_as is not empty.
   virtual Result<LookalikeResult> Lookalike(const CrowdQuery& seed, std::optional<Day> date, int window_days,
                                             const std::vector<uint64_t>& tier_sizes,
-                                            const std::string& save_as) = 0;
+                                            const std::string& save_as) {
+    return NotAnswered("lookalike");
+  }
   // Evaluates the crowd and stores its members as the next version of `name`, owned by crowd.tenant.
-  virtual Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) = 0;
-  virtual Result<std::vector<SavedCrowd>> SavedCrowds() = 0;
+  virtual Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) {
+    return NotAnswered("crowd save");
+  }
+  virtual Result<std::vector<SavedCrowd>> SavedCrowds() { return NotAnswered("crowd list"); }
 };
 
 // Content and conversation insights (灵犀 topics, 私信 consultations; docs/insights.md).
@@ -124,11 +150,14 @@ class InsightQueries {
   virtual ~InsightQueries() = default;
   // `brand` (optional) adds each topic's reach into its stages and its top notes.
   virtual Result<TopicsResult> Topics(const std::string& category, std::optional<Day> from,
-                                      std::optional<Day> to, const std::string& brand) = 0;
+                                      std::optional<Day> to, const std::string& brand) {
+    return NotAnswered("topics");
+  }
   // `allowed_brands` (non-null) shows only the accounts answering for those brands (a tenant's).
   virtual Result<ConsultResult> Consult(const std::string& account, std::optional<Day> from,
-                                        std::optional<Day> to,
-                                        const std::set<std::string>* allowed_brands) = 0;
+                                        std::optional<Day> to, const std::set<std::string>* allowed_brands) {
+    return NotAnswered("consult");
+  }
 };
 
 // Names and ownership: what the layer in front of the engine needs for defaults and tenant checks.

@@ -13,4 +13,10 @@ std::string UnknownCampaignMessage(const std::string& campaign) {
   return fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", campaign);
 }
 
+Status NotAnswered(std::string_view question) {
+  return Status::Unsupported(fmt::format(
+      "{} is not answered by this engine yet: a data directory (--data) answers it (docs/distributed.md)",
+      question));
+}
+
 }  // namespace aips

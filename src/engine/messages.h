@@ -3,6 +3,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+
+#include "aips/status.h"
 
 namespace aips {
 
@@ -10,5 +13,7 @@ namespace aips {
 std::string UnknownBrandMessage(const std::string& brand);
 // "unknown campaign 'C' (...)".
 std::string UnknownCampaignMessage(const std::string& campaign);
+// Unsupported: "<question> is not answered by this engine yet ...", for the capabilities an engine lacks.
+Status NotAnswered(std::string_view question);
 
 }  // namespace aips

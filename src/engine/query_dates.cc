@@ -6,6 +6,14 @@
 
 namespace aips {
 
+Status CheckInData(const char* name, std::optional<Day> day, std::pair<Day, Day> data_days) {
+  const auto [first, last] = data_days;
+  if (!day || first == kNoDay || (*day >= first && *day <= last)) return Status::OK();
+  return Status::InvalidArgument(fmt::format(
+      "{} {} is {} the data: events run from {} to {} (local days); nothing is answered outside them", name,
+      FormatDate(*day), *day < first ? "before" : "after", FormatDate(first), FormatDate(last)));
+}
+
 Result<Day> DateOrLast(std::optional<Day> date, Day last) {
   if (date) return *date;
   if (last == kNoDay)

@@ -9,6 +9,9 @@
 
 namespace aips {
 
+// InvalidArgument naming the data's range when an explicit `day` (option or parameter `name`) is before
+// its first or after its last day; OK for no day, or when there is no data (the engine says so).
+Status CheckInData(const char* name, std::optional<Day> day, std::pair<Day, Day> data_days);
 // `date`, else the last day with data (`last`, kNoDay: none → InvalidArgument).
 Result<Day> DateOrLast(std::optional<Day> date, Day last);
 // Trend: from defaults to to - 29, but not before `first` (the first day with data; kNoDay: no bound);

@@ -1,6 +1,6 @@
 #include "front/checked_engine.h"
 
-#include "fmt/format.h"
+#include "engine/query_dates.h"
 
 namespace aips {
 
@@ -115,15 +115,8 @@ class CheckedEngine : public QueryEngine {
  private:
   Status Check(const char* name, std::optional<Day> day) {
     if (!day) return Status::OK();
-    AIPS_ASSIGN_OR_RETURN(auto range, DataDays());
-    const auto [first, last] = range;
-    if (first == kNoDay) return Status::OK();  // no data: the engine says so
-    if (*day < first || *day > last) {
-      return Status::InvalidArgument(fmt::format(
-          "{} {} is {} the data: events run from {} to {} (local days); nothing is answered outside them",
-          name, FormatDate(*day), *day < first ? "before" : "after", FormatDate(first), FormatDate(last)));
-    }
-    return Status::OK();
+    AIPS_ASSIGN_OR_RETURN(auto days, DataDays());
+    return CheckInData(name, day, days);
   }
   Status Check(const char* a, std::optional<Day> da, const char* b, std::optional<Day> db) {
     AIPS_RETURN_IF_ERROR(Check(a, da));

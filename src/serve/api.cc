@@ -2,6 +2,10 @@
 // method, its path, the parameters it takes and its handler (serve/routes_*.cc).
 #include "serve/api.h"
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 #include "serve/routes.h"
 
 #include "fmt/format.h"
@@ -60,6 +64,25 @@ std::vector<ApiRoute> MakeRoutes() {
 const std::vector<ApiRoute>& ApiRoutes() {
   static const std::vector<ApiRoute> kRoutes = MakeRoutes();
   return kRoutes;
+}
+
+const ApiRoute* FindRoute(const HttpRequest& req) {
+  const std::string_view method =
+      req.method == "HEAD" ? std::string_view("GET") : std::string_view(req.method);
+  for (const ApiRoute& r : ApiRoutes()) {
+    if (r.method != method) continue;
+    if (r.path.size() == 1 || r.path.back() != '/') {
+      if (req.path == r.path) return &r;
+      continue;
+    }
+    if (req.path.size() > r.path.size() && req.path.compare(0, r.path.size(), r.path) == 0 &&
+        std::all_of(req.path.begin() + static_cast<std::ptrdiff_t>(r.path.size()), req.path.end(),
+                    [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+                    }))
+      return &r;
+  }
+  return nullptr;
 }
 
 }  // namespace aips

@@ -33,5 +33,8 @@ struct ApiRoute {
 };
 
 const std::vector<ApiRoute>& ApiRoutes();
+// The route for a request: an exact path, or a prefix ending in '/' followed by one name of
+// [A-Za-z0-9_.-] (the root "/" itself is exact); HEAD is routed like GET. nullptr when none matches.
+const ApiRoute* FindRoute(const HttpRequest& req);
 
 }  // namespace aips

@@ -87,11 +87,6 @@ Result<std::shared_ptr<const TenantRegistry>> Generation::Registry() {
   return registry_;
 }
 
-size_t Generation::engines_open() const {
-  std::lock_guard<std::mutex> l(mu_);
-  return open_;
-}
-
 EnginePool::EnginePool(EngineSource source, EnginePoolOptions options)
     : source_(std::move(source)), options_(options) {
   Refresh();
@@ -124,7 +119,6 @@ void EnginePool::Refresh() {
   const uint64_t token = CommitToken(source_);
   if (current_ && current_->token() == token) return;
   current_ = std::make_shared<Generation>(source_, token, options_.max_engines, options_.cache_bytes);
-  ++generations_made_;
 }
 
 }  // namespace aips

@@ -80,7 +80,6 @@ class Generation {
   AnswerCache& answers() { return answers_; }
   // The tenants and keys of this generation (read once; a change to them starts a new generation).
   Result<std::shared_ptr<const TenantRegistry>> Registry();
-  size_t engines_open() const;
 
  private:
   void Release(std::unique_ptr<QueryEngine> e);
@@ -111,14 +110,12 @@ class EnginePool {
   // Reads the commit token now and starts a new generation when it moved (the server calls this after
   // its own writes, so that their answers are visible to the next request at once).
   void Refresh();
-  uint64_t generations_made() const { return generations_made_; }
 
  private:
   EngineSource source_;
   EnginePoolOptions options_;
   std::mutex mu_;
   std::shared_ptr<Generation> current_;
-  uint64_t generations_made_ = 0;
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;

@@ -50,6 +50,9 @@ class Call {
   std::string Str(const char* name) const { return req_.Param(name); }
   // InvalidArgument "missing parameter 'NAME'" when absent or empty.
   Result<std::string> Required(const char* name) const;
+  // The required `brand` parameter, when the caller may read it; otherwise NotFound exactly as for a
+  // brand that does not exist.
+  Result<std::string> OwnBrand(const Principal& p) const;
   Result<std::optional<Day>> Date(const char* name) const;
   Result<std::optional<int>> Int(const char* name) const;
   // Authenticates the bearer key against the generation's registry; nullopt with *reply set when the

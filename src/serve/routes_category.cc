@@ -8,9 +8,8 @@ namespace aips {
 
 // GET /api/v1/compare
 ApiReply RouteCompare(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   std::vector<std::string> with = SplitList(c.Str("with"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
   for (auto& w : with)
     if (!p.CanRead(w)) return NotOwned(w);
   API_ASSIGN(auto date, c.Date("date"));
@@ -33,8 +32,7 @@ ApiReply RouteOverlap(const Call& c, const Principal& p, QueryEngine& e) {
 
 // GET /api/v1/defeated
 ApiReply RouteDefeated(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   API_ASSIGN(auto date, c.Date("date"));
   API_ASSIGN(auto x, c.Int("x"));
   return Reply(e.Defeated(brand, date, x));
@@ -42,8 +40,7 @@ ApiReply RouteDefeated(const Call& c, const Principal& p, QueryEngine& e) {
 
 // GET /api/v1/searchback
 ApiReply RouteSearchback(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   API_ASSIGN(auto from, c.Date("from"));
   API_ASSIGN(auto to, c.Date("to"));
   API_ASSIGN(auto within, c.Int("within"));
@@ -52,8 +49,7 @@ ApiReply RouteSearchback(const Call& c, const Principal& p, QueryEngine& e) {
 
 // GET /api/v1/firstparty
 ApiReply RouteFirstparty(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   return Reply(e.FirstParty(brand));
 }
 
@@ -78,8 +74,7 @@ ApiReply RouteAurora(const Call& c, const Principal& p, QueryEngine& e) {
 
 // GET /api/v1/spectrum
 ApiReply RouteSpectrum(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   API_ASSIGN(auto date, c.Date("date"));
   API_ASSIGN(auto x, c.Int("x"));
   return Reply(e.Spectrum(brand, date, x));

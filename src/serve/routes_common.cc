@@ -41,6 +41,12 @@ Result<std::string> Call::Required(const char* name) const {
   return v;
 }
 
+Result<std::string> Call::OwnBrand(const Principal& p) const {
+  AIPS_ASSIGN_OR_RETURN(std::string brand, Required("brand"));
+  if (!p.CanRead(brand)) return Status::NotFound(UnknownBrandMessage(brand));
+  return brand;
+}
+
 Result<std::optional<Day>> Call::Date(const char* name) const {
   std::string v = Str(name);
   if (v.empty()) return std::optional<Day>();
@@ -171,16 +177,6 @@ Result<CrowdQuery> RequestedCrowd(const Call& c, const Principal& p, QueryEngine
   sel.competitor = c.Str("competitor");
   AIPS_ASSIGN_OR_RETURN(sel.date, c.Date("date"));
   AIPS_ASSIGN_OR_RETURN(sel.since, c.Date("since"));
-  if (!sel.preset.empty()) {  // a preset's days, as every explicit date: inside the data
-    AIPS_ASSIGN_OR_RETURN(auto days, e.DataDays());
-    for (auto [name, d] : {std::pair{"date", sel.date}, std::pair{"since", sel.since}}) {
-      if (d && days.first != kNoDay && (*d < days.first || *d > days.second)) {
-        return Status::InvalidArgument(fmt::format("{} {} is outside the data: events run from {} to {}",
-                                                   name, FormatDate(*d), FormatDate(days.first),
-                                                   FormatDate(days.second)));
-      }
-    }
-  }
   CrowdQuery q;
   q.tenant = p.tenant;
   AIPS_ASSIGN_OR_RETURN(q.expr, SelectionExpression(sel, e));

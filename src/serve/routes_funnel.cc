@@ -45,16 +45,14 @@ ApiReply RouteInfo(const Call&, const Principal& p, QueryEngine& e) {
 
 // GET /api/v1/stages
 ApiReply RouteStages(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   API_ASSIGN(auto date, c.Date("date"));
   return Reply(e.Stages(Scope(c, brand), date));
 }
 
 // GET /api/v1/trend
 ApiReply RouteTrend(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   API_ASSIGN(auto from, c.Date("from"));
   API_ASSIGN(auto to, c.Date("to"));
   return Reply(e.Trend(Scope(c, brand), from, to));
@@ -62,8 +60,7 @@ ApiReply RouteTrend(const Call& c, const Principal& p, QueryEngine& e) {
 
 // GET /api/v1/flow
 ApiReply RouteFlow(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   API_ASSIGN(auto from, c.Date("from"));
   API_ASSIGN(auto to, c.Date("to"));
   return Reply(e.Flow(Scope(c, brand), from, to));
@@ -71,8 +68,7 @@ ApiReply RouteFlow(const Call& c, const Principal& p, QueryEngine& e) {
 
 // GET /api/v1/penetration
 ApiReply RoutePenetration(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   API_ASSIGN(auto date, c.Date("date"));
   return Reply(e.Penetration(Scope(c, brand), date));
 }
@@ -91,8 +87,7 @@ ApiReply RouteCampaign(const Call& c, const Principal& p, QueryEngine& e) {
 
 // GET /api/v1/campaigns
 ApiReply RouteCampaigns(const Call& c, const Principal& p, QueryEngine& e) {
-  API_ASSIGN(std::string brand, c.Required("brand"));
-  if (!p.CanRead(brand)) return NotOwned(brand);
+  API_ASSIGN(std::string brand, c.OwnBrand(p));
   API_ASSIGN(auto x, c.Int("x"));
   auto r = e.BrandCampaigns(brand, x);
   if (!r.ok()) return FromStatus(r.status());

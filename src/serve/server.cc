@@ -41,26 +41,6 @@ void LogRequest(const HttpRequest& req, int status, double ms, const std::string
   fmt::print(stderr, "{}\n", w.str());
 }
 
-// The route for a request: an exact path, or a prefix ending in '/' followed by one name of
-// [A-Za-z0-9_.-] (the root "/" itself is exact). HEAD is answered like GET (without the body).
-const ApiRoute* FindRoute(const HttpRequest& req) {
-  const std::string& method = req.method == "HEAD" ? std::string("GET") : req.method;
-  for (const ApiRoute& r : ApiRoutes()) {
-    if (r.method != method) continue;
-    if (r.path.size() == 1 || r.path.back() != '/') {
-      if (req.path == r.path) return &r;
-      continue;
-    }
-    if (req.path.size() > r.path.size() && req.path.compare(0, r.path.size(), r.path) == 0 &&
-        std::all_of(req.path.begin() + static_cast<std::ptrdiff_t>(r.path.size()), req.path.end(),
-                    [](char c) {
-                      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
-                    }))
-      return &r;
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 Status Serve(const ServeOptions& opt) {
