@@ -32,8 +32,21 @@ class ClickHouseEngine : public QueryEngine {
   Result<std::vector<std::string>> BrandsOfCategory(const std::string& category) override;
   Result<std::string> BrandOfCampaign(const std::string& campaign) override;
 
-  // The category, crowd and insight capabilities are not answered on ClickHouse yet: the interface's
-  // defaults answer Unsupported (engine/engine.h, docs/distributed.md).
+  // Category and first-party measures (chcategory: distributed/ch_category.cc, distributed/ch_first_party.cc;
+  // compare and Aurora's ranks through engine/category_compose.h). Correction is the crowds' part.
+  Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
+                                std::optional<Day> from, std::optional<Day> date, int top_n) override;
+  Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date) override;
+  Result<DefeatedResult> Defeated(const std::string& brand, std::optional<Day> date,
+                                  std::optional<int> x) override;
+  Result<SearchBackResult> SearchBack(const std::string& brand, std::optional<Day> from,
+                                      std::optional<Day> to, int within_days) override;
+  Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date) override;
+  Result<FirstPartyResult> FirstParty(const std::string& brand) override;
+  Result<SpectrumResult> Spectrum(const std::string& brand, std::optional<Day> date,
+                                  std::optional<int> x) override;
+
+  // The capabilities not overridden here answer Unsupported (engine/engine.h, docs/distributed.md).
 
  private:
   // NotFound for an unknown brand or SPU (the embedded engine's messages).
