@@ -26,6 +26,8 @@ class ChLoad {
   ChLoad(ChStore& ch, const IngestOptions& opt) : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()) {}
 
   Status Run(const std::vector<std::string>& files);
+  Status RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<std::string>* reject_records,
+                    size_t max_records);
   IngestResult& result() { return result_; }
 
  private:
@@ -38,6 +40,8 @@ class ChLoad {
 
   Status Prepare();
   Status IngestFile(const std::string& file);
+  // One input's rows; `mapped` (or null) is the file they come from, released as rows are read.
+  Status IngestData(const std::string& source, std::string_view data, MappedFile* mapped);
   void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
               bool redact = false);
   Status OnEvent(const std::string& source, std::string_view data, const InputRow& row);
@@ -80,6 +84,8 @@ class ChLoad {
   uint64_t content_hash_ = 0;
   bool have_content_hash_ = false;
   IngestResult result_;
+  std::vector<std::string>* reject_records_ = nullptr;  // the first max_records_ rejects as JSON records
+  size_t max_records_ = 0;
 };
 
 Status ChLoad::Prepare() {
@@ -109,6 +115,8 @@ void ChLoad::Reject(const std::string& source, const InputRow& row, std::string_
   reject_rows_ += '\n';
   ++result_.rejected;
   ++fc().rejected;
+  if (reject_records_ != nullptr && reject_records_->size() < max_records_)
+    reject_records_->push_back(RejectRecord(source, row, field, reason, redact));
   if (result_.first_errors.size() < 10) {
     result_.first_errors.push_back(
         fmt::format("{}:{}: {}{}{}", source, row.line, field, field.empty() ? "" : ": ", reason));
@@ -338,7 +346,10 @@ Status ChLoad::IngestFile(const std::string& file) {
     mapped = std::move(mf).value();
     data = mapped.view();
   }
-  const std::string source = file == "-" ? "<stdin>" : file;
+  return IngestData(file == "-" ? "<stdin>" : file, data, file == "-" ? nullptr : &mapped);
+}
+
+Status ChLoad::IngestData(const std::string& source, std::string_view data, MappedFile* mapped) {
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
   if (format.kind == TableKind::kAttributes || IsContentKind(format.kind)) {
     fmt::print(stderr, "aips ingest: {}: skipped: {} are kept by the embedded engine only (--data)\n", source,
@@ -372,7 +383,7 @@ Status ChLoad::IngestFile(const std::string& file) {
       },
       [&](size_t done) {
         progress.Update(done);
-        if (!file.empty() && file != "-") mapped.DropPrefix(done);  // keep resident memory flat
+        if (mapped != nullptr) mapped->DropPrefix(done);  // keep resident memory flat
       });
   progress.Done();
   return failed;
@@ -428,7 +439,30 @@ Status ChLoad::Run(const std::vector<std::string>& files) {
   return s;
 }
 
+Status ChLoad::RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<std::string>* reject_records,
+                          size_t max_records) {
+  reject_records_ = reject_records;
+  max_records_ = max_records;
+  AIPS_RETURN_IF_ERROR(Prepare());
+  Status s;
+  for (const InputBuffer& in : inputs) {
+    s = IngestData(in.name, in.data, nullptr);
+    if (!s.ok()) break;
+  }
+  if (s.ok()) return Commit();
+  (void)Wait();
+  return s;
+}
+
 }  // namespace
+
+Result<IngestResult> IngestBuffersToClickHouse(ChStore& ch, const std::vector<InputBuffer>& inputs,
+                                               const IngestOptions& options,
+                                               std::vector<std::string>* reject_records, size_t max_records) {
+  ChLoad load(ch, options);
+  AIPS_RETURN_IF_ERROR(load.RunBuffers(inputs, reject_records, max_records));
+  return std::move(load.result());
+}
 
 Result<IngestResult> IngestToClickHouse(ChStore& ch, const std::vector<std::string>& files,
                                         const IngestOptions& options) {

@@ -186,6 +186,16 @@ Status ChStore::CreateSchema() {
           "CREATE TABLE IF NOT EXISTS {}.loads (run UInt64, files String, accepted UInt64, duplicates "
           "UInt64, rejected UInt64) ENGINE = MergeTree ORDER BY run",
           db),
+      // Tenants and API keys (distributed/ch_tenants.h): append-only, on every node. A tenant's row
+      // per brand (brand '' when it has none yet); the salt of its first row is its export salt.
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.tenants (tenant String, brand String, salt String, version UInt64) "
+          "ENGINE = MergeTree ORDER BY (tenant, version)",
+          db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.api_keys (digest String, tenant String, admin UInt8, created Int64, "
+          "version UInt64) ENGINE = MergeTree ORDER BY (version, digest)",
+          db),
   };
   if (clustered()) {
     ddl.push_back(
