@@ -351,7 +351,7 @@ Status ChLoad::IngestFile(const std::string& file) {
 
 Status ChLoad::IngestData(const std::string& source, std::string_view data, MappedFile* mapped) {
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
-  if (format.kind == TableKind::kAttributes || IsContentKind(format.kind)) {
+  if (!ChLoadsTable(format.kind)) {
     fmt::print(stderr, "aips ingest: {}: skipped: {} are kept by the embedded engine only (--data)\n", source,
                TableKindName(format.kind));
     return Status::OK();
@@ -455,6 +455,8 @@ Status ChLoad::RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<st
 }
 
 }  // namespace
+
+bool ChLoadsTable(TableKind kind) { return kind != TableKind::kAttributes && !IsContentKind(kind); }
 
 Result<IngestResult> IngestBuffersToClickHouse(ChStore& ch, const std::vector<InputBuffer>& inputs,
                                                const IngestOptions& options,

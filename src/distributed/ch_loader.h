@@ -17,6 +17,9 @@
 
 namespace aips {
 
+// True for the tables the loader keeps on ClickHouse; the others are skipped with a message.
+bool ChLoadsTable(TableKind kind);
+
 Result<IngestResult> IngestToClickHouse(ChStore& ch, const std::vector<std::string>& files,
                                         const IngestOptions& options);
 // The same over data held in memory (the server's ingest endpoint); each input's name is its source in

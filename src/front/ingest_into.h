@@ -13,8 +13,8 @@
 namespace aips {
 
 // *reject_records receives the first `max_records` rejected rows as JSON records
-// ({"source","line","field","reason","row"}, as in a reject file). Unsupported when the source keeps
-// no such table (e.g. a table ClickHouse does not load yet): nothing is stored then.
+// ({"source","line","field","reason","row"}, as in a reject file). Unsupported, before anything is
+// stored, when options.kind names a table the source does not keep (one ClickHouse does not load yet).
 Result<IngestResult> IngestInto(const EngineSource& source, const std::vector<InputBuffer>& inputs,
                                 const IngestOptions& options, std::vector<std::string>* reject_records,
                                 size_t max_records);
