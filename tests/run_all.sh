@@ -94,4 +94,7 @@ python3 tests/serve_generation_test.py "$build/aips"
 step "HTTP API and dashboard (real aips serve, Debian's chromium)"
 tests/serve_test.sh "$build/aips" "$build/test-output"
 
+step "HTTP API and dashboard over ClickHouse (aips serve --engine on 2 shards, no data directory)"
+tests/serve_clickhouse_test.sh "$build/aips" "$build/test-output/serve-clickhouse"
+
 printf '(%ds)\n\nall tests passed in %d s\n' $(($(date +%s) - t_step)) $(($(date +%s) - t_all))
