@@ -87,16 +87,26 @@ Result<FirstPartyResult> ClickHouseEngine::FirstParty(const std::string& brand) 
                                                             ch_->Table("identity"))));
   if (!ids.empty()) out.identity_entries = Count(ids[0][0]);
   std::map<Day, FirstPartyResult::Week> weeks;
-  // Orders no identity matches (an order id once), per quarter hour, mapped to local days with the rules'
-  // time zone as the embedded engine maps them.
+  // Orders no identity matches and that were not matched to a user since forgotten (an order id once), per
+  // quarter hour, mapped to local days with the rules' time zone as the embedded engine maps them.
+  // (A database written by an older aips may have no forgotten_orders table yet: none was forgotten.)
   AIPS_ASSIGN_OR_RETURN(
-      ChRows waiting,
-      ch_->Select(fmt::format("SELECT intDiv(t0, {0}) AS q, count() FROM (SELECT order_id, any(id_type) AS "
-                              "it, any(id_hash) AS ih, "
-                              "any(ts) AS t0 FROM {1} WHERE brand = {2} GROUP BY order_id) WHERE (it, ih) "
-                              "NOT IN (SELECT id_type, "
-                              "id_hash FROM {3}) GROUP BY q",
-                              kQuarterHour, ch_->Table("orders"), ChQuote(brand), ch_->Table("identity"))));
+      ChRows settled,
+      ch_->Select(fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = "
+                              "'forgotten_orders'",
+                              ChQuote(ch_->url().database))));
+  const std::string not_settled =
+      !settled.empty() && settled[0][0] != "0"
+          ? fmt::format(" AND order_id NOT IN (SELECT order_id FROM {})", ch_->Table("forgotten_orders"))
+          : "";
+  AIPS_ASSIGN_OR_RETURN(ChRows waiting,
+                        ch_->Select(fmt::format("SELECT intDiv(t0, {0}) AS q, count() FROM (SELECT order_id, "
+                                                "any(id_type) AS it, any(id_hash) AS ih, "
+                                                "any(ts) AS t0 FROM {1} WHERE brand = {2} GROUP BY order_id) "
+                                                "WHERE (it, ih) NOT IN (SELECT id_type, "
+                                                "id_hash FROM {3}){4} GROUP BY q",
+                                                kQuarterHour, ch_->Table("orders"), ChQuote(brand),
+                                                ch_->Table("identity"), not_settled)));
   AIPS_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(rules_.timezone));
   DayMapper mapper(zone);
   for (auto& r : waiting) {

@@ -179,6 +179,11 @@ Status ChStore::CreateSchema() {
       fmt::format("CREATE TABLE IF NOT EXISTS {}.forgotten (fingerprint UInt64, version UInt64) ENGINE = "
                   "MergeTree ORDER BY fingerprint",
                   db),
+      // Orders once matched to a user since forgotten: neither matched nor waiting, as in the embedded
+      // engine's first-party file (firstparty, and the loader does not match them again).
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.forgotten_orders (order_id String, version UInt64) ENGINE = "
+                  "MergeTree ORDER BY order_id",
+                  db),
       fmt::format(
           "CREATE TABLE IF NOT EXISTS {}.rules (toml String, version UInt64) ENGINE = MergeTree ORDER BY "
           "version",
@@ -278,6 +283,12 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
   // Blocked first: a load that starts while the mutations run already refuses the users' rows.
   if (block) AIPS_RETURN_IF_ERROR(InsertEverywhere("forgotten", "fingerprint, version", fingerprints));
   AIPS_RETURN_IF_ERROR(ExecuteEverywhere({
+      // Before their identity links go: the orders matched through them only stay matched (not waiting).
+      fmt::format(
+          "INSERT INTO {0} SELECT order_id, {1} FROM {2} WHERE (id_type, id_hash) IN (SELECT id_type, "
+          "id_hash FROM {3} WHERE user_id IN ({4})) AND (id_type, id_hash) NOT IN (SELECT id_type, "
+          "id_hash FROM {3} WHERE user_id NOT IN ({4}))",
+          Table("forgotten_orders"), ChVersion(), Table("orders"), Table("identity"), names),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", EventsLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", UsersLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user_id IN ({})", Table("identity"), names),
@@ -446,8 +457,8 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
   AIPS_ASSIGN_OR_RETURN(ChRows rows,
                         entry_->Select(fmt::format(
                             "SELECT order_id, any(id_type), any(id_hash), any(ts), any(brand), any(spu), "
-                            "any(amount) FROM {} GROUP BY order_id",
-                            Table("orders"))));
+                            "any(amount), order_id IN (SELECT order_id FROM {}) FROM {} GROUP BY order_id",
+                            Table("forgotten_orders"), Table("orders"))));
   for (auto& r : rows) {
     auto type = ParseIdType(r[1]);
     if (!type)
@@ -455,7 +466,7 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
     PendingOrder o{IdentityKey(static_cast<uint8_t>(*type), r[2]), ToInt(r[3]), r[4], r[5], ToInt(r[6])};
     orders->insert(r[0]);
     ++fp->orders;
-    if (fp->identity.count(o.key)) {
+    if (fp->identity.count(o.key) || r[7] == "1") {  // matched, or matched to a user since forgotten
       ++fp->matched;
     } else {
       fp->unmatched.emplace(r[0], std::move(o));
