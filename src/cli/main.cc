@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "common/allocator_tuning.h"
+#include "distributed/ch_chdb.h"
 #include "fmt/format.h"
 
 namespace aips::cli {
@@ -71,8 +72,9 @@ int CheckCommandName(CLI::App& app, int argc, char** argv) {
 
 }  // namespace aips::cli
 
-int main(int argc, char** argv) {
-  aips::TuneAllocator();
+namespace {
+
+int RunCli(int argc, char** argv) {
   using namespace aips::cli;
   CLI::App app{
       "aips — the AIPS crowd-asset engine (认知 Awareness → 兴趣 Interest → 深度兴趣 True Interest → 购买 "
@@ -126,4 +128,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   return ExitCode();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  aips::TuneAllocator();
+  const int code = RunCli(argc, argv);
+  aips::ShutdownChdb();  // joins the in-process ClickHouse's threads (--engine chdb:DIR) before exit
+  return code;
 }
