@@ -70,12 +70,8 @@ int CheckCommandName(CLI::App& app, int argc, char** argv) {
   return 2;
 }
 
-}  // namespace aips::cli
-
-namespace {
-
-int RunCli(int argc, char** argv) {
-  using namespace aips::cli;
+int RunAips(int argc, char** argv) {
+  ExitCode() = 0;
   CLI::App app{
       "aips — the AIPS crowd-asset engine (认知 Awareness → 兴趣 Interest → 深度兴趣 True Interest → 购买 "
       "Purchase "
@@ -106,6 +102,7 @@ int RunCli(int argc, char** argv) {
   RegisterRepair(app);
   RegisterRules(app);
   RegisterSimulate(app);
+  RegisterBatch(app);
   if (argc == 1) {  // a bare `aips`: the command list
     fmt::print("{}", app.help());
     return 0;
@@ -130,11 +127,11 @@ int RunCli(int argc, char** argv) {
   return ExitCode();
 }
 
-}  // namespace
+}  // namespace aips::cli
 
 int main(int argc, char** argv) {
   aips::TuneAllocator();
-  const int code = RunCli(argc, argv);
+  const int code = aips::cli::RunAips(argc, argv);
   aips::ShutdownChdb();  // joins the in-process ClickHouse's threads (--engine chdb:DIR) before exit
   return code;
 }
