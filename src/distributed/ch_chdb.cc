@@ -145,9 +145,9 @@ class Chdb {
     if (lib == nullptr) {
       const char* err = dlerror();
       return Status::IOError(
-          fmt::format("chdb: cannot load libchdb.so from {} ({}); run `make deps` (installs it there) or set "
+          fmt::format("chdb: cannot load libchdb.so from {} ({}); run `make deps` (installs it to {}) or set "
                       "AIPS_LIBCHDB to its path",
-                      path, err ? err : "unknown error"));
+                      path, err ? err : "unknown error", AIPS_LIBCHDB_DEFAULT));
     }
     const bool ok =
         Bind(lib, "chdb_connect", &api_.connect) && Bind(lib, "chdb_close_conn", &api_.close_conn) &&
