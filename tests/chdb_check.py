@@ -111,6 +111,11 @@ def check(aips, work, args):
                 sys.exit(f"FAIL: info.{k} differs on {name}: {str(other.get(k))[:300]} vs {str(info[k])[:300]}")
     if args.clickhouse:
         print(f"info on 18.16 with credentials: data_dir {json.loads(text)['data_dir']}")
+        wrong = "clickhouse://aips:wr%40ng@127.0.0.1:19123/chdb_check"
+        p = run([aips, "info", "--engine", wrong, "--json"], ok=False)
+        if p.returncode == 0 or "wr@ng" in p.stderr or "wr%40ng" in p.stderr or "password" not in p.stderr:
+            sys.exit(f"FAIL: a wrong password: exit {p.returncode}: {p.stderr.strip()[-500:]}")
+        print(f"wrong password: {p.stderr.strip()[-200:]}")
     first, last, days = info["first_day"], info["last_day"], info["days"]
     queries = [["rules", "show"], ["stages", "--brand", "no-such-brand"], ["campaign", "--campaign", "nope"],
                ["stages", "--brand", info["brands"][0].get("brand", info["brands"][0].get("name")), "--spu", "nope"],
