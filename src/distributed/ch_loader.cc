@@ -1,4 +1,5 @@
 #include "distributed/ch_loader.h"
+#include "store/manifest.h"
 
 #include <algorithm>
 #include <memory>
@@ -41,6 +42,12 @@ class ChLoad {
   void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
               bool redact = false);
   Status OnEvent(const std::string& source, std::string_view data, const InputRow& row);
+  // Rejects (redacted) a row of a user erased by `aips forget`; false when the user is not one.
+  bool RefuseForgotten(const std::string& source, const InputRow& row, std::string_view user) {
+    if (forgotten_.empty() || !forgotten_.contains(ForgetFingerprint(user))) return false;
+    Reject(source, row, "user_id", kForgottenUserReason, true);
+    return true;
+  }
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row);
   Status OnFirstParty(const std::string& source, TableKind kind, const InputRow& row);
   Status MatchOrder(const std::string& order_id, const PendingOrder& o, bool* matched);
@@ -58,6 +65,7 @@ class ChLoad {
   ChStore& ch_;
   const IngestOptions& opt_;
   DayMapper mapper_;
+  absl::flat_hash_set<uint64_t> forgotten_;  // ForgetFingerprint of every user erased with blocking
   uint64_t run_ = 0;
   Catalog catalog_, catalog_before_;
   FirstPartyData fp_;
@@ -90,6 +98,7 @@ Status ChLoad::Prepare() {
   AIPS_ASSIGN_OR_RETURN(catalog_, ch_.LoadCatalog());
   catalog_before_ = catalog_;
   AIPS_RETURN_IF_ERROR(ch_.LoadFirstParty(&fp_, &orders_seen_));
+  AIPS_RETURN_IF_ERROR(ch_.LoadForgotten(&forgotten_));
   rows_.assign(ch_.shards(), {});
   users_rows_.assign(ch_.shards(), {});
   result_.rejects_file = fmt::format("SELECT * FROM {} WHERE run = {}", ch_.Table("rejects"), run_);
@@ -153,11 +162,15 @@ Status ChLoad::Send(Batch& b) {
     hi = std::max(hi, p.day);
     fmt::format_to(std::back_inserter(keys), "{}\n", p.key);
   }
-  // Keys already stored (a retried batch, a re-run after a failure, the same file twice).
+  // Keys already stored (a retried batch, a re-run after a failure, the same file twice), or stored and
+  // then dropped by retention.
   AIPS_ASSIGN_OR_RETURN(
       ChRows found,
-      ch_.SelectWithTable(fmt::format("SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN _keys",
-                                      ch_.Table("events"), ChDate(lo), ChDate(hi)),
+      ch_.SelectWithTable(fmt::format("SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN _keys "
+                                      "UNION ALL SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN "
+                                      "_keys",
+                                      ch_.Table("events"), ChDate(lo), ChDate(hi), ch_.Table("dropped_keys"),
+                                      ChDate(lo), ChDate(hi)),
                           "_keys", "key UInt64", keys));
   if (!found.empty()) {
     absl::flat_hash_set<uint64_t> stored;
@@ -214,6 +227,7 @@ Status ChLoad::OnEvent(const std::string& source, std::string_view data, const I
     Reject(source, row, err.field, err.reason, err.redact);
     return Status::OK();
   }
+  if (RefuseForgotten(source, row, ev.user)) return Status::OK();
   uint64_t key;
   if (!ev.event_id.empty()) {
     key = Hash64(ev.event_id);
@@ -281,6 +295,7 @@ Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const Inp
     return Status::OK();
   }
   if (kind == TableKind::kIdentity) {
+    if (RefuseForgotten(source, row, r.user)) return Status::OK();
     if (!fp_.SetIdentity(r.key, r.user)) {
       ++result_.duplicates;
       ++fc().duplicates;

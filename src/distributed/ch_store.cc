@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <set>
 
 #include "common/bytes.h"
 #include "common/date.h"
@@ -13,6 +14,7 @@
 #include "domain/domain.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
+#include "store/manifest.h"
 
 namespace aips {
 
@@ -186,6 +188,9 @@ Status ChStore::CreateSchema() {
           "Int64, brand String, spu String, amount Int64, version UInt64) ENGINE = MergeTree ORDER BY "
           "order_id",
           db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.forgotten (fingerprint UInt64, version UInt64) ENGINE = "
+                  "MergeTree ORDER BY fingerprint",
+                  db),
       fmt::format(
           "CREATE TABLE IF NOT EXISTS {}.rules (toml String, version UInt64) ENGINE = MergeTree ORDER BY "
           "version",
@@ -199,7 +204,17 @@ Status ChStore::CreateSchema() {
           "UInt64, rejected UInt64) ENGINE = MergeTree ORDER BY run",
           db),
   };
+  // Retention (distributed/ch_retain.h): the keys of dropped events stay known, so a re-sent old event
+  // is still a duplicate.
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (key UInt64, day Date) ENGINE = MergeTree PARTITION BY toYYYYMM(day) "
+      "ORDER BY (day, key)",
+      DroppedKeysLocal()));
   if (clustered()) {
+    ddl.push_back(fmt::format(
+        "CREATE TABLE IF NOT EXISTS {}.dropped_keys AS {} ENGINE = Distributed({}, {}, dropped_keys_local, "
+        "intHash64(key))",
+        db, DroppedKeysLocal(), url_.cluster, db));
     ddl.push_back(
         fmt::format("CREATE TABLE IF NOT EXISTS {}.events AS {} ENGINE = Distributed({}, {}, "
                     "events_local, intHash64(user))",
@@ -227,30 +242,68 @@ std::vector<ChClient*> ChStore::AllNodes() const {
   return targets;
 }
 
-Result<ChStore::ForgetCounts> ChStore::Forget(const std::vector<std::string>& users) {
-  std::string keys, names, quoted_match;
+// Long on purpose: each count of ForgetResult beside the statement that erases what it counts.
+Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool block, bool dry_run) {
+  if (users.empty()) return Status::InvalidArgument("no user to forget");
+  std::string keys, names, quoted_match, fingerprints;
   for (const std::string& u : users) {
+    if (u.empty()) return Status::InvalidArgument("an empty user id");
+    if (u.size() > 1024) return Status::InvalidArgument("a user id longer than 1024 bytes");
     keys += fmt::format("{}{}", keys.empty() ? "" : ",", Hash64(u));
     names += (names.empty() ? "" : ",") + ChQuote(u);
     quoted_match += fmt::format("{}position(row, {}) > 0", quoted_match.empty() ? "" : " OR ", ChQuote(u));
+    fingerprints += fmt::format("{}\t{}\n", ForgetFingerprint(u), ChVersion());
   }
-  ForgetCounts out;
-  AIPS_ASSIGN_OR_RETURN(
-      ChRows ev, Select(fmt::format("SELECT count() FROM {} WHERE user IN ({})", Table("events"), keys)));
-  for (auto& row : ev) out.events += std::stoull(row.at(0));  // one row per shard
+  ForgetResult out;
+  // Per shard on a cluster (Select is shard-local): users found, events and the brands they touch.
+  AIPS_ASSIGN_OR_RETURN(ChRows found, Select(fmt::format("SELECT uniqExact(user) FROM {} WHERE user IN ({})",
+                                                         Table("users"), keys)));
+  for (auto& row : found) out.users_found += std::stoull(row.at(0));
+  AIPS_ASSIGN_OR_RETURN(ChRows ev,
+                        Select(fmt::format("SELECT brand, count() FROM {} WHERE user IN ({}) GROUP "
+                                           "BY brand",
+                                           Table("events"), keys)));
+  std::set<std::string> brands;
+  for (auto& row : ev) {
+    brands.insert(row.at(0));
+    out.events_removed += std::stoull(row.at(1));
+  }
+  out.brands_affected = brands.size();
   AIPS_ASSIGN_OR_RETURN(ChRows id, entry_->Select(fmt::format("SELECT count() FROM {} WHERE user_id IN ({})",
                                                               Table("identity"), names)));
-  if (!id.empty()) out.identity_links = std::stoull(id[0].at(0));
-  const std::vector<std::string> mutations = {
+  if (!id.empty()) out.identity_links_removed = std::stoull(id[0].at(0));
+  AIPS_ASSIGN_OR_RETURN(ChRows rj, entry_->Select(fmt::format("SELECT count() FROM {} WHERE {}",
+                                                              Table("rejects"), quoted_match)));
+  if (!rj.empty()) out.reject_lines_removed = std::stoull(rj[0].at(0));
+  out.blocked = block;
+  if (dry_run) return out;
+  // Blocked first: a load that starts while the mutations run already refuses the users' rows.
+  if (block) AIPS_RETURN_IF_ERROR(InsertEverywhere("forgotten", "fingerprint, version", fingerprints));
+  AIPS_RETURN_IF_ERROR(ExecuteEverywhere({
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", EventsLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", UsersLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user_id IN ({})", Table("identity"), names),
       fmt::format("ALTER TABLE {} DELETE WHERE {}", Table("rejects"), quoted_match),
-  };
+  }));
+  AIPS_RETURN_IF_ERROR(WaitForMutations());
+  return out;
+}
+
+Status ChStore::LoadForgotten(absl::flat_hash_set<uint64_t>* out) {
+  AIPS_ASSIGN_OR_RETURN(ChRows rows,
+                        entry_->Select(fmt::format("SELECT fingerprint FROM {}", Table("forgotten"))));
+  for (auto& r : rows) out->insert(std::stoull(r.at(0)));
+  return Status::OK();
+}
+
+Status ChStore::ExecuteEverywhere(const std::vector<std::string>& statements) {
   for (ChClient* c : AllNodes()) {
-    for (const std::string& sql : mutations) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
+    for (const std::string& sql : statements) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
   }
-  // Mutations run in the background: wait until every node reports them done.
+  return Status::OK();
+}
+
+Status ChStore::WaitForMutations() {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   for (ChClient* c : AllNodes()) {
     for (;;) {
@@ -265,7 +318,7 @@ Result<ChStore::ForgetCounts> ChStore::Forget(const std::vector<std::string>& us
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
-  return out;
+  return Status::OK();
 }
 
 Result<ChRows> ChStore::Select(const std::string& sql) {
