@@ -105,11 +105,10 @@ class Chdb {
     if (ec)
       return Status::IOError(fmt::format("chdb:{}: cannot create the directory: {}", dir, ec.message()));
     // `--path=DIR` must be one argument: chdb keys its embedded server by it (docs/dev/chdb.md §3).
-    // An INSERT's rows travel inside the statement text, which chdb caps at max_query_size (256 KiB by
-    // default): raise it above the loader's largest batch.
-    std::string arg0 = "aips", path = "--path=" + dir, size = "--max_query_size=4294967296";
-    char* argv[] = {arg0.data(), path.data(), size.data()};
-    ChdbConnection* conn = api_.connect(3, argv);
+    // Settings stay the server defaults, as on a ClickHouse server (e.g. max_query_size 256 KiB).
+    std::string arg0 = "aips", path = "--path=" + dir;
+    char* argv[] = {arg0.data(), path.data()};
+    ChdbConnection* conn = api_.connect(2, argv);
     if (conn == nullptr) {
       if (LockedByOther(dir + "/status")) {
         std::ifstream in(dir + "/status");
