@@ -478,8 +478,9 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
 
 Result<std::pair<Day, Day>> ChStore::DataDays() {
   AIPS_ASSIGN_OR_RETURN(ChRows r,
-                        Select(fmt::format("SELECT min(d0), max(d1), sum(n) FROM (SELECT min(day) AS d0, "
-                                           "max(day) AS d1, count() AS n FROM {})",
+                        // minIf/maxIf: a shard without events answers a zero Date for min(day).
+                        Select(fmt::format("SELECT minIf(d0, n > 0), maxIf(d1, n > 0), sum(n) FROM (SELECT "
+                                           "min(day) AS d0, max(day) AS d1, count() AS n FROM {})",
                                            Table("events"))));
   if (r.empty() || r[0].size() < 3 || r[0][2] == "0") return std::make_pair(kNoDay, kNoDay);
   AIPS_ASSIGN_OR_RETURN(Day first, ParseDate(r[0][0]));
