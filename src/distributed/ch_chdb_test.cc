@@ -1,5 +1,5 @@
 // What ch_chdb.h decides without loading libchdb.so (the engine itself is checked by
-// tests/chdb_check.py against the embedded engine).
+// tests/parity/run.py against the embedded engine).
 #include "distributed/ch_chdb.h"
 
 #include <gtest/gtest.h>
