@@ -41,8 +41,8 @@ python3 tests/incremental_test.py "$build/aips"
 step "end to end: simulate, ingest twice, compute, answer from snapshots in a fresh process"
 tests/e2e.sh "$build/aips"
 
-step "ClickHouse engine: the demo world on one server and 2 shards equals the embedded engine"
-python3 tests/clickhouse_parity.py "$build/aips" --users "${PARITY_USERS:-60000}"
+step "parity: every command and endpoint byte-equal on embedded, one 18.16 server, 2 shards and chdb (ClickHouse 26)"
+python3 tests/parity/run.py "$build/aips" --users "${PARITY_USERS:-20000}"
 
 step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers)"
 python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
 #include <set>
 
 #include "common/bytes.h"
@@ -60,7 +61,12 @@ std::string ChDate(Day day) {
 Result<std::unique_ptr<ChStore>> ChStore::Connect(const std::string& url, Mode mode) {
   auto s = std::unique_ptr<ChStore>(new ChStore());
   AIPS_ASSIGN_OR_RETURN(s->url_, ParseChUrl(url));
-  s->entry_ = std::make_unique<ChClient>(s->url_.entry);
+  if (mode == Mode::kRead && s->url_.in_process() && !std::filesystem::is_directory(s->url_.chdb_dir)) {
+    return Status::NotFound(
+        fmt::format("{} does not exist (load events with 'aips ingest --engine {}' first)",
+                    s->url_.entry.Name(), s->url_.Display()));
+  }
+  AIPS_ASSIGN_OR_RETURN(s->entry_, OpenChClient(s->url_, s->url_.entry));
   if (mode == Mode::kRead) {
     AIPS_ASSIGN_OR_RETURN(
         ChRows r, s->entry_->Select(
@@ -70,18 +76,24 @@ Result<std::unique_ptr<ChStore>> ChStore::Connect(const std::string& url, Mode m
       return Status::NotFound(
           fmt::format("{} holds no aips database '{}' yet (load events with 'aips ingest "
                       "--engine {}' first)",
-                      s->url_.entry.Name(), s->url_.database, url));
+                      s->url_.entry.Name(), s->url_.database, s->url_.Display()));
     }
     return s;
   }
-  for (const ChNode& n : s->url_.nodes) s->nodes_.push_back(std::make_unique<ChClient>(n));
+  for (const ChNode& n : s->url_.nodes) {
+    AIPS_ASSIGN_OR_RETURN(auto c, OpenChClient(s->url_, n));
+    s->nodes_.push_back(std::move(c));
+  }
   AIPS_RETURN_IF_ERROR(s->MapShards());
   AIPS_RETURN_IF_ERROR(s->CreateSchema());
   return s;
 }
 
 std::string ChStore::Describe() const {
-  std::string d = fmt::format("clickhouse://{}/{}", url_.entry.Name(), url_.database);
+  if (url_.in_process()) return url_.Display();
+  std::string user;  // never the password
+  if (!url_.user.empty()) user = url_.user + (url_.password.empty() ? "@" : ":***@");
+  std::string d = fmt::format("clickhouse://{}{}/{}", user, url_.entry.Name(), url_.database);
   if (clustered()) d += fmt::format(" (cluster {})", url_.cluster);
   return d;
 }
@@ -118,7 +130,7 @@ Status ChStore::MapShards() {
         n->Select(fmt::format("SELECT shard_num FROM system.clusters WHERE cluster = {} AND is_local", c)));
     if (r.empty()) {
       return Status::InvalidArgument(
-          fmt::format("node {} is not a member of cluster '{}'", n->node().Name(), url_.cluster));
+          fmt::format("node {} is not a member of cluster '{}'", n->Name(), url_.cluster));
     }
     const size_t shard = static_cast<size_t>(ToInt(r[0][0])) - 1;
     if (shard >= shard_nodes_.size()) return Status::IOError("unexpected shard number in system.clusters");
@@ -338,7 +350,7 @@ Result<ChRows> ChStore::Select(const std::string& sql) {
 
 Result<ChRows> ChStore::SelectWithTable(const std::string& sql, const std::string& name,
                                         const std::string& structure, const std::string& tsv) {
-  return entry_->SelectWithTable(sql, name, structure, tsv);
+  return entry_->SelectWithTable(sql, name, structure, tsv, ChSettings{});
 }
 
 size_t ChStore::ShardOf(uint64_t user) const {
@@ -477,8 +489,9 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
 
 Result<std::pair<Day, Day>> ChStore::DataDays() {
   AIPS_ASSIGN_OR_RETURN(ChRows r,
-                        Select(fmt::format("SELECT min(d0), max(d1), sum(n) FROM (SELECT min(day) AS d0, "
-                                           "max(day) AS d1, count() AS n FROM {})",
+                        // minIf/maxIf: a shard without events answers a zero Date for min(day).
+                        Select(fmt::format("SELECT minIf(d0, n > 0), maxIf(d1, n > 0), sum(n) FROM (SELECT "
+                                           "min(day) AS d0, max(day) AS d1, count() AS n FROM {})",
                                            Table("events"))));
   if (r.empty() || r[0].size() < 3 || r[0][2] == "0") return std::make_pair(kNoDay, kNoDay);
   AIPS_ASSIGN_OR_RETURN(Day first, ParseDate(r[0][0]));

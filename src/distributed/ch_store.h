@@ -33,7 +33,9 @@ class ChStore {
   static Result<std::unique_ptr<ChStore>> Connect(const std::string& url, Mode mode);
 
   const ChUrl& url() const { return url_; }
-  std::string Describe() const;  // "clickhouse://…/db (2 shards of cluster two_shards)"
+  std::string Describe() const;  // "clickhouse://[user:***@]…/db (cluster two_shards)", "chdb:/dir"
+  // The entry server's release and SQL differences (ch_dialect.h), asked once.
+  Result<const ChDialect*> Dialect() { return entry_->Dialect(); }
   bool clustered() const { return !url_.cluster.empty(); }
   // Fully qualified table name: Table("events") = "db.events".
   std::string Table(const std::string& name) const { return url_.database + "." + name; }

@@ -29,14 +29,15 @@ std::string TenantRow(const std::string& tenant, const std::string& brand, const
 
 }  // namespace
 
-ChTenantStore::ChTenantStore(std::string url, ChUrl parsed)
-    : url_(std::move(url)), parsed_(std::move(parsed)), entry_(std::make_unique<ChClient>(parsed_.entry)) {}
+ChTenantStore::ChTenantStore(std::string url, ChUrl parsed, std::unique_ptr<ChClient> entry)
+    : url_(std::move(url)), parsed_(std::move(parsed)), entry_(std::move(entry)) {}
 
 ChTenantStore::~ChTenantStore() = default;
 
 Result<std::unique_ptr<ChTenantStore>> ChTenantStore::Open(const std::string& url) {
   AIPS_ASSIGN_OR_RETURN(ChUrl parsed, ParseChUrl(url));
-  return std::unique_ptr<ChTenantStore>(new ChTenantStore(url, std::move(parsed)));
+  AIPS_ASSIGN_OR_RETURN(auto entry, OpenChClient(parsed, parsed.entry));
+  return std::unique_ptr<ChTenantStore>(new ChTenantStore(url, std::move(parsed), std::move(entry)));
 }
 
 Result<TenantRegistry> ChTenantStore::Load() {

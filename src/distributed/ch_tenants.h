@@ -27,7 +27,7 @@ class ChTenantStore : public TenantStore {
   Result<std::string> CreateKey(const std::string& tenant, bool admin) override;
 
  private:
-  ChTenantStore(std::string url, ChUrl parsed);
+  ChTenantStore(std::string url, ChUrl parsed, std::unique_ptr<ChClient> entry);
   std::string url_;
   ChUrl parsed_;
   std::unique_ptr<ChClient> entry_;

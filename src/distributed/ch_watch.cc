@@ -7,14 +7,15 @@
 
 namespace aips {
 
-ChCommitWatch::ChCommitWatch(ChUrl url)
-    : url_(std::move(url)), client_(std::make_unique<ChClient>(url_.entry)) {}
+ChCommitWatch::ChCommitWatch(ChUrl url, std::unique_ptr<ChClient> client)
+    : url_(std::move(url)), client_(std::move(client)) {}
 
 ChCommitWatch::~ChCommitWatch() = default;
 
 Result<std::unique_ptr<ChCommitWatch>> ChCommitWatch::Open(const std::string& url) {
   AIPS_ASSIGN_OR_RETURN(ChUrl parsed, ParseChUrl(url));
-  return std::unique_ptr<ChCommitWatch>(new ChCommitWatch(std::move(parsed)));
+  AIPS_ASSIGN_OR_RETURN(auto client, OpenChClient(parsed, parsed.entry));
+  return std::unique_ptr<ChCommitWatch>(new ChCommitWatch(std::move(parsed), std::move(client)));
 }
 
 Result<uint64_t> ChCommitWatch::Token() {

@@ -30,7 +30,7 @@ class ChCommitWatch {
   Result<bool> HasData();
 
  private:
-  ChCommitWatch(ChUrl url);
+  ChCommitWatch(ChUrl url, std::unique_ptr<ChClient> client);
   ChUrl url_;
   std::mutex mu_;
   std::unique_ptr<ChClient> client_;

@@ -17,7 +17,8 @@ namespace aips {
 Status CheckEngineSource(const EngineSource& s) {
   if (s.data_dir.empty() == s.engine_url.empty()) {
     return Status::InvalidArgument(
-        "give --data DIR (the embedded engine) or --engine clickhouse://HOST:HTTP_PORT/DATABASE");
+        "give --data DIR (the embedded engine) or --engine clickhouse://HOST:HTTP_PORT/DATABASE (or "
+        "chdb:DIR)");
   }
   return Status::OK();
 }

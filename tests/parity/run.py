@@ -40,6 +40,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CLUSTER = os.path.join(HERE, "..", "..", "scripts", "clickhouse-cluster.sh")
 NODE1, NODE2 = "127.0.0.1:19123", "127.0.0.1:19223"
 ALL_BACKENDS = ["embedded", "one", "two", "chdb"]
+PASSWORD, PASSWORD_URL = "p@ss:w/rd", "p%40ss%3Aw%2Frd"  # the `aips` user of scripts/clickhouse-cluster.sh
 
 
 def fail(msg):
@@ -328,6 +329,46 @@ def check_forget(aips, where, world_dir, queries):
           "still equal")
 
 
+def check_access(aips, where):
+    """Credentials are never printed, a wrong password is refused, a held chdb directory is named as such."""
+    for name, w in where.items():
+        for cmd in (["info", *w, "--json"], ["info", *w]):
+            p = subprocess.run([aips, *cmd], capture_output=True, text=True)
+            if PASSWORD in p.stdout + p.stderr or PASSWORD_URL in p.stdout + p.stderr:
+                fail(f"aips {' '.join(cmd[:1])} on {name} prints the password")
+    if "one" in where:
+        wrong = "clickhouse://aips:wr%40ng@127.0.0.1:19123/parity_one"
+        p = subprocess.run([aips, "info", "--engine", wrong, "--json"], capture_output=True, text=True)
+        if p.returncode == 0 or "wr@ng" in p.stderr or "wr%40ng" in p.stderr or "password" not in p.stderr:
+            fail(f"a wrong password: exit {p.returncode}: {p.stderr.strip()[-500:]}")
+        print(f"credentials: never printed; a wrong password is refused ({p.stderr.strip()[-120:]})")
+    if "chdb" in where:
+        holder = Batch(aips)
+        holder(["info", *where["chdb"], "--json"])
+        p = subprocess.run([aips, "info", *where["chdb"], "--json"], capture_output=True, text=True)
+        holder.close()
+        if p.returncode == 0 or f"in use by another process (pid {holder.p.pid})" not in p.stderr:
+            fail(f"a chdb directory held by another process: exit {p.returncode}: {p.stderr.strip()[-500:]}")
+        print(f"chdb: a second process is refused ({p.stderr.strip().splitlines()[-1][:160]})")
+
+
+def check_rules(aips, where, w, queries):
+    """rules set: the same rules in force everywhere, the same answers."""
+    toml = w["info"]["rules"]["toml"] if isinstance(w["info"].get("rules"), dict) else None
+    if toml is None:
+        toml = json.loads(run([aips, "rules", "show", *where["embedded"], "--json"]))["toml"]
+    changed = toml.replace("window_days = 30\nmin_count = 1", "window_days = 14\nmin_count = 2", 1)
+    if changed == toml:
+        fail("check_rules: the default rules no longer carry 'window_days = 30 / min_count = 1' to change")
+    path = os.path.join(tempfile.mkdtemp(prefix="aips-rules-"), "rules.toml")
+    with open(path, "w") as f:
+        f.write(changed)
+    for name, wh in where.items():
+        run([aips, "rules", "set", *wh, path])
+    compare_cli(aips, where, [["rules", "show"]] + queries)
+    print(f"rules set: {len(queries) + 1} queries equal under changed rules on every backend")
+
+
 def check_retain(aips, where, files, queries):
     """retain drops the same days everywhere; the answers stay equal; re-sent old events stay duplicates."""
     answers = {name: run([aips, "retain", *w, "--keep-days", "45", "--json"]) for name, w in where.items()}
@@ -386,7 +427,8 @@ def check(aips, work, args, backends):
     run([aips, "simulate", "--out", world, "--users", str(args.users), "--days", str(args.days), "--seed", "7"])
     files = sorted(os.path.join(world, f) for f in os.listdir(world) if f.endswith(".csv"))
     every = {"embedded": ["--data", os.path.join(work, "data")],
-             "one": ["--engine", "clickhouse://127.0.0.1:19123/parity_one"],
+             # One server through the user with a password (scripts/clickhouse-cluster.sh): never printed.
+             "one": ["--engine", f"clickhouse://aips:{PASSWORD_URL}@127.0.0.1:19123/parity_one"],
              "two": ["--engine", f"clickhouse://127.0.0.1:19123/parity_two?cluster=two_shards&nodes={NODE1},{NODE2}"],
              "chdb": ["--engine", "chdb:" + os.path.join(work, "chdb")]}
     where = {n: every[n] for n in ALL_BACKENDS if n in backends}
@@ -425,6 +467,8 @@ def check(aips, work, args, backends):
         print(f"{len(http)} endpoints × {len(where)} backends byte-equal in {time.time() - t0:.0f} s")
 
     funnel = [q for q in queries if q[0] in ("stages", "flow", "penetration")]
+    check_access(aips, where)
+    check_rules(aips, where, w, funnel)
     check_forget(aips, where, world, funnel)
     check_retain(aips, where, files, funnel)
     print(f"parity suite: {time.time() - t_start:.0f} s")
