@@ -52,5 +52,6 @@ void RegisterInsights(CLI::App& app);
 void RegisterRepair(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
+void RegisterCopy(CLI::App& app);
 
 }  // namespace aips::cli

@@ -104,6 +104,7 @@ int main(int argc, char** argv) {
   RegisterRepair(app);
   RegisterRules(app);
   RegisterSimulate(app);
+  RegisterCopy(app);
   if (argc == 1) {  // a bare `aips`: the command list
     fmt::print("{}", app.help());
     return 0;

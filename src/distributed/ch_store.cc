@@ -9,6 +9,8 @@
 #include "common/bytes.h"
 #include "common/date.h"
 #include "common/decimal.h"
+#include "distributed/ch_content.h"
+#include "distributed/ch_copy.h"
 #include "domain/domain.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
@@ -197,6 +199,10 @@ Status ChStore::CreateSchema() {
                     "users_local, intHash64(user))",
                     db, UsersLocal(), url_.cluster, db));
   }
+  // Content tables: notes, accounts, messages (distributed/ch_content.h); the event ids of a copied data
+  // directory (distributed/ch_copy.h).
+  for (std::string& sql : ChContentSchema(db, clustered(), url_.cluster)) ddl.push_back(std::move(sql));
+  for (std::string& sql : ChCopySchema(db)) ddl.push_back(std::move(sql));
   for (ChClient* c : AllNodes()) {
     for (const std::string& sql : ddl) {
       auto r = c->Execute(sql);
