@@ -69,10 +69,10 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   const std::string events = ch_->Table("events"), f = ChDay(out.from), t = ChDay(out.to);
   // The category's notes as they stand (the latest row of each id), and those with topics.
   const std::string notes = fmt::format(
-      "SELECT note, argMax(topics, version) AS topics, argMax(brand, version) AS nb, argMax(day, version) AS "
-      "nd FROM {} GROUP BY note HAVING nb IN ({})",
+      "SELECT note, argMax(topics, version) AS tps, argMax(brand, version) AS nb, argMax(day, version) AS nd "
+      "FROM {} GROUP BY note HAVING nb IN ({})",
       ch_->Table("notes"), QuotedList(brands));
-  const std::string with_topics = fmt::format("SELECT note, topics FROM ({}) WHERE topics != ''", notes);
+  const std::string with_topics = fmt::format("SELECT note, tps FROM ({}) WHERE tps != ''", notes);
   // Engagement events of days [lo, to] on the category's notes with topics, joined with their topics.
   auto engaged = [&](Day lo) {
     return fmt::format(
@@ -83,10 +83,10 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   std::map<std::string, TopicRow> rows;
   std::map<std::string, std::map<Day, TopicWeek>> weeks;
   AIPS_ASSIGN_OR_RETURN(
-      ChRows posted, ch_->Select(fmt::format(
-                         "SELECT arrayJoin(splitByChar('|', topics)) AS topic, toMonday(nd) AS w, "
-                         "count() FROM ({}) WHERE topics != '' AND nd >= {} AND nd <= {} GROUP BY topic, w",
-                         notes, f, t)));
+      ChRows posted,
+      ch_->Select(fmt::format("SELECT arrayJoin(splitByChar('|', tps)) AS topic, toMonday(nd) AS w, "
+                              "count() FROM ({}) WHERE tps != '' AND nd >= {} AND nd <= {} GROUP BY topic, w",
+                              notes, f, t)));
   AIPS_RETURN_IF_ERROR(Unexpected(posted, 3));
   for (auto& r : posted) {
     AIPS_ASSIGN_OR_RETURN(Day w, ParseDate(r[1]));
@@ -96,7 +96,7 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   AIPS_ASSIGN_OR_RETURN(
       ChRows counted,
       ch_->Select(fmt::format(
-          "SELECT topic, sum(c), sum(p), sum(u) FROM (SELECT arrayJoin(splitByChar('|', topics)) AS topic, "
+          "SELECT topic, sum(c), sum(p), sum(u) FROM (SELECT arrayJoin(splitByChar('|', tps)) AS topic, "
           "countIf(day >= {0}) AS c, countIf(day < {0}) AS p, uniqExactIf(user, day >= {0}) AS u FROM {1} "
           "GROUP BY topic) GROUP BY topic",
           f, engaged(out.prev_from))));
@@ -109,7 +109,7 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   }
   AIPS_ASSIGN_OR_RETURN(
       ChRows by_week,
-      ch_->Select(fmt::format("SELECT topic, w, sum(c) FROM (SELECT arrayJoin(splitByChar('|', topics)) AS "
+      ch_->Select(fmt::format("SELECT topic, w, sum(c) FROM (SELECT arrayJoin(splitByChar('|', tps)) AS "
                               "topic, toMonday(day) AS w, count() AS c FROM {} GROUP BY topic, w) GROUP BY "
                               "topic, w",
                               engaged(out.from))));
@@ -138,7 +138,7 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
     const Day lo = out.to - rs.MaxWindow() + 1;
     const std::string in_brand = fmt::format("brand = {} AND day >= {}", ChQuote(brand), ChDay(lo));
     const std::string level1 = fmt::format(
-        "SELECT user, groupUniqArrayArrayIf(splitByChar('|', topics), topics != '' AND {0} AND day >= {1}) "
+        "SELECT user, groupUniqArrayArrayIf(splitByChar('|', tps), tps != '' AND {0} AND day >= {1}) "
         "AS "
         "tp, {2} FROM {3} ALL LEFT JOIN ({4}) USING note WHERE ({5} AND day <= {6}) OR (note != '' AND {0} "
         "AND "

@@ -240,6 +240,10 @@ Result<ChStore::ForgetCounts> ChStore::Forget(const std::vector<std::string>& us
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", UsersLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user_id IN ({})", Table("identity"), names),
       fmt::format("ALTER TABLE {} DELETE WHERE {}", Table("rejects"), quoted_match),
+      // Content tables (distributed/ch_content.h): their private messages, their authorship of notes.
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})",
+                  Table(clustered() ? "messages_local" : "messages"), names),
+      fmt::format("ALTER TABLE {} UPDATE author = '' WHERE author IN ({})", Table("notes"), names),
   };
   for (ChClient* c : AllNodes()) {
     for (const std::string& sql : mutations) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
