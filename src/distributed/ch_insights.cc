@@ -76,7 +76,7 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   // Engagement events of days [lo, to] on the category's notes with topics, joined with their topics.
   auto engaged = [&](Day lo) {
     return fmt::format(
-        "{} ALL INNER JOIN ({}) USING note WHERE note != '' AND {} AND day >= {} AND day <= {}", events,
+        "{} ALL INNER JOIN ({}) AS cn USING note WHERE note != '' AND {} AND day >= {} AND day <= {}", events,
         with_topics, kEngagement, ChDay(lo), t);
   };
 
@@ -138,11 +138,9 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
     const Day lo = out.to - rs.MaxWindow() + 1;
     const std::string in_brand = fmt::format("brand = {} AND day >= {}", ChQuote(brand), ChDay(lo));
     const std::string level1 = fmt::format(
-        "SELECT user, groupUniqArrayArrayIf(splitByChar('|', tps), tps != '' AND {0} AND day >= {1}) "
-        "AS "
-        "tp, {2} FROM {3} ALL LEFT JOIN ({4}) USING note WHERE ({5} AND day <= {6}) OR (note != '' AND {0} "
-        "AND "
-        "day >= {1} AND day <= {6}) GROUP BY user",
+        "SELECT user, groupUniqArrayArrayIf(splitByChar('|', tps), tps != '' AND {0} AND day >= {1}) AS tp, "
+        "{2} FROM {3} ALL LEFT JOIN ({4}) AS cn USING note WHERE ({5} AND day <= {6}) OR (note != '' AND {0} "
+        "AND day >= {1} AND day <= {6}) GROUP BY user",
         kEngagement, f, ChStageArrays(rs, in_brand, "a"), events, with_topics, in_brand, t);
     AIPS_ASSIGN_OR_RETURN(ChRows by_stage,
                           ch_->Select(fmt::format(
@@ -176,15 +174,14 @@ Status ClickHouseEngine::TopNotes(TopicsResult* out) {
   for (Day d = out->from; d <= out->to; ++d) days += (days.empty() ? "" : ", ") + ChDay(d);
   const std::string f = ChDay(out->from);
   const std::string level1 = fmt::format(
-      "SELECT user, {0}, groupArrayIf(note, note != '' AND day >= {2}) AS nn, groupArrayIf(day, note != '' "
-      "AND "
-      "day >= {2}) AS nd FROM {1} WHERE brand = {3} AND day >= {4} AND day <= {5} GROUP BY user",
+      "SELECT user, {0}, groupArrayIf(note, note != '' AND day >= {2}) AS nn, "
+      "groupArrayIf(day, note != '' AND day >= {2}) AS nd "
+      "FROM {1} WHERE brand = {3} AND day >= {4} AND day <= {5} GROUP BY user",
       ChStageArrays(rs, "1", "a"), ch_->Table("events"), f, ChQuote(out->brand),
       ChDay(out->from - 1 - rs.MaxWindow() + 1), ChDay(out->to));
   const std::string level2 = fmt::format(
-      "SELECT user, arrayFilter((n, x) -> x = d, nn, nd) AS dn, {} AS s1, {} AS s0 FROM ({}) ARRAY JOIN [{}] "
-      "AS "
-      "d",
+      "SELECT user, arrayFilter((n, x) -> x = d, nn, nd) AS dn, {} AS s1, {} AS s0 "
+      "FROM ({}) ARRAY JOIN [{}] AS d",
       ChStageAt(rs, "d", "a"), ChStageAt(rs, "(d - 1)", "a"), level1, days);
   AIPS_ASSIGN_OR_RETURN(
       ChRows moved, ch_->Select(fmt::format(
