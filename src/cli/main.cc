@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "common/allocator_tuning.h"
+#include "distributed/ch_chdb.h"
 #include "fmt/format.h"
 
 namespace aips::cli {
@@ -69,11 +70,8 @@ int CheckCommandName(CLI::App& app, int argc, char** argv) {
   return 2;
 }
 
-}  // namespace aips::cli
-
-int main(int argc, char** argv) {
-  aips::TuneAllocator();
-  using namespace aips::cli;
+int RunAips(int argc, char** argv) {
+  ExitCode() = 0;
   CLI::App app{
       "aips — the AIPS crowd-asset engine (认知 Awareness → 兴趣 Interest → 深度兴趣 True Interest → 购买 "
       "Purchase "
@@ -105,6 +103,7 @@ int main(int argc, char** argv) {
   RegisterRules(app);
   RegisterSimulate(app);
   RegisterCopy(app);
+  RegisterBatch(app);
   if (argc == 1) {  // a bare `aips`: the command list
     fmt::print("{}", app.help());
     return 0;
@@ -127,4 +126,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   return ExitCode();
+}
+
+}  // namespace aips::cli
+
+int main(int argc, char** argv) {
+  aips::TuneAllocator();
+  const int code = aips::cli::RunAips(argc, argv);
+  aips::ShutdownChdb();  // joins the in-process ClickHouse's threads (--engine chdb:DIR) before exit
+  return code;
 }

@@ -1,4 +1,5 @@
 #include "distributed/ch_loader.h"
+#include "store/manifest.h"
 
 #include <algorithm>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "common/file_util.h"
 #include "distributed/ch_content.h"
 #include "fmt/format.h"
+#include "ingest/content_rows.h"
 #include "ingest/event_parser.h"
 #include "ingest/progress.h"
 #include "ingest/row_source.h"
@@ -27,21 +29,32 @@ class ChLoad {
   ChLoad(ChStore& ch, const IngestOptions& opt) : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()) {}
 
   Status Run(const std::vector<std::string>& files);
+  Status RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<std::string>* reject_records,
+                    size_t max_records);
   IngestResult& result() { return result_; }
 
  private:
   Status Prepare();
   Status IngestFile(const std::string& file);
+  // One input's rows; `mapped` (or null) is the file they come from, released as rows are read.
+  Status IngestData(const std::string& source, std::string_view data, MappedFile* mapped);
   void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
               bool redact = false);
   Status OnEvent(const std::string& source, std::string_view data, const InputRow& row);
+  // Rejects (redacted) a row of a user erased by `aips forget`; false when the user is not one.
+  bool RefuseForgotten(const std::string& source, const InputRow& row, std::string_view user) {
+    if (forgotten_.empty() || !forgotten_.contains(ForgetFingerprint(user))) return false;
+    Reject(source, row, "user_id", kForgottenUserReason, true);
+    return true;
+  }
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row);
   Status OnFirstParty(const std::string& source, TableKind kind, const InputRow& row);
-  Status OnContent(const std::string& source, TableKind kind, const InputRow& row);
   Status MatchOrder(const std::string& order_id, const PendingOrder& o, bool* matched);
   Status Add(const ParsedEvent& ev, uint64_t key, uint32_t file);
   // Books the rows the writer found already stored as duplicates.
   void BookDuplicates();
+  // A row of notes, messages or accounts (distributed/ch_content.h).
+  Status OnContent(const std::string& source, TableKind kind, const InputRow& row);
   // Matches the kept unmatched orders against an identity map that grew in this run.
   Status Rematch();
   Status Commit();
@@ -50,6 +63,7 @@ class ChLoad {
   ChStore& ch_;
   const IngestOptions& opt_;
   DayMapper mapper_;
+  absl::flat_hash_set<uint64_t> forgotten_;  // ForgetFingerprint of every user erased with blocking
   uint64_t run_ = 0;
   Catalog catalog_, catalog_before_;
   FirstPartyData fp_;
@@ -58,10 +72,12 @@ class ChLoad {
   bool identity_changed_ = false;
   absl::flat_hash_set<uint64_t> keys_;  // event keys of this run
   std::unique_ptr<ChEventWriter> writer_;
+  std::unique_ptr<ChContentLoad> content_;
   uint64_t content_hash_ = 0;
   bool have_content_hash_ = false;
   IngestResult result_;
-  std::unique_ptr<ChContentLoad> content_;
+  std::vector<std::string>* reject_records_ = nullptr;  // the first max_records_ rejects as JSON records
+  size_t max_records_ = 0;
 };
 
 Status ChLoad::Prepare() {
@@ -69,11 +85,12 @@ Status ChLoad::Prepare() {
   AIPS_ASSIGN_OR_RETURN(Rules rules, ch_.LoadRules());
   AIPS_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(rules.timezone));
   mapper_ = DayMapper(zone);
-  content_ = std::make_unique<ChContentLoad>(ch_, run_, zone);
   AIPS_ASSIGN_OR_RETURN(catalog_, ch_.LoadCatalog());
   catalog_before_ = catalog_;
   AIPS_RETURN_IF_ERROR(ch_.LoadFirstParty(&fp_, &orders_seen_));
+  AIPS_RETURN_IF_ERROR(ch_.LoadForgotten(&forgotten_));
   writer_ = std::make_unique<ChEventWriter>(ch_);
+  content_ = std::make_unique<ChContentLoad>(ch_, run_, zone);
   result_.rejects_file = fmt::format("SELECT * FROM {} WHERE run = {}", ch_.Table("rejects"), run_);
   return Status::OK();
 }
@@ -91,6 +108,8 @@ void ChLoad::Reject(const std::string& source, const InputRow& row, std::string_
   reject_rows_ += '\n';
   ++result_.rejected;
   ++fc().rejected;
+  if (reject_records_ != nullptr && reject_records_->size() < max_records_)
+    reject_records_->push_back(RejectRecord(source, row, field, reason, redact));
   if (result_.first_errors.size() < 10) {
     result_.first_errors.push_back(
         fmt::format("{}:{}: {}{}{}", source, row.line, field, field.empty() ? "" : ": ", reason));
@@ -118,6 +137,7 @@ Status ChLoad::OnEvent(const std::string& source, std::string_view data, const I
     Reject(source, row, err.field, err.reason, err.redact);
     return Status::OK();
   }
+  if (RefuseForgotten(source, row, ev.user)) return Status::OK();
   uint64_t key;
   if (!ev.event_id.empty()) {
     key = Hash64(ev.event_id);
@@ -185,6 +205,7 @@ Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const Inp
     return Status::OK();
   }
   if (kind == TableKind::kIdentity) {
+    if (RefuseForgotten(source, row, r.user)) return Status::OK();
     if (!fp_.SetIdentity(r.key, r.user)) {
       ++result_.duplicates;
       ++fc().duplicates;
@@ -231,9 +252,27 @@ Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const Inp
 
 Status ChLoad::OnContent(const std::string& source, TableKind kind, const InputRow& row) {
   RowError err;
-  AIPS_ASSIGN_OR_RETURN(ChContentLoad::Outcome o,
-                        content_->AddRow(kind, row, static_cast<uint32_t>(result_.files.size() - 1), &err));
-  switch (o) {
+  const uint32_t file = static_cast<uint32_t>(result_.files.size() - 1);
+  Result<ChContentLoad::Outcome> o = ChContentLoad::Outcome::kRejected;
+  if (kind == TableKind::kNotes) {
+    std::string id;
+    NoteRow n;
+    if (ParseNoteRow(row, &id, &n, &err)) {
+      // The content stays; its link to an erased person does not.
+      if (!forgotten_.empty() && forgotten_.contains(ForgetFingerprint(n.author))) n.author.clear();
+      o = content_->AddNote(std::move(id), std::move(n));
+    }
+  } else if (kind == TableKind::kMessages) {
+    Message m;
+    if (ParseMessageRow(row, &m, &err)) {
+      if (RefuseForgotten(source, row, m.user)) return Status::OK();
+      o = content_->AddMessage(std::move(m), file);
+    }
+  } else {
+    o = content_->AddRow(kind, row, file, &err);
+  }
+  if (!o.ok()) return o.status();
+  switch (o.value()) {
     case ChContentLoad::Outcome::kRejected:
       Reject(source, row, err.field, err.reason, err.redact);
       return Status::OK();
@@ -262,9 +301,12 @@ Status ChLoad::IngestFile(const std::string& file) {
     mapped = std::move(mf).value();
     data = mapped.view();
   }
-  const std::string source = file == "-" ? "<stdin>" : file;
+  return IngestData(file == "-" ? "<stdin>" : file, data, file == "-" ? nullptr : &mapped);
+}
+
+Status ChLoad::IngestData(const std::string& source, std::string_view data, MappedFile* mapped) {
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
-  if (format.kind == TableKind::kAttributes) {
+  if (!ChLoadsTable(format.kind)) {
     fmt::print(stderr, "aips ingest: {}: skipped: {} are kept by the embedded engine only (--data)\n", source,
                TableKindName(format.kind));
     return Status::OK();
@@ -301,7 +343,7 @@ Status ChLoad::IngestFile(const std::string& file) {
       },
       [&](size_t done) {
         progress.Update(done);
-        if (!file.empty() && file != "-") mapped.DropPrefix(done);  // keep resident memory flat
+        if (mapped != nullptr) mapped->DropPrefix(done);  // keep resident memory flat
       });
   progress.Done();
   return failed;
@@ -365,6 +407,21 @@ Status ChLoad::Run(const std::vector<std::string>& files) {
   return s;
 }
 
+Status ChLoad::RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<std::string>* reject_records,
+                          size_t max_records) {
+  reject_records_ = reject_records;
+  max_records_ = max_records;
+  AIPS_RETURN_IF_ERROR(Prepare());
+  Status s;
+  for (const InputBuffer& in : inputs) {
+    s = IngestData(in.name, in.data, nullptr);
+    if (!s.ok()) break;
+  }
+  if (s.ok()) return Commit();
+  (void)writer_->Finish();  // never leave the sender running
+  return s;
+}
+
 }  // namespace
 
 ChEventWriter::ChEventWriter(ChStore& ch) : ch_(ch) {
@@ -413,14 +470,17 @@ Status ChEventWriter::Send(Batch& b) {
     hi = std::max(hi, p.day);
     fmt::format_to(std::back_inserter(keys), "{}\n", p.key);
   }
-  // Keys already stored (a retried batch, a re-run after a failure, the same file twice), and the event ids
-  // of a data directory copied here (aips copy).
+  // Keys already stored (a retried batch, a re-run after a failure, the same file twice), stored and then
+  // dropped by retention, or the event ids of a data directory copied here (aips copy).
   AIPS_ASSIGN_OR_RETURN(
-      ChRows found, ch_.SelectWithTable(
-                        fmt::format("SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN _keys UNION "
-                                    "ALL SELECT key FROM {} WHERE key IN _keys",
-                                    ch_.Table("events"), ChDate(lo), ChDate(hi), ch_.Table("imported_ids")),
-                        "_keys", "key UInt64", keys));
+      ChRows found,
+      ch_.SelectWithTable(
+          fmt::format("SELECT key FROM {0} WHERE day >= {2} AND day <= {3} AND key IN _keys "
+                      "UNION ALL SELECT key FROM {1} WHERE day >= {2} AND day <= {3} AND key IN "
+                      "_keys UNION ALL SELECT key FROM {4} WHERE key IN _keys",
+                      ch_.Table("events"), ch_.Table("dropped_keys"), ChDate(lo), ChDate(hi),
+                      ch_.Table("imported_ids")),
+          "_keys", "key UInt64", keys));
   if (!found.empty()) {
     absl::flat_hash_set<uint64_t> stored;
     for (auto& r : found) stored.insert(std::stoull(r[0]));
@@ -473,6 +533,16 @@ std::vector<uint32_t> ChEventWriter::TakeDuplicates() {
   std::vector<uint32_t> out;
   out.swap(duplicates_);
   return out;
+}
+
+bool ChLoadsTable(TableKind kind) { return kind != TableKind::kAttributes; }
+
+Result<IngestResult> IngestBuffersToClickHouse(ChStore& ch, const std::vector<InputBuffer>& inputs,
+                                               const IngestOptions& options,
+                                               std::vector<std::string>* reject_records, size_t max_records) {
+  ChLoad load(ch, options);
+  AIPS_RETURN_IF_ERROR(load.RunBuffers(inputs, reject_records, max_records));
+  return std::move(load.result());
 }
 
 Result<IngestResult> IngestToClickHouse(ChStore& ch, const std::vector<std::string>& files,
