@@ -56,6 +56,7 @@ void RegisterInsights(CLI::App& app);
 void RegisterRepair(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
+void RegisterCopy(CLI::App& app);
 void RegisterBatch(CLI::App& app);
 
 }  // namespace aips::cli

@@ -102,6 +102,7 @@ int RunAips(int argc, char** argv) {
   RegisterRepair(app);
   RegisterRules(app);
   RegisterSimulate(app);
+  RegisterCopy(app);
   RegisterBatch(app);
   if (argc == 1) {  // a bare `aips`: the command list
     fmt::print("{}", app.help());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <set>
 #include <string>
 
 #include "distributed/ch_store.h"
@@ -48,6 +49,12 @@ class ClickHouseEngine : public QueryEngine {
 
   // The capabilities not overridden here answer Unsupported (engine/engine.h, docs/distributed.md).
 
+  // Insights: topics and consultations (distributed/ch_insights.cc).
+  Result<TopicsResult> Topics(const std::string& category, std::optional<Day> from, std::optional<Day> to,
+                              const std::string& brand) override;
+  Result<ConsultResult> Consult(const std::string& account, std::optional<Day> from, std::optional<Day> to,
+                                const std::set<std::string>* allowed_brands) override;
+
  private:
   // NotFound for an unknown brand or SPU (the embedded engine's messages).
   Status Resolve(const ScopeRef& scope);
@@ -59,6 +66,9 @@ class ClickHouseEngine : public QueryEngine {
   // Stage codes per user on each of `days` in the scope, counted: out[i][s] = users at stage s on days[i].
   Result<std::vector<std::array<uint64_t, 6>>> StageCounts(const ScopeRef& scope,
                                                            const std::vector<Day>& days);
+
+  // Insights: the top notes of a topics answer with a brand (distributed/ch_insights.cc).
+  Status TopNotes(TopicsResult* out);
 
   std::unique_ptr<ChStore> ch_;
   Rules rules_;

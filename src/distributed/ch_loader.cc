@@ -9,7 +9,9 @@
 #include "common/bytes.h"
 #include "common/date.h"
 #include "common/file_util.h"
+#include "distributed/ch_content.h"
 #include "fmt/format.h"
+#include "ingest/content_rows.h"
 #include "ingest/event_parser.h"
 #include "ingest/progress.h"
 #include "ingest/row_source.h"
@@ -20,7 +22,7 @@ namespace aips {
 namespace {
 
 constexpr size_t kBatchRows = 250000;
-constexpr uint32_t kNoFile = ~0u;
+constexpr uint32_t kNoFile = ChEventWriter::kNoTag;
 
 class ChLoad {
  public:
@@ -32,13 +34,6 @@ class ChLoad {
   IngestResult& result() { return result_; }
 
  private:
-  struct Pending {
-    uint64_t key;
-    uint32_t file, shard;
-    size_t begin, end;  // the row's bytes in rows_[shard]
-    Day day;
-  };
-
   Status Prepare();
   Status IngestFile(const std::string& file);
   // One input's rows; `mapped` (or null) is the file they come from, released as rows are read.
@@ -56,11 +51,10 @@ class ChLoad {
   Status OnFirstParty(const std::string& source, TableKind kind, const InputRow& row);
   Status MatchOrder(const std::string& order_id, const PendingOrder& o, bool* matched);
   Status Add(const ParsedEvent& ev, uint64_t key, uint32_t file);
-  // Hands the pending rows to the sender thread (after the previous batch is done): parsing continues
-  // while ClickHouse takes the batch.
-  Status Flush();
-  // Waits for the batch in flight and books its duplicates.
-  Status Wait();
+  // Books the rows the writer found already stored as duplicates.
+  void BookDuplicates();
+  // A row of notes, messages or accounts (distributed/ch_content.h).
+  Status OnContent(const std::string& source, TableKind kind, const InputRow& row);
   // Matches the kept unmatched orders against an identity map that grew in this run.
   Status Rematch();
   Status Commit();
@@ -76,19 +70,9 @@ class ChLoad {
   std::set<std::string> orders_seen_;
   std::string identity_rows_, order_rows_, reject_rows_;
   bool identity_changed_ = false;
-  absl::flat_hash_set<uint64_t> keys_;   // event keys of this run
-  absl::flat_hash_set<uint64_t> users_;  // users written by this run
-  struct Batch {
-    std::vector<Pending> pending;
-    std::vector<std::string> rows, users;
-    std::vector<uint32_t> duplicate_files;  // file index of each row found already stored
-    Status status;
-  };
-  Status Send(Batch& b);
-  std::vector<Pending> pending_;
-  std::vector<std::string> rows_, users_rows_;
-  std::unique_ptr<Batch> inflight_;
-  std::thread sender_;
+  absl::flat_hash_set<uint64_t> keys_;  // event keys of this run
+  std::unique_ptr<ChEventWriter> writer_;
+  std::unique_ptr<ChContentLoad> content_;
   uint64_t content_hash_ = 0;
   bool have_content_hash_ = false;
   IngestResult result_;
@@ -105,8 +89,8 @@ Status ChLoad::Prepare() {
   catalog_before_ = catalog_;
   AIPS_RETURN_IF_ERROR(ch_.LoadFirstParty(&fp_, &orders_seen_));
   AIPS_RETURN_IF_ERROR(ch_.LoadForgotten(&forgotten_));
-  rows_.assign(ch_.shards(), {});
-  users_rows_.assign(ch_.shards(), {});
+  writer_ = std::make_unique<ChEventWriter>(ch_);
+  content_ = std::make_unique<ChContentLoad>(ch_, run_, zone);
   result_.rejects_file = fmt::format("SELECT * FROM {} WHERE run = {}", ch_.Table("rejects"), run_);
   return Status::OK();
 }
@@ -133,99 +117,17 @@ void ChLoad::Reject(const std::string& source, const InputRow& row, std::string_
 }
 
 Status ChLoad::Add(const ParsedEvent& ev, uint64_t key, uint32_t file) {
-  const uint64_t user = Hash64(ev.user);
-  const uint32_t shard = static_cast<uint32_t>(ch_.ShardOf(user));
-  const Day day = mapper_.LocalDay(ev.ts);
-  std::string& t = rows_[shard];
-  const size_t begin = t.size();
-  AppendBinary<uint64_t>(key, &t);
-  AppendBinaryString(ev.event_id, &t);
-  AppendBinary<uint64_t>(user, &t);
-  AppendBinary<uint16_t>(static_cast<uint16_t>(day),
-                         &t);  // Date: days since 1970 (events are in [2000, 2100))
-  AppendBinary<int64_t>(ev.ts, &t);
-  AppendBinaryString(ev.brand, &t);
-  AppendBinaryString(ev.spu, &t);
-  AppendBinary<int8_t>(static_cast<int8_t>(ev.action), &t);
-  AppendBinaryString(ev.campaign, &t);
-  AppendBinaryString(ev.note, &t);
-  AppendBinary<int64_t>(ev.amount, &t);
-  AppendBinaryString(ev.channel, &t);
-  AppendBinary<int8_t>(static_cast<int8_t>(ev.sentiment), &t);
-  pending_.push_back({key, file, shard, begin, t.size(), day});
-  if (users_.insert(user).second) {
-    AppendBinary<uint64_t>(user, &users_rows_[shard]);
-    AppendBinaryString(ev.user, &users_rows_[shard]);
-  }
-  if (pending_.size() >= kBatchRows) return Flush();
-  return Status::OK();
+  return writer_->Add(ev, key, mapper_.LocalDay(ev.ts), file);
 }
 
-Status ChLoad::Send(Batch& b) {
-  Day lo = b.pending[0].day, hi = lo;
-  std::string keys;
-  keys.reserve(b.pending.size() * 21);
-  for (const Pending& p : b.pending) {
-    lo = std::min(lo, p.day);
-    hi = std::max(hi, p.day);
-    fmt::format_to(std::back_inserter(keys), "{}\n", p.key);
-  }
-  // Keys already stored (a retried batch, a re-run after a failure, the same file twice), or stored and
-  // then dropped by retention.
-  AIPS_ASSIGN_OR_RETURN(
-      ChRows found,
-      ch_.SelectWithTable(fmt::format("SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN _keys "
-                                      "UNION ALL SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN "
-                                      "_keys",
-                                      ch_.Table("events"), ChDate(lo), ChDate(hi), ch_.Table("dropped_keys"),
-                                      ChDate(lo), ChDate(hi)),
-                          "_keys", "key UInt64", keys));
-  if (!found.empty()) {
-    absl::flat_hash_set<uint64_t> stored;
-    for (auto& r : found) stored.insert(std::stoull(r[0]));
-    std::vector<std::string> kept(b.rows.size());
-    for (const Pending& p : b.pending) {
-      if (stored.contains(p.key)) {
-        if (p.file != kNoFile) b.duplicate_files.push_back(p.file);
-        continue;
-      }
-      kept[p.shard].append(b.rows[p.shard], p.begin, p.end - p.begin);
-    }
-    b.rows.swap(kept);
-  }
-  for (size_t s = 0; s < b.rows.size(); ++s) {
-    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.EventsLocal(), kChEventColumns, b.rows[s], "RowBinary"));
-    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.UsersLocal(), "user, user_id", b.users[s], "RowBinary"));
-  }
-  return Status::OK();
-}
-
-Status ChLoad::Wait() {
-  if (sender_.joinable()) sender_.join();
-  if (!inflight_) return Status::OK();
-  for (uint32_t f : inflight_->duplicate_files) {
+void ChLoad::BookDuplicates() {
+  for (uint32_t f : writer_->TakeDuplicates()) {
+    if (f == kNoFile) continue;
     --result_.accepted;
     --result_.files[f].accepted;
     ++result_.duplicates;
     ++result_.files[f].duplicates;
   }
-  Status s = inflight_->status;
-  inflight_.reset();
-  return s;
-}
-
-Status ChLoad::Flush() {
-  AIPS_RETURN_IF_ERROR(Wait());
-  if (pending_.empty()) return Status::OK();
-  inflight_ = std::make_unique<Batch>();
-  inflight_->pending.swap(pending_);
-  inflight_->rows.swap(rows_);
-  inflight_->users.swap(users_rows_);
-  rows_.assign(inflight_->rows.size(), {});
-  users_rows_.assign(inflight_->users.size(), {});
-  Batch* b = inflight_.get();
-  sender_ = std::thread([this, b] { b->status = Send(*b); });
-  return Status::OK();
 }
 
 Status ChLoad::OnEvent(const std::string& source, std::string_view data, const InputRow& row) {
@@ -348,6 +250,44 @@ Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const Inp
   return Status::OK();
 }
 
+Status ChLoad::OnContent(const std::string& source, TableKind kind, const InputRow& row) {
+  RowError err;
+  const uint32_t file = static_cast<uint32_t>(result_.files.size() - 1);
+  Result<ChContentLoad::Outcome> o = ChContentLoad::Outcome::kRejected;
+  if (kind == TableKind::kNotes) {
+    std::string id;
+    NoteRow n;
+    if (ParseNoteRow(row, &id, &n, &err)) {
+      // The content stays; its link to an erased person does not.
+      if (!forgotten_.empty() && forgotten_.contains(ForgetFingerprint(n.author))) n.author.clear();
+      o = content_->AddNote(std::move(id), std::move(n));
+    }
+  } else if (kind == TableKind::kMessages) {
+    Message m;
+    if (ParseMessageRow(row, &m, &err)) {
+      if (RefuseForgotten(source, row, m.user)) return Status::OK();
+      o = content_->AddMessage(std::move(m), file);
+    }
+  } else {
+    o = content_->AddRow(kind, row, file, &err);
+  }
+  if (!o.ok()) return o.status();
+  switch (o.value()) {
+    case ChContentLoad::Outcome::kRejected:
+      Reject(source, row, err.field, err.reason, err.redact);
+      return Status::OK();
+    case ChContentLoad::Outcome::kChanged:
+      ++result_.accepted;
+      ++fc().accepted;
+      return Status::OK();
+    case ChContentLoad::Outcome::kUnchanged:
+      ++result_.duplicates;
+      ++fc().duplicates;
+      return Status::OK();
+  }
+  return Status::OK();
+}
+
 Status ChLoad::IngestFile(const std::string& file) {
   std::string owned;
   MappedFile mapped;
@@ -391,6 +331,11 @@ Status ChLoad::IngestData(const std::string& source, std::string_view data, Mapp
           case TableKind::kIdentity:
             s = OnFirstParty(source, format.kind, row);
             break;
+          case TableKind::kNotes:
+          case TableKind::kMessages:
+          case TableKind::kAccounts:
+            s = OnContent(source, format.kind, row);
+            break;
           default:
             OnSideRow(source, format.kind, row);
         }
@@ -421,9 +366,17 @@ Status ChLoad::Rematch() {
 
 Status ChLoad::Commit() {
   AIPS_RETURN_IF_ERROR(Rematch());  // once, after every file: kept orders the run's identity rows now match
-  AIPS_RETURN_IF_ERROR(Flush());
-  AIPS_RETURN_IF_ERROR(Wait());
+  AIPS_RETURN_IF_ERROR(writer_->Finish());
+  BookDuplicates();
   AIPS_RETURN_IF_ERROR(ch_.SaveCatalogChanges(catalog_before_, catalog_, run_));
+  std::vector<uint32_t> stored_messages;  // files of the messages found already stored
+  AIPS_RETURN_IF_ERROR(content_->Commit(&stored_messages));
+  for (uint32_t f : stored_messages) {
+    --result_.accepted;
+    --result_.files[f].accepted;
+    ++result_.duplicates;
+    ++result_.files[f].duplicates;
+  }
   AIPS_RETURN_IF_ERROR(
       ch_.InsertEverywhere("identity", "id_type, id_hash, user_id, version", identity_rows_));
   AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere(
@@ -450,7 +403,7 @@ Status ChLoad::Run(const std::vector<std::string>& files) {
     if (!s.ok()) break;
   }
   if (s.ok()) return Commit();
-  (void)Wait();  // never leave the sender running
+  (void)writer_->Finish();  // never leave the sender running
   return s;
 }
 
@@ -465,13 +418,124 @@ Status ChLoad::RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<st
     if (!s.ok()) break;
   }
   if (s.ok()) return Commit();
-  (void)Wait();
+  (void)writer_->Finish();  // never leave the sender running
   return s;
 }
 
 }  // namespace
 
-bool ChLoadsTable(TableKind kind) { return kind != TableKind::kAttributes && !IsContentKind(kind); }
+ChEventWriter::ChEventWriter(ChStore& ch) : ch_(ch) {
+  rows_.assign(ch_.shards(), {});
+  users_rows_.assign(ch_.shards(), {});
+}
+
+ChEventWriter::~ChEventWriter() {
+  if (sender_.joinable()) sender_.join();
+}
+
+Status ChEventWriter::Add(const ParsedEvent& ev, uint64_t key, Day day, uint32_t tag) {
+  const uint64_t user = Hash64(ev.user);
+  const uint32_t shard = static_cast<uint32_t>(ch_.ShardOf(user));
+  std::string& t = rows_[shard];
+  const size_t begin = t.size();
+  AppendBinary<uint64_t>(key, &t);
+  AppendBinaryString(ev.event_id, &t);
+  AppendBinary<uint64_t>(user, &t);
+  AppendBinary<uint16_t>(static_cast<uint16_t>(day),
+                         &t);  // Date: days since 1970 (events are in [2000, 2100))
+  AppendBinary<int64_t>(ev.ts, &t);
+  AppendBinaryString(ev.brand, &t);
+  AppendBinaryString(ev.spu, &t);
+  AppendBinary<int8_t>(static_cast<int8_t>(ev.action), &t);
+  AppendBinaryString(ev.campaign, &t);
+  AppendBinaryString(ev.note, &t);
+  AppendBinary<int64_t>(ev.amount, &t);
+  AppendBinaryString(ev.channel, &t);
+  AppendBinary<int8_t>(static_cast<int8_t>(ev.sentiment), &t);
+  pending_.push_back({key, tag, shard, begin, t.size(), day});
+  if (users_.insert(user).second) {
+    AppendBinary<uint64_t>(user, &users_rows_[shard]);
+    AppendBinaryString(ev.user, &users_rows_[shard]);
+  }
+  if (pending_.size() >= kBatchRows) return Flush();
+  return Status::OK();
+}
+
+Status ChEventWriter::Send(Batch& b) {
+  Day lo = b.pending[0].day, hi = lo;
+  std::string keys;
+  keys.reserve(b.pending.size() * 21);
+  for (const Pending& p : b.pending) {
+    lo = std::min(lo, p.day);
+    hi = std::max(hi, p.day);
+    fmt::format_to(std::back_inserter(keys), "{}\n", p.key);
+  }
+  // Keys already stored (a retried batch, a re-run after a failure, the same file twice), stored and then
+  // dropped by retention, or the event ids of a data directory copied here (aips copy).
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows found,
+      ch_.SelectWithTable(
+          fmt::format("SELECT key FROM {0} WHERE day >= {2} AND day <= {3} AND key IN _keys "
+                      "UNION ALL SELECT key FROM {1} WHERE day >= {2} AND day <= {3} AND key IN "
+                      "_keys UNION ALL SELECT key FROM {4} WHERE key IN _keys",
+                      ch_.Table("events"), ch_.Table("dropped_keys"), ChDate(lo), ChDate(hi),
+                      ch_.Table("imported_ids")),
+          "_keys", "key UInt64", keys));
+  if (!found.empty()) {
+    absl::flat_hash_set<uint64_t> stored;
+    for (auto& r : found) stored.insert(std::stoull(r[0]));
+    std::vector<std::string> kept(b.rows.size());
+    for (const Pending& p : b.pending) {
+      if (stored.contains(p.key)) {
+        b.duplicate_tags.push_back(p.tag);
+        continue;
+      }
+      kept[p.shard].append(b.rows[p.shard], p.begin, p.end - p.begin);
+    }
+    b.rows.swap(kept);
+  }
+  for (size_t s = 0; s < b.rows.size(); ++s) {
+    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.EventsLocal(), kChEventColumns, b.rows[s], "RowBinary"));
+    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.UsersLocal(), "user, user_id", b.users[s], "RowBinary"));
+  }
+  return Status::OK();
+}
+
+Status ChEventWriter::Wait() {
+  if (sender_.joinable()) sender_.join();
+  if (!inflight_) return Status::OK();
+  duplicates_.insert(duplicates_.end(), inflight_->duplicate_tags.begin(), inflight_->duplicate_tags.end());
+  Status s = inflight_->status;
+  inflight_.reset();
+  return s;
+}
+
+Status ChEventWriter::Flush() {
+  AIPS_RETURN_IF_ERROR(Wait());
+  if (pending_.empty()) return Status::OK();
+  inflight_ = std::make_unique<Batch>();
+  inflight_->pending.swap(pending_);
+  inflight_->rows.swap(rows_);
+  inflight_->users.swap(users_rows_);
+  rows_.assign(inflight_->rows.size(), {});
+  users_rows_.assign(inflight_->users.size(), {});
+  Batch* b = inflight_.get();
+  sender_ = std::thread([this, b] { b->status = Send(*b); });
+  return Status::OK();
+}
+
+Status ChEventWriter::Finish() {
+  AIPS_RETURN_IF_ERROR(Flush());
+  return Wait();
+}
+
+std::vector<uint32_t> ChEventWriter::TakeDuplicates() {
+  std::vector<uint32_t> out;
+  out.swap(duplicates_);
+  return out;
+}
+
+bool ChLoadsTable(TableKind kind) { return kind != TableKind::kAttributes; }
 
 Result<IngestResult> IngestBuffersToClickHouse(ChStore& ch, const std::vector<InputBuffer>& inputs,
                                                const IngestOptions& options,

@@ -9,13 +9,65 @@
 // per database.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
+
 #include "distributed/ch_store.h"
+#include "ingest/event_parser.h"
 #include "ingest/ingester.h"
 
 namespace aips {
+
+// The loader's event writer (also aips copy's, distributed/ch_copy.h): rows go to their user's shard in
+// batches of 250,000, sent by a thread of its own while the caller prepares the next batch. Before a batch
+// is written, its keys are looked up among the stored events of its days and the ids imported from a data
+// directory (table imported_ids); stored ones are skipped and their tags handed back as duplicates.
+class ChEventWriter {
+ public:
+  static constexpr uint32_t kNoTag = ~0u;
+  explicit ChEventWriter(ChStore& ch);
+  ~ChEventWriter();  // waits for the batch in flight
+  ChEventWriter(const ChEventWriter&) = delete;
+  ChEventWriter& operator=(const ChEventWriter&) = delete;
+
+  // One event with its key, on its local day; `tag` comes back from TakeDuplicates when it was stored.
+  Status Add(const ParsedEvent& ev, uint64_t key, Day day, uint32_t tag);
+  // Sends what is pending and waits: every added row is stored now (or was already).
+  Status Finish();
+  // The tags of rows found already stored, since the last call.
+  std::vector<uint32_t> TakeDuplicates();
+
+ private:
+  struct Pending {
+    uint64_t key;
+    uint32_t tag, shard;
+    size_t begin, end;  // the row's bytes in rows_[shard]
+    Day day;
+  };
+  struct Batch {
+    std::vector<Pending> pending;
+    std::vector<std::string> rows, users;
+    std::vector<uint32_t> duplicate_tags;
+    Status status;
+  };
+  Status Send(Batch& b);
+  // Hands the pending rows to the sender thread (after the previous batch is done).
+  Status Flush();
+  // Waits for the batch in flight and keeps its duplicates.
+  Status Wait();
+
+  ChStore& ch_;
+  absl::flat_hash_set<uint64_t> users_;  // users written through this writer
+  std::vector<Pending> pending_;
+  std::vector<std::string> rows_, users_rows_;
+  std::unique_ptr<Batch> inflight_;
+  std::thread sender_;
+  std::vector<uint32_t> duplicates_;
+};
 
 // True for the tables the loader keeps on ClickHouse; the others are skipped with a message.
 bool ChLoadsTable(TableKind kind);

@@ -11,6 +11,8 @@
 #include "common/bytes.h"
 #include "common/date.h"
 #include "common/decimal.h"
+#include "distributed/ch_content.h"
+#include "distributed/ch_copy.h"
 #include "domain/domain.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
@@ -239,6 +241,10 @@ Status ChStore::CreateSchema() {
                     "users_local, intHash64(user))",
                     db, UsersLocal(), url_.cluster, db));
   }
+  // Content tables: notes, accounts, messages (distributed/ch_content.h); the event ids of a copied data
+  // directory (distributed/ch_copy.h).
+  for (std::string& sql : ChContentSchema(db, clustered(), url_.cluster)) ddl.push_back(std::move(sql));
+  for (std::string& sql : ChCopySchema(db)) ddl.push_back(std::move(sql));
   for (ChClient* c : AllNodes()) {
     for (const std::string& sql : ddl) {
       auto r = c->Execute(sql);
@@ -290,6 +296,16 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
   AIPS_ASSIGN_OR_RETURN(ChRows rj, entry_->Select(fmt::format("SELECT count() FROM {} WHERE {}",
                                                               Table("rejects"), quoted_match)));
   if (!rj.empty()) out.reject_lines_removed = std::stoull(rj[0].at(0));
+  // Content tables (distributed/ch_content.h): their private messages, their authorship of notes.
+  const std::string messages_local = Table(clustered() ? "messages_local" : "messages");
+  AIPS_ASSIGN_OR_RETURN(ChRows msgs, Select(fmt::format("SELECT count() FROM {} WHERE user IN ({})",
+                                                        Table("messages"), names)));
+  for (auto& row : msgs) out.messages_removed += std::stoull(row.at(0));  // one row per shard
+  AIPS_ASSIGN_OR_RETURN(ChRows authored, entry_->Select(fmt::format(
+                                             "SELECT count() FROM (SELECT note, argMax(author, version) AS a "
+                                             "FROM {} GROUP BY note) WHERE a IN ({})",
+                                             Table("notes"), names)));
+  if (!authored.empty()) out.notes_unlinked = std::stoull(authored[0].at(0));
   out.blocked = block;
   if (dry_run) return out;
   // Blocked first: a load that starts while the mutations run already refuses the users' rows.
@@ -305,6 +321,8 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", UsersLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user_id IN ({})", Table("identity"), names),
       fmt::format("ALTER TABLE {} DELETE WHERE {}", Table("rejects"), quoted_match),
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", messages_local, names),
+      fmt::format("ALTER TABLE {} UPDATE author = '' WHERE author IN ({})", Table("notes"), names),
   }));
   AIPS_RETURN_IF_ERROR(WaitForMutations());
   return out;

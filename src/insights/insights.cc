@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
+#include "engine/insight_math.h"
 #include "engine/query_dates.h"
 #include "fmt/format.h"
 #include "store/content.h"
@@ -31,19 +32,6 @@ bool IsEngagement(uint8_t action) {
   }
 }
 
-std::optional<double> Ratio(uint64_t a, uint64_t b) {
-  if (b == 0) return std::nullopt;
-  return static_cast<double>(a) / static_cast<double>(b);
-}
-
-// Nearest-rank percentile of sorted values.
-std::optional<double> Percentile(const std::vector<int64_t>& sorted, double p) {
-  if (sorted.empty()) return std::nullopt;
-  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  rank = std::clamp<size_t>(rank, 1, sorted.size());
-  return static_cast<double>(sorted[rank - 1]);
-}
-
 // An account's or a group's figures while conversations are counted, with the reply times that its
 // percentiles come from.
 struct Tally {
@@ -52,23 +40,11 @@ struct Tally {
 };
 
 ConsultFigures Finish(Tally t) {
-  ConsultFigures& f = t.f;
-  f.reply_30s_rate = Ratio(f.replied_within_30s, f.conversations);
-  f.lead_rate = Ratio(f.leads, f.conversations);
-  f.night_coverage = Ratio(f.night_replied_within_10min, f.night_conversations);
-  if (f.spend && f.leads > 0)
-    f.cost_per_lead = static_cast<double>(*f.spend) / 1e6 / static_cast<double>(f.leads);
   std::sort(t.reply_seconds.begin(), t.reply_seconds.end());
-  f.median_first_reply_s = Percentile(t.reply_seconds, 0.5);
-  f.p90_first_reply_s = Percentile(t.reply_seconds, 0.9);
-  if (f.conversations > 0) {
-    const double r30 = *f.reply_30s_rate;
-    const double r5 = static_cast<double>(f.replied_within_5min) / static_cast<double>(f.conversations);
-    const double night = f.night_coverage.value_or(r5);
-    const double lead = std::min(1.0, *f.lead_rate / 0.2);
-    f.score = std::round(1000.0 * (0.4 * r30 + 0.2 * r5 + 0.2 * night + 0.2 * lead)) / 10.0;
-  }
-  return f;
+  t.f.median_first_reply_s = NearestRank(t.reply_seconds, 0.5);
+  t.f.p90_first_reply_s = NearestRank(t.reply_seconds, 0.9);
+  FinishConsultFigures(&t.f);
+  return t.f;
 }
 
 }  // namespace
@@ -155,45 +131,15 @@ Result<TopicsResult> EmbeddedEngine::Topics(const std::string& category, std::op
     TopicRow& r = rows[t];
     if (r.notes == 0 && r.engagements == 0 && r.prev_engagements == 0) continue;
     r.users = users[t].cardinality();
-    if (r.prev_engagements > 0)
-      r.growth = static_cast<double>(r.engagements) / static_cast<double>(r.prev_engagements) - 1.0;
-    // Two-proportion z-test of the topic's share of the category's engagements, this period against the
-    // previous one: a topic rises when it takes a larger share, not merely because the category grew.
-    const double x = static_cast<double>(r.engagements), y = static_cast<double>(r.prev_engagements);
-    const double big_x = static_cast<double>(out.engagements),
-                 big_y = static_cast<double>(out.prev_engagements);
-    r.z = 0;
-    if (big_x > 0 && big_y > 0) {
-      const double pooled = (x + y) / (big_x + big_y);
-      const double se = std::sqrt(pooled * (1 - pooled) * (1 / big_x + 1 / big_y));
-      if (se > 0) r.z = (x / big_x - y / big_y) / se;
-    }
-    r.rising = r.engagements >= kRisingMinEngagements && r.z >= kRisingZ;
     if (!stage_members.empty()) {
       std::array<uint64_t, 5> reach{};
       for (int s = 0; s < 5; ++s) reach[s] = users[t].and_cardinality(stage_members[s]);
       r.reach = reach;
     }
-    for (Day w = WeekOf(out.from); w <= out.to; w += 7) {  // every week of the period, empty ones too
-      auto it = weeks[t].find(w);
-      TopicWeek tw = it == weeks[t].end() ? TopicWeek{} : it->second;
-      tw.week = w;
-      r.weeks.push_back(tw);
-    }
+    FinishTopicRow(out, weeks[t], &r);
     out.topics.push_back(std::move(r));
   }
-  std::sort(out.topics.begin(), out.topics.end(), [](const TopicRow& a, const TopicRow& b) {
-    if (a.engagements != b.engagements) return a.engagements > b.engagements;
-    if (a.notes != b.notes) return a.notes > b.notes;
-    return a.topic < b.topic;
-  });
-  // Competition ranking: topics tied on engagements and notes share a rank ("1, 1, 3").
-  for (size_t i = 0; i < out.topics.size(); ++i) {
-    const TopicRow& a = out.topics[i];
-    const bool tie =
-        i > 0 && a.engagements == out.topics[i - 1].engagements && a.notes == out.topics[i - 1].notes;
-    out.topics[i].rank = tie ? out.topics[i - 1].rank : i + 1;
-  }
+  RankTopics(&out.topics);
 
   // The notes that moved the most users into the brand's TI: users whose stage was below TI the day
   // before and TI that day, credited to every note of the brand's events they had that day.

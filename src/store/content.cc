@@ -58,12 +58,10 @@ Result<NotesTable> NotesTable::Decode(std::string_view file, const std::string& 
   return t;
 }
 
-namespace {
 uint64_t MessageKey(const Message& m) {
   return Hash64(fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", m.conversation, m.account, m.user, m.ts,
                             m.out ? 1 : 0, m.lead ? 1 : 0));
 }
-}  // namespace
 
 bool ConsultData::Add(Message m) {
   if (!indexed_) {

@@ -50,6 +50,9 @@ struct Message {
   bool lead = false;  // contact details were left in this message
 };
 
+// A hash of every field of a message: two messages with the same key are duplicates.
+uint64_t MessageKey(const Message& m);
+
 struct ConsultData {
   std::map<std::string, Account> accounts;
   std::vector<Message> messages;  // in arrival order

@@ -22,6 +22,8 @@ class StoredIds {
   static Result<StoredIds> Open(const std::string& dir, const std::vector<uint64_t>& generations);
   bool Contains(uint64_t hash) const;
   uint64_t size() const { return size_; }
+  // The i-th run of `generations`: its sorted hashes.
+  std::pair<const uint64_t*, size_t> run(size_t i) const { return runs_[i]; }
 
  private:
   std::vector<MappedFile> files_;
