@@ -8,7 +8,9 @@
 #include "common/bytes.h"
 #include "common/date.h"
 #include "common/file_util.h"
+#include "distributed/ch_user_rows.h"
 #include "fmt/format.h"
+#include "ingest/content_rows.h"
 #include "ingest/event_parser.h"
 #include "ingest/progress.h"
 #include "ingest/row_source.h"
@@ -23,7 +25,8 @@ constexpr uint32_t kNoFile = ~0u;
 
 class ChLoad {
  public:
-  ChLoad(ChStore& ch, const IngestOptions& opt) : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()) {}
+  ChLoad(ChStore& ch, const IngestOptions& opt)
+      : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()), attributes_(ch) {}
 
   Status Run(const std::vector<std::string>& files);
   IngestResult& result() { return result_; }
@@ -45,6 +48,9 @@ class ChLoad {
   Status OnFirstParty(const std::string& source, TableKind kind, const InputRow& row);
   Status MatchOrder(const std::string& order_id, const PendingOrder& o, bool* matched);
   Status Add(const ParsedEvent& ev, uint64_t key, uint32_t file);
+  // A user met by this run: the first meeting numbers it (ch_user_rows.h).
+  void SeeUser(uint64_t user, std::string_view id, uint32_t shard);
+  void OnAttributes(const std::string& source, const InputRow& row);
   // Hands the pending rows to the sender thread (after the previous batch is done): parsing continues
   // while ClickHouse takes the batch.
   Status Flush();
@@ -64,10 +70,15 @@ class ChLoad {
   std::set<std::string> orders_seen_;
   std::string identity_rows_, order_rows_, reject_rows_;
   bool identity_changed_ = false;
-  absl::flat_hash_set<uint64_t> keys_;   // event keys of this run
-  absl::flat_hash_set<uint64_t> users_;  // users written by this run
+  absl::flat_hash_set<uint64_t> keys_;    // event keys of this run
+  absl::flat_hash_set<uint64_t> users_;   // users written by this run
+  absl::flat_hash_set<uint64_t> seen_;    // users numbered by this run (events and attributes)
+  uint64_t seq_base_ = 0, seq_next_ = 0;  // user numbers: base + the run's ordinal
+  std::vector<ChSeqRow> seq_rows_;        // users first met since the last batch
+  ChAttributesLoad attributes_;
   struct Batch {
     std::vector<Pending> pending;
+    std::vector<ChSeqRow> seq;
     std::vector<std::string> rows, users;
     std::vector<uint32_t> duplicate_files;  // file index of each row found already stored
     Status status;
@@ -92,6 +103,7 @@ Status ChLoad::Prepare() {
   AIPS_RETURN_IF_ERROR(ch_.LoadFirstParty(&fp_, &orders_seen_));
   rows_.assign(ch_.shards(), {});
   users_rows_.assign(ch_.shards(), {});
+  AIPS_ASSIGN_OR_RETURN(seq_base_, ChNextUserSeq(ch_));
   result_.rejects_file = fmt::format("SELECT * FROM {} WHERE run = {}", ch_.Table("rejects"), run_);
   return Status::OK();
 }
@@ -140,11 +152,34 @@ Status ChLoad::Add(const ParsedEvent& ev, uint64_t key, uint32_t file) {
     AppendBinary<uint64_t>(user, &users_rows_[shard]);
     AppendBinaryString(ev.user, &users_rows_[shard]);
   }
+  SeeUser(user, ev.user, shard);
   if (pending_.size() >= kBatchRows) return Flush();
   return Status::OK();
 }
 
+void ChLoad::SeeUser(uint64_t user, std::string_view id, uint32_t shard) {
+  if (!seen_.insert(user).second) return;
+  seq_rows_.push_back(ChSeqRow{user, seq_next_++, std::string(id), shard});
+}
+
+void ChLoad::OnAttributes(const std::string& source, const InputRow& row) {
+  std::string_view user;
+  std::vector<std::string> tags;
+  RowError err;
+  if (!ParseAttributesRow(row, &user, &tags, &err))
+    return Reject(source, row, err.field, err.reason, err.redact);
+  const uint64_t hash = Hash64(user);
+  SeeUser(hash, user, static_cast<uint32_t>(ch_.ShardOf(hash)));
+  const bool changed = attributes_.Apply(hash, std::move(tags));
+  ++(changed ? result_.accepted : result_.duplicates);
+  ++(changed ? fc().accepted : fc().duplicates);
+}
+
 Status ChLoad::Send(Batch& b) {
+  // User numbers first: a user is numbered before any of its rows is stored, so a killed run leaves no
+  // stored user without its number (the re-run finds the number stored and keeps it).
+  AIPS_RETURN_IF_ERROR(ChWriteUserSeq(ch_, seq_base_, b.seq));
+  if (b.pending.empty()) return Status::OK();
   Day lo = b.pending[0].day, hi = lo;
   std::string keys;
   keys.reserve(b.pending.size() * 21);
@@ -195,9 +230,10 @@ Status ChLoad::Wait() {
 
 Status ChLoad::Flush() {
   AIPS_RETURN_IF_ERROR(Wait());
-  if (pending_.empty()) return Status::OK();
+  if (pending_.empty() && seq_rows_.empty()) return Status::OK();
   inflight_ = std::make_unique<Batch>();
   inflight_->pending.swap(pending_);
+  inflight_->seq.swap(seq_rows_);
   inflight_->rows.swap(rows_);
   inflight_->users.swap(users_rows_);
   rows_.assign(inflight_->rows.size(), {});
@@ -340,13 +376,14 @@ Status ChLoad::IngestFile(const std::string& file) {
   }
   const std::string source = file == "-" ? "<stdin>" : file;
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
-  if (format.kind == TableKind::kAttributes || IsContentKind(format.kind)) {
+  if (IsContentKind(format.kind)) {
     fmt::print(stderr, "aips ingest: {}: skipped: {} are kept by the embedded engine only (--data)\n", source,
                TableKindName(format.kind));
     return Status::OK();
   }
   result_.files.push_back(FileCounts{source, format.kind});
   have_content_hash_ = false;
+  if (format.kind == TableKind::kAttributes) AIPS_RETURN_IF_ERROR(attributes_.PrepareFile(data, format));
   Progress progress(
       opt_.progress,
       fmt::format("load {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source),
@@ -364,6 +401,9 @@ Status ChLoad::IngestFile(const std::string& file) {
           case TableKind::kOrders:
           case TableKind::kIdentity:
             s = OnFirstParty(source, format.kind, row);
+            break;
+          case TableKind::kAttributes:
+            OnAttributes(source, row);
             break;
           default:
             OnSideRow(source, format.kind, row);
@@ -397,6 +437,7 @@ Status ChLoad::Commit() {
   AIPS_RETURN_IF_ERROR(Rematch());  // once, after every file: kept orders the run's identity rows now match
   AIPS_RETURN_IF_ERROR(Flush());
   AIPS_RETURN_IF_ERROR(Wait());
+  AIPS_RETURN_IF_ERROR(attributes_.Commit(run_));
   AIPS_RETURN_IF_ERROR(ch_.SaveCatalogChanges(catalog_before_, catalog_, run_));
   AIPS_RETURN_IF_ERROR(
       ch_.InsertEverywhere("identity", "id_type, id_hash, user_id, version", identity_rows_));

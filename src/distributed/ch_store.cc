@@ -187,6 +187,35 @@ Status ChStore::CreateSchema() {
           "UInt64, rejected UInt64) ENGINE = MergeTree ORDER BY run",
           db),
   };
+  // Crowds (docs/distributed.md, "Crowds"): the order in which aips first saw each user (the embedded
+  // engine's dense user number: exports and ties follow it) with the user id, user attributes (the
+  // latest version of a user's tags wins) and saved crowds' members, all sharded by user; the saved
+  // crowds' registry on every node.
+  const std::vector<std::string> sharded_crowd_tables = {"user_seq", "attributes", "crowd_members"};
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (user UInt64, seq UInt64, user_id String) ENGINE = MergeTree ORDER BY "
+      "user",
+      Local("user_seq")));
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (user UInt64, tags Array(String), version UInt64) ENGINE = MergeTree "
+      "ORDER BY user",
+      Local("attributes")));
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (tenant String, name String, version UInt32, user UInt64) ENGINE = "
+      "MergeTree ORDER BY (tenant, name, version, user)",
+      Local("crowd_members")));
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {}.saved_crowds (tenant String, name String, version UInt32, saved_at "
+      "Int64, definition String, size UInt64, saved_us UInt64) ENGINE = MergeTree ORDER BY (tenant, name, "
+      "version)",
+      db));
+  if (clustered()) {
+    for (const std::string& t : sharded_crowd_tables) {
+      ddl.push_back(fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.{} AS {} ENGINE = Distributed({}, {}, {}_local, intHash64(user))",
+          db, t, Local(t), url_.cluster, db, t));
+    }
+  }
   if (clustered()) {
     ddl.push_back(
         fmt::format("CREATE TABLE IF NOT EXISTS {}.events AS {} ENGINE = Distributed({}, {}, "
@@ -234,6 +263,10 @@ Result<ChStore::ForgetCounts> ChStore::Forget(const std::vector<std::string>& us
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", UsersLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user_id IN ({})", Table("identity"), names),
       fmt::format("ALTER TABLE {} DELETE WHERE {}", Table("rejects"), quoted_match),
+      // Crowds: the user's number, attributes and saved-crowd memberships.
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("user_seq"), keys),
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("attributes"), keys),
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("crowd_members"), keys),
   };
   for (ChClient* c : AllNodes()) {
     for (const std::string& sql : mutations) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
@@ -265,6 +298,13 @@ Result<ChRows> ChStore::Select(const std::string& sql) {
 Result<ChRows> ChStore::SelectWithTable(const std::string& sql, const std::string& name,
                                         const std::string& structure, const std::string& tsv) {
   return entry_->SelectWithTable(sql, name, structure, tsv);
+}
+
+Status ChStore::ExecuteOnShards(const std::string& sql) {
+  if (shard_nodes_.empty())
+    return Status::InvalidArgument("ExecuteOnShards needs a store opened for writing");
+  for (ChClient* c : shard_nodes_) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
+  return Status::OK();
 }
 
 size_t ChStore::ShardOf(uint64_t user) const {
