@@ -18,6 +18,10 @@ namespace aips::cli {
 // Set by a command's callback.
 int& ExitCode();
 
+// Parses and runs one command line (argv[0] = the program name) and returns its exit code. Runs again
+// in the same process for `aips batch`.
+int RunAips(int argc, char** argv);
+
 // Prints "aips: <message>" to stderr and records the status's exit code.
 void Fail(const Status& s);
 
@@ -52,5 +56,6 @@ void RegisterInsights(CLI::App& app);
 void RegisterRepair(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
+void RegisterBatch(CLI::App& app);
 
 }  // namespace aips::cli

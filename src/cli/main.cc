@@ -69,11 +69,8 @@ int CheckCommandName(CLI::App& app, int argc, char** argv) {
   return 2;
 }
 
-}  // namespace aips::cli
-
-int main(int argc, char** argv) {
-  aips::TuneAllocator();
-  using namespace aips::cli;
+int RunAips(int argc, char** argv) {
+  ExitCode() = 0;
   CLI::App app{
       "aips — the AIPS crowd-asset engine (认知 Awareness → 兴趣 Interest → 深度兴趣 True Interest → 购买 "
       "Purchase "
@@ -104,6 +101,7 @@ int main(int argc, char** argv) {
   RegisterRepair(app);
   RegisterRules(app);
   RegisterSimulate(app);
+  RegisterBatch(app);
   if (argc == 1) {  // a bare `aips`: the command list
     fmt::print("{}", app.help());
     return 0;
@@ -126,4 +124,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   return ExitCode();
+}
+
+}  // namespace aips::cli
+
+int main(int argc, char** argv) {
+  aips::TuneAllocator();
+  return aips::cli::RunAips(argc, argv);
 }

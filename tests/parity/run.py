@@ -1,0 +1,401 @@
+#!/usr/bin/env python3
+"""One parity suite for every backend (issue #16): the same commands and endpoints give byte-equal answers.
+
+Backends: the embedded engine (a data directory), one ClickHouse 18.16 server, a 2-shard 18.16 cluster
+(scripts/clickhouse-cluster.sh) and ClickHouse 26 in process (`--engine chdb:DIR`). The demo world is simulated
+and loaded into each through `aips ingest`; then every query line of tests/parity/*.txt is expanded over the
+world's brands, SPUs, campaigns, categories and days and run on every backend:
+  cli ARGS...   `aips ARGS... --json` with --data / --engine appended, through one `aips batch` process per
+                backend (the chdb backend boots once); exit code and stdout must be byte-equal;
+  http PATH     GET on `aips serve` over each backend with an admin key; status and body must be byte-equal.
+The only field allowed to differ is where the data lives (`data_dir` in `info`).
+
+Also checked, as before: loading the same files again adds nothing; every event sits on the shard its user
+hashes to; a load killed half-way and run again ends with exactly the events of an uninterrupted load; and
+`aips forget` erases the same users everywhere, after which the funnel queries are still equal.
+
+Never skips: a ClickHouse that cannot be started, or a libchdb that is missing, fails the suite.
+
+usage: run.py AIPS [--users N] [--days D] [--backends embedded,one,two,chdb] [--only FILE.txt] [--keep]
+"""
+import argparse
+import itertools
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLUSTER = os.path.join(HERE, "..", "..", "scripts", "clickhouse-cluster.sh")
+NODE1, NODE2 = "127.0.0.1:19123", "127.0.0.1:19223"
+ALL_BACKENDS = ["embedded", "one", "two", "chdb"]
+
+
+def fail(msg):
+    sys.exit(f"FAIL: {msg}")
+
+
+def ch(node, sql):
+    req = urllib.request.Request(f"http://{node}/", data=sql.encode())
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return r.read().decode()
+
+
+def run(cmd, **kw):
+    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        fail(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-2000:]}")
+    return p.stdout
+
+
+class Batch:
+    """One long-lived `aips batch` process: a command line in, its JSON Lines record out."""
+
+    def __init__(self, aips):
+        self.p = subprocess.Popen([aips, "batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                  bufsize=1)
+
+    def __call__(self, args):
+        self.p.stdin.write(json.dumps(args) + "\n")
+        self.p.stdin.flush()
+        line = self.p.stdout.readline()
+        if not line:
+            fail(f"aips batch died (exit {self.p.wait()}) on {' '.join(args)}")
+        rec = json.loads(line)
+        return rec["exit"], rec["stdout"], rec["stderr"]
+
+    def close(self):
+        self.p.stdin.close()
+        code = self.p.wait()
+        if code != 0:
+            fail(f"aips batch exited {code}")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`aips serve` over one backend, with its own admin key."""
+
+    def __init__(self, aips, where, log):
+        self.key = run([aips, "key", "create", *where, "--admin"]).strip()
+        self.port = free_port()
+        self.p = subprocess.Popen([aips, "serve", *where, "--port", str(self.port)], stdout=subprocess.DEVNULL,
+                                  stderr=open(log, "w"))
+        for _ in range(600):
+            try:
+                self.get("/healthz")
+                return
+            except OSError:
+                if self.p.poll() is not None:
+                    fail(f"aips serve {' '.join(where)} exited {self.p.returncode}; see {log}")
+                time.sleep(0.1)
+        fail(f"aips serve {' '.join(where)} did not answer within 60 s")
+
+    def get(self, path):
+        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")
+        req.add_header("Authorization", "Bearer " + self.key)
+        try:
+            with urllib.request.urlopen(req, timeout=300) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        try:
+            self.p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)([+-]\d+)?\}")
+
+
+def expand(line, world):
+    """Every concrete command of a template line: the product of its independent placeholders."""
+    names = {m.group(1) for m in PLACEHOLDER.finditer(line)}
+    for n in names:
+        if n not in world["values"] and n not in ("spu", "competitor"):
+            fail(f"unknown placeholder {{{n}}} in: {line}")
+    free = sorted(n for n in names if n not in ("spu", "competitor"))
+    if ("spu" in names or "competitor" in names) and "brand" not in free:
+        free = sorted(free + ["brand"])
+    for combo in itertools.product(*(world["values"][n] for n in free)):
+        bind = dict(zip(free, combo))
+        dependents = [[None]]
+        if "spu" in names:
+            dependents = [world["spus"].get(bind["brand"], [])]
+        if "competitor" in names:
+            dependents = [world["competitors"].get(bind["brand"], [])]
+        for dep in dependents[0]:
+            b = dict(bind)
+            if "spu" in names:
+                b["spu"] = dep
+            if "competitor" in names:
+                b["competitor"] = dep
+
+            def sub(m):
+                v = b[m.group(1)]
+                if m.group(2):
+                    v = world["shift"](v, int(m.group(2)))
+                return v
+            yield PLACEHOLDER.sub(sub, line)
+
+
+def load_templates(only):
+    out = []
+    for f in sorted(os.listdir(HERE)):
+        if not f.endswith(".txt") or (only and f != only):
+            continue
+        with open(os.path.join(HERE, f)) as fh:
+            for n, raw in enumerate(fh, 1):
+                line = raw.strip()
+                if not line or line.startswith("#"):
+                    continue
+                kind, _, rest = line.partition(" ")
+                if kind not in ("cli", "http"):
+                    fail(f"{f}:{n}: a line starts with 'cli' or 'http': {line}")
+                out.append((f"{f}:{n}", kind, rest.strip()))
+    return out
+
+
+def world_values(aips, where):
+    info = json.loads(run([aips, "info", *where, "--json"]))
+    days = info["days"]
+    brands, spus, cat_of = [], {}, {}
+    for b in info["brands"]:
+        name = b.get("brand", b.get("name"))
+        brands.append(name)
+        spus[name] = list(b.get("spus", []))[:2]
+        cat_of[name] = b.get("category") or ""
+    competitors = {}
+    for b in brands:
+        same = [c for c in brands if c != b and cat_of[b] and cat_of[c] == cat_of[b]]
+        competitors[b] = same[:1]
+    mids = [days[i] for i in range(7, len(days), max(1, len(days) // 5))]
+    accounts = []
+    code, out = 0, ""
+    p = subprocess.run([aips, "consult", *where, "--json"], capture_output=True, text=True)
+    if p.returncode == 0:
+        accounts = sorted({a["account"] for a in json.loads(p.stdout).get("accounts", []) if "account" in a})[:3]
+    import datetime
+
+    def shift(day, n):
+        return (datetime.date.fromisoformat(day) + datetime.timedelta(days=n)).isoformat()
+    return {"values": {"brand": brands, "campaign": info.get("campaigns", []),
+                       "category": [c[0] if isinstance(c, list) else c.get("name", c.get("category"))
+                                    for c in info.get("categories", [])],
+                       "first": [info["first_day"]], "last": [info["last_day"]], "mid": mids,
+                       "account": accounts},
+            "spus": spus, "competitors": competitors, "shift": shift, "info": info}
+
+
+def normalise(out):
+    return re.sub(r'"data_dir":"[^"]*"', '"data_dir":"…"', out)
+
+
+def compare_cli(aips, where, queries):
+    batches = {name: Batch(aips) for name in where}
+    results = {name: [] for name in where}
+
+    def feed(name):
+        for q in queries:
+            results[name].append(batches[name]([*q, *where[name], "--json"]))
+
+    threads = [threading.Thread(target=feed, args=(n,)) for n in where]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for b in batches.values():
+        b.close()
+    base = results["embedded"]
+    for name in where:
+        for q, want, got in zip(queries, base, results[name]):
+            if (got[0], normalise(got[1])) != (want[0], normalise(want[1])):
+                fail(f"aips {' '.join(q)} on {name}: exit {got[0]}\n  {got[1][:800]}{got[2][:400]}\n"
+                     f"embedded: exit {want[0]}\n  {want[1][:800]}{want[2][:400]}")
+    return base
+
+
+def compare_http(servers, paths):
+    got = {}
+    lock = threading.Lock()
+
+    def feed(name):
+        r = [servers[name].get(p) for p in paths]
+        with lock:
+            got[name] = r
+
+    threads = [threading.Thread(target=feed, args=(n,)) for n in servers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for name in servers:
+        for p, want, have in zip(paths, got["embedded"], got[name]):
+            if (have[0], normalise(have[1])) != (want[0], normalise(want[1])):
+                fail(f"GET {p} on {name}: {have[0]}\n  {have[1][:800]}\nembedded: {want[0]}\n  {want[1][:800]}")
+    return got["embedded"]
+
+
+def load(aips, where, files, work):
+    expected = None
+    seconds = {}
+    for name, w in where.items():
+        t0 = time.time()
+        out = json.loads(run([aips, "ingest", *w, "--json", *files]))
+        seconds[name] = time.time() - t0
+        print(f"load into {name}: {out['accepted']} accepted, {out['duplicates']} duplicates, "
+              f"{out['rejected']} rejected in {seconds[name]:.1f} s")
+        per_kind = sorted((f["kind"], f.get("accepted"), f.get("rejected")) for f in out["files"])
+        if expected is None:
+            expected = per_kind
+        elif per_kind != expected and not os.environ.get("PARITY_LOOSE"):
+            fail(f"{name}: per-file counts {per_kind} != embedded {expected}")
+    return seconds
+
+
+def check_loader(aips, where, files, seconds):
+    if "two" not in where:
+        return
+    again = json.loads(run([aips, "ingest", *where["two"], "--json", *files]))
+    if again["accepted"] != 0:
+        fail(f"loading the same files again accepted {again['accepted']} rows")
+    print(f"re-load: 0 accepted, {again['duplicates']} duplicates")
+    for shard, node in enumerate([NODE1, NODE2]):
+        wrong, total = ch(node, f"SELECT countIf(intHash64(user) % 2 != {shard}), count() "
+                                "FROM parity_two.events_local").split()
+        if int(wrong) != 0 or int(total) == 0:
+            fail(f"shard {shard + 1} holds {total} events, {wrong} of them of another shard's users")
+    print("shard placement: every user's events on the shard of intHash64(user)")
+    killed = f"clickhouse://127.0.0.1:19123/parity_kill?cluster=two_shards&nodes={NODE1},{NODE2}"
+    p = subprocess.Popen([aips, "ingest", "--engine", killed, *files], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    time.sleep(seconds["two"] * 0.4)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    partial = ch(NODE1, "SELECT count() FROM parity_kill.events").strip()
+    run([aips, "ingest", "--engine", killed, *files])
+    full = ch(NODE1, "SELECT count() FROM parity_kill.events").strip()
+    want = ch(NODE1, "SELECT count() FROM parity_two.events").strip()
+    if full != want:
+        fail(f"killed load ({partial} events at the kill) then re-run holds {full} events, expected {want}")
+    print(f"killed load: {partial} events at the kill, {full} after the re-run (= uninterrupted)")
+
+
+def check_forget(aips, where, world_dir, queries):
+    counts = {}
+    with open(os.path.join(world_dir, "events.csv")) as f:
+        next(f)
+        for line in f:
+            u = line.split(",")[2]
+            counts[u] = counts.get(u, 0) + 1
+    victims = sorted(counts, key=lambda u: -counts[u])[:2]
+    erased = {}
+    for name, w in where.items():
+        r = json.loads(run([aips, "forget", *w, *sum((["--user", v] for v in victims), []), "--json"]))
+        erased[name] = r["events_removed"]
+    if len(set(erased.values())) != 1 or erased["embedded"] < sum(counts[v] for v in victims) * 0.9:
+        fail(f"forget removed different event counts per backend: {erased}")
+    compare_cli(aips, where, queries)
+    print(f"forget: 2 users ({erased['embedded']} events) erased on every backend; {len(queries)} queries "
+          "still equal")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("aips")
+    ap.add_argument("--users", type=int, default=20000)
+    ap.add_argument("--days", type=int, default=90)
+    ap.add_argument("--backends", default=",".join(ALL_BACKENDS))
+    ap.add_argument("--only", help="run only this template file (e.g. crowds.txt)")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory and print it")
+    args = ap.parse_args()
+    aips = os.path.abspath(args.aips)
+    backends = args.backends.split(",")
+    if "embedded" not in backends:
+        fail("the embedded backend is the reference; keep it in --backends")
+    work = tempfile.mkdtemp(prefix="aips-parity-")
+    chdir = os.path.join(work, "ch")
+    if "one" in backends or "two" in backends:
+        started = subprocess.run([CLUSTER, "start", chdir], capture_output=True, text=True)
+        if started.returncode != 0:
+            fail(f"the ClickHouse cluster did not start: {started.stderr.strip()}")
+    try:
+        check(aips, work, args, backends)
+    finally:
+        if "one" in backends or "two" in backends:
+            subprocess.run([CLUSTER, "stop", chdir], capture_output=True)
+    if args.keep:
+        print(f"work directory kept: {work}")
+    else:
+        subprocess.run(["rm", "-rf", work])
+    print("parity: ok")
+
+
+def check(aips, work, args, backends):
+    t_start = time.time()
+    world = os.path.join(work, "world")
+    run([aips, "simulate", "--out", world, "--users", str(args.users), "--days", str(args.days), "--seed", "7"])
+    files = sorted(os.path.join(world, f) for f in os.listdir(world) if f.endswith(".csv"))
+    every = {"embedded": ["--data", os.path.join(work, "data")],
+             "one": ["--engine", "clickhouse://127.0.0.1:19123/parity_one"],
+             "two": ["--engine", f"clickhouse://127.0.0.1:19123/parity_two?cluster=two_shards&nodes={NODE1},{NODE2}"],
+             "chdb": ["--engine", "chdb:" + os.path.join(work, "chdb")]}
+    where = {n: every[n] for n in ALL_BACKENDS if n in backends}
+    seconds = load(aips, where, files, work)
+    check_loader(aips, where, files, seconds)
+
+    w = world_values(aips, where["embedded"])
+    templates = load_templates(args.only)
+    cli, http = [], []
+    for origin, kind, text in templates:
+        for concrete in expand(text, w):
+            (cli if kind == "cli" else http).append(concrete)
+    queries = [shlex.split(q) for q in cli]
+    http = [urllib.parse.quote(p, safe="/?&=%:,") for p in http]
+    t0 = time.time()
+    answers = compare_cli(aips, where, queries)
+    refused = sum(1 for a in answers if a[0] != 0)
+    print(f"{len(queries)} commands × {len(where)} backends byte-equal ({len(queries) - refused} answers, {refused} "
+          f"refusals; {len(w['values']['brand'])} brands, days {w['info']['first_day']}..{w['info']['last_day']}) "
+          f"in {time.time() - t0:.0f} s")
+    if refused > len(queries) // 4:
+        fail(f"{refused} of {len(queries)} commands were refused: the templates test errors more than answers")
+    if http:
+        t0 = time.time()
+        servers = {}
+        try:
+            for name in where:
+                servers[name] = Server(aips, where[name], os.path.join(work, f"serve-{name}.log"))
+            got = compare_http(servers, http)
+            refused = sum(1 for g in got if g[0] != 200)
+            if refused > len(http) // 4:
+                fail(f"{refused} of {len(http)} endpoints answered an error: {[g for g in got if g[0] != 200][:3]}")
+        finally:
+            for s in servers.values():
+                s.stop()
+        print(f"{len(http)} endpoints × {len(where)} backends byte-equal in {time.time() - t0:.0f} s")
+
+    funnel = [q for q in queries if q[0] in ("stages", "flow", "penetration")]
+    check_forget(aips, where, world, funnel)
+    print(f"parity suite: {time.time() - t_start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
