@@ -208,7 +208,7 @@ Result<PortraitResult> ClickHouseEngine::CrowdPortrait(const CrowdQuery& crowd, 
   // in the SELECT list of this query makes 18.16 resolve the subquery's columns against the outer table,
   // so each set gets its own query, filtered in WHERE.)
   std::map<std::string, PortraitRow> by_tag;
-  for (const std::string* set : {&members, &base_local}) {
+  for (const std::string* set : {static_cast<const std::string*>(&members), &base_local}) {
     AIPS_ASSIGN_OR_RETURN(
         ChRows rows, ch_->Select(fmt::format(
                          "SELECT tag, count() FROM (SELECT user, argMax(tags, version) AS tg FROM {} WHERE "
@@ -283,6 +283,126 @@ Result<std::vector<SavedCrowd>> ClickHouseEngine::SavedCrowds() {
     c.size = size[{c.tenant, c.name, c.version}];
     out.push_back(std::move(c));
   }
+  return out;
+}
+
+// 人群纠偏 as the embedded engine computes it (measures/act_measures.cc): per day of the flight, the
+// users reached so far against the target crowd, by stage and by tag. One row per reached or target user
+// is merged on the URL's node from three sources (the brand's events: first reach day and stage codes on
+// every day of the flight; the target's members, evaluated on each shard; their tags), then counted.
+Result<CorrectionResult> ClickHouseEngine::Correction(const std::string& campaign, const CrowdQuery& target,
+                                                      double threshold) {
+  CorrectionResult out;
+  out.campaign = campaign;
+  out.target = target.expr;
+  out.threshold = threshold;
+  if (threshold <= 0 || threshold > 1) return Status::InvalidArgument("--threshold must be in (0, 1]");
+  AIPS_ASSIGN_OR_RETURN(CampaignResult c, Campaign(campaign, std::nullopt));
+  out.brand = c.brand;
+  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(target.expr));
+  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, target.tenant, true));
+  AIPS_ASSIGN_OR_RETURN(out.target_size, CountMembers(members));
+  out.exclusion = fmt::format("reached(campaign: \"{}\") and not ({})", campaign, target.expr);
+  const std::string events = ch_->Table("events");
+  AIPS_ASSIGN_OR_RETURN(
+      uint64_t carried,
+      SumOverShards(fmt::format("SELECT count() FROM {} WHERE campaign = {}", events, ChQuote(campaign))));
+  AIPS_ASSIGN_OR_RETURN(
+      uint64_t brand_events,
+      SumOverShards(fmt::format("SELECT count() FROM {} WHERE brand = {}", events, ChQuote(c.brand))));
+  if (!carried || !brand_events || c.start == kNoDay) return out;
+  const RuleSet& rs = RulesOf(c.brand);
+  const std::string reach =
+      fmt::format("campaign = {} AND day >= {} AND day <= {} AND action IN ('impression', 'click')",
+                  ChQuote(campaign), ChDay(c.start), ChDay(c.end));
+  std::vector<Day> days;
+  for (Day d = c.start; d <= c.end; ++d) days.push_back(d);
+  ChPerUser rows;
+  const std::string t = rows.AddColumn("toUInt8(0)"), r = rows.AddColumn("toUInt8(0)"),
+                    fr = rows.AddColumn("toUInt32(0)"),
+                    tg = rows.AddColumn("emptyArrayString()", "groupArrayArray");
+  std::map<std::string, std::string> from_events{{r, "toUInt8(rn > 0)"}, {fr, "toUInt32(fr)"}};
+  std::vector<std::string> code(days.size());
+  for (size_t i = 0; i < days.size(); ++i) {
+    code[i] = rows.AddColumn("toUInt8(0)");
+    from_events[code[i]] = fmt::format("toUInt8({})", ChStageAt(rs, ChDay(days[i]), "z"));
+  }
+  rows.AddSource(
+      fmt::format("SELECT user, minIf(day, {0}) AS fr, countIf({0}) AS rn, {1} FROM {2} WHERE brand = {3} "
+                  "AND day >= {4} AND day <= {5} GROUP BY user",
+                  reach, ChStageArrays(rs, "1", "z"), events, ChQuote(c.brand),
+                  ChDay(c.start - rs.MaxWindow() + 1), ChDay(c.end)),
+      from_events);
+  rows.AddSource(fmt::format("SELECT user FROM {} WHERE user IN ({})", ch_->Table("user_seq"), members),
+                 {{t, "toUInt8(1)"}});
+  const std::string reach_local =
+      fmt::format("SELECT user FROM {} WHERE brand = {} AND {}", ch_->EventsLocal(), ChQuote(c.brand), reach);
+  rows.AddSource(
+      fmt::format("SELECT user, argMax(tags, version) AS tg FROM {} WHERE user IN (SELECT user FROM ({} "
+                  "UNION ALL {})) GROUP BY user",
+                  ch_->Table("attributes"), members, reach_local),
+      {{tg, "tg"}});
+  const std::string users = fmt::format("SELECT * FROM ({}) WHERE {} = 1 OR {} = 1", rows.Sql(), t, r);
+  // Per day: reached so far, on target, and both crowds' stage mix.
+  std::string cols;
+  for (size_t i = 0; i < days.size(); ++i) {
+    const std::string so_far = fmt::format("{} = 1 AND {} <= {}", r, fr, days[i]);
+    cols += fmt::format("{}countIf({}), countIf({} AND {} = 1)", i ? ", " : "", so_far, so_far, t);
+    for (int s = 1; s <= kNumStages; ++s)
+      cols +=
+          fmt::format(", countIf({0} AND {1} = {2}), countIf({3} = 1 AND {1} = {2})", so_far, code[i], s, t);
+  }
+  AIPS_ASSIGN_OR_RETURN(ChRows mix, ch_->Select(fmt::format("SELECT {} FROM ({})", cols, users)));
+  if (mix.size() != 1 || mix[0].size() != days.size() * (2 + 2 * kNumStages))
+    return Status::IOError("unexpected answer from ClickHouse");
+  // Per tag: reached so far on each day, and in the target; every tag ever carried is listed.
+  std::string tag_cols;
+  for (size_t i = 0; i < days.size(); ++i)
+    tag_cols += fmt::format("countIf({} = 1 AND {} <= {}), ", r, fr, days[i]);
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows tag_rows,
+      ch_->Select(fmt::format("SELECT tag, {}countIf({} = 1) FROM ({}) ARRAY JOIN {} AS tag GROUP BY tag",
+                              tag_cols, t, users, tg)));
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows all_tags,
+      ch_->Select(fmt::format("SELECT tag FROM (SELECT arrayJoin(tags) AS tag FROM {}) GROUP BY tag",
+                              ch_->Table("attributes"))));
+  std::map<std::string, std::vector<uint64_t>> by_tag;  // [reached on day i..., in target]
+  for (auto& row : all_tags) by_tag[row.at(0)].assign(days.size() + 1, 0);
+  for (auto& row : tag_rows) {
+    if (row.size() != days.size() + 2) return Status::IOError("unexpected answer from ClickHouse");
+    auto& v = by_tag[row[0]];
+    v.assign(days.size() + 1, 0);
+    for (size_t i = 0; i <= days.size(); ++i) v[i] = U64(row[i + 1]);
+  }
+  const auto& m = mix[0];
+  for (size_t i = 0; i < days.size(); ++i) {
+    const size_t base = i * (2 + 2 * kNumStages);
+    CorrectionDay day;
+    day.day = days[i];
+    day.reached = U64(m[base]);
+    day.on_target = U64(m[base + 1]);
+    uint64_t rsum = 0, tsum = 0;
+    for (size_t s = 1; s <= kNumStages; ++s) {
+      day.reached_mix[s] = U64(m[base + 2 * s]);
+      day.target_mix[s] = U64(m[base + 2 * s + 1]);
+      rsum += day.reached_mix[s];
+      tsum += day.target_mix[s];
+    }
+    day.reached_mix[0] = day.reached - rsum;
+    day.target_mix[0] = out.target_size - tsum;
+    for (auto& [tag, v] : by_tag) {
+      if (!day.reached || !out.target_size) break;
+      const double share_r = static_cast<double>(v[i]) / static_cast<double>(day.reached);
+      const double share_t = static_cast<double>(v[days.size()]) / static_cast<double>(out.target_size);
+      if (share_t > 0 && share_r / share_t < threshold) day.drifting.emplace_back(tag, share_r / share_t);
+      if (days[i] == c.end) out.segments.emplace_back(tag, share_r, share_t);
+    }
+    out.days.push_back(std::move(day));
+  }
+  AIPS_ASSIGN_OR_RETURN(ChRows excl,
+                        ch_->Select(fmt::format("SELECT countIf({} = 1 AND {} = 0) FROM ({})", r, t, users)));
+  if (!excl.empty()) out.exclusion_size = U64(excl[0].at(0));
   return out;
 }
 

@@ -42,6 +42,8 @@ class ClickHouseEngine : public QueryEngine {
                                        std::optional<Day> date) override;
   Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) override;
   Result<std::vector<SavedCrowd>> SavedCrowds() override;
+  Result<CorrectionResult> Correction(const std::string& campaign, const CrowdQuery& target,
+                                      double threshold) override;
 
   // The capabilities not overridden here are not answered on ClickHouse yet: the interface's defaults
   // answer Unsupported (engine/engine.h, docs/distributed.md).
