@@ -352,8 +352,9 @@ Result<CorrectionResult> ClickHouseEngine::Correction(const std::string& campaig
       cols +=
           fmt::format(", countIf({0} AND {1} = {2}), countIf({3} = 1 AND {1} = {2})", so_far, code[i], s, t);
   }
+  cols += fmt::format(", countIf({} = 1 AND {} = 0)", r, t);  // the exclusion: reached, off target
   AIPS_ASSIGN_OR_RETURN(ChRows mix, ch_->Select(fmt::format("SELECT {} FROM ({})", cols, users)));
-  if (mix.size() != 1 || mix[0].size() != days.size() * (2 + 2 * kNumStages))
+  if (mix.size() != 1 || mix[0].size() != days.size() * (2 + 2 * kNumStages) + 1)
     return Status::IOError("unexpected answer from ClickHouse");
   // Per tag: reached so far on each day, and in the target; every tag ever carried is listed.
   std::string tag_cols;
@@ -400,9 +401,7 @@ Result<CorrectionResult> ClickHouseEngine::Correction(const std::string& campaig
     }
     out.days.push_back(std::move(day));
   }
-  AIPS_ASSIGN_OR_RETURN(ChRows excl,
-                        ch_->Select(fmt::format("SELECT countIf({} = 1 AND {} = 0) FROM ({})", r, t, users)));
-  if (!excl.empty()) out.exclusion_size = U64(excl[0].at(0));
+  out.exclusion_size = U64(m.back());
   return out;
 }
 
