@@ -286,6 +286,7 @@ Result<std::vector<SavedCrowd>> ClickHouseEngine::SavedCrowds() {
   return out;
 }
 
+// Long on purpose: the steps of the embedded Correction, in its order, so the two read side by side.
 // 人群纠偏 as the embedded engine computes it (measures/act_measures.cc): per day of the flight, the
 // users reached so far against the target crowd, by stage and by tag. One row per reached or target user
 // is merged on the URL's node from three sources (the brand's events: first reach day and stage codes on
