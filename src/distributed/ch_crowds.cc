@@ -37,6 +37,28 @@ Result<uint64_t> ClickHouseEngine::CountMembers(const std::string& members_local
                                    ch_->Table("user_seq"), members_local));
 }
 
+Status ClickHouseEngine::CheckCrowdTables() {
+  if (crowd_tables_checked_) return Status::OK();
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows t,
+      ch_->Select(fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = 'user_seq'",
+                              ChQuote(ch_->url().database))));
+  uint64_t numbered = 0;
+  if (!t.empty() && U64(t[0].at(0)) > 0) {
+    AIPS_ASSIGN_OR_RETURN(numbered,
+                          SumOverShards(fmt::format("SELECT count() FROM {}", ch_->Table("user_seq"))));
+  }
+  AIPS_ASSIGN_OR_RETURN(auto days, DataDays());
+  if (numbered == 0 && days.first != kNoDay) {
+    return Status::InvalidArgument(fmt::format(
+        "{} was loaded by an aips without crowd tables (no user is numbered): run the same 'aips ingest "
+        "--engine' again (stored events are skipped, users are numbered)",
+        ch_->Describe()));
+  }
+  crowd_tables_checked_ = true;
+  return Status::OK();
+}
+
 Result<ClickHouseEngine::ReachFlight> ClickHouseEngine::FlightOf(const std::string& campaign) {
   // As Campaign: the brands whose events carry it, and on which days.
   AIPS_ASSIGN_OR_RETURN(
@@ -126,6 +148,7 @@ Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std:
 
 Result<std::string> ClickHouseEngine::CrowdMembersSql(const CrowdNode& expr, const std::string& tenant,
                                                       bool local) {
+  AIPS_RETURN_IF_ERROR(CheckCrowdTables());
   ChCrowdTables t;
   t.events = local ? ch_->EventsLocal() : ch_->Table("events");
   t.user_seq = local ? ch_->Local("user_seq") : ch_->Table("user_seq");
@@ -260,6 +283,7 @@ Result<SavedCrowd> ClickHouseEngine::SaveCrowd(const std::string& name, const Cr
 }
 
 Result<std::vector<SavedCrowd>> ClickHouseEngine::SavedCrowds() {
+  AIPS_RETURN_IF_ERROR(CheckCrowdTables());
   AIPS_ASSIGN_OR_RETURN(ChRows reg, ch_->Select(fmt::format(
                                         "SELECT tenant, name, version, saved_at, definition FROM {} ORDER BY "
                                         "saved_us, tenant, name, version",

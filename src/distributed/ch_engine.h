@@ -75,6 +75,9 @@ class ClickHouseEngine : public QueryEngine {
   Result<uint64_t> SumOverShards(const std::string& sql);
   // The number of members of a crowd's SQL (per-shard tables), counted on each shard.
   Result<uint64_t> CountMembers(const std::string& members_local);
+  // InvalidArgument when the database holds events but no numbered users (loaded before crowd tables).
+  Status CheckCrowdTables();
+  bool crowd_tables_checked_ = false;
   std::string url_;  // as opened: saving a crowd writes to every shard's node
 
   std::unique_ptr<ChStore> ch_;
