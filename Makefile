@@ -32,6 +32,11 @@ deps:
 	  echo "make deps: installing nodejs npm" >&2; \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; \
 	fi
+	@# libchdb.so (ClickHouse 26.7 in process, for --engine chdb:DIR): the npm version pinned in deps/chdb.
+	@if [ ! -f deps/chdb/node_modules/@chdb/lib-linux-x64-gnu/libchdb.so ]; then \
+	  echo "make deps: installing libchdb.so for --engine chdb:DIR (npm, 178 MB download, 566 MB)" >&2; \
+	  (cd deps/chdb && npm ci --no-audit --no-fund --loglevel=error); \
+	fi
 
 # The dashboard: npm packages from the lock file, then web/dist (embedded into the binary by cmake).
 web: deps

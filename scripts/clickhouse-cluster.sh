@@ -2,7 +2,9 @@
 # Starts or stops a 2-shard ClickHouse cluster on loopback for aips's distributed path and its tests.
 #   scripts/clickhouse-cluster.sh start DIR   # node 1: http 19123 / tcp 19000, node 2: http 19223 / tcp 19100
 #   scripts/clickhouse-cluster.sh stop DIR
-# Both nodes know the cluster 'two_shards'. Installs Debian's clickhouse-server when missing.
+# Both nodes know the cluster 'two_shards'. Installs Debian's clickhouse-server when missing. Users: `default`
+# (no password) and `aips` with the password `p@ss:w/rd` (for the credentials in --engine URLs:
+# clickhouse://aips:p%40ss%3Aw%2Frd@127.0.0.1:19123/DB).
 set -euo pipefail
 cmd=${1:?start|stop}
 dir=$(mkdir -p "${2:?DIR}" && realpath "$2")
@@ -50,7 +52,8 @@ case "$cmd" in
 <?xml version="1.0"?>
 <yandex>
   <profiles><default><max_memory_usage>8000000000</max_memory_usage><load_balancing>random</load_balancing></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default>
+    <aips><password>p@ss:w/rd</password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></aips></users>
   <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
 </yandex>
 XML

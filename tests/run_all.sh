@@ -41,8 +41,8 @@ python3 tests/incremental_test.py "$build/aips"
 step "end to end: simulate, ingest twice, compute, answer from snapshots in a fresh process"
 tests/e2e.sh "$build/aips"
 
-step "ClickHouse engine: the demo world on one server and 2 shards equals the embedded engine"
-python3 tests/clickhouse_parity.py "$build/aips" --users "${PARITY_USERS:-60000}"
+step "parity: every command and endpoint byte-equal on embedded, one 18.16 server, 2 shards and chdb (ClickHouse 26)"
+python3 tests/parity/run.py "$build/aips" --users "${PARITY_USERS:-20000}"
 
 step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers)"
 python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"
@@ -93,5 +93,8 @@ python3 tests/serve_generation_test.py "$build/aips"
 
 step "HTTP API and dashboard (real aips serve, Debian's chromium)"
 tests/serve_test.sh "$build/aips" "$build/test-output"
+
+step "HTTP API and dashboard over ClickHouse (aips serve --engine on 2 shards, no data directory)"
+tests/serve_clickhouse_test.sh "$build/aips" "$build/test-output/serve-clickhouse"
 
 printf '(%ds)\n\nall tests passed in %d s\n' $(($(date +%s) - t_step)) $(($(date +%s) - t_all))

@@ -5,10 +5,11 @@
 #include "common/json_writer.h"
 #include "crowds/crowd_tools.h"
 #include "fmt/format.h"
+#include "front/open_engine.h"
 #include "render/render.h"
 #include "render/render_act.h"
 #include "render/render_category.h"
-#include "serve/tenants.h"
+#include "store/tenants.h"
 
 namespace aips::cli {
 
@@ -220,7 +221,9 @@ void AddCrowdExport(CLI::App* crowd) {
       return Fail(Status::InvalidArgument("give --tenant T (salted ids) or --raw"));
     std::string salt;
     if (!a->raw) {
-      auto reg = TenantRegistry::Load(a->where.data);
+      auto store = OpenTenantStore(EngineSource{a->where.data, a->where.engine});
+      if (!store.ok()) return Fail(store.status());
+      auto reg = store.value()->Load();
       if (!reg.ok()) return Fail(reg.status());
       auto t = reg->tenants().find(a->tenant);
       if (t == reg->tenants().end())

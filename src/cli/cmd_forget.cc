@@ -23,30 +23,55 @@ Status ReadUsersFile(const std::string& path, std::vector<std::string>* users) {
   return Status::OK();
 }
 
-// ClickHouse: the events, user rows, identity links and reject rows of the users go by mutations on every
-// node (docs/distributed.md). Snapshots do not exist there; blocking later rows is not supported.
-void ForgetOnClickHouse(const std::string& url, const std::vector<std::string>& users, bool dry_run,
-                        bool json) {
+// The counts, as one JSON object or a sentence; the same fields from every engine.
+void PrintForget(const ForgetResult& r, size_t requested, bool recomputed, bool dry_run, bool json) {
+  if (json) {
+    JsonWriter w;
+    w.BeginObject();
+    w.Key("users_requested").Int(static_cast<int64_t>(requested));
+    w.Key("users_found").Int(static_cast<int64_t>(r.users_found));
+    w.Key("events_removed").Int(static_cast<int64_t>(r.events_removed));
+    w.Key("segments_rewritten").Int(static_cast<int64_t>(r.segments_rewritten));
+    w.Key("brands_affected").Int(static_cast<int64_t>(r.brands_affected));
+    w.Key("identity_links_removed").Int(static_cast<int64_t>(r.identity_links_removed));
+    w.Key("attribute_tags_removed").Int(static_cast<int64_t>(r.attribute_tags_removed));
+    w.Key("crowds_changed").Int(static_cast<int64_t>(r.crowds_changed));
+    w.Key("reject_lines_removed").Int(static_cast<int64_t>(r.reject_lines_removed));
+    w.Key("messages_removed").Int(static_cast<int64_t>(r.messages_removed));
+    w.Key("notes_unlinked").Int(static_cast<int64_t>(r.notes_unlinked));
+    w.Key("snapshot_files_deleted").Int(static_cast<int64_t>(r.snapshot_files_deleted));
+    w.Key("snapshots_recomputed").Bool(recomputed);
+    w.Key("blocked").Bool(r.blocked);
+    w.Key("dry_run").Bool(dry_run).EndObject();
+    fmt::print("{}\n", w.str());
+    return;
+  }
+  const char* verb = dry_run ? "would erase" : "erased";
+  fmt::print(
+      "{} {} of {} users: {} events ({} segments rewritten, {} brands), {} identity links, {} "
+      "attribute tags, {} saved crowds, {} rejected-row lines, {} messages, {} note authorships\n",
+      verb, r.users_found, requested, r.events_removed, r.segments_rewritten, r.brands_affected,
+      r.identity_links_removed, r.attribute_tags_removed, r.crowds_changed, r.reject_lines_removed,
+      r.messages_removed, r.notes_unlinked);
+  if (dry_run) return;
+  if (r.snapshot_files_deleted > 0)
+    fmt::print("{} snapshot files deleted; {}\n", r.snapshot_files_deleted,
+               recomputed ? "snapshots recomputed" : "they are recomputed on the next query or compute");
+  if (r.blocked) fmt::print("later ingests refuse rows of these users (--no-block to allow them)\n");
+}
+
+// ClickHouse: the users' rows go by mutations on every node (docs/distributed.md); there are no snapshots.
+void ForgetOnClickHouse(const std::string& url, const std::vector<std::string>& users, bool block,
+                        bool dry_run, bool json) {
   auto store = ChStore::Connect(url, ChStore::Mode::kWrite);
   if (!store.ok()) return Fail(store.status());
-  if (dry_run) return Fail(Status::InvalidArgument("--dry-run is for data directories only"));
-  auto r = store.value()->Forget(users);
+  auto r = store.value()->Forget(users, block, dry_run);
   if (!r.ok()) return Fail(r.status());
-  if (json) {
-    fmt::print(
-        "{{\"users_requested\":{},\"events_removed\":{},\"identity_links_removed\":{},\"blocked\":false}}\n",
-        users.size(), r->events, r->identity_links);
-  } else {
-    fmt::print(
-        "erased {} users on ClickHouse: {} events, {} identity links (later rows are not refused there)\n",
-        users.size(), r->events, r->identity_links);
-  }
+  PrintForget(r.value(), users.size(), false, dry_run, json);
 }
 
 }  // namespace
 
-// Long on purpose: the options and the three outcomes (dry run, data directory, ClickHouse) of one
-// command that must be read together (what is erased where).
 void RegisterForget(CLI::App& app) {
   struct Args {
     Where where;
@@ -84,7 +109,8 @@ void RegisterForget(CLI::App& app) {
     if (users.empty())
       return Fail(Status::InvalidArgument("name the users to erase: --user U or --users-file F"));
     if (Status s = CheckWhere(a->where); !s.ok()) return Fail(s);
-    if (!a->where.engine.empty()) return ForgetOnClickHouse(a->where.engine, users, a->dry_run, a->json);
+    if (!a->where.engine.empty())
+      return ForgetOnClickHouse(a->where.engine, users, !a->no_block, a->dry_run, a->json);
     bool had_snapshots = false;
     ForgetResult r;
     {
@@ -101,39 +127,7 @@ void RegisterForget(CLI::App& app) {
       if (Status s = RecomputeSnapshots(a->where.data); !s.ok()) return Fail(s);
       recomputed = true;
     }
-    if (a->json) {
-      JsonWriter w;
-      w.BeginObject();
-      w.Key("users_requested").Int(static_cast<int64_t>(users.size()));
-      w.Key("users_found").Int(static_cast<int64_t>(r.users_found));
-      w.Key("events_removed").Int(static_cast<int64_t>(r.events_removed));
-      w.Key("segments_rewritten").Int(static_cast<int64_t>(r.segments_rewritten));
-      w.Key("brands_affected").Int(static_cast<int64_t>(r.brands_affected));
-      w.Key("identity_links_removed").Int(static_cast<int64_t>(r.identity_links_removed));
-      w.Key("attribute_tags_removed").Int(static_cast<int64_t>(r.attribute_tags_removed));
-      w.Key("crowds_changed").Int(static_cast<int64_t>(r.crowds_changed));
-      w.Key("reject_lines_removed").Int(static_cast<int64_t>(r.reject_lines_removed));
-      w.Key("messages_removed").Int(static_cast<int64_t>(r.messages_removed));
-      w.Key("notes_unlinked").Int(static_cast<int64_t>(r.notes_unlinked));
-      w.Key("snapshot_files_deleted").Int(static_cast<int64_t>(r.snapshot_files_deleted));
-      w.Key("snapshots_recomputed").Bool(recomputed);
-      w.Key("blocked").Bool(r.blocked);
-      w.Key("dry_run").Bool(a->dry_run).EndObject();
-      fmt::print("{}\n", w.str());
-      return;
-    }
-    const char* verb = a->dry_run ? "would erase" : "erased";
-    fmt::print(
-        "{} {} of {} users: {} events ({} segments rewritten, {} brands), {} identity links, {} "
-        "attribute tags, {} saved crowds, {} rejected-row lines, {} messages, {} note authorships\n",
-        verb, r.users_found, users.size(), r.events_removed, r.segments_rewritten, r.brands_affected,
-        r.identity_links_removed, r.attribute_tags_removed, r.crowds_changed, r.reject_lines_removed,
-        r.messages_removed, r.notes_unlinked);
-    if (a->dry_run) return;
-    if (r.snapshot_files_deleted > 0)
-      fmt::print("{} snapshot files deleted; {}\n", r.snapshot_files_deleted,
-                 recomputed ? "snapshots recomputed" : "they are recomputed on the next query or compute");
-    if (r.blocked) fmt::print("later ingests refuse rows of these users (--no-block to allow them)\n");
+    PrintForget(r, users.size(), recomputed, a->dry_run, a->json);
   });
 }
 

@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 #include "common/json_writer.h"
+#include "distributed/ch_retain.h"
 #include "fmt/format.h"
 #include "store/retention.h"
 
@@ -7,13 +8,13 @@ namespace aips::cli {
 
 void RegisterRetain(CLI::App& app) {
   struct Args {
-    std::string data;
+    Where where;
     int keep_days = 0;
     bool dry_run = false, json = false;
   };
   auto a = std::make_shared<Args>();
   CLI::App* c = app.add_subcommand("retain", "Retention: drop the events older than N days (one commit)");
-  c->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, &a->where);
   c->add_option("--keep-days", a->keep_days, "Days to keep, ending on the last day with data")->required();
   c->add_flag("--dry-run", a->dry_run, "Say what would be dropped; change nothing");
   c->add_flag("--json", a->json,
@@ -22,11 +23,21 @@ void RegisterRetain(CLI::App& app) {
       "Whole local days before the cutoff are dropped; the affected brands' snapshots and the category "
       "crowds\n"
       "are recomputed on the next query or compute. Run it from cron for a standing retention policy.\n"
+      "On ClickHouse (--engine) the events before the cutoff are deleted on every node and their keys kept,\n"
+      "so a re-sent old event is still a duplicate (docs/distributed.md).\n"
       "Example:\n  aips retain --data store --keep-days 400 --dry-run");
   c->callback([a] {
-    auto store = Store::Open(a->data, Store::Mode::kWrite);
-    if (!store.ok()) return Fail(store.status());
-    auto r = ApplyRetention(*store.value(), a->keep_days, a->dry_run);
+    if (Status s = CheckWhere(a->where); !s.ok()) return Fail(s);
+    Result<RetentionResult> r = RetentionResult{};
+    if (!a->where.engine.empty()) {
+      auto ch = ChStore::Connect(a->where.engine, ChStore::Mode::kWrite);
+      if (!ch.ok()) return Fail(ch.status());
+      r = RetainOnClickHouse(*ch.value(), a->keep_days, a->dry_run);
+    } else {
+      auto store = Store::Open(a->where.data, Store::Mode::kWrite);
+      if (!store.ok()) return Fail(store.status());
+      r = ApplyRetention(*store.value(), a->keep_days, a->dry_run);
+    }
     if (!r.ok()) return Fail(r.status());
     const std::string cutoff = r->cutoff == kNoDay ? "" : FormatDate(r->cutoff);
     if (a->json) {
@@ -46,7 +57,9 @@ void RegisterRetain(CLI::App& app) {
     } else {
       fmt::print("{}{} days before {} ({} events of {} brands){}\n", a->dry_run ? "would drop " : "dropped ",
                  r->days_dropped, cutoff, r->rows_dropped, r->brands_affected,
-                 a->dry_run ? "" : "; their snapshots are recomputed on the next query or compute");
+                 a->dry_run || !a->where.engine.empty()
+                     ? ""
+                     : "; their snapshots are recomputed on the next query or compute");
     }
   });
 }

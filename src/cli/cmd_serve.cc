@@ -1,9 +1,9 @@
 #include "absl/strings/str_split.h"
 #include "cli/cli.h"
-#include "common/file_util.h"
 #include "fmt/format.h"
+#include "front/open_engine.h"
 #include "serve/server.h"
-#include "serve/tenants.h"
+#include "store/tenants.h"
 
 namespace aips::cli {
 
@@ -13,8 +13,9 @@ void AddServe(CLI::App& app) {
   auto o = std::make_shared<ServeOptions>();
   auto max_mb = std::make_shared<size_t>(64);
   auto cache_mb = std::make_shared<size_t>(256);
+  auto where = std::make_shared<Where>();
   CLI::App* c = app.add_subcommand("serve", "Serve the JSON HTTP API and the dashboard");
-  c->add_option("--data", o->data_dir, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(c, where.get());
   c->add_option("--port", o->port, "TCP port (default 8080)");
   c->add_option("--host", o->host, "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)");
   c->add_option("--threads", o->threads,
@@ -35,8 +36,12 @@ void AddServe(CLI::App& app) {
                 "Refuse user-level results (crowd exports) of crowds smaller than this (default 100)");
   c->footer(
       "Data endpoints need 'Authorization: Bearer KEY' (aips key create). API: docs/http-api.md and "
-      "/openapi.json.\nExample:\n  aips serve --data store --port 8080");
-  c->callback([o, max_mb, cache_mb] {
+      "/openapi.json.\nExample:\n  aips serve --data store --port 8080\n"
+      "  aips serve --engine 'clickhouse://127.0.0.1:8123/aips' --port 8080   # a ClickHouse database");
+  c->callback([o, max_mb, cache_mb, where] {
+    if (Status s = CheckWhere(*where); !s.ok()) return Fail(s);
+    o->data_dir = where->data;
+    o->engine_url = where->engine;
     o->max_body_bytes = *max_mb << 20;
     o->cache_bytes = *cache_mb << 20;
     Status s = Serve(*o);
@@ -48,32 +53,32 @@ void AddTenant(CLI::App& app) {
   CLI::App* t = app.add_subcommand("tenant", "Manage tenants (a tenant owns brands)");
   t->require_subcommand(1);
   struct Args {
-    std::string data, tenant, brands;
+    Where where;
+    std::string tenant, brands;
     bool json = false;
   };
   auto a = std::make_shared<Args>();
   CLI::App* add = t->add_subcommand("add", "Add a tenant, or give it more brands");
-  add->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(add, &a->where, "Data directory (created when missing)");
   add->add_option("--tenant", a->tenant, "Tenant name")->required();
   add->add_option("--brands", a->brands, "Brands it owns, comma-separated")->required();
   add->callback([a] {
-    if (Status s = MakeDirs(a->data); !s.ok()) return Fail(s);
-    auto lock = DirLock::Acquire(a->data, 30000);
-    if (!lock.ok()) return Fail(lock.status());
-    auto reg = TenantRegistry::Load(a->data);
-    if (!reg.ok()) return Fail(reg.status());
+    auto store = OpenTenantStore(EngineSource{a->where.data, a->where.engine});
+    if (!store.ok()) return Fail(store.status());
     std::vector<std::string> brands;
     for (absl::string_view b : absl::StrSplit(a->brands, ',', absl::SkipEmpty())) brands.emplace_back(b);
-    if (Status s = reg->AddTenant(a->tenant, brands); !s.ok()) return Fail(s);
-    if (Status s = reg->Save(a->data); !s.ok()) return Fail(s);
-    fmt::print(stderr, "tenant {} owns {} brand(s)\n", a->tenant, reg->tenants().at(a->tenant).brands.size());
+    auto stored = store.value()->AddTenant(a->tenant, brands);
+    if (!stored.ok()) return Fail(stored.status());
+    fmt::print(stderr, "tenant {} owns {} brand(s)\n", a->tenant, stored->brands.size());
   });
   auto l = std::make_shared<Args>();
   CLI::App* list = t->add_subcommand("list", "List tenants and their brands");
-  list->add_option("--data", l->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(list, &l->where);
   list->add_flag("--json", l->json, "JSON");
   list->callback([l] {
-    auto reg = TenantRegistry::Load(l->data);
+    auto store = OpenTenantStore(EngineSource{l->where.data, l->where.engine});
+    if (!store.ok()) return Fail(store.status());
+    auto reg = store.value()->Load();
     if (!reg.ok()) return Fail(reg.status());
     std::string out = l->json ? "{\"tenants\":[" : "";
     bool first = true;
@@ -93,25 +98,22 @@ void AddKey(CLI::App& app) {
   CLI::App* k = app.add_subcommand("key", "Manage API keys");
   k->require_subcommand(1);
   struct Args {
-    std::string data, tenant;
+    Where where;
+    std::string tenant;
     bool admin = false, json = false;
   };
   auto a = std::make_shared<Args>();
   CLI::App* create =
       k->add_subcommand("create", "Create an API key; prints only the key (keep it: it is stored hashed)");
-  create->add_option("--data", a->data, "Data directory")->required()->envname("AIPS_DATA");
+  AddWhere(create, &a->where, "Data directory (created when missing)");
   create->add_option("--tenant", a->tenant, "The tenant whose brands the key reads");
   create->add_flag("--admin", a->admin, "An admin key: ingest and tenant management, every brand");
   create->add_flag("--json", a->json, "Print {\"key\":\"...\"}");
   create->callback([a] {
-    if (Status s = MakeDirs(a->data); !s.ok()) return Fail(s);
-    auto lock = DirLock::Acquire(a->data, 30000);
-    if (!lock.ok()) return Fail(lock.status());
-    auto reg = TenantRegistry::Load(a->data);
-    if (!reg.ok()) return Fail(reg.status());
-    auto key = reg->CreateKey(a->tenant, a->admin);
+    auto store = OpenTenantStore(EngineSource{a->where.data, a->where.engine});
+    if (!store.ok()) return Fail(store.status());
+    auto key = store.value()->CreateKey(a->tenant, a->admin);
     if (!key.ok()) return Fail(key.status());
-    if (Status s = reg->Save(a->data); !s.ok()) return Fail(s);
     if (a->json) {
       fmt::print("{{\"key\":\"{}\"}}\n", key.value());
     } else {

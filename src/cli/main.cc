@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "common/allocator_tuning.h"
+#include "distributed/ch_chdb.h"
 #include "fmt/format.h"
 
 namespace aips::cli {
@@ -130,5 +131,7 @@ int RunAips(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   aips::TuneAllocator();
-  return aips::cli::RunAips(argc, argv);
+  const int code = aips::cli::RunAips(argc, argv);
+  aips::ShutdownChdb();  // joins the in-process ClickHouse's threads (--engine chdb:DIR) before exit
+  return code;
 }

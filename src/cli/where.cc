@@ -7,8 +7,9 @@ void AddWhere(CLI::App* c, Where* w, const std::string& data_help) {
   auto* d = c->add_option("--data", w->data, data_help)->envname("AIPS_DATA");
   auto* e = c->add_option(
                  "--engine", w->engine,
-                 "clickhouse://HOST:HTTP_PORT/DATABASE[?cluster=NAME&nodes=HOST:PORT,...]: use a ClickHouse "
-                 "server or cluster instead of a data directory (docs/distributed.md)")
+                 "clickhouse://[USER[:PASSWORD]@]HOST:HTTP_PORT/DATABASE[?cluster=NAME&nodes=HOST:PORT,...] "
+                 "or chdb:DIR[?database=NAME]: use a ClickHouse server or cluster, or an in-process "
+                 "ClickHouse over DIR, instead of a data directory (docs/distributed.md)")
                 ->envname("AIPS_ENGINE");
   d->excludes(e);
 }

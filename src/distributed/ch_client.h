@@ -1,67 +1,60 @@
-// A minimal ClickHouse client over its HTTP interface (the query is the POST body, answers are
-// TabSeparated), and the `--engine clickhouse://HOST:HTTP_PORT/DATABASE[?cluster=NAME&nodes=...]` URL.
-// Works with Debian's ClickHouse 18.16 and current releases (docs/distributed.md).
+// One connection to ClickHouse, whatever carries it: the HTTP interface of a server (ch_http.h) or an
+// in-process ClickHouse over a local directory (chdb, ch_chdb.h). Statements go in as SQL text and answers
+// come back TabSeparated. Works with Debian's ClickHouse 18.16 and current releases; what differs
+// between them is asked of Dialect() (ch_dialect.h). See docs/distributed.md.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "aips/status.h"
-
-namespace httplib {
-class Client;
-}
+#include "distributed/ch_dialect.h"
+#include "distributed/ch_url.h"
 
 namespace aips {
-
-struct ChNode {
-  std::string host;
-  int port = 8123;
-  std::string Name() const { return host + ":" + std::to_string(port); }
-};
-
-struct ChUrl {
-  ChNode entry;  // the node named by HOST:HTTP_PORT: answers queries
-  std::string database;
-  std::string cluster;        // empty: one server, plain MergeTree tables
-  std::vector<ChNode> nodes;  // cluster: every shard's HTTP endpoint (nodes=h:p,h:p); default: the entry
-};
-
-// Parses clickhouse://HOST:PORT/DATABASE[?cluster=NAME&nodes=HOST:PORT,HOST:PORT]. InvalidArgument
-// names what is wrong.
-Result<ChUrl> ParseChUrl(std::string_view url);
 
 using ChRows = std::vector<std::vector<std::string>>;
 using ChSettings = std::map<std::string, std::string>;
 
 class ChClient {
  public:
-  explicit ChClient(ChNode node);
-  ~ChClient();
-  ChClient(const ChClient&) = delete;
-  ChClient& operator=(const ChClient&) = delete;
+  virtual ~ChClient() = default;
 
   // Runs one statement and returns the raw answer. IOError carries ClickHouse's own message.
-  Result<std::string> Execute(const std::string& sql, const ChSettings& settings = {});
+  virtual Result<std::string> Execute(const std::string& sql, const ChSettings& settings) = 0;
+  Result<std::string> Execute(const std::string& sql) { return Execute(sql, ChSettings{}); }
   // Runs a SELECT and splits its TabSeparated answer into rows of unescaped fields.
   Result<ChRows> Select(const std::string& sql, const ChSettings& settings = {});
-  // INSERT INTO `table` (`columns`) FORMAT `format` (TabSeparated or RowBinary) with `data`.
-  Status Insert(const std::string& table, const std::string& columns, const std::string& data,
-                const char* format = "TabSeparated");
-  // A SELECT that reads the external table `name` (`structure`, e.g. "key UInt64") sent with it.
-  Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name,
-                                 const std::string& structure, const std::string& tsv,
-                                 const ChSettings& settings = {});
-  const ChNode& node() const { return node_; }
+  // INSERT INTO `table` (`columns`) FORMAT `format` (TabSeparated or RowBinary) with `data`; nothing
+  // when `data` is empty.
+  virtual Status Insert(const std::string& table, const std::string& columns, const std::string& data,
+                        const char* format) = 0;
+  Status Insert(const std::string& table, const std::string& columns, const std::string& data) {
+    return Insert(table, columns, data, "TabSeparated");
+  }
+  // A SELECT that reads the table `name` (`structure`, e.g. "key UInt64") holding the TabSeparated
+  // rows `tsv` (HTTP: an external table sent with the query; chdb: a temporary table).
+  virtual Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name,
+                                         const std::string& structure, const std::string& tsv,
+                                         const ChSettings& settings) = 0;
+  // "host:port" or "chdb:DIR", for messages.
+  virtual std::string Name() const = 0;
+  // The server's release and its SQL differences, asked once (SELECT version()).
+  Result<const ChDialect*> Dialect();
 
  private:
-  Result<std::string> Check(const void* result, const std::string& what);
-  ChNode node_;
-  std::unique_ptr<httplib::Client> http_;
+  std::mutex dialect_mu_;
+  std::optional<ChDialect> dialect_;
 };
+
+// The connection to `node` of `url` (chdb: the process's in-process ClickHouse over url.chdb_dir, which
+// is created when missing; FailedPrecondition when libchdb.so is missing or the directory is in use).
+Result<std::unique_ptr<ChClient>> OpenChClient(const ChUrl& url, const ChNode& node);
 
 // A ClickHouse string literal: 'text' with \ and ' escaped.
 std::string ChQuote(std::string_view s);

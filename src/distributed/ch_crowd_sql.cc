@@ -168,8 +168,11 @@ class Compiler {
         return fmt::format("({} = 1)", Flag(fmt::format("SELECT user FROM {} GROUP BY user HAVING "
                                                         "has(argMax(tags, version), {})",
                                                         t_.attributes, ChQuote(n.name))));
+      case K::kTier:
+        if (f.tier_users.empty()) return std::string("0");  // the brand has no events
+        return fmt::format("({} = 1)", Flag(f.tier_users));
       default:
-        return Status::Unsupported("tier() is not answered by this engine yet");
+        return Status::InvalidArgument("unknown expression node");
     }
   }
 

@@ -7,6 +7,7 @@
 //                                                          events WHERE <brands and days> GROUP BY user)
 //       UNION ALL SELECT user, 0, 1 ... FROM crowd_members WHERE tenant = .. AND name = .. AND version = ..
 //       UNION ALL SELECT user, 0, 0 ... FROM attributes GROUP BY user HAVING has(argMax(tags, version), 't')
+//       UNION ALL SELECT user, 0, 0 ... FROM (<the tier's users>)     -- tier(): ch_first_party.h
 //       UNION ALL SELECT user, 0, 0 ... FROM user_seq                -- the universe, only when needed
 //     ) GROUP BY user)
 //   WHERE <the expression over c0, c1, ...>                             -- c0 IN (3) AND NOT (c1 = 1) ...
@@ -68,6 +69,7 @@ struct ChAtomFacts {
   // during the flight); empty brand: nobody reached.
   std::string reach_brand;
   Day reach_start = kNoDay, reach_end = kNoDay;
+  std::string tier_users;    // tier: a SELECT of the tier's users (empty: nobody)
   std::string crowd_tenant;  // crowd: the saved crowd's tenant and latest version
   uint32_t crowd_version = 0;
 };

@@ -9,6 +9,7 @@
 #include <map>
 
 #include "distributed/ch_engine.h"
+#include "distributed/ch_first_party.h"
 #include "distributed/ch_sql.h"
 #include "engine/messages.h"
 #include "fmt/format.h"
@@ -88,7 +89,7 @@ Result<ClickHouseEngine::ReachFlight> ClickHouseEngine::FlightOf(const std::stri
   return f;
 }
 
-Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std::string& tenant) {
+Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std::string& tenant, bool local) {
   using K = CrowdNode::Kind;
   ChAtomFacts f;
   switch (n.kind) {
@@ -137,10 +138,27 @@ Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std:
         return Status::NotFound(fmt::format("unknown segment '{}' (no user carries this tag)", n.name));
       return f;
     }
-    case K::kTier:
-      return Status::Unsupported(
-          "tier() is not answered by the ClickHouse engine yet (it needs the first-party spectrum on "
-          "ClickHouse)");
+    case K::kTier: {
+      // As the embedded engine: the last day with data, the tier's name, the brand; the category's cycle.
+      AIPS_ASSIGN_OR_RETURN(Day last, DateOr(std::nullopt));
+      int t = -1;
+      for (int i = 0; i < kNumTiers; ++i)
+        if (n.name == kTierNames[i]) t = i;
+      if (t < 0)
+        return Status::InvalidArgument(
+            fmt::format("unknown tier '{}' (high_value, repeat, one_time, lapsed, prospect)", n.name));
+      AIPS_RETURN_IF_ERROR(Resolve(ScopeRef{n.brand, std::nullopt}));
+      ChTierSpec spec;
+      spec.events = ch_->Table("events");  // the cut: over every shard
+      spec.brand = n.brand;
+      spec.date = last;
+      spec.x = catalog_.DecisionCycle(CategoryName(n.brand));
+      spec.rules = &RulesOf(n.brand);
+      AIPS_ASSIGN_OR_RETURN(std::optional<int64_t> cut, ChHighValueCut(*ch_, spec));
+      if (local) spec.events = ch_->EventsLocal();  // the users: on each shard
+      f.tier_users = fmt::format("SELECT user FROM ({}) WHERE tier = {}", ChTierRowsSql(spec, cut), t);
+      return f;
+    }
     default:
       return Status::InvalidArgument("unknown expression node");
   }
@@ -154,8 +172,9 @@ Result<std::string> ClickHouseEngine::CrowdMembersSql(const CrowdNode& expr, con
   t.user_seq = local ? ch_->Local("user_seq") : ch_->Table("user_seq");
   t.attributes = local ? ch_->Local("attributes") : ch_->Table("attributes");
   t.crowd_members = local ? ch_->Local("crowd_members") : ch_->Table("crowd_members");
-  AIPS_ASSIGN_OR_RETURN(ChCrowd crowd,
-                        CompileCrowd(expr, t, [&](const CrowdNode& n) { return ResolveAtom(n, tenant); }));
+  AIPS_ASSIGN_OR_RETURN(ChCrowd crowd, CompileCrowd(expr, t, [&](const CrowdNode& n) {
+                          return ResolveAtom(n, tenant, local);
+                        }));
   return ChCrowdMembers(crowd);
 }
 

@@ -45,8 +45,21 @@ class ClickHouseEngine : public QueryEngine {
   Result<CorrectionResult> Correction(const std::string& campaign, const CrowdQuery& target,
                                       double threshold) override;
 
-  // The capabilities not overridden here are not answered on ClickHouse yet: the interface's defaults
-  // answer Unsupported (engine/engine.h, docs/distributed.md).
+  // Category and first-party measures (chcategory: distributed/ch_category.cc, distributed/ch_first_party.cc;
+  // compare and Aurora's ranks through engine/category_compose.h). Correction is the crowds' part.
+  Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
+                                std::optional<Day> from, std::optional<Day> date, int top_n) override;
+  Result<OverlapResult> Overlap(const std::vector<std::string>& brands, std::optional<Day> date) override;
+  Result<DefeatedResult> Defeated(const std::string& brand, std::optional<Day> date,
+                                  std::optional<int> x) override;
+  Result<SearchBackResult> SearchBack(const std::string& brand, std::optional<Day> from,
+                                      std::optional<Day> to, int within_days) override;
+  Result<AuroraResult> Aurora(const std::string& category, std::optional<Day> date) override;
+  Result<FirstPartyResult> FirstParty(const std::string& brand) override;
+  Result<SpectrumResult> Spectrum(const std::string& brand, std::optional<Day> date,
+                                  std::optional<int> x) override;
+
+  // The capabilities not overridden here answer Unsupported (engine/engine.h, docs/distributed.md).
 
  private:
   // NotFound for an unknown brand or SPU (the embedded engine's messages).
@@ -68,7 +81,7 @@ class ClickHouseEngine : public QueryEngine {
   // The brand and flight the campaign measures use for reach (NotFound for an unknown campaign).
   Result<ReachFlight> FlightOf(const std::string& campaign);
   // Resolves one atom of a crowd expression as the embedded engine evaluates it (same errors).
-  Result<ChAtomFacts> ResolveAtom(const CrowdNode& n, const std::string& tenant);
+  Result<ChAtomFacts> ResolveAtom(const CrowdNode& n, const std::string& tenant, bool local);
   // The members of a crowd as SQL over `local` (per-shard) or distributed tables (ch_crowd_sql.h).
   Result<std::string> CrowdMembersSql(const CrowdNode& expr, const std::string& tenant, bool local);
   // sum() over the rows of a query run on every shard (one row per shard on a cluster).

@@ -1,4 +1,5 @@
 #include "distributed/ch_loader.h"
+#include "store/manifest.h"
 
 #include <algorithm>
 #include <memory>
@@ -29,6 +30,8 @@ class ChLoad {
       : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()), attributes_(ch) {}
 
   Status Run(const std::vector<std::string>& files);
+  Status RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<std::string>* reject_records,
+                    size_t max_records);
   IngestResult& result() { return result_; }
 
  private:
@@ -41,9 +44,17 @@ class ChLoad {
 
   Status Prepare();
   Status IngestFile(const std::string& file);
+  // One input's rows; `mapped` (or null) is the file they come from, released as rows are read.
+  Status IngestData(const std::string& source, std::string_view data, MappedFile* mapped);
   void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
               bool redact = false);
   Status OnEvent(const std::string& source, std::string_view data, const InputRow& row);
+  // Rejects (redacted) a row of a user erased by `aips forget`; false when the user is not one.
+  bool RefuseForgotten(const std::string& source, const InputRow& row, std::string_view user) {
+    if (forgotten_.empty() || !forgotten_.contains(ForgetFingerprint(user))) return false;
+    Reject(source, row, "user_id", kForgottenUserReason, true);
+    return true;
+  }
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row);
   Status OnFirstParty(const std::string& source, TableKind kind, const InputRow& row);
   Status MatchOrder(const std::string& order_id, const PendingOrder& o, bool* matched);
@@ -64,6 +75,7 @@ class ChLoad {
   ChStore& ch_;
   const IngestOptions& opt_;
   DayMapper mapper_;
+  absl::flat_hash_set<uint64_t> forgotten_;  // ForgetFingerprint of every user erased with blocking
   uint64_t run_ = 0;
   Catalog catalog_, catalog_before_;
   FirstPartyData fp_;
@@ -91,6 +103,8 @@ class ChLoad {
   uint64_t content_hash_ = 0;
   bool have_content_hash_ = false;
   IngestResult result_;
+  std::vector<std::string>* reject_records_ = nullptr;  // the first max_records_ rejects as JSON records
+  size_t max_records_ = 0;
 };
 
 Status ChLoad::Prepare() {
@@ -101,6 +115,7 @@ Status ChLoad::Prepare() {
   AIPS_ASSIGN_OR_RETURN(catalog_, ch_.LoadCatalog());
   catalog_before_ = catalog_;
   AIPS_RETURN_IF_ERROR(ch_.LoadFirstParty(&fp_, &orders_seen_));
+  AIPS_RETURN_IF_ERROR(ch_.LoadForgotten(&forgotten_));
   rows_.assign(ch_.shards(), {});
   users_rows_.assign(ch_.shards(), {});
   AIPS_ASSIGN_OR_RETURN(seq_base_, ChNextUserSeq(ch_));
@@ -121,6 +136,8 @@ void ChLoad::Reject(const std::string& source, const InputRow& row, std::string_
   reject_rows_ += '\n';
   ++result_.rejected;
   ++fc().rejected;
+  if (reject_records_ != nullptr && reject_records_->size() < max_records_)
+    reject_records_->push_back(RejectRecord(source, row, field, reason, redact));
   if (result_.first_errors.size() < 10) {
     result_.first_errors.push_back(
         fmt::format("{}:{}: {}{}{}", source, row.line, field, field.empty() ? "" : ": ", reason));
@@ -188,11 +205,15 @@ Status ChLoad::Send(Batch& b) {
     hi = std::max(hi, p.day);
     fmt::format_to(std::back_inserter(keys), "{}\n", p.key);
   }
-  // Keys already stored (a retried batch, a re-run after a failure, the same file twice).
+  // Keys already stored (a retried batch, a re-run after a failure, the same file twice), or stored and
+  // then dropped by retention.
   AIPS_ASSIGN_OR_RETURN(
       ChRows found,
-      ch_.SelectWithTable(fmt::format("SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN _keys",
-                                      ch_.Table("events"), ChDate(lo), ChDate(hi)),
+      ch_.SelectWithTable(fmt::format("SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN _keys "
+                                      "UNION ALL SELECT key FROM {} WHERE day >= {} AND day <= {} AND key IN "
+                                      "_keys",
+                                      ch_.Table("events"), ChDate(lo), ChDate(hi), ch_.Table("dropped_keys"),
+                                      ChDate(lo), ChDate(hi)),
                           "_keys", "key UInt64", keys));
   if (!found.empty()) {
     absl::flat_hash_set<uint64_t> stored;
@@ -250,6 +271,7 @@ Status ChLoad::OnEvent(const std::string& source, std::string_view data, const I
     Reject(source, row, err.field, err.reason, err.redact);
     return Status::OK();
   }
+  if (RefuseForgotten(source, row, ev.user)) return Status::OK();
   uint64_t key;
   if (!ev.event_id.empty()) {
     key = Hash64(ev.event_id);
@@ -317,6 +339,7 @@ Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const Inp
     return Status::OK();
   }
   if (kind == TableKind::kIdentity) {
+    if (RefuseForgotten(source, row, r.user)) return Status::OK();
     if (!fp_.SetIdentity(r.key, r.user)) {
       ++result_.duplicates;
       ++fc().duplicates;
@@ -374,9 +397,12 @@ Status ChLoad::IngestFile(const std::string& file) {
     mapped = std::move(mf).value();
     data = mapped.view();
   }
-  const std::string source = file == "-" ? "<stdin>" : file;
+  return IngestData(file == "-" ? "<stdin>" : file, data, file == "-" ? nullptr : &mapped);
+}
+
+Status ChLoad::IngestData(const std::string& source, std::string_view data, MappedFile* mapped) {
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
-  if (IsContentKind(format.kind)) {
+  if (!ChLoadsTable(format.kind)) {
     fmt::print(stderr, "aips ingest: {}: skipped: {} are kept by the embedded engine only (--data)\n", source,
                TableKindName(format.kind));
     return Status::OK();
@@ -412,7 +438,7 @@ Status ChLoad::IngestFile(const std::string& file) {
       },
       [&](size_t done) {
         progress.Update(done);
-        if (!file.empty() && file != "-") mapped.DropPrefix(done);  // keep resident memory flat
+        if (mapped != nullptr) mapped->DropPrefix(done);  // keep resident memory flat
       });
   progress.Done();
   return failed;
@@ -469,7 +495,32 @@ Status ChLoad::Run(const std::vector<std::string>& files) {
   return s;
 }
 
+Status ChLoad::RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<std::string>* reject_records,
+                          size_t max_records) {
+  reject_records_ = reject_records;
+  max_records_ = max_records;
+  AIPS_RETURN_IF_ERROR(Prepare());
+  Status s;
+  for (const InputBuffer& in : inputs) {
+    s = IngestData(in.name, in.data, nullptr);
+    if (!s.ok()) break;
+  }
+  if (s.ok()) return Commit();
+  (void)Wait();
+  return s;
+}
+
 }  // namespace
+
+bool ChLoadsTable(TableKind kind) { return !IsContentKind(kind); }
+
+Result<IngestResult> IngestBuffersToClickHouse(ChStore& ch, const std::vector<InputBuffer>& inputs,
+                                               const IngestOptions& options,
+                                               std::vector<std::string>* reject_records, size_t max_records) {
+  ChLoad load(ch, options);
+  AIPS_RETURN_IF_ERROR(load.RunBuffers(inputs, reject_records, max_records));
+  return std::move(load.result());
+}
 
 Result<IngestResult> IngestToClickHouse(ChStore& ch, const std::vector<std::string>& files,
                                         const IngestOptions& options) {

@@ -17,7 +17,16 @@
 
 namespace aips {
 
+// True for the tables the loader keeps on ClickHouse; the others are skipped with a message.
+bool ChLoadsTable(TableKind kind);
+
 Result<IngestResult> IngestToClickHouse(ChStore& ch, const std::vector<std::string>& files,
                                         const IngestOptions& options);
+// The same over data held in memory (the server's ingest endpoint); each input's name is its source in
+// the rejects. *reject_records receives the first `max_records` rejected rows as JSON records
+// ({"source","line","field","reason","row"}, ingest/side_rows.h RejectRecord).
+Result<IngestResult> IngestBuffersToClickHouse(ChStore& ch, const std::vector<InputBuffer>& inputs,
+                                               const IngestOptions& options,
+                                               std::vector<std::string>* reject_records, size_t max_records);
 
 }  // namespace aips

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <filesystem>
+#include <set>
 
 #include "common/bytes.h"
 #include "common/date.h"
@@ -12,6 +14,7 @@
 #include "domain/domain.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
+#include "store/manifest.h"
 
 namespace aips {
 
@@ -58,7 +61,12 @@ std::string ChDate(Day day) {
 Result<std::unique_ptr<ChStore>> ChStore::Connect(const std::string& url, Mode mode) {
   auto s = std::unique_ptr<ChStore>(new ChStore());
   AIPS_ASSIGN_OR_RETURN(s->url_, ParseChUrl(url));
-  s->entry_ = std::make_unique<ChClient>(s->url_.entry);
+  if (mode == Mode::kRead && s->url_.in_process() && !std::filesystem::is_directory(s->url_.chdb_dir)) {
+    return Status::NotFound(
+        fmt::format("{} does not exist (load events with 'aips ingest --engine {}' first)",
+                    s->url_.entry.Name(), s->url_.Display()));
+  }
+  AIPS_ASSIGN_OR_RETURN(s->entry_, OpenChClient(s->url_, s->url_.entry));
   if (mode == Mode::kRead) {
     AIPS_ASSIGN_OR_RETURN(
         ChRows r, s->entry_->Select(
@@ -68,18 +76,24 @@ Result<std::unique_ptr<ChStore>> ChStore::Connect(const std::string& url, Mode m
       return Status::NotFound(
           fmt::format("{} holds no aips database '{}' yet (load events with 'aips ingest "
                       "--engine {}' first)",
-                      s->url_.entry.Name(), s->url_.database, url));
+                      s->url_.entry.Name(), s->url_.database, s->url_.Display()));
     }
     return s;
   }
-  for (const ChNode& n : s->url_.nodes) s->nodes_.push_back(std::make_unique<ChClient>(n));
+  for (const ChNode& n : s->url_.nodes) {
+    AIPS_ASSIGN_OR_RETURN(auto c, OpenChClient(s->url_, n));
+    s->nodes_.push_back(std::move(c));
+  }
   AIPS_RETURN_IF_ERROR(s->MapShards());
   AIPS_RETURN_IF_ERROR(s->CreateSchema());
   return s;
 }
 
 std::string ChStore::Describe() const {
-  std::string d = fmt::format("clickhouse://{}/{}", url_.entry.Name(), url_.database);
+  if (url_.in_process()) return url_.Display();
+  std::string user;  // never the password
+  if (!url_.user.empty()) user = url_.user + (url_.password.empty() ? "@" : ":***@");
+  std::string d = fmt::format("clickhouse://{}{}/{}", user, url_.entry.Name(), url_.database);
   if (clustered()) d += fmt::format(" (cluster {})", url_.cluster);
   return d;
 }
@@ -116,7 +130,7 @@ Status ChStore::MapShards() {
         n->Select(fmt::format("SELECT shard_num FROM system.clusters WHERE cluster = {} AND is_local", c)));
     if (r.empty()) {
       return Status::InvalidArgument(
-          fmt::format("node {} is not a member of cluster '{}'", n->node().Name(), url_.cluster));
+          fmt::format("node {} is not a member of cluster '{}'", n->Name(), url_.cluster));
     }
     const size_t shard = static_cast<size_t>(ToInt(r[0][0])) - 1;
     if (shard >= shard_nodes_.size()) return Status::IOError("unexpected shard number in system.clusters");
@@ -174,6 +188,14 @@ Status ChStore::CreateSchema() {
           "Int64, brand String, spu String, amount Int64, version UInt64) ENGINE = MergeTree ORDER BY "
           "order_id",
           db),
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.forgotten (fingerprint UInt64, version UInt64) ENGINE = "
+                  "MergeTree ORDER BY fingerprint",
+                  db),
+      // Orders once matched to a user since forgotten: neither matched nor waiting, as in the embedded
+      // engine's first-party file (firstparty, and the loader does not match them again).
+      fmt::format("CREATE TABLE IF NOT EXISTS {}.forgotten_orders (order_id String, version UInt64) ENGINE = "
+                  "MergeTree ORDER BY order_id",
+                  db),
       fmt::format(
           "CREATE TABLE IF NOT EXISTS {}.rules (toml String, version UInt64) ENGINE = MergeTree ORDER BY "
           "version",
@@ -186,7 +208,23 @@ Status ChStore::CreateSchema() {
           "CREATE TABLE IF NOT EXISTS {}.loads (run UInt64, files String, accepted UInt64, duplicates "
           "UInt64, rejected UInt64) ENGINE = MergeTree ORDER BY run",
           db),
+      // Tenants and API keys (distributed/ch_tenants.h): append-only, on every node. A tenant's row
+      // per brand (brand '' when it has none yet); the salt of its first row is its export salt.
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.tenants (tenant String, brand String, salt String, version UInt64) "
+          "ENGINE = MergeTree ORDER BY (tenant, version)",
+          db),
+      fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.api_keys (digest String, tenant String, admin UInt8, created Int64, "
+          "version UInt64) ENGINE = MergeTree ORDER BY (version, digest)",
+          db),
   };
+  // Retention (distributed/ch_retain.h): the keys of dropped events stay known, so a re-sent old event
+  // is still a duplicate.
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (key UInt64, day Date) ENGINE = MergeTree PARTITION BY toYYYYMM(day) "
+      "ORDER BY (day, key)",
+      DroppedKeysLocal()));
   // Crowds (docs/distributed.md, "Crowds"): the order in which aips first saw each user (the embedded
   // engine's dense user number: exports and ties follow it) with the user id, user attributes (the
   // latest version of a user's tags wins) and saved crowds' members, all sharded by user; the saved
@@ -217,6 +255,10 @@ Status ChStore::CreateSchema() {
     }
   }
   if (clustered()) {
+    ddl.push_back(fmt::format(
+        "CREATE TABLE IF NOT EXISTS {}.dropped_keys AS {} ENGINE = Distributed({}, {}, dropped_keys_local, "
+        "intHash64(key))",
+        db, DroppedKeysLocal(), url_.cluster, db));
     ddl.push_back(
         fmt::format("CREATE TABLE IF NOT EXISTS {}.events AS {} ENGINE = Distributed({}, {}, "
                     "events_local, intHash64(user))",
@@ -244,21 +286,50 @@ std::vector<ChClient*> ChStore::AllNodes() const {
   return targets;
 }
 
-Result<ChStore::ForgetCounts> ChStore::Forget(const std::vector<std::string>& users) {
-  std::string keys, names, quoted_match;
+// Long on purpose: each count of ForgetResult beside the statement that erases what it counts.
+Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool block, bool dry_run) {
+  if (users.empty()) return Status::InvalidArgument("no user to forget");
+  std::string keys, names, quoted_match, fingerprints;
   for (const std::string& u : users) {
+    if (u.empty()) return Status::InvalidArgument("an empty user id");
+    if (u.size() > 1024) return Status::InvalidArgument("a user id longer than 1024 bytes");
     keys += fmt::format("{}{}", keys.empty() ? "" : ",", Hash64(u));
     names += (names.empty() ? "" : ",") + ChQuote(u);
     quoted_match += fmt::format("{}position(row, {}) > 0", quoted_match.empty() ? "" : " OR ", ChQuote(u));
+    fingerprints += fmt::format("{}\t{}\n", ForgetFingerprint(u), ChVersion());
   }
-  ForgetCounts out;
-  AIPS_ASSIGN_OR_RETURN(
-      ChRows ev, Select(fmt::format("SELECT count() FROM {} WHERE user IN ({})", Table("events"), keys)));
-  for (auto& row : ev) out.events += std::stoull(row.at(0));  // one row per shard
+  ForgetResult out;
+  // Per shard on a cluster (Select is shard-local): users found, events and the brands they touch.
+  AIPS_ASSIGN_OR_RETURN(ChRows found, Select(fmt::format("SELECT uniqExact(user) FROM {} WHERE user IN ({})",
+                                                         Table("users"), keys)));
+  for (auto& row : found) out.users_found += std::stoull(row.at(0));
+  AIPS_ASSIGN_OR_RETURN(ChRows ev,
+                        Select(fmt::format("SELECT brand, count() FROM {} WHERE user IN ({}) GROUP "
+                                           "BY brand",
+                                           Table("events"), keys)));
+  std::set<std::string> brands;
+  for (auto& row : ev) {
+    brands.insert(row.at(0));
+    out.events_removed += std::stoull(row.at(1));
+  }
+  out.brands_affected = brands.size();
   AIPS_ASSIGN_OR_RETURN(ChRows id, entry_->Select(fmt::format("SELECT count() FROM {} WHERE user_id IN ({})",
                                                               Table("identity"), names)));
-  if (!id.empty()) out.identity_links = std::stoull(id[0].at(0));
-  const std::vector<std::string> mutations = {
+  if (!id.empty()) out.identity_links_removed = std::stoull(id[0].at(0));
+  AIPS_ASSIGN_OR_RETURN(ChRows rj, entry_->Select(fmt::format("SELECT count() FROM {} WHERE {}",
+                                                              Table("rejects"), quoted_match)));
+  if (!rj.empty()) out.reject_lines_removed = std::stoull(rj[0].at(0));
+  out.blocked = block;
+  if (dry_run) return out;
+  // Blocked first: a load that starts while the mutations run already refuses the users' rows.
+  if (block) AIPS_RETURN_IF_ERROR(InsertEverywhere("forgotten", "fingerprint, version", fingerprints));
+  AIPS_RETURN_IF_ERROR(ExecuteEverywhere({
+      // Before their identity links go: the orders matched through them only stay matched (not waiting).
+      fmt::format(
+          "INSERT INTO {0} SELECT order_id, {1} FROM {2} WHERE (id_type, id_hash) IN (SELECT id_type, "
+          "id_hash FROM {3} WHERE user_id IN ({4})) AND (id_type, id_hash) NOT IN (SELECT id_type, "
+          "id_hash FROM {3} WHERE user_id NOT IN ({4}))",
+          Table("forgotten_orders"), ChVersion(), Table("orders"), Table("identity"), names),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", EventsLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", UsersLocal(), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user_id IN ({})", Table("identity"), names),
@@ -267,11 +338,26 @@ Result<ChStore::ForgetCounts> ChStore::Forget(const std::vector<std::string>& us
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("user_seq"), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("attributes"), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("crowd_members"), keys),
-  };
+  }));
+  AIPS_RETURN_IF_ERROR(WaitForMutations());
+  return out;
+}
+
+Status ChStore::LoadForgotten(absl::flat_hash_set<uint64_t>* out) {
+  AIPS_ASSIGN_OR_RETURN(ChRows rows,
+                        entry_->Select(fmt::format("SELECT fingerprint FROM {}", Table("forgotten"))));
+  for (auto& r : rows) out->insert(std::stoull(r.at(0)));
+  return Status::OK();
+}
+
+Status ChStore::ExecuteEverywhere(const std::vector<std::string>& statements) {
   for (ChClient* c : AllNodes()) {
-    for (const std::string& sql : mutations) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
+    for (const std::string& sql : statements) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
   }
-  // Mutations run in the background: wait until every node reports them done.
+  return Status::OK();
+}
+
+Status ChStore::WaitForMutations() {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
   for (ChClient* c : AllNodes()) {
     for (;;) {
@@ -286,7 +372,7 @@ Result<ChStore::ForgetCounts> ChStore::Forget(const std::vector<std::string>& us
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
-  return out;
+  return Status::OK();
 }
 
 Result<ChRows> ChStore::Select(const std::string& sql) {
@@ -297,7 +383,7 @@ Result<ChRows> ChStore::Select(const std::string& sql) {
 
 Result<ChRows> ChStore::SelectWithTable(const std::string& sql, const std::string& name,
                                         const std::string& structure, const std::string& tsv) {
-  return entry_->SelectWithTable(sql, name, structure, tsv);
+  return entry_->SelectWithTable(sql, name, structure, tsv, ChSettings{});
 }
 
 Status ChStore::ExecuteOnShards(const std::string& sql) {
@@ -423,8 +509,8 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
   AIPS_ASSIGN_OR_RETURN(ChRows rows,
                         entry_->Select(fmt::format(
                             "SELECT order_id, any(id_type), any(id_hash), any(ts), any(brand), any(spu), "
-                            "any(amount) FROM {} GROUP BY order_id",
-                            Table("orders"))));
+                            "any(amount), order_id IN (SELECT order_id FROM {}) FROM {} GROUP BY order_id",
+                            Table("forgotten_orders"), Table("orders"))));
   for (auto& r : rows) {
     auto type = ParseIdType(r[1]);
     if (!type)
@@ -432,7 +518,7 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
     PendingOrder o{IdentityKey(static_cast<uint8_t>(*type), r[2]), ToInt(r[3]), r[4], r[5], ToInt(r[6])};
     orders->insert(r[0]);
     ++fp->orders;
-    if (fp->identity.count(o.key)) {
+    if (fp->identity.count(o.key) || r[7] == "1") {  // matched, or matched to a user since forgotten
       ++fp->matched;
     } else {
       fp->unmatched.emplace(r[0], std::move(o));
@@ -443,8 +529,9 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
 
 Result<std::pair<Day, Day>> ChStore::DataDays() {
   AIPS_ASSIGN_OR_RETURN(ChRows r,
-                        Select(fmt::format("SELECT min(d0), max(d1), sum(n) FROM (SELECT min(day) AS d0, "
-                                           "max(day) AS d1, count() AS n FROM {})",
+                        // minIf/maxIf: a shard without events answers a zero Date for min(day).
+                        Select(fmt::format("SELECT minIf(d0, n > 0), maxIf(d1, n > 0), sum(n) FROM (SELECT "
+                                           "min(day) AS d0, max(day) AS d1, count() AS n FROM {})",
                                            Table("events"))));
   if (r.empty() || r[0].size() < 3 || r[0][2] == "0") return std::make_pair(kNoDay, kNoDay);
   AIPS_ASSIGN_OR_RETURN(Day first, ParseDate(r[0][0]));

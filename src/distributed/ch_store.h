@@ -12,10 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "distributed/ch_client.h"
 #include "domain/rules.h"
 #include "store/catalog.h"
 #include "store/first_party.h"
+#include "store/forget.h"
 
 namespace aips {
 
@@ -31,7 +33,9 @@ class ChStore {
   static Result<std::unique_ptr<ChStore>> Connect(const std::string& url, Mode mode);
 
   const ChUrl& url() const { return url_; }
-  std::string Describe() const;  // "clickhouse://…/db (2 shards of cluster two_shards)"
+  std::string Describe() const;  // "clickhouse://[user:***@]…/db (cluster two_shards)", "chdb:/dir"
+  // The entry server's release and SQL differences (ch_dialect.h), asked once.
+  Result<const ChDialect*> Dialect() { return entry_->Dialect(); }
   bool clustered() const { return !url_.cluster.empty(); }
   // Fully qualified table name: Table("events") = "db.events".
   std::string Table(const std::string& name) const { return url_.database + "." + name; }
@@ -60,17 +64,25 @@ class ChStore {
   // First and last day with events (kNoDay both when none).
   Result<std::pair<Day, Day>> DataDays();
 
-  // aips forget on ClickHouse: deletes the users' events, user-dictionary rows, identity links and the
-  // rejected rows quoting them on every node (ALTER TABLE ... DELETE), and waits until the mutations are
-  // done. Counts what it removed.
-  struct ForgetCounts {
-    uint64_t events = 0, identity_links = 0;
-  };
-  Result<ForgetCounts> Forget(const std::vector<std::string>& users);
+  // aips forget on ClickHouse, with the embedded engine's meaning and counts (store/forget.h): deletes
+  // the users' events, user-dictionary rows, identity links and the rejected rows quoting them on every
+  // node (ALTER TABLE ... DELETE) and waits until the mutations are done. With `block` their fingerprints
+  // go to the `forgotten` table first, and later loads refuse their rows. With dry_run only counts.
+  // Counts that have no meaning on ClickHouse (segments rewritten, snapshot files) stay 0.
+  Result<ForgetResult> Forget(const std::vector<std::string>& users, bool block, bool dry_run);
+  // The fingerprints (ForgetFingerprint) of every forgotten user.
+  Status LoadForgotten(absl::flat_hash_set<uint64_t>* out);
+
+  // Runs each statement on every node (DDL and mutations of tables held by every node or per shard).
+  Status ExecuteEverywhere(const std::vector<std::string>& statements);
+  // Mutations run in the background: waits until every node reports this database's done (at most 5
+  // minutes, then Busy).
+  Status WaitForMutations();
 
   // The name of the events table for local (per-shard) writes.
   std::string EventsLocal() const { return Table(clustered() ? "events_local" : "events"); }
   std::string UsersLocal() const { return Table(clustered() ? "users_local" : "users"); }
+  std::string DroppedKeysLocal() const { return Table(clustered() ? "dropped_keys_local" : "dropped_keys"); }
 
   // Crowds (distributed/ch_crowds.cc). The per-shard table of a sharded table ("db.x_local" on a cluster,
   // "db.x" on one server).

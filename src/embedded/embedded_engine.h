@@ -120,7 +120,6 @@ class EmbeddedEngine : public QueryEngine {
   // Campaign measures once the flight, brand and scope are known (query/campaign_measures.cc).
   Status FirstPartyTiers(uint32_t brand, const std::string& brand_name, Day date, int x,
                          std::array<Roaring, kNumTiers>* tiers, Roaring* converted, double* threshold);
-  Result<BrandMeasures> MeasureBrand(const std::string& brand, Day from, Day date);
   Status MeasureCampaign(uint32_t campaign_id, std::optional<int> x, CampaignResult* out, Roaring* reach_out);
   Result<CampaignResult> CampaignWithReach(const std::string& campaign, std::optional<int> x,
                                            Roaring* reach_out);

@@ -2,7 +2,13 @@
 
 #include <sys/stat.h>
 
+#include <map>
+#include <mutex>
+
+#include "common/file_util.h"
 #include "distributed/ch_engine.h"
+#include "distributed/ch_tenants.h"
+#include "distributed/ch_watch.h"
 #include "embedded/embedded_engine.h"
 #include "front/checked_engine.h"
 
@@ -11,9 +17,29 @@ namespace aips {
 Status CheckEngineSource(const EngineSource& s) {
   if (s.data_dir.empty() == s.engine_url.empty()) {
     return Status::InvalidArgument(
-        "give --data DIR (the embedded engine) or --engine clickhouse://HOST:HTTP_PORT/DATABASE");
+        "give --data DIR (the embedded engine) or --engine clickhouse://HOST:HTTP_PORT/DATABASE (or "
+        "chdb:DIR)");
   }
   return Status::OK();
+}
+
+std::string SourceName(const EngineSource& s) {
+  if (s.engine_url.empty()) return s.data_dir;
+  std::string url = s.engine_url;
+  const size_t scheme = url.find("://");
+  const size_t at = url.find('@');
+  const size_t host_end = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (scheme != std::string::npos && at != std::string::npos && at < host_end) {
+    const size_t colon = url.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
+  }
+  for (const char* key : {"?password=", "&password="}) {
+    const size_t p = url.find(key);
+    if (p == std::string::npos) continue;
+    const size_t v = p + std::string(key).size();
+    url.replace(v, url.find('&', v) == std::string::npos ? std::string::npos : url.find('&', v) - v, "***");
+  }
+  return url;
 }
 
 Result<std::unique_ptr<QueryEngine>> OpenEngine(const EngineSource& s) {
@@ -26,7 +52,48 @@ Result<std::unique_ptr<QueryEngine>> OpenEngine(const EngineSource& s) {
   return CheckDates(std::move(e));
 }
 
+namespace {
+
+// One watch per ClickHouse URL for the process's life (the server asks every 200 ms).
+ChCommitWatch* WatchOf(const std::string& url) {
+  static std::mutex mu;
+  static std::map<std::string, std::unique_ptr<ChCommitWatch>> watches;
+  std::lock_guard<std::mutex> l(mu);
+  auto& w = watches[url];
+  if (!w) {
+    auto opened = ChCommitWatch::Open(url);
+    if (!opened.ok()) return nullptr;
+    w = std::move(opened).value();
+  }
+  return w.get();
+}
+
+}  // namespace
+
+bool HasData(const EngineSource& s) {
+  if (s.engine_url.empty()) return FileExists(s.data_dir + "/MANIFEST");
+  ChCommitWatch* w = WatchOf(s.engine_url);
+  if (w == nullptr) return false;
+  auto has = w->HasData();
+  return has.ok() && has.value();
+}
+
+Result<std::unique_ptr<TenantStore>> OpenTenantStore(const EngineSource& s) {
+  AIPS_RETURN_IF_ERROR(CheckEngineSource(s));
+  if (!s.engine_url.empty()) {
+    AIPS_ASSIGN_OR_RETURN(auto store, ChTenantStore::Open(s.engine_url));
+    return std::unique_ptr<TenantStore>(std::move(store));
+  }
+  return std::unique_ptr<TenantStore>(std::make_unique<DirTenantStore>(s.data_dir));
+}
+
 uint64_t CommitToken(const EngineSource& s) {
+  if (!s.engine_url.empty()) {
+    ChCommitWatch* w = WatchOf(s.engine_url);
+    if (w == nullptr) return 0;
+    auto token = w->Token();
+    return token.ok() ? token.value() : 0;
+  }
   if (s.data_dir.empty()) return 0;
   // Each of these files is replaced by rename: a new inode, size or modification time per write.
   uint64_t token = 0;

@@ -101,7 +101,7 @@ class IngestRun {
   bool RefuseForgotten(const std::string& source, const InputRow& row, std::string_view field,
                        std::string_view user, FileCounts* fc) {
     if (!Forgotten(user)) return false;
-    Reject(source, row, field, "this user was erased by 'aips forget'; their rows are refused", true);
+    Reject(source, row, field, kForgottenUserReason, true);
     ++fc->rejected;
     return true;
   }

@@ -14,6 +14,10 @@
 
 namespace aips {
 
+// Why a row of a user erased by `aips forget` is refused (every engine's loader says the same).
+inline constexpr const char* kForgottenUserReason =
+    "this user was erased by 'aips forget'; their rows are refused";
+
 struct IngestOptions {
   std::optional<TableKind> kind;  // --kind: skip header-based detection
   bool progress = false;          // draw a progress bar on stderr

@@ -9,7 +9,7 @@
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
-#include "engine/percentile.h"
+#include "engine/category_compose.h"
 #include "fmt/format.h"
 #include "store/first_party.h"
 
@@ -21,51 +21,10 @@ Result<std::string> EmbeddedEngine::CategoryOf(const std::string& brand) {
   return store_->CategoryOfBrand(brand);
 }
 
-Result<BrandMeasures> EmbeddedEngine::MeasureBrand(const std::string& brand, Day from, Day date) {
-  BrandMeasures m;
-  m.brand = brand;
-  ScopeRef scope{brand, std::nullopt};
-  AIPS_ASSIGN_OR_RETURN(StagesResult st, Stages(scope, date));
-  m.stages = st.stages;
-  AIPS_ASSIGN_OR_RETURN(PenetrationResult p, Penetration(scope, date));
-  m.category_crowd = p.category_crowd;
-  m.a_plus_in_crowd = p.a_plus();
-  m.ti_plus_in_crowd = p.ti_plus();
-  AIPS_ASSIGN_OR_RETURN(FlowResult f, Flow(scope, from, date));
-  m.new_ = f.new_;
-  m.lost = f.lost;
-  m.deepened = f.deepened;
-  m.fell_back = f.fell_back;
-  return m;
-}
-
 Result<CompareResult> EmbeddedEngine::Compare(const std::string& brand,
                                               const std::vector<std::string>& competitors,
                                               std::optional<Day> from, std::optional<Day> date, int top_n) {
-  CompareResult out;
-  AIPS_ASSIGN_OR_RETURN(out.category, CategoryOf(brand));
-  for (const std::string& c : competitors) AIPS_RETURN_IF_ERROR(Resolve(ScopeRef{c, std::nullopt}).status());
-  if (date) {
-    out.date = *date;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay());
-  }
-  out.from = from.value_or(out.date - 30);
-  if (out.from >= out.date) return Status::InvalidArgument("--from must be before --date");
-  if (top_n < 1) return Status::InvalidArgument("--top must be at least 1");
-  out.top_n = top_n;
-  out.shown.push_back(brand);
-  for (const std::string& c : competitors)
-    if (std::find(out.shown.begin(), out.shown.end(), c) == out.shown.end()) out.shown.push_back(c);
-  AIPS_ASSIGN_OR_RETURN(std::vector<std::string> members, store_->BrandsOfCategory(out.category));
-  for (const std::string& s : out.shown)
-    if (std::find(members.begin(), members.end(), s) == members.end()) members.push_back(s);
-  std::sort(members.begin(), members.end());
-  for (const std::string& b : members) {
-    AIPS_ASSIGN_OR_RETURN(BrandMeasures m, MeasureBrand(b, out.from, out.date));
-    out.category_brands.push_back(std::move(m));
-  }
-  return out;
+  return CompareBrands(*this, brand, competitors, from, date, top_n);
 }
 
 Result<OverlapResult> EmbeddedEngine::Overlap(const std::vector<std::string>& brands,
@@ -189,67 +148,35 @@ Result<SearchBackResult> EmbeddedEngine::SearchBack(const std::string& brand, st
 }
 
 Result<AuroraResult> EmbeddedEngine::Aurora(const std::string& category, std::optional<Day> date) {
-  AuroraResult out;
-  out.category = category;
-  if (date) {
-    out.date = *date;
-  } else {
-    AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay());
-  }
-  AIPS_ASSIGN_OR_RETURN(std::vector<std::string> names, store_->BrandsOfCategory(category));
-  if (names.empty())
-    return Status::NotFound(fmt::format("unknown category '{}' (no brands row names it)", category));
-  std::sort(names.begin(), names.end());
-  AIPS_ASSIGN_OR_RETURN(Dictionary * dict, store_->dict(kDictBrand));
-  AIPS_ASSIGN_OR_RETURN(auto src, StoreEventSource::Open(*store_, out.date - 364, out.date));
-  for (const std::string& b : names) {
-    AuroraRow row;
-    row.brand = b;
-    AIPS_ASSIGN_OR_RETURN(PenetrationResult p, Penetration(ScopeRef{b, std::nullopt}, out.date));
-    out.category_crowd = p.category_crowd;
-    AIPS_ASSIGN_OR_RETURN(StagesResult st, Stages(ScopeRef{b, std::nullopt}, out.date));
-    row.s_crowd = st.stages[4];
-    if (p.category_crowd) {
-      row.awareness_raw = static_cast<double>(p.a_plus()) / static_cast<double>(p.category_crowd);
-      row.penetration_raw = static_cast<double>(p.ti_plus()) / static_cast<double>(p.category_crowd);
-    }
-    if (auto id = dict->Find(b)) {
+  // Content counts from one pass over each brand's day segments of [D-364, D].
+  auto content = [&](const std::vector<std::string>& names,
+                     Day day) -> Result<std::map<std::string, AuroraContent>> {
+    std::map<std::string, AuroraContent> out;
+    AIPS_ASSIGN_OR_RETURN(Dictionary * dict, store_->dict(kDictBrand));
+    AIPS_ASSIGN_OR_RETURN(auto src, StoreEventSource::Open(*store_, day - 364, day));
+    for (const std::string& b : names) {
+      auto id = dict->Find(b);
+      if (!id) continue;
+      AuroraContent& row = out[b];
       absl::flat_hash_set<uint32_t> notes;
-      AIPS_RETURN_IF_ERROR(
-          src->ForEachBlock(*id, out.date - 364, out.date, [&](Day day, const BrandBlock& blk) {
-            for (size_t i = 0; i < blk.n; ++i) {
-              const auto a = static_cast<Action>(blk.action[i]);
-              if (a == Action::kPost) {
-                ++row.posts;
-                row.positive_posts += blk.sentiment[i] == static_cast<uint8_t>(Sentiment::kPositive);
-              }
-              if (day < out.date - 29 || blk.note[i] == kNoId) continue;
-              notes.insert(blk.note[i]);
-              row.engagements +=
-                  a == Action::kLike || a == Action::kCollect || a == Action::kComment || a == Action::kShare;
-            }
-          }));
+      AIPS_RETURN_IF_ERROR(src->ForEachBlock(*id, day - 364, day, [&](Day d, const BrandBlock& blk) {
+        for (size_t i = 0; i < blk.n; ++i) {
+          const auto a = static_cast<Action>(blk.action[i]);
+          if (a == Action::kPost) {
+            ++row.posts;
+            row.positive_posts += blk.sentiment[i] == static_cast<uint8_t>(Sentiment::kPositive);
+          }
+          if (d < day - 29 || blk.note[i] == kNoId) continue;
+          notes.insert(blk.note[i]);
+          row.engagements +=
+              a == Action::kLike || a == Action::kCollect || a == Action::kComment || a == Action::kShare;
+        }
+      }));
       row.notes = notes.size();
     }
-    row.content_raw = static_cast<double>(row.notes + row.engagements);
-    row.wom_raw = row.posts ? static_cast<double>(row.s_crowd) * static_cast<double>(row.positive_posts) /
-                                  static_cast<double>(row.posts)
-                            : 0.0;
-    out.brands.push_back(std::move(row));
-  }
-  auto score = [&](double AuroraRow::*raw, double AuroraRow::*pct) {
-    std::vector<double> values;
-    for (auto& r : out.brands) values.push_back(r.*raw);
-    for (auto& r : out.brands) r.*pct = PercentileAmong(values, r.*raw);
+    return out;
   };
-  score(&AuroraRow::awareness_raw, &AuroraRow::awareness);
-  score(&AuroraRow::content_raw, &AuroraRow::content);
-  score(&AuroraRow::penetration_raw, &AuroraRow::penetration);
-  score(&AuroraRow::wom_raw, &AuroraRow::wom);
-  for (auto& r : out.brands) r.composite = (r.awareness + r.content + r.penetration + r.wom) / 4.0;
-  std::stable_sort(out.brands.begin(), out.brands.end(),
-                   [](auto& a, auto& b) { return a.composite > b.composite; });
-  return out;
+  return AuroraOfCategory(*this, category, date, content);
 }
 
 Result<FirstPartyResult> EmbeddedEngine::FirstParty(const std::string& brand) {

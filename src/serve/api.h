@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "front/open_engine.h"
 #include "serve/http_types.h"
 
 namespace aips {
@@ -15,7 +16,7 @@ class Metrics;
 class EnginePool;
 
 struct ApiContext {
-  std::string data_dir;
+  EngineSource source;  // the data directory or the ClickHouse database served
   Metrics* metrics;
   size_t min_export_size = 100;  // crowds smaller than this are not exported
   EnginePool* pool;              // the warm engines, one generation per commit (serve/engine_pool.h)

@@ -81,7 +81,8 @@ void Generation::Release(std::unique_ptr<QueryEngine> e) {
 Result<std::shared_ptr<const TenantRegistry>> Generation::Registry() {
   std::lock_guard<std::mutex> l(registry_mu_);
   if (!registry_) {
-    AIPS_ASSIGN_OR_RETURN(TenantRegistry reg, TenantRegistry::Load(source_.data_dir));
+    AIPS_ASSIGN_OR_RETURN(auto store, OpenTenantStore(source_));
+    AIPS_ASSIGN_OR_RETURN(TenantRegistry reg, store->Load());
     registry_ = std::make_shared<const TenantRegistry>(std::move(reg));
   }
   return registry_;

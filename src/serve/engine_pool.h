@@ -25,7 +25,7 @@
 #include "aips/status.h"
 #include "engine/engine.h"
 #include "front/open_engine.h"
-#include "serve/tenants.h"
+#include "store/tenants.h"
 
 namespace aips {
 

@@ -26,7 +26,7 @@
 #include "serve/api.h"
 #include "serve/engine_pool.h"
 #include "serve/metrics.h"
-#include "serve/tenants.h"
+#include "store/tenants.h"
 
 namespace aips {
 

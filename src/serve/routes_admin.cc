@@ -1,31 +1,14 @@
 // HTTP routes: tenants, keys and ingest (admin keys) (docs/http-api.md). Each handler checks the caller's
 // access and asks the engine interface, and renders with the CLI's renderers, so the answers are the CLI's.
-#include "absl/strings/str_split.h"
-#include "common/file_util.h"
+#include "front/ingest_into.h"
 #include "ingest/ingest_json.h"
-#include "ingest/ingester.h"
 #include "serve/assets.h"
 #include "serve/routes.h"
 #include "simdjson.h"
-#include "store/store.h"
 
 namespace aips {
 
 namespace {
-
-std::string ReadRejects(const std::string& path, size_t limit) {
-  std::string out = "[";
-  auto text = ReadFile(path);
-  if (text.ok()) {
-    size_t n = 0;
-    for (absl::string_view line : absl::StrSplit(text.value(), '\n', absl::SkipEmpty())) {
-      if (n++ == limit) break;
-      if (n > 1) out += ',';
-      out.append(line.data(), line.size());
-    }
-  }
-  return out + "]";
-}
 
 // Reads {"tenant": "...", ...} request bodies.
 Result<simdjson::padded_string> Body(const Call& c) { return simdjson::padded_string(c.req().body); }
@@ -36,16 +19,17 @@ ApiReply RouteIngest(const Call& c, const Principal& p, TableKind kind) {
   if (!p.admin)
     return ApiReply::Error(403,
                            "this key cannot ingest: ingest needs an admin key (aips key create --admin)");
-  auto store = Store::Open(c.ctx().data_dir, Store::Mode::kWrite);
-  if (!store.ok()) return FromStatus(store.status());
   IngestOptions opt;
   opt.kind = kind;
-  auto r =
-      IngestBuffers(*store.value(),
-                    {InputBuffer{fmt::format("request body ({})", TableKindName(kind)), c.req().body}}, opt);
+  std::vector<std::string> rejects;  // the first 1000 rejected rows
+  auto r = IngestInto(c.ctx().source,
+                      {InputBuffer{fmt::format("request body ({})", TableKindName(kind)), c.req().body}}, opt,
+                      &rejects, 1000);
   if (!r.ok()) return FromStatus(r.status());
   c.ctx().metrics->Ingested(r->accepted, r->rejected, r->duplicates);
-  return ApiReply::Json(IngestResultJson(r.value(), ",\"errors\":" + ReadRejects(r->rejects_file, 1000)));
+  std::string errors = ",\"errors\":[";
+  for (size_t i = 0; i < rejects.size(); ++i) errors += (i ? "," : "") + rejects[i];
+  return ApiReply::Json(IngestResultJson(r.value(), errors + "]"));
 }
 
 // POST /api/v1/tenants
@@ -69,14 +53,11 @@ ApiReply RouteTenantsPost(const Call& c, const Principal& p) {
       brands.emplace_back(b);
     }
   }
-  auto lock = DirLock::Acquire(c.ctx().data_dir, 30000);
-  if (!lock.ok()) return FromStatus(lock.status());
-  API_ASSIGN(TenantRegistry reg, TenantRegistry::Load(c.ctx().data_dir));
-  API_TRY(reg.AddTenant(tenant, brands));
-  API_TRY(reg.Save(c.ctx().data_dir));
+  API_ASSIGN(auto store, OpenTenantStore(c.ctx().source));
+  API_ASSIGN(Tenant stored, store->AddTenant(tenant, brands));
   JsonWriter w;
   w.BeginObject().Key("tenant").String(tenant).Key("brands").BeginArray();
-  for (auto& b : reg.tenants().at(tenant).brands) w.String(b);
+  for (auto& b : stored.brands) w.String(b);
   w.EndArray().EndObject();
   return ApiReply::Json(w.str());
 }
@@ -94,16 +75,13 @@ ApiReply RouteKeysPost(const Call& c, const Principal& p) {
   if (doc["tenant"].get_string().get(t)) t = "";
   std::string tenant(t);
   if (doc["admin"].get_bool().get(admin)) admin = false;
-  auto lock = DirLock::Acquire(c.ctx().data_dir, 30000);
-  if (!lock.ok()) return FromStatus(lock.status());
-  API_ASSIGN(TenantRegistry reg, TenantRegistry::Load(c.ctx().data_dir));
-  API_ASSIGN(std::string key, reg.CreateKey(tenant, admin));
-  API_TRY(reg.Save(c.ctx().data_dir));
+  API_ASSIGN(auto store, OpenTenantStore(c.ctx().source));
+  API_ASSIGN(std::string key, store->CreateKey(tenant, admin));
   return ApiReply::Json(fmt::format("{{\"key\":\"{}\"}}", key));
 }
 
 ApiReply RouteHealth(ApiContext& ctx, const HttpRequest&, std::string*) {
-  const bool has_data = FileExists(ctx.data_dir + "/MANIFEST");
+  const bool has_data = HasData(ctx.source);
   return ApiReply::Json(fmt::format("{{\"status\":\"ok\",\"data\":{}}}", has_data ? "true" : "false"));
 }
 

@@ -59,7 +59,7 @@ ApiReply RouteCrowds(const Call&, const Principal& p, QueryEngine& e) {
 ApiReply RouteCrowdsPost(const Call& c, const Principal& p) {
   API_TRY(c.Allow({"name", "expr", "preset", "brand", "competitor", "date", "since"}));
   API_ASSIGN(std::string name, c.Required("name"));
-  API_ASSIGN(auto engine, OpenEngine(EngineSource{c.ctx().data_dir, ""}));
+  API_ASSIGN(auto engine, OpenEngine(c.ctx().source));
   API_ASSIGN(CrowdQuery q, RequestedCrowd(c, p, *engine));
   API_ASSIGN(SavedCrowd sc, engine->SaveCrowd(name, q));
   JsonWriter w;

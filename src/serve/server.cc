@@ -56,8 +56,10 @@ Status Serve(const ServeOptions& opt) {
   EnginePoolOptions pool_options;
   pool_options.max_engines = std::max<size_t>(1, opt.engines);
   pool_options.cache_bytes = opt.cache_bytes;
-  EnginePool pool(EngineSource{opt.data_dir, ""}, pool_options);
-  ApiContext ctx{opt.data_dir, &metrics, opt.min_export_size, &pool};
+  const EngineSource source{opt.data_dir, opt.engine_url};
+  AIPS_RETURN_IF_ERROR(CheckEngineSource(source));
+  EnginePool pool(source, pool_options);
+  ApiContext ctx{source, &metrics, opt.min_export_size, &pool};
   // Runs on a worker thread with a complete request (serve/http_server.h).
   auto handle = [&](HttpRequest& req) -> HttpReply {
     const auto t0 = std::chrono::steady_clock::now();
@@ -102,8 +104,8 @@ Status Serve(const ServeOptions& opt) {
       fmt::print(stderr, "aips serve: signal {} — finishing in-flight requests and stopping\n", sig);
     server->Stop();
   });
-  fmt::print(stderr, "aips serve: listening on http://{}:{}/ (data {})\n", opt.host, server->port(),
-             opt.data_dir);
+  fmt::print(stderr, "aips serve: listening on http://{}:{}/ ({})\n", opt.host, server->port(),
+             opt.engine_url.empty() ? "data " + opt.data_dir : "engine " + SourceName(source));
   server->Run();
   if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();

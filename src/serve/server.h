@@ -1,4 +1,5 @@
-// `aips serve`: the JSON HTTP API over one data directory, and the dashboard (docs/http-api.md).
+// `aips serve`: the JSON HTTP API over one data directory or ClickHouse database, and the dashboard
+// (docs/http-api.md).
 //
 // Every data endpoint needs `Authorization: Bearer KEY`; a brand the key's tenant does not own answers
 // 404 exactly like a brand that does not exist. The server keeps warm engines and rendered answers per
@@ -16,7 +17,8 @@
 namespace aips {
 
 struct ServeOptions {
-  std::string data_dir;
+  std::string data_dir;    // --data: a data directory (the embedded engine) ...
+  std::string engine_url;  // ... or --engine: a ClickHouse database (docs/distributed.md); exactly one
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = 64u << 20;  // larger ingest bodies answer 413

@@ -1,5 +1,5 @@
 // The pieces of the ClickHouse engine that do not need a server (the server-side behaviour is checked
-// against a real 2-shard cluster by tests/clickhouse_parity.py).
+// against a real 2-shard cluster by tests/parity/run.py).
 #include <gtest/gtest.h>
 
 #include "distributed/ch_client.h"

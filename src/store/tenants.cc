@@ -1,4 +1,4 @@
-#include "serve/tenants.h"
+#include "store/tenants.h"
 
 #include <openssl/crypto.h>
 
@@ -15,6 +15,13 @@ constexpr std::string_view kMagic = "AIPSTEN1";
 constexpr uint32_t kVersion = 1;
 std::string Path(const std::string& dir) { return dir + "/tenants.bin"; }
 }  // namespace
+
+TenantRegistry TenantRegistry::Of(std::map<std::string, Tenant> tenants, std::vector<ApiKey> keys) {
+  TenantRegistry reg;
+  reg.tenants_ = std::move(tenants);
+  reg.keys_ = std::move(keys);
+  return reg;
+}
 
 Result<TenantRegistry> TenantRegistry::Load(const std::string& dir) {
   TenantRegistry reg;
@@ -108,6 +115,26 @@ std::optional<Principal> TenantRegistry::Authenticate(const std::string& key) co
     p.salt = it->second.salt;
   }
   return p;
+}
+
+Result<TenantRegistry> DirTenantStore::Load() { return TenantRegistry::Load(dir_); }
+
+Result<Tenant> DirTenantStore::AddTenant(const std::string& name, const std::vector<std::string>& brands) {
+  AIPS_RETURN_IF_ERROR(MakeDirs(dir_));
+  AIPS_ASSIGN_OR_RETURN(DirLock lock, DirLock::Acquire(dir_, 30000));
+  AIPS_ASSIGN_OR_RETURN(TenantRegistry reg, TenantRegistry::Load(dir_));
+  AIPS_RETURN_IF_ERROR(reg.AddTenant(name, brands));
+  AIPS_RETURN_IF_ERROR(reg.Save(dir_));
+  return reg.tenants().at(name);
+}
+
+Result<std::string> DirTenantStore::CreateKey(const std::string& tenant, bool admin) {
+  AIPS_RETURN_IF_ERROR(MakeDirs(dir_));
+  AIPS_ASSIGN_OR_RETURN(DirLock lock, DirLock::Acquire(dir_, 30000));
+  AIPS_ASSIGN_OR_RETURN(TenantRegistry reg, TenantRegistry::Load(dir_));
+  AIPS_ASSIGN_OR_RETURN(std::string key, reg.CreateKey(tenant, admin));
+  AIPS_RETURN_IF_ERROR(reg.Save(dir_));
+  return key;
 }
 
 }  // namespace aips
