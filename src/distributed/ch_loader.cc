@@ -185,6 +185,7 @@ void ChLoad::OnAttributes(const std::string& source, const InputRow& row) {
   RowError err;
   if (!ParseAttributesRow(row, &user, &tags, &err))
     return Reject(source, row, err.field, err.reason, err.redact);
+  if (RefuseForgotten(source, row, user)) return;
   const uint64_t hash = Hash64(user);
   SeeUser(hash, user, static_cast<uint32_t>(ch_.ShardOf(hash)));
   const bool changed = attributes_.Apply(hash, std::move(tags));
