@@ -33,6 +33,7 @@ int Code(const std::string& s) { return static_cast<int>(U64(s)); }
 Result<std::unique_ptr<ClickHouseEngine>> ClickHouseEngine::Open(const std::string& url) {
   auto e = std::unique_ptr<ClickHouseEngine>(new ClickHouseEngine());
   AIPS_ASSIGN_OR_RETURN(e->ch_, ChStore::Connect(url, ChStore::Mode::kRead));
+  e->url_ = url;
   AIPS_ASSIGN_OR_RETURN(e->rules_, e->ch_->LoadRules());
   AIPS_ASSIGN_OR_RETURN(e->catalog_, e->ch_->LoadCatalog());
   return e;

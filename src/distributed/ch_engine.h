@@ -7,7 +7,9 @@
 #include <set>
 #include <string>
 
+#include "distributed/ch_crowd_sql.h"
 #include "distributed/ch_store.h"
+#include "engine/crowd_expr.h"
 #include "engine/engine.h"
 
 namespace aips {
@@ -32,6 +34,17 @@ class ClickHouseEngine : public QueryEngine {
   Result<std::string> CategoryOf(const std::string& brand) override;
   Result<std::vector<std::string>> BrandsOfCategory(const std::string& category) override;
   Result<std::string> BrandOfCampaign(const std::string& campaign) override;
+
+  // Crowds (distributed/ch_crowds.cc; docs/distributed.md, "Crowds"): expressions compiled to SQL
+  // (distributed/ch_crowd_sql.h), evaluated on each shard over its own users.
+  Result<uint64_t> CrowdCount(const CrowdQuery& crowd) override;
+  Result<std::string> CrowdExport(const CrowdQuery& crowd, const std::string& salt, size_t min_size) override;
+  Result<PortraitResult> CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
+                                       std::optional<Day> date) override;
+  Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) override;
+  Result<std::vector<SavedCrowd>> SavedCrowds() override;
+  Result<CorrectionResult> Correction(const std::string& campaign, const CrowdQuery& target,
+                                      double threshold) override;
 
   // Category and first-party measures (chcategory: distributed/ch_category.cc, distributed/ch_first_party.cc;
   // compare and Aurora's ranks through engine/category_compose.h). Correction is the crowds' part.
@@ -69,6 +82,25 @@ class ClickHouseEngine : public QueryEngine {
 
   // Insights: the top notes of a topics answer with a brand (distributed/ch_insights.cc).
   Status TopNotes(TopicsResult* out);
+  // Crowds (distributed/ch_crowds.cc).
+  struct ReachFlight {
+    std::string brand;  // empty: no event carries the campaign (nobody reached)
+    Day start = kNoDay, end = kNoDay;
+  };
+  // The brand and flight the campaign measures use for reach (NotFound for an unknown campaign).
+  Result<ReachFlight> FlightOf(const std::string& campaign);
+  // Resolves one atom of a crowd expression as the embedded engine evaluates it (same errors).
+  Result<ChAtomFacts> ResolveAtom(const CrowdNode& n, const std::string& tenant, bool local);
+  // The members of a crowd as SQL over `local` (per-shard) or distributed tables (ch_crowd_sql.h).
+  Result<std::string> CrowdMembersSql(const CrowdNode& expr, const std::string& tenant, bool local);
+  // sum() over the rows of a query run on every shard (one row per shard on a cluster).
+  Result<uint64_t> SumOverShards(const std::string& sql);
+  // The number of members of a crowd's SQL (per-shard tables), counted on each shard.
+  Result<uint64_t> CountMembers(const std::string& members_local);
+  // InvalidArgument when the database holds events but no numbered users (loaded before crowd tables).
+  Status CheckCrowdTables();
+  bool crowd_tables_checked_ = false;
+  std::string url_;  // as opened: saving a crowd writes to every shard's node
 
   std::unique_ptr<ChStore> ch_;
   Rules rules_;

@@ -10,6 +10,7 @@
 #include "common/date.h"
 #include "common/file_util.h"
 #include "distributed/ch_content.h"
+#include "distributed/ch_user_rows.h"
 #include "fmt/format.h"
 #include "ingest/content_rows.h"
 #include "ingest/event_parser.h"
@@ -26,7 +27,8 @@ constexpr uint32_t kNoFile = ChEventWriter::kNoTag;
 
 class ChLoad {
  public:
-  ChLoad(ChStore& ch, const IngestOptions& opt) : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()) {}
+  ChLoad(ChStore& ch, const IngestOptions& opt)
+      : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()), attributes_(ch) {}
 
   Status Run(const std::vector<std::string>& files);
   Status RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<std::string>* reject_records,
@@ -53,6 +55,7 @@ class ChLoad {
   Status Add(const ParsedEvent& ev, uint64_t key, uint32_t file);
   // Books the rows the writer found already stored as duplicates.
   void BookDuplicates();
+  void OnAttributes(const std::string& source, const InputRow& row);
   // A row of notes, messages or accounts (distributed/ch_content.h).
   Status OnContent(const std::string& source, TableKind kind, const InputRow& row);
   // Matches the kept unmatched orders against an identity map that grew in this run.
@@ -73,6 +76,7 @@ class ChLoad {
   absl::flat_hash_set<uint64_t> keys_;  // event keys of this run
   std::unique_ptr<ChEventWriter> writer_;
   std::unique_ptr<ChContentLoad> content_;
+  ChAttributesLoad attributes_;
   uint64_t content_hash_ = 0;
   bool have_content_hash_ = false;
   IngestResult result_;
@@ -250,6 +254,20 @@ Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const Inp
   return Status::OK();
 }
 
+void ChLoad::OnAttributes(const std::string& source, const InputRow& row) {
+  std::string_view user;
+  std::vector<std::string> tags;
+  RowError err;
+  if (!ParseAttributesRow(row, &user, &tags, &err))
+    return Reject(source, row, err.field, err.reason, err.redact);
+  if (RefuseForgotten(source, row, user)) return;
+  const uint64_t hash = Hash64(user);
+  writer_->SeeUser(hash, user);
+  const bool changed = attributes_.Apply(hash, std::move(tags));
+  ++(changed ? result_.accepted : result_.duplicates);
+  ++(changed ? fc().accepted : fc().duplicates);
+}
+
 Status ChLoad::OnContent(const std::string& source, TableKind kind, const InputRow& row) {
   RowError err;
   const uint32_t file = static_cast<uint32_t>(result_.files.size() - 1);
@@ -313,6 +331,7 @@ Status ChLoad::IngestData(const std::string& source, std::string_view data, Mapp
   }
   result_.files.push_back(FileCounts{source, format.kind});
   have_content_hash_ = false;
+  if (format.kind == TableKind::kAttributes) AIPS_RETURN_IF_ERROR(attributes_.PrepareFile(data, format));
   Progress progress(
       opt_.progress,
       fmt::format("load {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source),
@@ -330,6 +349,9 @@ Status ChLoad::IngestData(const std::string& source, std::string_view data, Mapp
           case TableKind::kOrders:
           case TableKind::kIdentity:
             s = OnFirstParty(source, format.kind, row);
+            break;
+          case TableKind::kAttributes:
+            OnAttributes(source, row);
             break;
           case TableKind::kNotes:
           case TableKind::kMessages:
@@ -368,6 +390,7 @@ Status ChLoad::Commit() {
   AIPS_RETURN_IF_ERROR(Rematch());  // once, after every file: kept orders the run's identity rows now match
   AIPS_RETURN_IF_ERROR(writer_->Finish());
   BookDuplicates();
+  AIPS_RETURN_IF_ERROR(attributes_.Commit(run_));
   AIPS_RETURN_IF_ERROR(ch_.SaveCatalogChanges(catalog_before_, catalog_, run_));
   std::vector<uint32_t> stored_messages;  // files of the messages found already stored
   AIPS_RETURN_IF_ERROR(content_->Commit(&stored_messages));
@@ -457,11 +480,21 @@ Status ChEventWriter::Add(const ParsedEvent& ev, uint64_t key, Day day, uint32_t
     AppendBinary<uint64_t>(user, &users_rows_[shard]);
     AppendBinaryString(ev.user, &users_rows_[shard]);
   }
+  SeeUser(user, ev.user);
   if (pending_.size() >= kBatchRows) return Flush();
   return Status::OK();
 }
 
+void ChEventWriter::SeeUser(uint64_t user, std::string_view id) {
+  if (!seen_.insert(user).second) return;
+  seq_rows_.push_back(ChSeqRow{user, seq_next_++, std::string(id), ch_.ShardOf(user)});
+}
+
 Status ChEventWriter::Send(Batch& b) {
+  // User numbers first: a user is numbered before any of its rows is stored, so a killed run leaves no
+  // stored user without its number (the re-run finds the number stored and keeps it).
+  AIPS_RETURN_IF_ERROR(ChWriteUserSeq(ch_, *seq_base_, b.seq));
+  if (b.pending.empty()) return Status::OK();
   Day lo = b.pending[0].day, hi = lo;
   std::string keys;
   keys.reserve(b.pending.size() * 21);
@@ -512,9 +545,14 @@ Status ChEventWriter::Wait() {
 
 Status ChEventWriter::Flush() {
   AIPS_RETURN_IF_ERROR(Wait());
-  if (pending_.empty()) return Status::OK();
+  if (pending_.empty() && seq_rows_.empty()) return Status::OK();
+  if (!seq_base_) {
+    AIPS_ASSIGN_OR_RETURN(uint64_t base, ChNextUserSeq(ch_));
+    seq_base_ = base;
+  }
   inflight_ = std::make_unique<Batch>();
   inflight_->pending.swap(pending_);
+  inflight_->seq.swap(seq_rows_);
   inflight_->rows.swap(rows_);
   inflight_->users.swap(users_rows_);
   rows_.assign(inflight_->rows.size(), {});
@@ -535,7 +573,10 @@ std::vector<uint32_t> ChEventWriter::TakeDuplicates() {
   return out;
 }
 
-bool ChLoadsTable(TableKind kind) { return kind != TableKind::kAttributes; }
+bool ChLoadsTable(TableKind kind) {
+  (void)kind;
+  return true;  // every table: attributes, content, side tables and first-party data
+}
 
 Result<IngestResult> IngestBuffersToClickHouse(ChStore& ch, const std::vector<InputBuffer>& inputs,
                                                const IngestOptions& options,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "absl/container/flat_hash_set.h"
 
 #include "distributed/ch_store.h"
+#include "distributed/ch_user_rows.h"
 #include "ingest/event_parser.h"
 #include "ingest/ingester.h"
 
@@ -40,6 +42,10 @@ class ChEventWriter {
   Status Finish();
   // The tags of rows found already stored, since the last call.
   std::vector<uint32_t> TakeDuplicates();
+  // Numbers a user the first time this writer meets it (an event added, an attributes row): numbers follow
+  // the order users are first met, after every stored one (distributed/ch_user_rows.h), and are written
+  // before the batch that follows.
+  void SeeUser(uint64_t user, std::string_view id);
 
  private:
   struct Pending {
@@ -50,6 +56,7 @@ class ChEventWriter {
   };
   struct Batch {
     std::vector<Pending> pending;
+    std::vector<ChSeqRow> seq;
     std::vector<std::string> rows, users;
     std::vector<uint32_t> duplicate_tags;
     Status status;
@@ -62,6 +69,10 @@ class ChEventWriter {
 
   ChStore& ch_;
   absl::flat_hash_set<uint64_t> users_;  // users written through this writer
+  absl::flat_hash_set<uint64_t> seen_;   // users numbered by this writer
+  std::optional<uint64_t> seq_base_;     // user numbers: base (read at the first batch) + ordinal
+  uint64_t seq_next_ = 0;
+  std::vector<ChSeqRow> seq_rows_;  // users first met since the last batch
   std::vector<Pending> pending_;
   std::vector<std::string> rows_, users_rows_;
   std::unique_ptr<Batch> inflight_;

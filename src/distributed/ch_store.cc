@@ -227,6 +227,35 @@ Status ChStore::CreateSchema() {
       "CREATE TABLE IF NOT EXISTS {} (key UInt64, day Date) ENGINE = MergeTree PARTITION BY toYYYYMM(day) "
       "ORDER BY (day, key)",
       DroppedKeysLocal()));
+  // Crowds (docs/distributed.md, "Crowds"): the order in which aips first saw each user (the embedded
+  // engine's dense user number: exports and ties follow it) with the user id, user attributes (the
+  // latest version of a user's tags wins) and saved crowds' members, all sharded by user; the saved
+  // crowds' registry on every node.
+  const std::vector<std::string> sharded_crowd_tables = {"user_seq", "attributes", "crowd_members"};
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (user UInt64, seq UInt64, user_id String) ENGINE = MergeTree ORDER BY "
+      "user",
+      Local("user_seq")));
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (user UInt64, tags Array(String), version UInt64) ENGINE = MergeTree "
+      "ORDER BY user",
+      Local("attributes")));
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (tenant String, name String, version UInt32, user UInt64) ENGINE = "
+      "MergeTree ORDER BY (tenant, name, version, user)",
+      Local("crowd_members")));
+  ddl.push_back(fmt::format(
+      "CREATE TABLE IF NOT EXISTS {}.saved_crowds (tenant String, name String, version UInt32, saved_at "
+      "Int64, definition String, size UInt64, saved_us UInt64) ENGINE = MergeTree ORDER BY (tenant, name, "
+      "version)",
+      db));
+  if (clustered()) {
+    for (const std::string& t : sharded_crowd_tables) {
+      ddl.push_back(fmt::format(
+          "CREATE TABLE IF NOT EXISTS {}.{} AS {} ENGINE = Distributed({}, {}, {}_local, intHash64(user))",
+          db, t, Local(t), url_.cluster, db, t));
+    }
+  }
   if (clustered()) {
     ddl.push_back(fmt::format(
         "CREATE TABLE IF NOT EXISTS {}.dropped_keys AS {} ENGINE = Distributed({}, {}, dropped_keys_local, "
@@ -306,6 +335,19 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
                                              "FROM {} GROUP BY note) WHERE a IN ({})",
                                              Table("notes"), names)));
   if (!authored.empty()) out.notes_unlinked = std::stoull(authored[0].at(0));
+  // Crowd tables (docs/distributed.md, "Crowds"): the users' current tags, and the saved crowd versions
+  // holding any of them (per shard; a version seen on two shards counts once).
+  AIPS_ASSIGN_OR_RETURN(ChRows tags,
+                        Select(fmt::format("SELECT sum(length(t)) FROM (SELECT user, argMax(tags, "
+                                           "version) AS t FROM {} WHERE user IN ({}) GROUP BY user)",
+                                           Table("attributes"), keys)));
+  for (auto& row : tags) out.attribute_tags_removed += std::stoull(row.at(0));
+  AIPS_ASSIGN_OR_RETURN(ChRows held,
+                        Select(fmt::format("SELECT tenant, name, version FROM {} WHERE user IN ({}) "
+                                           "GROUP BY tenant, name, version",
+                                           Table("crowd_members"), keys)));
+  std::set<std::vector<std::string>> versions(held.begin(), held.end());
+  out.crowds_changed = versions.size();
   out.blocked = block;
   if (dry_run) return out;
   // Blocked first: a load that starts while the mutations run already refuses the users' rows.
@@ -323,6 +365,10 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
       fmt::format("ALTER TABLE {} DELETE WHERE {}", Table("rejects"), quoted_match),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", messages_local, names),
       fmt::format("ALTER TABLE {} UPDATE author = '' WHERE author IN ({})", Table("notes"), names),
+      // Crowds: the user's number, attributes and saved-crowd memberships.
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("user_seq"), keys),
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("attributes"), keys),
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("crowd_members"), keys),
   }));
   AIPS_RETURN_IF_ERROR(WaitForMutations());
   return out;
@@ -369,6 +415,13 @@ Result<ChRows> ChStore::Select(const std::string& sql) {
 Result<ChRows> ChStore::SelectWithTable(const std::string& sql, const std::string& name,
                                         const std::string& structure, const std::string& tsv) {
   return entry_->SelectWithTable(sql, name, structure, tsv, ChSettings{});
+}
+
+Status ChStore::ExecuteOnShards(const std::string& sql) {
+  if (shard_nodes_.empty())
+    return Status::InvalidArgument("ExecuteOnShards needs a store opened for writing");
+  for (ChClient* c : shard_nodes_) AIPS_RETURN_IF_ERROR(c->Execute(sql).status());
+  return Status::OK();
 }
 
 size_t ChStore::ShardOf(uint64_t user) const {

@@ -84,6 +84,12 @@ class ChStore {
   std::string UsersLocal() const { return Table(clustered() ? "users_local" : "users"); }
   std::string DroppedKeysLocal() const { return Table(clustered() ? "dropped_keys_local" : "dropped_keys"); }
 
+  // Crowds (distributed/ch_crowds.cc). The per-shard table of a sharded table ("db.x_local" on a cluster,
+  // "db.x" on one server).
+  std::string Local(const std::string& name) const { return Table(clustered() ? name + "_local" : name); }
+  // kWrite only: runs a statement on every shard's node (INSERT ... SELECT over that shard's own tables).
+  Status ExecuteOnShards(const std::string& sql);
+
  private:
   Status CreateSchema();
   Status MapShards();

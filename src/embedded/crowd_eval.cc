@@ -1,4 +1,6 @@
 // Evaluating crowd expressions on the embedded engine's bitmaps (docs/crowds.md).
+#include <algorithm>
+
 #include "embedded/embedded_engine.h"
 #include "fmt/format.h"
 #include "store/attributes.h"
@@ -92,11 +94,34 @@ Result<Roaring> EmbeddedEngine::EvalNode(const CrowdNode& n, const Roaring& univ
   return Status::InvalidArgument("unknown expression node");
 }
 
+namespace {
+
+// Whether evaluating the expression reads the universe (a `not`, or `none` in a stage list).
+bool ReadsUniverse(const CrowdNode& n) {
+  using K = CrowdNode::Kind;
+  auto has_none = [](const std::vector<int>& s) { return std::find(s.begin(), s.end(), 0) != s.end(); };
+  if (n.kind == K::kNot) return true;
+  if (n.kind == K::kStage && has_none(n.stages)) return true;
+  if (n.kind == K::kFlowed && (has_none(n.from_stages) || has_none(n.to_stages))) return true;
+  for (auto& c : n.children)
+    if (ReadsUniverse(*c)) return true;
+  return false;
+}
+
+}  // namespace
+
 Result<Roaring> EmbeddedEngine::EvalCrowd(const CrowdNode& expr, const std::string& tenant) {
   crowd_tenant_ = tenant;
   Roaring universe;
-  const uint32_t users = store_->manifest().dicts[kDictUser].count;
-  if (users) universe.addRange(0, users);
+  if (ReadsUniverse(expr)) {
+    // Every user the data directory knows, except those `aips forget` erased (their dictionary entries
+    // stay, as tombstones, so that user numbers do not move).
+    AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_->dict(kDictUser));
+    const uint32_t n = store_->manifest().dicts[kDictUser].count;
+    if (n) universe.addRange(0, n);
+    for (uint32_t u = 0; u < n && u < users->size(); ++u)
+      if (IsTombstone(users->Name(u))) universe.remove(u);
+  }
   return EvalNode(expr, universe);
 }
 

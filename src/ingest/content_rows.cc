@@ -126,4 +126,19 @@ bool ParseAccountRow(const InputRow& row, std::string* id, Account* out, RowErro
   return true;
 }
 
+bool ParseAttributesRow(const InputRow& row, std::string_view* user, std::vector<std::string>* tags,
+                        RowError* err) {
+  if (!row.error.empty()) return Fail(err, row.error_field, row.error);
+  if (!IsValidUtf8(row.raw)) return Fail(err, "", "not valid UTF-8");
+  *user = row.present[0] ? row.value[0] : std::string_view();
+  std::string_view text = row.present[1] ? row.value[1] : std::string_view();
+  if (user->empty()) return Fail(err, "user_id", "missing required field");
+  if (user->size() > kMaxFieldBytes) return Fail(err, "user_id", "too long");
+  if (std::string cc = ForbiddenCharProblem(*user); !cc.empty()) return Fail(err, "user_id", cc);
+  if (text.size() > 64 * kMaxFieldBytes) return Fail(err, "tags", "too long");
+  *tags = SplitBarList(text);
+  if (tags->size() > 256) return Fail(err, "tags", "more than 256 tags");
+  return true;
+}
+
 }  // namespace aips

@@ -20,5 +20,9 @@ std::vector<std::string> SplitBarList(std::string_view text);
 bool ParseNoteRow(const InputRow& row, std::string* id, NoteRow* out, RowError* err);
 bool ParseMessageRow(const InputRow& row, Message* out, RowError* err);
 bool ParseAccountRow(const InputRow& row, std::string* id, Account* out, RowError* err);
+// A user attributes row (docs/crowds.md): user_id and its `|`-separated tags (at most 256). The same
+// checks for the embedded ingest and the ClickHouse loader.
+bool ParseAttributesRow(const InputRow& row, std::string_view* user, std::vector<std::string>* tags,
+                        RowError* err);
 
 }  // namespace aips

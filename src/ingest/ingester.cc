@@ -281,21 +281,15 @@ void IngestRun::OnContent(const std::string& source, TableKind kind, const Input
 }
 
 void IngestRun::OnAttributes(const std::string& source, const InputRow& row, FileCounts* fc) {
-  auto reject = [&](std::string_view field, std::string_view reason) {
-    Reject(source, row, field, reason);
+  std::string_view user;
+  std::vector<std::string> list;
+  RowError err;
+  if (!ParseAttributesRow(row, &user, &list, &err)) {
+    Reject(source, row, err.field, err.reason, err.redact);
     ++fc->rejected;
-  };
-  if (!row.error.empty()) return reject(row.error_field, row.error);
-  if (!IsValidUtf8(row.raw)) return reject("", "not valid UTF-8");
-  std::string_view user = row.present[0] ? row.value[0] : std::string_view();
-  std::string_view tags = row.present[1] ? row.value[1] : std::string_view();
-  if (user.empty()) return reject("user_id", "missing required field");
-  if (user.size() > kMaxFieldBytes) return reject("user_id", "too long");
-  if (std::string cc = ForbiddenCharProblem(user); !cc.empty()) return reject("user_id", cc);
+    return;
+  }
   if (RefuseForgotten(source, row, "user_id", user, fc)) return;
-  if (tags.size() > 64 * kMaxFieldBytes) return reject("tags", "too long");
-  std::vector<std::string> list = SplitBarList(tags);
-  if (list.size() > 256) return reject("tags", "more than 256 tags");
   if (attrs_.Set(dicts_[kDictUser]->GetOrAdd(user), list)) {
     attrs_changed_ = true;
     ++result_.accepted;

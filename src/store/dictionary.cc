@@ -115,7 +115,7 @@ Result<DictInfo> Dictionary::Flush(const std::string& path) {
 }
 
 void Dictionary::Tombstone(uint32_t id) {
-  const std::string tomb = fmt::format("\x01forgotten:{}", id);
+  const std::string tomb = fmt::format("{}{}", kTombstonePrefix, id);
   if (names_[id] == tomb) return;
   index_.erase(names_[id]);
   names_[id] = Store(tomb);

@@ -18,6 +18,15 @@
 
 namespace aips {
 
+// What Dictionary::Tombstone writes before the id. (Written as "\x01forgotten:" until this constant,
+// which C++ reads as \x1f then "orgotten:": the bytes stay those.)
+inline constexpr std::string_view kTombstonePrefix =
+    "\x1f"
+    "orgotten:";
+inline bool IsTombstone(std::string_view name) {
+  return name.substr(0, kTombstonePrefix.size()) == kTombstonePrefix;
+}
+
 inline constexpr uint32_t kNoId = 0xFFFFFFFFu;
 
 struct DictInfo {
@@ -45,7 +54,7 @@ class Dictionary {
   // Appends the pending names as one chunk after the committed bytes, fsyncs, and returns the info the
   // manifest must record to commit them.
   Result<DictInfo> Flush(const std::string& path);
-  // Replaces the name of `id` with a tombstone that no input can produce ("\x01forgotten:<id>"); the id
+  // Replaces the name of `id` with a tombstone that no input can produce (kTombstonePrefix + id); the id
   // stays allocated (ids never change) but Find(old name) no longer returns it. Used by `aips forget`.
   void Tombstone(uint32_t id);
   // Writes every name (committed and pending, tombstones included) as one chunk into a new file `path`,

@@ -1,0 +1,120 @@
+#include "distributed/ch_user_rows.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_split.h"
+#include "common/bytes.h"
+#include "fmt/format.h"
+#include "ingest/content_rows.h"
+
+namespace aips {
+
+namespace {
+
+std::string KeysTsv(const auto& users) {
+  std::string tsv;
+  for (uint64_t u : users) fmt::format_to(std::back_inserter(tsv), "{}\n", u);
+  return tsv;
+}
+
+}  // namespace
+
+Result<uint64_t> ChNextUserSeq(ChStore& ch) {
+  AIPS_ASSIGN_OR_RETURN(ChRows r, ch.Select(fmt::format("SELECT max(m) FROM (SELECT max(seq) AS m FROM {})",
+                                                        ch.Table("user_seq"))));
+  if (r.empty() || r[0].empty()) return 1;
+  return std::stoull(r[0][0]) + 1;
+}
+
+Status ChWriteUserSeq(ChStore& ch, uint64_t base, const std::vector<ChSeqRow>& rows) {
+  if (rows.empty()) return Status::OK();
+  absl::flat_hash_set<uint64_t> users;
+  for (const ChSeqRow& r : rows) users.insert(r.user);
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows found, ch.SelectWithTable(fmt::format("SELECT user FROM {} WHERE user IN _users GROUP BY user",
+                                                   ch.Table("user_seq")),
+                                       "_users", "user UInt64", KeysTsv(users)));
+  absl::flat_hash_set<uint64_t> stored;
+  for (auto& r : found) stored.insert(std::stoull(r.at(0)));
+  std::vector<std::string> by_shard(ch.shards());
+  for (const ChSeqRow& r : rows) {
+    if (stored.contains(r.user)) continue;
+    AppendBinary<uint64_t>(r.user, &by_shard[r.shard]);
+    AppendBinary<uint64_t>(base + r.ordinal, &by_shard[r.shard]);
+    AppendBinaryString(r.id, &by_shard[r.shard]);
+  }
+  for (size_t s = 0; s < by_shard.size(); ++s) {
+    if (by_shard[s].empty()) continue;
+    AIPS_RETURN_IF_ERROR(
+        ch.InsertShard(s, ch.Local("user_seq"), "user, seq, user_id", by_shard[s], "RowBinary"));
+  }
+  return Status::OK();
+}
+
+Status ChAttributesLoad::PrepareFile(std::string_view data, const FileFormat& format) {
+  absl::flat_hash_set<uint64_t> users;
+  ForEachRow(data, format,
+             [&](const InputRow& row) {
+               std::string_view user;
+               std::vector<std::string> tags;
+               RowError err;
+               if (ParseAttributesRow(row, &user, &tags, &err)) users.insert(Hash64(user));
+             },
+             {});
+  if (users.empty()) return Status::OK();
+  // Tags never hold '|' (the input separates them with it) and are never empty.
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows rows,
+      ch_.SelectWithTable(fmt::format("SELECT user, arrayStringConcat(argMax(tags, version), '|') FROM {} "
+                                      "WHERE user IN _users GROUP BY user",
+                                      ch_.Table("attributes")),
+                          "_users", "user UInt64", KeysTsv(users)));
+  for (auto& r : rows) {
+    std::vector<std::string> tags;
+    if (!r.at(1).empty()) tags = absl::StrSplit(r[1], '|');
+    std::sort(tags.begin(), tags.end());
+    stored_[std::stoull(r[0])] = std::move(tags);
+  }
+  return Status::OK();
+}
+
+bool ChAttributesLoad::Apply(uint64_t user, std::vector<std::string> tags) {
+  std::sort(tags.begin(), tags.end());
+  auto now = changed_.find(user);
+  const std::vector<std::string>* current = nullptr;
+  if (now != changed_.end()) {
+    current = &now->second;
+  } else if (auto s = stored_.find(user); s != stored_.end()) {
+    current = &s->second;
+  }
+  const bool changed = current ? *current != tags : !tags.empty();
+  if (changed) changed_[user] = std::move(tags);
+  return changed;
+}
+
+Status ChAttributesLoad::Commit(uint64_t run) {
+  std::vector<std::string> by_shard(ch_.shards());
+  for (auto& [user, tags] : changed_) {
+    std::string& t = by_shard[ch_.ShardOf(user)];
+    AppendBinary<uint64_t>(user, &t);
+    // Array(String) in RowBinary: LEB128 length, then the strings.
+    uint64_t n = tags.size();
+    do {
+      uint8_t b = n & 0x7f;
+      n >>= 7;
+      t.push_back(static_cast<char>(n ? (b | 0x80) : b));
+    } while (n);
+    for (const std::string& tag : tags) AppendBinaryString(tag, &t);
+    AppendBinary<uint64_t>(run, &t);
+  }
+  for (size_t s = 0; s < by_shard.size(); ++s) {
+    if (by_shard[s].empty()) continue;
+    AIPS_RETURN_IF_ERROR(
+        ch_.InsertShard(s, ch_.Local("attributes"), "user, tags, version", by_shard[s], "RowBinary"));
+  }
+  changed_.clear();
+  return Status::OK();
+}
+
+}  // namespace aips
