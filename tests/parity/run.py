@@ -291,7 +291,15 @@ def check_loader(aips, where, files, seconds):
     killed = f"clickhouse://127.0.0.1:19123/parity_kill?cluster=two_shards&nodes={NODE1},{NODE2}"
     p = subprocess.Popen([aips, "ingest", "--engine", killed, *files], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
-    time.sleep(seconds["two"] * 0.4)
+    # Kill as soon as the load has begun writing (its user numbers go first, then each shard's events).
+    deadline = time.time() + seconds["two"] * 3 + 5
+    while p.poll() is None and time.time() < deadline:
+        try:
+            if int(ch(NODE1, "SELECT count() FROM parity_kill.user_seq").strip() or 0) > 0:
+                break
+        except (OSError, ValueError, urllib.error.HTTPError):
+            pass  # the tables are being created
+        time.sleep(0.005)
     p.send_signal(signal.SIGKILL)
     p.wait()
     partial = ch(NODE1, "SELECT count() FROM parity_kill.events").strip()
