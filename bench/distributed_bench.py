@@ -241,7 +241,9 @@ def bench(aips, where, args, result):
                 cold, answers[n] = page_time(port, key, paths)
                 warm, _ = page_time(port, key, paths)
                 row[f"{n}_cold_s"], row[f"{n}_warm_s"] = round(cold, 4), round(warm, 4)
-            row["equal"] = answers["embedded"] == answers["2 shards"]
+            # info names where the data lives and how far snapshots were computed: the backend's own.
+            row["equal"] = all(a == b for p, a, b in zip(paths, answers["embedded"], answers["2 shards"])
+                               if not p.startswith("/api/v1/info"))
             row["statuses"] = sorted({s for s, _ in answers["2 shards"]})
             result["pages"].append(row)
             print(f"page {label}: {row}", file=sys.stderr)
@@ -249,10 +251,14 @@ def bench(aips, where, args, result):
         for p, _, _ in servers.values():
             p.terminate()
             p.wait()
-    ch("SYSTEM FLUSH LOGS")
-    rows = ch("SELECT query_duration_ms, read_rows, read_bytes, memory_usage, substring(replaceAll(query, '\\n', ' '), 1, "
-              "700) FROM system.query_log WHERE type = 2 AND query LIKE '%bench.%' AND query NOT LIKE 'INSERT%' "
-              "ORDER BY query_duration_ms DESC LIMIT 8 FORMAT TabSeparated")
+    try:
+        ch("SYSTEM FLUSH LOGS")
+        rows = ch("SELECT query_duration_ms, read_rows, read_bytes, memory_usage, substring(replaceAll(query, "
+                  "'\\n', ' '), 1, 700) FROM system.query_log WHERE type = 2 AND query LIKE '%bench.%' AND query "
+                  "NOT LIKE 'INSERT%' ORDER BY query_duration_ms DESC LIMIT 8 FORMAT TabSeparated")
+    except urllib.error.HTTPError as e:  # a server without <query_log> in its config has no such table
+        print(f"distributed_bench: no system.query_log ({e.read().decode()[:200]})", file=sys.stderr)
+        rows = ""
     for line in rows.splitlines():
         ms, rr, rb, mem, sql = line.split("\t", 4)
         result["slowest_sql"].append({"ms": int(ms), "read_rows": int(rr), "read_bytes": int(rb),
