@@ -63,10 +63,12 @@ demo: build-aips
 	scripts/demo.sh $(BUILD)/aips $(DEMO_DIR) $(DEMO_USERS) $(DEMO_DAYS) $(DEMO_PORT)
 
 # aips against DuckDB and ClickHouse on the 20-million-event world (bench/run.py; results in bench/results/
-# and docs/performance.md). BENCH_ARGS="--users 200000" for a smaller world.
+# and docs/performance.md; distributed_bench.py: every command and page on 2 shards, docs/distributed.md).
+# BENCH_ARGS="--users 200000" for a smaller world.
 bench: build
 	python3 bench/run.py $(BENCH_ARGS)
 	python3 bench/serve_bench.py $(SERVE_BENCH_ARGS)
+	python3 bench/distributed_bench.py $(DIST_BENCH_ARGS)
 
 # The long variants of the tests: many more kill trials.
 soak: build
