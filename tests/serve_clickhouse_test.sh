@@ -2,7 +2,7 @@
 # `aips serve --engine` over ClickHouse 18.16, with no data directory: the HTTP API test and the chromium
 # dashboard test (tests/serve_test.sh) against a 2-shard loopback cluster holding the world, its tenants
 # and keys; then a server over one node that must see every load and a new key within 200 ms
-# (tests/serve_generation_test.py --engine). Questions ClickHouse does not answer yet are listed as n/a.
+# (tests/serve_generation_test.py --engine). Every API and dashboard check must pass.
 # Usage: tests/serve_clickhouse_test.sh AIPS_BINARY OUTPUT_DIR
 set -euo pipefail
 aips=$(realpath "$1")

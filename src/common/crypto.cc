@@ -14,6 +14,10 @@ std::string Hex(const unsigned char* p, size_t n) {
 }
 }  // namespace
 
+std::string HexOf(std::string_view raw) {
+  return Hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+}
+
 std::string Sha256Hex(std::string_view data) {
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -9,6 +9,8 @@
 
 namespace aips {
 
+// Bytes as lower-case hex, two characters each.
+std::string HexOf(std::string_view raw);
 // SHA-256 of data as 64 lower-case hex characters.
 std::string Sha256Hex(std::string_view data);
 // Cryptographically random bytes as hex (getrandom).

@@ -43,13 +43,8 @@ Result<std::string> EmbeddedEngine::CrowdExport(const CrowdQuery& crowd, const s
                                                 size_t min_size) {
   AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(crowd));
   const uint64_t n = members.cardinality();
-  if (n < min_size) {
-    return Status::InvalidArgument(
-        fmt::format("the crowd has {} users, below the minimum export size of {}: refused (user-level "
-                    "results of small crowds are not released)",
-                    n, min_size));
-  }
-  std::string out = salt.empty() ? "user_id\n" : "id_sha256\n";
+  AIPS_RETURN_IF_ERROR(CheckExportSize(n, min_size));
+  std::string out = ExportHeader(salt);
   for (uint32_t u : members) {
     AIPS_ASSIGN_OR_RETURN(std::string id, UserName(u));
     out += salt.empty() ? id : Sha256Hex(salt + ":" + id);
@@ -61,14 +56,9 @@ Result<std::string> EmbeddedEngine::CrowdExport(const CrowdQuery& crowd, const s
 Result<PortraitResult> EmbeddedEngine::CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
                                                      std::optional<Day> date) {
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
-  std::string cat = category;
-  if (cat.empty()) {
-    std::vector<std::string> brands, campaigns, crowds;
-    CollectNames(*node, &brands, &campaigns, &crowds);
-    if (brands.empty())
-      return Status::InvalidArgument("the expression names no brand: give the portrait's category");
-    AIPS_ASSIGN_OR_RETURN(cat, CategoryOf(brands[0]));
-  }
+  AIPS_ASSIGN_OR_RETURN(std::string cat, PortraitCategory(*node, category, [this](const std::string& b) {
+                          return CategoryOf(b);
+                        }));
   AIPS_ASSIGN_OR_RETURN(Roaring members, EvalCrowd(*node, crowd.tenant));
   return Portrait(members, cat, date.value_or(store_->manifest().LastDay()));
 }

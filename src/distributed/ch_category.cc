@@ -3,7 +3,6 @@
 // defeated (战败人群), search-back (回搜率) and Aurora's content counts are SQL evaluated in ClickHouse, one
 // GROUP BY user (or brand and note) on each shard and the sums on the entry node (docs/distributed.md).
 #include <algorithm>
-#include <charconv>
 #include <map>
 
 #include "distributed/ch_engine.h"
@@ -12,22 +11,6 @@
 #include "fmt/format.h"
 
 namespace aips {
-
-namespace {
-
-uint64_t Count(const std::string& s) {
-  uint64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-std::string QuotedList(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + ChQuote(n);
-  return out;
-}
-
-}  // namespace
 
 Result<CompareResult> ClickHouseEngine::Compare(const std::string& brand,
                                                 const std::vector<std::string>& competitors,
@@ -64,15 +47,15 @@ Result<OverlapResult> ClickHouseEngine::Overlap(const std::vector<std::string>& 
       ChRows rows, ch_->Select(fmt::format(
                        "SELECT {0}, count() FROM (SELECT {1} FROM (SELECT user{2} FROM {3} WHERE brand IN "
                        "({4}) AND day >= {5} AND day <= {6} GROUP BY user)) GROUP BY {0}",
-                       keys, stages, arrays, ch_->Table("events"), QuotedList(distinct),
+                       keys, stages, arrays, ch_->Table("events"), ChQuoteList(distinct),
                        ChDay(out.date - window + 1), ChDay(out.date))));
   out.sizes.assign(brands.size(), {});
   out.pairs.assign(brands.size(), std::vector<std::array<uint64_t, 6>>(brands.size()));
   for (auto& r : rows) {
     if (r.size() != distinct.size() + 1) return Status::IOError("unexpected answer from ClickHouse");
-    const uint64_t n = Count(r.back());
+    const uint64_t n = ChU64(r.back());
     std::vector<size_t> st;
-    for (size_t i = 0; i < brands.size(); ++i) st.push_back(Count(r[column[i]]));
+    for (size_t i = 0; i < brands.size(); ++i) st.push_back(ChU64(r[column[i]]));
     for (size_t i = 0; i < brands.size(); ++i) {
       if (st[i] > kNumStages) return Status::IOError("unexpected answer from ClickHouse");
       if (st[i] == 0) continue;
@@ -106,7 +89,7 @@ Result<DefeatedResult> ClickHouseEngine::Defeated(const std::string& brand, std:
       "SELECT user, {0}, countIf(brand = {1} AND action = 'purchase' AND day > {2}) > 0 AS here, "
       "groupUniqArrayIf(brand, brand != {1} AND action = 'purchase' AND day > {2}) AS comp FROM {3} WHERE "
       "brand IN ({4}) AND day >= {5} AND day <= {6} GROUP BY user",
-      ChStageArrays(rs, "brand = " + self, "a"), self, s, ch_->Table("events"), QuotedList(names),
+      ChStageArrays(rs, "brand = " + self, "a"), self, s, ch_->Table("events"), ChQuoteList(names),
       ChDay(out.seeded_on - rs.MaxWindow() + 1), ChDay(out.date));
   AIPS_ASSIGN_OR_RETURN(
       ChRows rows,
@@ -118,11 +101,11 @@ Result<DefeatedResult> ClickHouseEngine::Defeated(const std::string& brand, std:
   for (auto& r : rows) {
     if (r.size() != 5) return Status::IOError("unexpected answer from ClickHouse");
     if (r[0].empty()) {
-      out.seeded = Count(r[1]);
-      out.bought_brand = Count(r[2]);
-      out.defeated = Count(r[3]);
+      out.seeded = ChU64(r[1]);
+      out.bought_brand = ChU64(r[2]);
+      out.defeated = ChU64(r[3]);
     } else {
-      bought_there[r[0]] = Count(r[4]);
+      bought_there[r[0]] = ChU64(r[4]);
     }
   }
   // The embedded engine's order: by brand name, then by count (the same sort).
@@ -157,8 +140,8 @@ Result<SearchBackResult> ClickHouseEngine::SearchBack(const std::string& brand, 
           within_days, ChDay(out.to), ch_->Table("events"), ChQuote(brand), ChDay(out.from),
           ChDay(out.to + within_days))));
   if (rows.size() != 1 || rows[0].size() != 2) return Status::IOError("unexpected answer from ClickHouse");
-  out.readers = Count(rows[0][0]);
-  out.searched = Count(rows[0][1]);
+  out.readers = ChU64(rows[0][0]);
+  out.searched = ChU64(rows[0][1]);
   return out;
 }
 
@@ -176,11 +159,11 @@ Result<AuroraResult> ClickHouseEngine::Aurora(const std::string& category, std::
             "'collect', 'comment', 'share')) AS eng, countIf(action = 'post') AS posts, countIf(action = "
             "'post' AND sentiment = 'positive') AS pos FROM {1} WHERE brand IN ({2}) AND day >= {3} AND day "
             "<= {4} GROUP BY brand, n30) GROUP BY brand",
-            d30, ch_->Table("events"), QuotedList(names), ChDay(day - 364), ChDay(day))));
+            d30, ch_->Table("events"), ChQuoteList(names), ChDay(day - 364), ChDay(day))));
     std::map<std::string, AuroraContent> out;
     for (auto& r : rows) {
       if (r.size() != 5) return Status::IOError("unexpected answer from ClickHouse");
-      out[r[0]] = AuroraContent{Count(r[1]), Count(r[2]), Count(r[3]), Count(r[4])};
+      out[r[0]] = AuroraContent{ChU64(r[1]), ChU64(r[2]), ChU64(r[3]), ChU64(r[4])};
     }
     return out;
   };

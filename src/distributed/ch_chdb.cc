@@ -9,11 +9,9 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <map>
 #include <mutex>
-#include <sstream>
 
+#include "common/file_util.h"
 #include "fmt/format.h"
 
 #ifndef AIPS_LIBCHDB_DEFAULT
@@ -111,10 +109,8 @@ class Chdb {
     ChdbConnection* conn = api_.connect(2, argv);
     if (conn == nullptr) {
       if (LockedByOther(dir + "/status")) {
-        std::ifstream in(dir + "/status");
-        std::stringstream status;
-        status << in.rdbuf();
-        return Status::Busy(ChdbInUseMessage(dir, status.str()));
+        auto status = ReadFile(dir + "/status");
+        return Status::Busy(ChdbInUseMessage(dir, status.ok() ? status.value() : std::string()));
       }
       return Status::IOError(
           fmt::format("chdb:{}: ClickHouse did not start over this directory (its message is above)", dir));
@@ -241,8 +237,7 @@ class ChdbClient : public ChClient {
     ChdbInsertStream stream = api.stream_insert(*s_->conn, insert.c_str(), format);
     if (stream == nullptr) return Status::IOError(fmt::format("chdb:{} refused {}", s_->dir, what));
     auto refused = [&](const char* err) {
-      return Status::IOError(fmt::format("ClickHouse at chdb:{} refused {}: {}", s_->dir, what,
-                                         Trimmed(err ? err : "unknown error")));
+      return ChRefused("chdb:" + s_->dir, what, err ? err : "unknown error");
     };
     Status out;
     if (const char* err = api.stream_insert_error(stream); err != nullptr) {
@@ -259,12 +254,6 @@ class ChdbClient : public ChClient {
     return out;
   }
 
-  static std::string Trimmed(std::string msg) {
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    if (msg.size() > 2000) msg = msg.substr(0, 2000) + "...";
-    return msg;
-  }
-
   // One statement; s_->mu is held.
   Result<std::string> Run(const std::string& sql, const std::string& what) {
     const ChdbApi& api = Chdb::Get().api();
@@ -273,7 +262,7 @@ class ChdbClient : public ChClient {
     if (r == nullptr) return Status::IOError(fmt::format("chdb:{} gave no answer to {}", s_->dir, what));
     Result<std::string> out = std::string();
     if (const char* err = api.result_error(r); err != nullptr) {
-      out = Status::IOError(fmt::format("ClickHouse at chdb:{} refused {}: {}", s_->dir, what, Trimmed(err)));
+      out = ChRefused("chdb:" + s_->dir, what, err);
     } else if (const char* buf = api.result_buffer(r); buf != nullptr) {
       out = std::string(buf, api.result_length(r));
     }

@@ -1,7 +1,10 @@
 #include "distributed/ch_client.h"
 
+#include <charconv>
+
 #include "distributed/ch_chdb.h"
 #include "distributed/ch_http.h"
+#include "fmt/format.h"
 
 namespace aips {
 
@@ -10,28 +13,47 @@ Result<ChRows> ChClient::Select(const std::string& sql, const ChSettings& settin
   return ParseTsv(body);
 }
 
-Result<const ChDialect*> ChClient::Dialect() {
-  std::lock_guard<std::mutex> lock(dialect_mu_);
-  if (!dialect_) {
-    AIPS_ASSIGN_OR_RETURN(std::string v, Execute("SELECT version()"));
-    AIPS_ASSIGN_OR_RETURN(dialect_, ChDialect::FromVersion(v));
-  }
-  return &*dialect_;
-}
-
 Result<std::unique_ptr<ChClient>> OpenChClient(const ChUrl& url, const ChNode& node) {
   if (url.in_process()) return OpenChdbClient(url.chdb_dir);
   return std::unique_ptr<ChClient>(std::make_unique<ChHttpClient>(node, url.user, url.password));
 }
 
-void AppendBinaryString(std::string_view s, std::string* out) {
-  for (uint64_t n = s.size();;) {
+Status ChRefused(std::string_view where, std::string_view what, std::string message) {
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  if (message.size() > 2000) message = message.substr(0, 2000) + "...";
+  return Status::IOError(fmt::format("ClickHouse at {} refused {}: {}", where, what, message));
+}
+
+void AppendBinaryVarUInt(uint64_t n, std::string* out) {
+  for (;;) {
     const uint8_t byte = n & 0x7f;
     n >>= 7;
     out->push_back(static_cast<char>(n ? byte | 0x80 : byte));
     if (!n) break;
   }
+}
+
+void AppendBinaryString(std::string_view s, std::string* out) {
+  AppendBinaryVarUInt(s.size(), out);
   out->append(s);
+}
+
+std::string ChQuoteList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + ChQuote(s);
+  return out;
+}
+
+uint64_t ChU64(std::string_view field) {
+  uint64_t v = 0;
+  std::from_chars(field.data(), field.data() + field.size(), v);
+  return v;
+}
+
+int64_t ChI64(std::string_view field) {
+  int64_t v = 0;
+  std::from_chars(field.data(), field.data() + field.size(), v);
+  return v;
 }
 
 std::string ChQuote(std::string_view s) {

@@ -1,7 +1,5 @@
 #include "distributed/ch_content.h"
 
-#include <charconv>
-
 #include "common/bytes.h"
 #include "common/date.h"
 #include "fmt/format.h"
@@ -12,12 +10,6 @@ namespace aips {
 namespace {
 
 constexpr size_t kMessageBatch = 250000;
-
-int64_t ToInt(const std::string& s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 std::string JoinTopics(const std::vector<std::string>& topics) {
   std::string out;  // topics never hold '|': it separates them in the input (SplitBarList)
@@ -32,7 +24,8 @@ void Field(std::string_view v, std::string* out) {
 
 }  // namespace
 
-std::vector<std::string> ChContentSchema(const std::string& db, bool clustered, const std::string& cluster) {
+std::vector<std::string> ChContentSchema(const ChStore& ch) {
+  const std::string& db = ch.url().database;
   std::vector<std::string> ddl = {
       fmt::format(
           "CREATE TABLE IF NOT EXISTS {}.notes (note String, author String, ts Int64, day Date, brand "
@@ -42,18 +35,14 @@ std::vector<std::string> ChContentSchema(const std::string& db, bool clustered, 
       fmt::format("CREATE TABLE IF NOT EXISTS {}.accounts (account String, `group` UInt8, campaign String, "
                   "brand String, version UInt64) ENGINE = MergeTree ORDER BY account",
                   db),
-      fmt::format(
-          "CREATE TABLE IF NOT EXISTS {}.{} (key UInt64, conversation String, conv UInt64, account "
-          "String, user String, ts Int64, day Date, hour UInt8, out UInt8, lead UInt8, run UInt64, seq "
-          "UInt64) ENGINE = MergeTree PARTITION BY toYYYYMM(day) ORDER BY (conv, ts)",
-          db, clustered ? "messages_local" : "messages"),
   };
-  if (clustered) {
-    ddl.push_back(fmt::format(
-        "CREATE TABLE IF NOT EXISTS {0}.messages AS {0}.messages_local ENGINE = Distributed({1}, {0}, "
-        "messages_local, intHash64(conv))",
-        db, cluster));
-  }
+  for (std::string& sql :
+       ch.ShardedTableDdl("messages",
+                          "key UInt64, conversation String, conv UInt64, account String, user String, ts "
+                          "Int64, day Date, hour "
+                          "UInt8, out UInt8, lead UInt8, run UInt64, seq UInt64",
+                          "MergeTree PARTITION BY toYYYYMM(day) ORDER BY (conv, ts)", "conv"))
+    ddl.push_back(std::move(sql));
   return ddl;
 }
 
@@ -70,10 +59,10 @@ Status ChContentLoad::Load() {
     NoteRow n{r[1],
               r[3],
               r[4],
-              ToInt(r[2]),
+              ChI64(r[2]),
               SplitBarList(r[5]),
-              static_cast<uint8_t>(ToInt(r[6])),
-              static_cast<uint8_t>(ToInt(r[7]))};
+              static_cast<uint8_t>(ChI64(r[6])),
+              static_cast<uint8_t>(ChI64(r[7]))};
     notes_.emplace(r[0], std::move(n));
   }
   AIPS_ASSIGN_OR_RETURN(
@@ -83,54 +72,42 @@ Status ChContentLoad::Load() {
                              ch_.Table("accounts"))));
   for (auto& r : accounts) {
     if (r.size() != 4) return Status::IOError("unexpected answer from ClickHouse (accounts)");
-    accounts_.emplace(r[0], Account{static_cast<AccountGroup>(ToInt(r[1])), r[2], r[3]});
+    accounts_.emplace(r[0], Account{static_cast<AccountGroup>(ChI64(r[1])), r[2], r[3]});
   }
   loaded_ = true;
   return Status::OK();
 }
 
-Result<ChContentLoad::Outcome> ChContentLoad::AddRow(TableKind kind, const InputRow& row, uint32_t tag,
-                                                     RowError* err) {
-  std::string id;
-  if (kind == TableKind::kNotes) {
-    NoteRow n;
-    if (!ParseNoteRow(row, &id, &n, err)) return Outcome::kRejected;
-    return AddNote(std::move(id), std::move(n));
-  }
-  if (kind == TableKind::kMessages) {
-    Message m;
-    if (!ParseMessageRow(row, &m, err)) return Outcome::kRejected;
-    return AddMessage(std::move(m), tag);
-  }
-  Account a;
-  if (!ParseAccountRow(row, &id, &a, err)) return Outcome::kRejected;
-  return AddAccount(std::move(id), std::move(a));
+namespace {
+
+// A later row for the same id replaces it; an identical one changes nothing.
+template <typename Row>
+ChContentLoad::Outcome Upsert(std::map<std::string, Row>* all, std::map<std::string, Row>* changed,
+                              std::string id, Row row) {
+  auto [it, fresh] = all->try_emplace(id, row);
+  if (!fresh && it->second == row) return ChContentLoad::Outcome::kUnchanged;
+  it->second = row;
+  (*changed)[std::move(id)] = std::move(row);
+  return ChContentLoad::Outcome::kChanged;
 }
+
+}  // namespace
 
 Result<ChContentLoad::Outcome> ChContentLoad::AddNote(std::string id, NoteRow n) {
   AIPS_RETURN_IF_ERROR(Load());
-  auto [it, fresh] = notes_.try_emplace(id, n);
-  if (!fresh && it->second == n) return Outcome::kUnchanged;
-  it->second = n;
-  notes_changed_[std::move(id)] = std::move(n);
-  return Outcome::kChanged;
+  return Upsert(&notes_, &notes_changed_, std::move(id), std::move(n));
 }
 
 Result<ChContentLoad::Outcome> ChContentLoad::AddAccount(std::string id, Account a) {
   AIPS_RETURN_IF_ERROR(Load());
-  auto [it, fresh] = accounts_.try_emplace(id, a);
-  if (!fresh && it->second == a) return Outcome::kUnchanged;
-  it->second = a;
-  accounts_changed_[std::move(id)] = std::move(a);
-  return Outcome::kChanged;
+  return Upsert(&accounts_, &accounts_changed_, std::move(id), std::move(a));
 }
 
 Result<ChContentLoad::Outcome> ChContentLoad::AddMessage(Message m, uint32_t tag) {
   const uint64_t key = MessageKey(m);
   if (!message_keys_.insert(key).second) return Outcome::kUnchanged;
   const uint64_t conv = Hash64(m.conversation);
-  DayMapper mapper(zone_);
-  const Day day = mapper.LocalDay(m.ts);
+  const Day day = mapper_.LocalDay(m.ts);
   const int hour = absl::ToCivilHour(absl::FromUnixSeconds(m.ts), zone_).hour();
   std::string row = fmt::format("{}\t", key);
   Field(m.conversation, &row);
@@ -148,11 +125,9 @@ Status ChContentLoad::SendMessages(std::vector<uint32_t>* stored_tags) {
   if (messages_.empty()) return Status::OK();
   std::string keys;
   for (const PendingMessage& p : messages_) fmt::format_to(std::back_inserter(keys), "{}\n", p.key);
-  AIPS_ASSIGN_OR_RETURN(ChRows found, ch_.SelectWithTable(fmt::format("SELECT key FROM {} WHERE key IN _keys",
-                                                                      ch_.Table("messages")),
-                                                          "_keys", "key UInt64", keys));
-  absl::flat_hash_set<uint64_t> stored;
-  for (auto& r : found) stored.insert(std::stoull(r.at(0)));
+  AIPS_ASSIGN_OR_RETURN(
+      auto stored,
+      ch_.FoundKeys(fmt::format("SELECT key FROM {} WHERE key IN _keys", ch_.Table("messages")), keys));
   std::vector<std::string> rows(ch_.shards());
   for (const PendingMessage& p : messages_) {
     if (stored.contains(p.key)) {
@@ -162,7 +137,7 @@ Status ChContentLoad::SendMessages(std::vector<uint32_t>* stored_tags) {
     rows[p.shard] += p.row;
     rows[p.shard] += '\n';
   }
-  const std::string local = ch_.Table(ch_.clustered() ? "messages_local" : "messages");
+  const std::string local = ch_.Local("messages");
   for (size_t s = 0; s < rows.size(); ++s) {
     AIPS_RETURN_IF_ERROR(ch_.InsertShard(
         s, local, "key, conversation, conv, account, user, ts, day, hour, out, lead, run, seq", rows[s],

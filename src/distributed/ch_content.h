@@ -19,6 +19,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/time/time.h"
+#include "common/date.h"
 #include "distributed/ch_store.h"
 #include "ingest/event_parser.h"
 #include "ingest/row_source.h"
@@ -28,18 +29,16 @@
 namespace aips {
 
 // CREATE TABLE statements of the content tables (run on every node by ChStore's schema).
-std::vector<std::string> ChContentSchema(const std::string& database, bool clustered,
-                                         const std::string& cluster);
+std::vector<std::string> ChContentSchema(const ChStore& ch);
 
 class ChContentLoad {
  public:
   ChContentLoad(ChStore& ch, uint64_t run, absl::TimeZone zone) : ch_(ch), run_(run), zone_(zone) {}
 
   enum class Outcome { kRejected, kChanged, kUnchanged };
-  // Validates one row of a notes, messages or accounts table (*err says why when rejected). A message is
-  // kChanged until Commit finds it already stored; `tag` is handed back for each such message.
-  Result<Outcome> AddRow(TableKind kind, const InputRow& row, uint32_t tag, RowError* err);
-  // Rows already parsed (aips copy reads them from a data directory).
+  // One parsed row of a notes, accounts or messages table (the loader parses with ingest/content_rows;
+  // aips copy reads them from a data directory). A message is kChanged until Commit finds it already
+  // stored; `tag` is handed back for each such message.
   Result<Outcome> AddNote(std::string id, NoteRow n);
   Result<Outcome> AddAccount(std::string id, Account a);
   Result<Outcome> AddMessage(Message m, uint32_t tag);
@@ -53,6 +52,7 @@ class ChContentLoad {
   ChStore& ch_;
   uint64_t run_;
   absl::TimeZone zone_;
+  DayMapper mapper_{zone_};  // one per load: it keeps the zone's current offset between rows
   bool loaded_ = false;
   std::map<std::string, NoteRow> notes_, notes_changed_;
   std::map<std::string, Account> accounts_, accounts_changed_;

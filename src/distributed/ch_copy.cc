@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/bytes.h"
+#include "common/crypto.h"
 #include "common/file_util.h"
 #include "distributed/ch_content.h"
 #include "distributed/ch_loader.h"
@@ -19,21 +20,11 @@ namespace {
 
 constexpr size_t kIdBatch = 500000;
 
-std::string Hex(std::string_view raw) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : raw) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 // "<id_type>\t<id_hash>" of an identity key (docs/first-party.md), or "" for a key of an unknown type.
 std::string KeyColumns(const std::string& key) {
   const auto type = static_cast<uint8_t>(key.empty() ? 0xff : key[0]);
   if (type >= std::size(kIdTypeNames) || key.size() != 33) return "";
-  return fmt::format("{}\t{}", kIdTypeNames[type], Hex(std::string_view(key).substr(1)));
+  return fmt::format("{}\t{}", kIdTypeNames[type], HexOf(std::string_view(key).substr(1)));
 }
 
 class Copy {
@@ -86,9 +77,7 @@ Status Copy::Catalog() {
   for (auto& [k, v] : mine->brand_category) merged.brand_category[k] = v;
   for (auto& [k, v] : mine->campaigns) merged.campaigns[k] = v;
   for (auto& [k, v] : mine->spend) merged.spend[k] = v;
-  out_.catalog_changed = !(merged.decision_cycle_days == theirs.decision_cycle_days &&
-                           merged.brand_category == theirs.brand_category &&
-                           merged.campaigns == theirs.campaigns && merged.spend == theirs.spend);
+  out_.catalog_changed = merged != theirs;
   return ch_.SaveCatalogChanges(theirs, merged, version_);
 }
 
@@ -223,7 +212,7 @@ Status Copy::ImportedIds() {
   AIPS_ASSIGN_OR_RETURN(ChRows have, ch_.Select(fmt::format("SELECT run, count() FROM {} GROUP BY run",
                                                             ch_.Table("imported_ids"))));
   std::map<uint64_t, uint64_t> stored;
-  for (auto& r : have) stored[std::stoull(r.at(0))] = std::stoull(r.at(1));
+  for (auto& r : have) stored[ChU64(r.at(0))] = ChU64(r.at(1));
   for (size_t i = 0; i < runs.size(); ++i) {
     const auto [data, n] = ids.run(i);
     if (stored[runs[i]] == n) continue;
@@ -231,13 +220,10 @@ Status Copy::ImportedIds() {
       const size_t end = std::min(n, start + kIdBatch);
       std::string keys;
       for (size_t j = start; j < end; ++j) fmt::format_to(std::back_inserter(keys), "{}\n", data[j]);
-      AIPS_ASSIGN_OR_RETURN(ChRows found,
-                            ch_.SelectWithTable(fmt::format("SELECT key FROM {} WHERE run = {} AND "
-                                                            "key IN _keys",
-                                                            ch_.Table("imported_ids"), runs[i]),
-                                                "_keys", "key UInt64", keys));
-      absl::flat_hash_set<uint64_t> present;
-      for (auto& r : found) present.insert(std::stoull(r.at(0)));
+      AIPS_ASSIGN_OR_RETURN(auto present,
+                            ch_.FoundKeys(fmt::format("SELECT key FROM {} WHERE run = {} AND key IN _keys",
+                                                      ch_.Table("imported_ids"), runs[i]),
+                                          keys));
       std::string rows;
       for (size_t j = start; j < end; ++j) {
         if (present.contains(data[j])) continue;

@@ -4,7 +4,6 @@
 // tables>)` inside a query over a Distributed table, or INSERT ... SELECT on each shard's node): only
 // counts come back, and members leave ClickHouse only as an export.
 #include <algorithm>
-#include <charconv>
 #include <ctime>
 #include <map>
 
@@ -16,26 +15,9 @@
 
 namespace aips {
 
-namespace {
-
-uint64_t U64(const std::string& s) {
-  uint64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-}  // namespace
-
-Result<uint64_t> ClickHouseEngine::SumOverShards(const std::string& sql) {
-  AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(sql));
-  uint64_t n = 0;
-  for (auto& r : rows) n += U64(r.at(0));
-  return n;
-}
-
 Result<uint64_t> ClickHouseEngine::CountMembers(const std::string& members_local) {
-  return SumOverShards(fmt::format("SELECT uniqExact(user) FROM {} WHERE user IN ({})",
-                                   ch_->Table("user_seq"), members_local));
+  return ch_->SumOverShards(fmt::format("SELECT uniqExact(user) FROM {} WHERE user IN ({})",
+                                        ch_->Table("user_seq"), members_local));
 }
 
 Status ClickHouseEngine::CheckCrowdTables() {
@@ -45,9 +27,9 @@ Status ClickHouseEngine::CheckCrowdTables() {
       ch_->Select(fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = 'user_seq'",
                               ChQuote(ch_->url().database))));
   uint64_t numbered = 0;
-  if (!t.empty() && U64(t[0].at(0)) > 0) {
+  if (!t.empty() && ChU64(t[0].at(0)) > 0) {
     AIPS_ASSIGN_OR_RETURN(numbered,
-                          SumOverShards(fmt::format("SELECT count() FROM {}", ch_->Table("user_seq"))));
+                          ch_->SumOverShards(fmt::format("SELECT count() FROM {}", ch_->Table("user_seq"))));
   }
   AIPS_ASSIGN_OR_RETURN(auto days, DataDays());
   if (numbered == 0 && days.first != kNoDay) {
@@ -60,36 +42,7 @@ Status ClickHouseEngine::CheckCrowdTables() {
   return Status::OK();
 }
 
-Result<ClickHouseEngine::ReachFlight> ClickHouseEngine::FlightOf(const std::string& campaign) {
-  // As Campaign: the brands whose events carry it, and on which days.
-  AIPS_ASSIGN_OR_RETURN(
-      ChRows carried,
-      ch_->Select(fmt::format("SELECT brand, sum(n), min(lo), max(hi) FROM (SELECT brand, count() AS n, "
-                              "min(day) AS lo, max(day) AS hi FROM {} WHERE campaign = {} GROUP BY brand) "
-                              "GROUP BY brand ORDER BY sum(n) DESC, brand",
-                              ch_->Table("events"), ChQuote(campaign))));
-  const auto row = catalog_.campaigns.find(campaign);
-  if (row == catalog_.campaigns.end() && carried.empty())
-    return Status::NotFound(UnknownCampaignMessage(campaign));
-  ReachFlight f;
-  if (carried.empty()) return f;
-  if (row != catalog_.campaigns.end()) {
-    f.brand = row->second.brand;
-    f.start = row->second.start;
-    f.end = row->second.end;
-    return f;
-  }
-  f.brand = carried[0][0];
-  for (auto& r : carried) {
-    AIPS_ASSIGN_OR_RETURN(Day lo, ParseDate(r[2]));
-    AIPS_ASSIGN_OR_RETURN(Day hi, ParseDate(r[3]));
-    f.start = f.start == kNoDay ? lo : std::min(f.start, lo);
-    f.end = std::max(f.end, hi);
-  }
-  return f;
-}
-
-Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std::string& tenant, bool local) {
+Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std::string& tenant) {
   using K = CrowdNode::Kind;
   ChAtomFacts f;
   switch (n.kind) {
@@ -105,6 +58,7 @@ Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std:
     }
     case K::kReached: {
       AIPS_ASSIGN_OR_RETURN(ReachFlight fl, FlightOf(n.name));
+      if (fl.carried == 0) return f;  // nobody reached: reach_brand stays empty
       f.reach_brand = fl.brand;
       f.reach_start = fl.start;
       f.reach_end = fl.end;
@@ -115,7 +69,7 @@ Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std:
           ChRows v, ch_->Select(fmt::format("SELECT max(version) FROM {} WHERE tenant = {} AND name = {}",
                                             ch_->Table("saved_crowds"), ChQuote(tenant), ChQuote(n.name))));
       f.crowd_tenant = tenant;
-      f.crowd_version = static_cast<uint32_t>(v.empty() ? 0 : U64(v[0].at(0)));
+      f.crowd_version = static_cast<uint32_t>(v.empty() ? 0 : ChU64(v[0].at(0)));
       if (f.crowd_version == 0)
         return Status::NotFound(
             fmt::format("unknown crowd '{}' (aips crowd list shows the saved crowds)", n.name));
@@ -127,8 +81,8 @@ Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std:
                                             ch_->Table("attributes"))));
       uint64_t rows = 0, tagged = 0;
       for (auto& row : r) {
-        rows += U64(row.at(0));
-        tagged += U64(row.at(1));
+        rows += ChU64(row.at(0));
+        tagged += ChU64(row.at(1));
       }
       if (rows == 0) {
         return Status::InvalidArgument(fmt::format(
@@ -141,12 +95,7 @@ Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std:
     case K::kTier: {
       // As the embedded engine: the last day with data, the tier's name, the brand; the category's cycle.
       AIPS_ASSIGN_OR_RETURN(Day last, DateOr(std::nullopt));
-      int t = -1;
-      for (int i = 0; i < kNumTiers; ++i)
-        if (n.name == kTierNames[i]) t = i;
-      if (t < 0)
-        return Status::InvalidArgument(
-            fmt::format("unknown tier '{}' (high_value, repeat, one_time, lapsed, prospect)", n.name));
+      AIPS_ASSIGN_OR_RETURN(const int t, TierIndex(n.name));
       AIPS_RETURN_IF_ERROR(Resolve(ScopeRef{n.brand, std::nullopt}));
       ChTierSpec spec;
       spec.events = ch_->Table("events");  // the cut: over every shard
@@ -155,7 +104,7 @@ Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std:
       spec.x = catalog_.DecisionCycle(CategoryName(n.brand));
       spec.rules = &RulesOf(n.brand);
       AIPS_ASSIGN_OR_RETURN(std::optional<int64_t> cut, ChHighValueCut(*ch_, spec));
-      if (local) spec.events = ch_->EventsLocal();  // the users: on each shard
+      spec.events = ch_->EventsLocal();  // the users: on each shard
       f.tier_users = fmt::format("SELECT user FROM ({}) WHERE tier = {}", ChTierRowsSql(spec, cut), t);
       return f;
     }
@@ -164,37 +113,30 @@ Result<ChAtomFacts> ClickHouseEngine::ResolveAtom(const CrowdNode& n, const std:
   }
 }
 
-Result<std::string> ClickHouseEngine::CrowdMembersSql(const CrowdNode& expr, const std::string& tenant,
-                                                      bool local) {
+Result<std::string> ClickHouseEngine::CrowdMembersSql(const CrowdNode& expr, const std::string& tenant) {
   AIPS_RETURN_IF_ERROR(CheckCrowdTables());
   ChCrowdTables t;
-  t.events = local ? ch_->EventsLocal() : ch_->Table("events");
-  t.user_seq = local ? ch_->Local("user_seq") : ch_->Table("user_seq");
-  t.attributes = local ? ch_->Local("attributes") : ch_->Table("attributes");
-  t.crowd_members = local ? ch_->Local("crowd_members") : ch_->Table("crowd_members");
-  AIPS_ASSIGN_OR_RETURN(ChCrowd crowd, CompileCrowd(expr, t, [&](const CrowdNode& n) {
-                          return ResolveAtom(n, tenant, local);
-                        }));
+  t.events = ch_->EventsLocal();
+  t.user_seq = ch_->Local("user_seq");
+  t.attributes = ch_->Local("attributes");
+  t.crowd_members = ch_->Local("crowd_members");
+  AIPS_ASSIGN_OR_RETURN(ChCrowd crowd,
+                        CompileCrowd(expr, t, [&](const CrowdNode& n) { return ResolveAtom(n, tenant); }));
   return ChCrowdMembers(crowd);
 }
 
 Result<uint64_t> ClickHouseEngine::CrowdCount(const CrowdQuery& crowd) {
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
-  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant, true));
+  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
   return CountMembers(members);
 }
 
 Result<std::string> ClickHouseEngine::CrowdExport(const CrowdQuery& crowd, const std::string& salt,
                                                   size_t min_size) {
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
-  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant, true));
+  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
   AIPS_ASSIGN_OR_RETURN(uint64_t n, CountMembers(members));
-  if (n < min_size) {
-    return Status::InvalidArgument(
-        fmt::format("the crowd has {} users, below the minimum export size of {}: refused (user-level "
-                    "results of small crowds are not released)",
-                    n, min_size));
-  }
+  AIPS_RETURN_IF_ERROR(CheckExportSize(n, min_size));
   // In the order aips first saw each user (the embedded engine's user numbers).
   const std::string id =
       salt.empty() ? "uid" : fmt::format("lower(hex(SHA256(concat({}, ':', uid))))", ChQuote(salt));
@@ -203,7 +145,7 @@ Result<std::string> ClickHouseEngine::CrowdExport(const CrowdQuery& crowd, const
       ch_->Select(fmt::format("SELECT {} FROM (SELECT user, min(seq) AS s, any(user_id) AS uid FROM {} WHERE "
                               "user IN ({}) GROUP BY user) ORDER BY s",
                               id, ch_->Table("user_seq"), members)));
-  std::string out = salt.empty() ? "user_id\n" : "id_sha256\n";
+  std::string out = ExportHeader(salt);
   for (auto& r : rows) {
     out += r.at(0);
     out += '\n';
@@ -214,36 +156,29 @@ Result<std::string> ClickHouseEngine::CrowdExport(const CrowdQuery& crowd, const
 Result<PortraitResult> ClickHouseEngine::CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
                                                        std::optional<Day> date) {
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
-  std::string cat = category;
-  if (cat.empty()) {
-    std::vector<std::string> brands, campaigns, crowds;
-    CollectNames(*node, &brands, &campaigns, &crowds);
-    if (brands.empty())
-      return Status::InvalidArgument("the expression names no brand: give the portrait's category");
-    AIPS_ASSIGN_OR_RETURN(cat, CategoryOf(brands[0]));
-  }
-  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant, true));
+  AIPS_ASSIGN_OR_RETURN(std::string cat, PortraitCategory(*node, category, [this](const std::string& b) {
+                          return CategoryOf(b);
+                        }));
+  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
   PortraitResult out;
   out.category = cat;
   AIPS_ASSIGN_OR_RETURN(out.date, LastDay());
   if (date) out.date = *date;
   AIPS_ASSIGN_OR_RETURN(out.crowd, CountMembers(members));
   AIPS_ASSIGN_OR_RETURN(uint64_t attribute_rows,
-                        SumOverShards(fmt::format("SELECT count() FROM {}", ch_->Table("attributes"))));
+                        ch_->SumOverShards(fmt::format("SELECT count() FROM {}", ch_->Table("attributes"))));
   if (attribute_rows == 0)
     return Status::InvalidArgument(
         "no user attributes table has been ingested: a portrait needs one (docs/crowds.md)");
   // The base: the category crowd on the date (as Penetration computes it).
-  std::string brands;
-  for (const std::string& b : aips::BrandsOfCategory(catalog_, cat))
-    brands += (brands.empty() ? "" : ", ") + ChQuote(b);
+  std::string brands = ChQuoteList(aips::BrandsOfCategory(catalog_, cat));
   if (brands.empty()) brands = "''";
   const RuleSet& rs = rules_.ForCategory(cat);
   const std::string base_filter =
       fmt::format("brand IN ({}) AND day >= {} AND day <= {} AND {}", brands,
                   ChDay(out.date - rs.crowd_window_days + 1), ChDay(out.date), ChAnyStageCondition(rs));
-  AIPS_ASSIGN_OR_RETURN(out.base, SumOverShards(fmt::format("SELECT uniqExact(user) FROM {} WHERE {}",
-                                                            ch_->Table("events"), base_filter)));
+  AIPS_ASSIGN_OR_RETURN(out.base, ch_->SumOverShards(fmt::format("SELECT uniqExact(user) FROM {} WHERE {}",
+                                                                 ch_->Table("events"), base_filter)));
   const std::string base_local =
       fmt::format("SELECT user FROM {} WHERE {} GROUP BY user", ch_->EventsLocal(), base_filter);
   // Per shard, the latest tags of the crowd's (then the base's) users; counted per tag. (An IN subquery
@@ -259,7 +194,7 @@ Result<PortraitResult> ClickHouseEngine::CrowdPortrait(const CrowdQuery& crowd, 
     for (auto& r : rows) {
       PortraitRow& row = by_tag[r.at(0)];
       row.tag = r[0];
-      (set == &members ? row.count : row.base_count) += U64(r.at(1));
+      (set == &members ? row.count : row.base_count) += ChU64(r.at(1));
     }
   }
   for (auto& [tag, row] : by_tag)
@@ -269,7 +204,7 @@ Result<PortraitResult> ClickHouseEngine::CrowdPortrait(const CrowdQuery& crowd, 
 
 Result<SavedCrowd> ClickHouseEngine::SaveCrowd(const std::string& name, const CrowdQuery& crowd) {
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
-  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant, true));
+  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
   AIPS_ASSIGN_OR_RETURN(
       ChRows v, ch_->Select(fmt::format("SELECT max(version) FROM {} WHERE tenant = {} AND name = {}",
                                         ch_->Table("saved_crowds"), ChQuote(crowd.tenant), ChQuote(name))));
@@ -277,7 +212,7 @@ Result<SavedCrowd> ClickHouseEngine::SaveCrowd(const std::string& name, const Cr
   sc.name = name;
   sc.tenant = crowd.tenant;
   sc.definition = crowd.expr;
-  sc.version = static_cast<uint32_t>((v.empty() ? 0 : U64(v[0].at(0))) + 1);
+  sc.version = static_cast<uint32_t>((v.empty() ? 0 : ChU64(v[0].at(0))) + 1);
   sc.saved_at = std::time(nullptr);
   // Each shard's node stores its own members: they never leave ClickHouse.
   AIPS_ASSIGN_OR_RETURN(auto writer, ChStore::Connect(url_, ChStore::Mode::kWrite));
@@ -285,9 +220,9 @@ Result<SavedCrowd> ClickHouseEngine::SaveCrowd(const std::string& name, const Cr
       fmt::format("INSERT INTO {} (tenant, name, version, user) SELECT {}, {}, {}, user FROM ({})",
                   ch_->Local("crowd_members"), ChQuote(sc.tenant), ChQuote(name), sc.version, members)));
   AIPS_ASSIGN_OR_RETURN(
-      sc.size,
-      SumOverShards(fmt::format("SELECT count() FROM {} WHERE tenant = {} AND name = {} AND version = {}",
-                                ch_->Table("crowd_members"), ChQuote(sc.tenant), ChQuote(name), sc.version)));
+      sc.size, ch_->SumOverShards(
+                   fmt::format("SELECT count() FROM {} WHERE tenant = {} AND name = {} AND version = {}",
+                               ch_->Table("crowd_members"), ChQuote(sc.tenant), ChQuote(name), sc.version)));
   std::string row;
   for (const std::string* f : {&sc.tenant, &sc.name}) {
     AppendTsv(*f, &row);
@@ -312,16 +247,14 @@ Result<std::vector<SavedCrowd>> ClickHouseEngine::SavedCrowds() {
                                                               "GROUP BY tenant, name, version",
                                                               ch_->Table("crowd_members"))));
   std::map<std::tuple<std::string, std::string, uint64_t>, uint64_t> size;
-  for (auto& r : sizes) size[{r.at(0), r.at(1), U64(r.at(2))}] += U64(r.at(3));
+  for (auto& r : sizes) size[{r.at(0), r.at(1), ChU64(r.at(2))}] += ChU64(r.at(3));
   std::vector<SavedCrowd> out;
   for (auto& r : reg) {
     SavedCrowd c;
     c.tenant = r.at(0);
     c.name = r.at(1);
-    c.version = static_cast<uint32_t>(U64(r.at(2)));
-    int64_t at = 0;
-    std::from_chars(r.at(3).data(), r.at(3).data() + r.at(3).size(), at);
-    c.saved_at = at;
+    c.version = static_cast<uint32_t>(ChU64(r.at(2)));
+    c.saved_at = ChI64(r.at(3));
     c.definition = r.at(4);
     c.size = size[{c.tenant, c.name, c.version}];
     out.push_back(std::move(c));
@@ -341,19 +274,17 @@ Result<CorrectionResult> ClickHouseEngine::Correction(const std::string& campaig
   out.target = target.expr;
   out.threshold = threshold;
   if (threshold <= 0 || threshold > 1) return Status::InvalidArgument("--threshold must be in (0, 1]");
-  AIPS_ASSIGN_OR_RETURN(CampaignResult c, Campaign(campaign, std::nullopt));
+  AIPS_ASSIGN_OR_RETURN(ReachFlight c, FlightOf(campaign));  // brand and flight only, not the measures
   out.brand = c.brand;
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(target.expr));
-  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, target.tenant, true));
+  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, target.tenant));
   AIPS_ASSIGN_OR_RETURN(out.target_size, CountMembers(members));
   out.exclusion = fmt::format("reached(campaign: \"{}\") and not ({})", campaign, target.expr);
   const std::string events = ch_->Table("events");
-  AIPS_ASSIGN_OR_RETURN(
-      uint64_t carried,
-      SumOverShards(fmt::format("SELECT count() FROM {} WHERE campaign = {}", events, ChQuote(campaign))));
+  const uint64_t carried = c.carried;
   AIPS_ASSIGN_OR_RETURN(
       uint64_t brand_events,
-      SumOverShards(fmt::format("SELECT count() FROM {} WHERE brand = {}", events, ChQuote(c.brand))));
+      ch_->SumOverShards(fmt::format("SELECT count() FROM {} WHERE brand = {}", events, ChQuote(c.brand))));
   if (!carried || !brand_events || c.start == kNoDay) return out;
   const RuleSet& rs = RulesOf(c.brand);
   const std::string reach =
@@ -418,19 +349,19 @@ Result<CorrectionResult> ClickHouseEngine::Correction(const std::string& campaig
     if (row.size() != days.size() + 2) return Status::IOError("unexpected answer from ClickHouse");
     auto& v = by_tag[row[0]];
     v.assign(days.size() + 1, 0);
-    for (size_t i = 0; i <= days.size(); ++i) v[i] = U64(row[i + 1]);
+    for (size_t i = 0; i <= days.size(); ++i) v[i] = ChU64(row[i + 1]);
   }
   const auto& m = mix[0];
   for (size_t i = 0; i < days.size(); ++i) {
     const size_t base = i * (2 + 2 * kNumStages);
     CorrectionDay day;
     day.day = days[i];
-    day.reached = U64(m[base]);
-    day.on_target = U64(m[base + 1]);
+    day.reached = ChU64(m[base]);
+    day.on_target = ChU64(m[base + 1]);
     uint64_t rsum = 0, tsum = 0;
     for (size_t s = 1; s <= kNumStages; ++s) {
-      day.reached_mix[s] = U64(m[base + 2 * s]);
-      day.target_mix[s] = U64(m[base + 2 * s + 1]);
+      day.reached_mix[s] = ChU64(m[base + 2 * s]);
+      day.target_mix[s] = ChU64(m[base + 2 * s + 1]);
       rsum += day.reached_mix[s];
       tsum += day.target_mix[s];
     }
@@ -445,7 +376,7 @@ Result<CorrectionResult> ClickHouseEngine::Correction(const std::string& campaig
     }
     out.days.push_back(std::move(day));
   }
-  out.exclusion_size = U64(m.back());
+  out.exclusion_size = ChU64(m.back());
   return out;
 }
 

@@ -1,7 +1,6 @@
 #include "distributed/ch_engine.h"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 
@@ -14,19 +13,7 @@ namespace aips {
 
 namespace {
 
-uint64_t U64(const std::string& s) {
-  uint64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-int64_t I64(const std::string& s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-int Code(const std::string& s) { return static_cast<int>(U64(s)); }
+int Code(const std::string& s) { return static_cast<int>(ChU64(s)); }
 
 }  // namespace
 
@@ -49,6 +36,8 @@ const RuleSet& ClickHouseEngine::RulesOf(const std::string& brand) const {
 }
 
 Status ClickHouseEngine::Resolve(const ScopeRef& scope) {
+  // A brand with a brands row is known whether or not events name it; only an SPU needs the events.
+  if (!scope.spu && catalog_.CategoryOf(scope.brand)) return Status::OK();
   AIPS_ASSIGN_OR_RETURN(ChRows rows,
                         ch_->Select(fmt::format("SELECT spu, sum(n) FROM (SELECT spu, count() AS n FROM {} "
                                                 "WHERE brand = {} GROUP BY spu) GROUP BY spu",
@@ -108,7 +97,7 @@ Result<std::vector<std::array<uint64_t, 6>>> ClickHouseEngine::StageCounts(const
     const int st = Code(r[1]);
     auto it = index.find(d);
     if (it == index.end() || st < 1 || st > 5) return Status::IOError("unexpected answer from ClickHouse");
-    out[it->second][static_cast<size_t>(st)] += U64(r[2]);
+    out[it->second][static_cast<size_t>(st)] += ChU64(r[2]);
   }
   return out;
 }
@@ -162,7 +151,7 @@ Result<FlowResult> ClickHouseEngine::Flow(const ScopeRef& scope, std::optional<D
   for (auto& r : rows) {
     const int a = Code(r[0]), b = Code(r[1]);
     if (a > 5 || b > 5) return Status::IOError("unexpected answer from ClickHouse");
-    out.matrix[static_cast<size_t>(a)][static_cast<size_t>(b)] += U64(r[2]);
+    out.matrix[static_cast<size_t>(a)][static_cast<size_t>(b)] += ChU64(r[2]);
   }
   CountFlowMoves(&out);
   return out;
@@ -175,13 +164,7 @@ Result<PenetrationResult> ClickHouseEngine::Penetration(const ScopeRef& scope, s
   AIPS_ASSIGN_OR_RETURN(out.date, DateOr(date));
   out.category = CategoryName(scope.brand);
   out.category_listed = catalog_.CategoryOf(scope.brand).has_value();
-  std::string brands;
-  if (out.category.rfind("brand:", 0) == 0) {
-    brands = ChQuote(out.category.substr(6));
-  } else {
-    for (auto& [b, c] : catalog_.brand_category)
-      if (c == out.category) brands += (brands.empty() ? "" : ", ") + ChQuote(b);
-  }
+  const std::string brands = ChQuoteList(aips::BrandsOfCategory(catalog_, out.category));
   const RuleSet& rs = rules_.ForCategory(out.category);
   const Day lo = out.date - std::max(rs.MaxWindow(), rs.crowd_window_days) + 1;
   const std::string sql = fmt::format(
@@ -196,10 +179,40 @@ Result<PenetrationResult> ClickHouseEngine::Penetration(const ScopeRef& scope, s
   for (auto& r : rows) {
     if (r[0] != "1") continue;
     const int st = Code(r[1]);
-    out.category_crowd += U64(r[2]);
-    if (st >= 1 && st <= 5) out.in_crowd[static_cast<size_t>(st - 1)] += U64(r[2]);
+    out.category_crowd += ChU64(r[2]);
+    if (st >= 1 && st <= 5) out.in_crowd[static_cast<size_t>(st - 1)] += ChU64(r[2]);
   }
   return out;
+}
+
+Result<ClickHouseEngine::ReachFlight> ClickHouseEngine::FlightOf(const std::string& campaign) {
+  // Which brands' events carry the campaign, and on which days.
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows carried,
+      ch_->Select(fmt::format("SELECT brand, sum(n), min(lo), max(hi) FROM (SELECT brand, count() AS n, "
+                              "min(day) AS lo, max(day) AS hi FROM {} WHERE campaign = {} GROUP BY brand) "
+                              "GROUP BY brand ORDER BY sum(n) DESC, brand",
+                              ch_->Table("events"), ChQuote(campaign))));
+  const auto row = catalog_.campaigns.find(campaign);
+  if (row == catalog_.campaigns.end() && carried.empty())
+    return Status::NotFound(UnknownCampaignMessage(campaign));
+  ReachFlight f;
+  for (auto& r : carried) f.carried += ChU64(r.at(1));
+  if (row != catalog_.campaigns.end()) {
+    f.brand = row->second.brand;
+    f.start = row->second.start;
+    f.end = row->second.end;
+    return f;
+  }
+  // Brand and flight from the campaign's events: the brand with most of them, their first and last day.
+  f.brand = carried[0][0];
+  for (auto& r : carried) {
+    AIPS_ASSIGN_OR_RETURN(Day lo, ParseDate(r[2]));
+    AIPS_ASSIGN_OR_RETURN(Day hi, ParseDate(r[3]));
+    f.start = f.start == kNoDay ? lo : std::min(f.start, lo);
+    f.end = std::max(f.end, hi);
+  }
+  return f;
 }
 
 // Long on purpose: the campaign measures of docs/measures.md as their SQL, one query per measure group,
@@ -207,35 +220,17 @@ Result<PenetrationResult> ClickHouseEngine::Penetration(const ScopeRef& scope, s
 Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::optional<int> x) {
   if (x && (*x < 0 || *x > 3650)) return Status::InvalidArgument("--x must be a number of days in [0, 3650]");
   const std::string events = ch_->Table("events");
-  // Which brands' events carry the campaign, and on which days.
-  AIPS_ASSIGN_OR_RETURN(
-      ChRows carried,
-      ch_->Select(fmt::format("SELECT brand, sum(n), min(lo), max(hi) FROM (SELECT brand, count() AS n, "
-                              "min(day) AS lo, max(day) AS hi FROM {} WHERE campaign = {} GROUP BY brand) "
-                              "GROUP BY brand ORDER BY sum(n) DESC, brand",
-                              events, ChQuote(name))));
-  const auto row = catalog_.campaigns.find(name);
-  if (row == catalog_.campaigns.end() && carried.empty())
-    return Status::NotFound(UnknownCampaignMessage(name));
+  AIPS_ASSIGN_OR_RETURN(ReachFlight flight, FlightOf(name));
   CampaignResult out;
   out.campaign = name;
   AIPS_ASSIGN_OR_RETURN(out.last_data_day, LastDay());
-  if (row != catalog_.campaigns.end()) {
+  if (const auto row = catalog_.campaigns.find(name); row != catalog_.campaigns.end()) {
     out.listed = true;
-    out.brand = row->second.brand;
     if (!row->second.spu.empty()) out.spu = row->second.spu;
-    out.start = row->second.start;
-    out.end = row->second.end;
-  } else {
-    // Brand and flight from the campaign's events: the brand with most of them, their first and last day.
-    out.brand = carried[0][0];
-    for (auto& r : carried) {
-      AIPS_ASSIGN_OR_RETURN(Day lo, ParseDate(r[2]));
-      AIPS_ASSIGN_OR_RETURN(Day hi, ParseDate(r[3]));
-      out.start = out.start == kNoDay ? lo : std::min(out.start, lo);
-      out.end = std::max(out.end, hi);
-    }
   }
+  out.brand = flight.brand;
+  out.start = flight.start;
+  out.end = flight.end;
   for (auto it = catalog_.spend.lower_bound({name, kNoDay});
        it != catalog_.spend.end() && it->first.first == name; ++it) {
     out.spend += it->second;
@@ -244,7 +239,7 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
   out.x_days = x.value_or(catalog_.DecisionCycle(category));
   out.window_end = out.end + out.x_days;
   out.provisional = out.last_data_day == kNoDay || out.window_end > out.last_data_day;
-  if (carried.empty() || out.start == kNoDay) return out;  // nothing reached
+  if (flight.carried == 0 || out.start == kNoDay) return out;  // nothing reached
   AIPS_ASSIGN_OR_RETURN(
       ChRows spus,
       ch_->Select(fmt::format("SELECT spu, sum(n) FROM (SELECT spu, count() AS n FROM {} WHERE brand = {} "
@@ -289,23 +284,23 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
   AIPS_ASSIGN_OR_RETURN(ChRows rows, ch_->Select(fmt::format("SELECT {} FROM ({})", cols, level2)));
   if (rows.size() != 1 || rows[0].size() != 27) return Status::IOError("unexpected answer from ClickHouse");
   const auto& v = rows[0];
-  out.reach = U64(v[0]);
-  out.impressions = U64(v[1]);
-  out.clicks = U64(v[2]);
-  out.gmv = I64(v[3]);
-  out.orders = U64(v[4]);
-  out.buyers = U64(v[5]);
-  out.seeded = BuyerGroup{out.reach, U64(v[8]), U64(v[6]), I64(v[7])};
-  out.unseeded = BuyerGroup{U64(v[9]), U64(v[12]), U64(v[10]), I64(v[11])};
+  out.reach = ChU64(v[0]);
+  out.impressions = ChU64(v[1]);
+  out.clicks = ChU64(v[2]);
+  out.gmv = ChI64(v[3]);
+  out.orders = ChU64(v[4]);
+  out.buyers = ChU64(v[5]);
+  out.seeded = BuyerGroup{out.reach, ChU64(v[8]), ChU64(v[6]), ChI64(v[7])};
+  out.unseeded = BuyerGroup{ChU64(v[9]), ChU64(v[12]), ChU64(v[10]), ChI64(v[11])};
   if (scope_known) {
-    out.new_I = U64(v[13]);
-    out.new_TI = U64(v[14]);
-    out.new_P = U64(v[15]);
-    out.new_S = U64(v[16]);
+    out.new_I = ChU64(v[13]);
+    out.new_TI = ChU64(v[14]);
+    out.new_P = ChU64(v[15]);
+    out.new_S = ChU64(v[16]);
     uint64_t in_b = 0, in_a = 0;
     for (size_t st = 1; st <= 5; ++st) {
-      out.mix_before[st] = U64(v[15 + 2 * st]);
-      out.mix_after[st] = U64(v[16 + 2 * st]);
+      out.mix_before[st] = ChU64(v[15 + 2 * st]);
+      out.mix_after[st] = ChU64(v[16 + 2 * st]);
       in_b += out.mix_before[st];
       in_a += out.mix_after[st];
     }
@@ -353,7 +348,7 @@ Result<InfoResult> ClickHouseEngine::Info() {
   for (auto& r : days) {
     AIPS_ASSIGN_OR_RETURN(Day d, ParseDate(r[0]));
     out.days.push_back(d);
-    out.events += U64(r[1]);
+    out.events += ChU64(r[1]);
   }
   if (!out.days.empty()) {
     out.first_day = out.days.front();
@@ -362,7 +357,7 @@ Result<InfoResult> ClickHouseEngine::Info() {
   AIPS_ASSIGN_OR_RETURN(
       ChRows users,
       ch_->Select(fmt::format("SELECT sum(u) FROM (SELECT uniqExact(user) AS u FROM {})", events)));
-  if (!users.empty()) out.users = U64(users[0][0]);
+  if (!users.empty()) out.users = ChU64(users[0][0]);
   AIPS_ASSIGN_OR_RETURN(
       ChRows brands,
       ch_->Select(fmt::format("SELECT brand, spu, sum(n), min(lo), max(hi) FROM (SELECT brand, spu, "
@@ -374,7 +369,7 @@ Result<InfoResult> ClickHouseEngine::Info() {
     BrandSummary& bs = by_name[r[0]];
     bs.name = r[0];
     if (!r[1].empty()) bs.spus.push_back(r[1]);
-    bs.events += U64(r[2]);
+    bs.events += ChU64(r[2]);
     AIPS_ASSIGN_OR_RETURN(Day lo, ParseDate(r[3]));
     AIPS_ASSIGN_OR_RETURN(Day hi, ParseDate(r[4]));
     bs.first_day = bs.first_day == kNoDay ? lo : std::min(bs.first_day, lo);

@@ -84,17 +84,17 @@ class ClickHouseEngine : public QueryEngine {
   Status TopNotes(TopicsResult* out);
   // Crowds (distributed/ch_crowds.cc).
   struct ReachFlight {
-    std::string brand;  // empty: no event carries the campaign (nobody reached)
+    std::string brand;  // the campaigns row's, else the brand with most of the campaign's events
     Day start = kNoDay, end = kNoDay;
+    uint64_t carried = 0;  // events carrying the campaign (0: nobody reached)
   };
-  // The brand and flight the campaign measures use for reach (NotFound for an unknown campaign).
+  // The brand and flight the campaign measures use for reach, as Campaign derives them (NotFound for an
+  // unknown campaign).
   Result<ReachFlight> FlightOf(const std::string& campaign);
   // Resolves one atom of a crowd expression as the embedded engine evaluates it (same errors).
-  Result<ChAtomFacts> ResolveAtom(const CrowdNode& n, const std::string& tenant, bool local);
-  // The members of a crowd as SQL over `local` (per-shard) or distributed tables (ch_crowd_sql.h).
-  Result<std::string> CrowdMembersSql(const CrowdNode& expr, const std::string& tenant, bool local);
-  // sum() over the rows of a query run on every shard (one row per shard on a cluster).
-  Result<uint64_t> SumOverShards(const std::string& sql);
+  Result<ChAtomFacts> ResolveAtom(const CrowdNode& n, const std::string& tenant);
+  // The members of a crowd as SQL over each shard's own (local) tables (ch_crowd_sql.h), for `user IN`.
+  Result<std::string> CrowdMembersSql(const CrowdNode& expr, const std::string& tenant);
   // The number of members of a crowd's SQL (per-shard tables), counted on each shard.
   Result<uint64_t> CountMembers(const std::string& members_local);
   // InvalidArgument when the database holds events but no numbered users (loaded before crowd tables).

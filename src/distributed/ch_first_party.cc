@@ -4,7 +4,6 @@
 #include "distributed/ch_first_party.h"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 
 #include "distributed/ch_engine.h"
@@ -14,14 +13,6 @@
 namespace aips {
 
 namespace {
-
-int64_t Int(const std::string& s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-uint64_t Count(const std::string& s) { return static_cast<uint64_t>(Int(s)); }
 
 // A first-party order of the brand dated in [D-364, D].
 std::string FirstPartyOrder(const ChTierSpec& spec) {
@@ -46,7 +37,7 @@ Result<std::optional<int64_t>> ChHighValueCut(ChStore& ch, const ChTierSpec& spe
           spec.events, ChQuote(spec.brand), fp)));
   if (rows.size() != 1 || rows[0].size() != 2) return Status::IOError("unexpected answer from ClickHouse");
   if (rows[0][0] == "0") return std::optional<int64_t>();
-  return std::optional<int64_t>(Int(rows[0][1]));
+  return std::optional<int64_t>(ChI64(rows[0][1]));
 }
 
 std::string ChTierRowsSql(const ChTierSpec& spec, std::optional<int64_t> cut) {
@@ -66,17 +57,6 @@ std::string ChTierRowsSql(const ChTierSpec& spec, std::optional<int64_t> cut) {
       ChDay(spec.date - 2 * spec.x), high, ChStageAt(rs, ChDay(spec.date), "a"), level1);
 }
 
-Result<std::string> ChTierUsersSql(ChStore& ch, const ChTierSpec& spec, const std::string& tier) {
-  int t = -1;
-  for (int i = 0; i < kNumTiers; ++i)
-    if (tier == kTierNames[i]) t = i;
-  if (t < 0)
-    return Status::InvalidArgument(
-        fmt::format("unknown tier '{}' (high_value, repeat, one_time, lapsed, prospect)", tier));
-  AIPS_ASSIGN_OR_RETURN(std::optional<int64_t> cut, ChHighValueCut(ch, spec));
-  return fmt::format("SELECT user FROM ({}) WHERE tier = {}", ChTierRowsSql(spec, cut), t);
-}
-
 Result<FirstPartyResult> ClickHouseEngine::FirstParty(const std::string& brand) {
   FirstPartyResult out;
   out.brand = brand;
@@ -85,7 +65,7 @@ Result<FirstPartyResult> ClickHouseEngine::FirstParty(const std::string& brand) 
   AIPS_ASSIGN_OR_RETURN(ChRows ids, ch_->Select(fmt::format("SELECT count() FROM (SELECT id_type, id_hash "
                                                             "FROM {} GROUP BY id_type, id_hash)",
                                                             ch_->Table("identity"))));
-  if (!ids.empty()) out.identity_entries = Count(ids[0][0]);
+  if (!ids.empty()) out.identity_entries = ChU64(ids[0][0]);
   std::map<Day, FirstPartyResult::Week> weeks;
   // Orders no identity matches and that were not matched to a user since forgotten (an order id once), per
   // quarter hour, mapped to local days with the rules' time zone as the embedded engine maps them.
@@ -110,9 +90,9 @@ Result<FirstPartyResult> ClickHouseEngine::FirstParty(const std::string& brand) 
   AIPS_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(rules_.timezone));
   DayMapper mapper(zone);
   for (auto& r : waiting) {
-    const uint64_t n = Count(r[1]);
+    const uint64_t n = ChU64(r[1]);
     out.unmatched_orders += n;
-    weeks[WeekOf(mapper.LocalDay(Int(r[0]) * kQuarterHour))].unmatched += n;
+    weeks[WeekOf(mapper.LocalDay(ChI64(r[0]) * kQuarterHour))].unmatched += n;
   }
   // Matched orders are the brand's purchase events with channel first_party.
   const std::string matched =
@@ -124,14 +104,14 @@ Result<FirstPartyResult> ClickHouseEngine::FirstParty(const std::string& brand) 
                               ch_->Table("events"), matched)));
   for (auto& r : by_week) {
     AIPS_ASSIGN_OR_RETURN(Day w, ParseDate(r[0]));
-    out.matched_orders += Count(r[1]);
-    out.matched_gmv += Int(r[2]);
-    weeks[w].matched += Count(r[1]);
+    out.matched_orders += ChU64(r[1]);
+    out.matched_gmv += ChI64(r[2]);
+    weeks[w].matched += ChU64(r[1]);
   }
   AIPS_ASSIGN_OR_RETURN(ChRows buyers, ch_->Select(fmt::format("SELECT sum(u) FROM (SELECT uniqExact(user) "
                                                                "AS u FROM {} WHERE {})",
                                                                ch_->Table("events"), matched)));
-  if (!buyers.empty()) out.matched_buyers = Count(buyers[0][0]);
+  if (!buyers.empty()) out.matched_buyers = ChU64(buyers[0][0]);
   for (auto& [w, wk] : weeks) {
     wk.week = w;
     out.weeks.push_back(wk);
@@ -157,12 +137,12 @@ Result<SpectrumResult> ClickHouseEngine::Spectrum(const std::string& brand, std:
                                                              "GROUP BY tier, st",
                                                              ChTierRowsSql(spec, cut))));
   for (auto& r : rows) {
-    const int64_t t = Int(r[0]), s = Int(r[1]);
+    const int64_t t = ChI64(r[0]), s = ChI64(r[1]);
     if (t < 0 || t >= kNumTiers || s < 0 || s > kNumStages)
       return Status::IOError("unexpected answer from ClickHouse");
     SpectrumCell& cell = out.cells[static_cast<size_t>(t)][static_cast<size_t>(s)];
-    cell.users += Count(r[2]);
-    cell.converted += Count(r[3]);
+    cell.users += ChU64(r[2]);
+    cell.converted += ChU64(r[3]);
   }
   return out;
 }

@@ -9,11 +9,11 @@
 // correct shard by shard on a cluster (a user's events are on one shard): run it through ChStore::Select
 // (distributed_group_by_no_merge=1), or as the right side of `user IN (...)` over the Distributed table
 // with distributed_product_mode='local' so that each shard answers for its own users (checked on a
-// 2-shard 18.16 cluster: `user IN (<ChTierUsersSql>)` over `events` with distributed_product_mode='local'
-// and distributed_group_by_no_merge=1 counts what one server counts, and so does `GLOBAL IN`; the default
-// mode refuses it with "Double-distributed IN/JOIN subqueries is denied"). The cut is an
-// aggregate over all the brand's repeat buyers, so it is computed first by its own query (ChHighValueCut)
-// and enters the tier SQL as a constant.
+// 2-shard 18.16 cluster: `user IN (SELECT user FROM (<ChTierRowsSql>) WHERE tier = t)` over `events` with
+// distributed_product_mode='local' and distributed_group_by_no_merge=1 counts what one server counts, and so
+// does `GLOBAL IN`; the default mode refuses it with "Double-distributed IN/JOIN subqueries is denied"). The
+// cut is an aggregate over all the brand's repeat buyers, so it is computed first by its own query
+// (ChHighValueCut) and enters the tier SQL as a constant.
 #pragma once
 
 #include <cstdint>
@@ -46,11 +46,5 @@ Result<std::optional<int64_t>> ChHighValueCut(ChStore& ch, const ChTierSpec& spe
 //   st (B's stage on D: 0 none, 1 A .. 5 S), conv (1 when the user bought B, any channel, in (D, D + x]).
 // `cut` is ChHighValueCut's answer.
 std::string ChTierRowsSql(const ChTierSpec& spec, std::optional<int64_t> cut);
-
-// "SELECT user FROM (<ChTierRowsSql>) WHERE tier = <t>": the users of the tier named `tier` (one of
-// kTierNames). Runs ChHighValueCut first. InvalidArgument for any other name, with the embedded engine's
-// message. The caller resolves the brand (NotFound) and picks D and x (for tier(): the last day with data
-// and the category's decision cycle, as the embedded engine).
-Result<std::string> ChTierUsersSql(ChStore& ch, const ChTierSpec& spec, const std::string& tier);
 
 }  // namespace aips

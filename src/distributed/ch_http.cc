@@ -50,12 +50,7 @@ Result<std::string> ChHttpClient::Check(const void* result, const std::string& w
                     "HTTP port?",
                     node_.Name(), httplib::to_string(r.error()), node_.port));
   }
-  if (r->status != 200) {
-    std::string msg = r->body;
-    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
-    if (msg.size() > 2000) msg = msg.substr(0, 2000) + "...";
-    return Status::IOError(fmt::format("ClickHouse at {} refused {}: {}", node_.Name(), what, msg));
-  }
+  if (r->status != 200) return ChRefused(node_.Name(), what, r->body);
   return r->body;
 }
 

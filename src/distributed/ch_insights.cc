@@ -6,13 +6,14 @@
 //   stage reach and the notes that moved users into TI compute each user's stage as the funnel queries do.
 // - consult: each conversation's first `in`, first reply and lead on the shard that holds it (messages are
 //   sharded by conversation), then figures per account and per group with nearest-rank percentiles.
-#include <charconv>
 #include <map>
 #include <set>
 
 #include "distributed/ch_engine.h"
 #include "distributed/ch_sql.h"
+#include "engine/consult_accounts.h"
 #include "engine/insight_math.h"
+#include "engine/messages.h"
 #include "engine/query_dates.h"
 #include "fmt/format.h"
 #include "ingest/content_rows.h"
@@ -23,24 +24,6 @@ namespace aips {
 namespace {
 
 constexpr const char* kEngagement = "action IN ('click', 'like', 'deep_read', 'collect', 'comment', 'share')";
-
-uint64_t U64(const std::string& s) {
-  uint64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-int64_t I64(const std::string& s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
-
-std::string QuotedList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + ChQuote(s);
-  return out;
-}
 
 Status Unexpected(const ChRows& rows, size_t columns) {
   for (auto& r : rows)
@@ -53,8 +36,7 @@ Status Unexpected(const ChRows& rows, size_t columns) {
 Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::optional<Day> from,
                                               std::optional<Day> to, const std::string& brand) {
   const std::vector<std::string> brands = aips::BrandsOfCategory(catalog_, category);
-  if (brands.empty())
-    return Status::NotFound(fmt::format("unknown category '{}' (no brands row names it)", category));
+  if (brands.empty()) return Status::NotFound(UnknownCategoryMessage(category));
   TopicsResult out;
   out.category = category;
   out.brand = brand;
@@ -71,7 +53,7 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   const std::string notes = fmt::format(
       "SELECT note, argMax(topics, version) AS tps, argMax(brand, version) AS nb, argMax(day, version) AS nd "
       "FROM {} GROUP BY note HAVING nb IN ({})",
-      ch_->Table("notes"), QuotedList(brands));
+      ch_->Table("notes"), ChQuoteList(brands));
   const std::string with_topics = fmt::format("SELECT note, tps FROM ({}) WHERE tps != ''", notes);
   // Engagement events of days [lo, to] on the category's notes with topics, joined with their topics.
   auto engaged = [&](Day lo) {
@@ -90,8 +72,8 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   AIPS_RETURN_IF_ERROR(Unexpected(posted, 3));
   for (auto& r : posted) {
     AIPS_ASSIGN_OR_RETURN(Day w, ParseDate(r[1]));
-    rows[r[0]].notes += U64(r[2]);
-    weeks[r[0]][w].notes += U64(r[2]);
+    rows[r[0]].notes += ChU64(r[2]);
+    weeks[r[0]][w].notes += ChU64(r[2]);
   }
   AIPS_ASSIGN_OR_RETURN(
       ChRows counted,
@@ -103,9 +85,9 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   AIPS_RETURN_IF_ERROR(Unexpected(counted, 4));
   for (auto& r : counted) {
     TopicRow& row = rows[r[0]];
-    row.engagements = U64(r[1]);
-    row.prev_engagements = U64(r[2]);
-    row.users = U64(r[3]);
+    row.engagements = ChU64(r[1]);
+    row.prev_engagements = ChU64(r[2]);
+    row.users = ChU64(r[3]);
   }
   AIPS_ASSIGN_OR_RETURN(
       ChRows by_week,
@@ -116,7 +98,7 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
   AIPS_RETURN_IF_ERROR(Unexpected(by_week, 3));
   for (auto& r : by_week) {
     AIPS_ASSIGN_OR_RETURN(Day w, ParseDate(r[1]));
-    weeks[r[0]][w].engagements += U64(r[2]);
+    weeks[r[0]][w].engagements += ChU64(r[2]);
   }
   // The category's engagements, each event once.
   AIPS_ASSIGN_OR_RETURN(
@@ -127,8 +109,8 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
                          f, f, events, with_topics, kEngagement, ChDay(out.prev_from), t)));
   AIPS_RETURN_IF_ERROR(Unexpected(totals, 2));
   if (!totals.empty()) {
-    out.engagements = U64(totals[0][0]);
-    out.prev_engagements = U64(totals[0][1]);
+    out.engagements = ChU64(totals[0][0]);
+    out.prev_engagements = ChU64(totals[0][1]);
   }
 
   // With a brand: the engaged users of each topic per stage of the brand on `to`.
@@ -149,9 +131,9 @@ Result<TopicsResult> ClickHouseEngine::Topics(const std::string& category, std::
                               ChStageAt(rs, t, "a"), level1)));
     AIPS_RETURN_IF_ERROR(Unexpected(by_stage, 3));
     for (auto& r : by_stage) {
-      const uint64_t st = U64(r[1]);
+      const uint64_t st = ChU64(r[1]);
       if (st < 1 || st > 5) return Status::IOError("unexpected answer from ClickHouse");
-      reach[r[0]][st - 1] += U64(r[2]);
+      reach[r[0]][st - 1] += ChU64(r[2]);
     }
   }
   for (auto& [topic, r] : rows) {
@@ -194,14 +176,14 @@ Status ClickHouseEngine::TopNotes(TopicsResult* out) {
   for (auto& r : moved) ids.push_back(r[0]);
   AIPS_ASSIGN_OR_RETURN(ChRows topics, ch_->Select(fmt::format("SELECT note, argMax(topics, version) FROM {} "
                                                                "WHERE note IN ({}) GROUP BY note",
-                                                               ch_->Table("notes"), QuotedList(ids))));
+                                                               ch_->Table("notes"), ChQuoteList(ids))));
   AIPS_RETURN_IF_ERROR(Unexpected(topics, 2));
   std::map<std::string, std::string> topics_of;
   for (auto& r : topics) topics_of[r[0]] = r[1];
   for (auto& r : moved) {
     TopNote tn;
     tn.note = r[0];
-    tn.users_into_ti = U64(r[1]);
+    tn.users_into_ti = ChU64(r[1]);
     tn.topics = SplitBarList(topics_of[r[0]]);
     out->top_notes.push_back(std::move(tn));
   }
@@ -221,37 +203,20 @@ Result<ConsultResult> ClickHouseEngine::Consult(const std::string& account, std:
   AIPS_RETURN_IF_ERROR(Unexpected(rows, 4));
   std::map<std::string, Account> described;
   for (auto& r : rows) {
-    const uint64_t g = U64(r[1]);
+    const uint64_t g = ChU64(r[1]);
     if (g > 2)
       return Status::Corruption(fmt::format("{}: account '{}' of group {}", ch_->Describe(), r[0], g));
     described[r[0]] = Account{static_cast<AccountGroup>(g), r[2], r[3]};
   }
-  auto brand_of = [&](const Account& a) -> std::string {
-    if (!a.brand.empty()) return a.brand;
-    auto c = catalog_.campaigns.find(a.campaign);
-    return c == catalog_.campaigns.end() ? std::string() : c->second.brand;
-  };
-  auto visible = [&](const Account& a) { return allowed == nullptr || allowed->count(brand_of(a)) > 0; };
-  // An account the messages name without an accounts row is answered to the CLI and admin keys, its group
-  // unknown; it belongs to no tenant until a row gives it a brand.
-  std::map<std::string, Account> accounts = described;
-  std::set<std::string> undescribed;
+  ConsultAccounts accounts(std::move(described), catalog_, allowed);
   const std::string messages = ch_->Table("messages");
-  if (allowed == nullptr) {
+  if (accounts.ShowsUndescribed()) {
     AIPS_ASSIGN_OR_RETURN(ChRows named, ch_->Select(fmt::format("SELECT account FROM {} GROUP BY account",
                                                                 messages)));  // one row per shard and account
     for (auto& r : named)
-      if (!r.empty() && !accounts.count(r[0]) && undescribed.insert(r[0]).second) accounts[r[0]] = Account{};
+      if (!r.empty()) accounts.AddNamed(r[0]);
   }
-  auto group_of = [&](const std::string& id, const Account& a) -> std::string {
-    return undescribed.count(id) ? "unknown" : kAccountGroupNames[static_cast<int>(a.group)];
-  };
-  if (!account.empty()) {
-    auto it = accounts.find(account);
-    if (it == accounts.end() || (!undescribed.count(account) && !visible(it->second)))
-      return Status::NotFound(
-          fmt::format("unknown account '{}' (neither an accounts row nor a message names it)", account));
-  }
+  if (!account.empty()) AIPS_RETURN_IF_ERROR(accounts.Check(account));
   AIPS_ASSIGN_OR_RETURN(
       ChRows last_rows,
       ch_->Select(fmt::format("SELECT max(d), sum(n) FROM (SELECT max(day) AS d, count() AS n "
@@ -272,13 +237,13 @@ Result<ConsultResult> ClickHouseEngine::Consult(const std::string& account, std:
   // The visible accounts, their groups, and every group's account count.
   std::map<std::string, ConsultFigures> by_account, by_group;
   std::vector<std::string> ids, groups;
-  for (auto& [id, a] : accounts) {
-    if (!undescribed.count(id) && !visible(a)) continue;
-    const std::string group = group_of(id, a);
+  for (auto& [id, a] : accounts.all()) {
+    if (!accounts.Shown(id, a)) continue;
+    const std::string group = accounts.GroupOf(id, a);
     ConsultFigures& fig = by_account[id];
     fig.name = id;
     fig.group = group;
-    fig.brand = brand_of(a);
+    fig.brand = accounts.BrandOf(a);
     fig.campaign = a.campaign;
     ConsultFigures& g = by_group[group];
     if (g.name.empty()) {
@@ -305,7 +270,7 @@ Result<ConsultResult> ClickHouseEngine::Consult(const std::string& account, std:
         "replied, if(replied, arrayReduce('min', rp) - fi, 0) AS rs FROM ({2}) WHERE has_in AND fd >= {3} "
         "AND "
         "fd <= {4} AND acc IN ({0})",
-        QuotedList(ids), QuotedList(groups), level1, ChDay(out.from), ChDay(out.to));
+        ChQuoteList(ids), ChQuoteList(groups), level1, ChDay(out.from), ChDay(out.to));
     const std::string figures =
         "count(), countIf(replied), countIf(replied AND rs <= 30), countIf(replied AND rs <= 300), "
         "countIf(night), countIf(night AND replied AND rs <= 600), countIf(lead), countIf(replied AND rs > "
@@ -323,29 +288,33 @@ Result<ConsultResult> ClickHouseEngine::Consult(const std::string& account, std:
         auto it = target.find(r[0]);
         if (it == target.end()) return Status::IOError("unexpected answer from ClickHouse");
         ConsultFigures& fig = it->second;
-        fig.conversations = U64(r[1]);
-        fig.replied = U64(r[2]);
-        fig.replied_within_30s = U64(r[3]);
-        fig.replied_within_5min = U64(r[4]);
-        fig.night_conversations = U64(r[5]);
-        fig.night_replied_within_10min = U64(r[6]);
-        fig.leads = U64(r[7]);
-        fig.buckets = {
-            fig.replied_within_30s,         U64(r[8]), U64(r[9]), U64(r[10]), U64(r[11]), U64(r[12]),
-            fig.conversations - fig.replied};
+        fig.conversations = ChU64(r[1]);
+        fig.replied = ChU64(r[2]);
+        fig.replied_within_30s = ChU64(r[3]);
+        fig.replied_within_5min = ChU64(r[4]);
+        fig.night_conversations = ChU64(r[5]);
+        fig.night_replied_within_10min = ChU64(r[6]);
+        fig.leads = ChU64(r[7]);
+        fig.buckets = {fig.replied_within_30s,
+                       ChU64(r[8]),
+                       ChU64(r[9]),
+                       ChU64(r[10]),
+                       ChU64(r[11]),
+                       ChU64(r[12]),
+                       fig.conversations - fig.replied};
         if (fig.replied > 0) {
-          fig.median_first_reply_s = static_cast<double>(I64(r[14]));
-          fig.p90_first_reply_s = static_cast<double>(I64(r[15]));
+          fig.median_first_reply_s = static_cast<double>(ChI64(r[14]));
+          fig.p90_first_reply_s = static_cast<double>(ChI64(r[15]));
         }
       }
     }
   }
   // Spend: a campaign's spend in the period, shared equally by the accounts that name it.
   std::map<std::string, int> sharers;
-  for (auto& [id, a] : described)
+  for (auto& [id, a] : accounts.all())  // an only-named account has no campaign
     if (!a.campaign.empty()) ++sharers[a.campaign];
   for (auto& [id, fig] : by_account) {
-    const Account& a = accounts.at(id);
+    const Account& a = accounts.all().at(id);
     if (a.campaign.empty()) continue;
     int64_t total = 0;
     for (auto it = catalog_.spend.lower_bound({a.campaign, out.from});

@@ -44,8 +44,11 @@ class ChLoad {
               bool redact = false);
   Status OnEvent(const std::string& source, std::string_view data, const InputRow& row);
   // Rejects (redacted) a row of a user erased by `aips forget`; false when the user is not one.
+  bool Forgotten(std::string_view user) const {
+    return !forgotten_.empty() && forgotten_.contains(ForgetFingerprint(user));
+  }
   bool RefuseForgotten(const std::string& source, const InputRow& row, std::string_view user) {
-    if (forgotten_.empty() || !forgotten_.contains(ForgetFingerprint(user))) return false;
+    if (!Forgotten(user)) return false;
     Reject(source, row, "user_id", kForgottenUserReason, true);
     return true;
   }
@@ -277,7 +280,7 @@ Status ChLoad::OnContent(const std::string& source, TableKind kind, const InputR
     NoteRow n;
     if (ParseNoteRow(row, &id, &n, &err)) {
       // The content stays; its link to an erased person does not.
-      if (!forgotten_.empty() && forgotten_.contains(ForgetFingerprint(n.author))) n.author.clear();
+      if (Forgotten(n.author)) n.author.clear();
       o = content_->AddNote(std::move(id), std::move(n));
     }
   } else if (kind == TableKind::kMessages) {
@@ -287,7 +290,9 @@ Status ChLoad::OnContent(const std::string& source, TableKind kind, const InputR
       o = content_->AddMessage(std::move(m), file);
     }
   } else {
-    o = content_->AddRow(kind, row, file, &err);
+    std::string id;
+    Account a;
+    if (ParseAccountRow(row, &id, &a, &err)) o = content_->AddAccount(std::move(id), std::move(a));
   }
   if (!o.ok()) return o.status();
   switch (o.value()) {
@@ -324,11 +329,6 @@ Status ChLoad::IngestFile(const std::string& file) {
 
 Status ChLoad::IngestData(const std::string& source, std::string_view data, MappedFile* mapped) {
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
-  if (!ChLoadsTable(format.kind)) {
-    fmt::print(stderr, "aips ingest: {}: skipped: {} are kept by the embedded engine only (--data)\n", source,
-               TableKindName(format.kind));
-    return Status::OK();
-  }
   result_.files.push_back(FileCounts{source, format.kind});
   have_content_hash_ = false;
   if (format.kind == TableKind::kAttributes) AIPS_RETURN_IF_ERROR(attributes_.PrepareFile(data, format));
@@ -506,17 +506,14 @@ Status ChEventWriter::Send(Batch& b) {
   // Keys already stored (a retried batch, a re-run after a failure, the same file twice), stored and then
   // dropped by retention, or the event ids of a data directory copied here (aips copy).
   AIPS_ASSIGN_OR_RETURN(
-      ChRows found,
-      ch_.SelectWithTable(
-          fmt::format("SELECT key FROM {0} WHERE day >= {2} AND day <= {3} AND key IN _keys "
-                      "UNION ALL SELECT key FROM {1} WHERE day >= {2} AND day <= {3} AND key IN "
-                      "_keys UNION ALL SELECT key FROM {4} WHERE key IN _keys",
-                      ch_.Table("events"), ch_.Table("dropped_keys"), ChDate(lo), ChDate(hi),
-                      ch_.Table("imported_ids")),
-          "_keys", "key UInt64", keys));
-  if (!found.empty()) {
-    absl::flat_hash_set<uint64_t> stored;
-    for (auto& r : found) stored.insert(std::stoull(r[0]));
+      auto stored,
+      ch_.FoundKeys(fmt::format("SELECT key FROM {0} WHERE day >= {2} AND day <= {3} AND key IN _keys "
+                                "UNION ALL SELECT key FROM {1} WHERE day >= {2} AND day <= {3} AND key IN "
+                                "_keys UNION ALL SELECT key FROM {4} WHERE key IN _keys",
+                                ch_.Table("events"), ch_.Table("dropped_keys"), ChDate(lo), ChDate(hi),
+                                ch_.Table("imported_ids")),
+                    keys));
+  if (!stored.empty()) {
     std::vector<std::string> kept(b.rows.size());
     for (const Pending& p : b.pending) {
       if (stored.contains(p.key)) {
@@ -571,11 +568,6 @@ std::vector<uint32_t> ChEventWriter::TakeDuplicates() {
   std::vector<uint32_t> out;
   out.swap(duplicates_);
   return out;
-}
-
-bool ChLoadsTable(TableKind kind) {
-  (void)kind;
-  return true;  // every table: attributes, content, side tables and first-party data
 }
 
 Result<IngestResult> IngestBuffersToClickHouse(ChStore& ch, const std::vector<InputBuffer>& inputs,

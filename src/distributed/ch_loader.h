@@ -80,9 +80,6 @@ class ChEventWriter {
   std::vector<uint32_t> duplicates_;
 };
 
-// True for the tables the loader keeps on ClickHouse; the others are skipped with a message.
-bool ChLoadsTable(TableKind kind);
-
 Result<IngestResult> IngestToClickHouse(ChStore& ch, const std::vector<std::string>& files,
                                         const IngestOptions& options);
 // The same over data held in memory (the server's ingest endpoint); each input's name is its source in

@@ -3,9 +3,9 @@
 #include <thread>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <filesystem>
+#include <mutex>
 #include <set>
 
 #include "common/bytes.h"
@@ -27,12 +27,6 @@ std::string EnumOf(const auto& names, int first) {
   for (size_t i = static_cast<size_t>(first); i < names.size(); ++i)
     out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", ChQuote(names[i]), i);
   return out;
-}
-
-int64_t ToInt(const std::string& s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
 }
 
 Result<Day> ToDay(const std::string& s) { return ParseDate(s); }
@@ -87,17 +81,24 @@ Result<std::unique_ptr<ChStore>> ChStore::Connect(const std::string& url, Mode m
     s->nodes_.push_back(std::move(c));
   }
   AIPS_RETURN_IF_ERROR(s->MapShards());
+  // The schema once per database and process: a server's writes (a tenant, a key, a saved crowd, an API
+  // ingest) then cost no DDL round trips. A database dropped behind a running process is not re-created.
+  static std::mutex ensured_mu;
+  static std::set<std::string> ensured;
+  const std::string key = s->url_.Display();
+  {
+    std::lock_guard<std::mutex> lock(ensured_mu);
+    if (ensured.count(key)) return s;
+  }
   AIPS_RETURN_IF_ERROR(s->CreateSchema());
+  std::lock_guard<std::mutex> lock(ensured_mu);
+  ensured.insert(key);
   return s;
 }
 
 std::string ChStore::Describe() const {
   if (url_.in_process()) return url_.Display();
-  std::string user;  // never the password
-  if (!url_.user.empty()) user = url_.user + (url_.password.empty() ? "@" : ":***@");
-  std::string d = fmt::format("clickhouse://{}{}/{}", user, url_.entry.Name(), url_.database);
-  if (clustered()) d += fmt::format(" (cluster {})", url_.cluster);
-  return d;
+  return clustered() ? fmt::format("{} (cluster {})", url_.Base(), url_.cluster) : url_.Base();
 }
 
 Status ChStore::MapShards() {
@@ -134,7 +135,7 @@ Status ChStore::MapShards() {
       return Status::InvalidArgument(
           fmt::format("node {} is not a member of cluster '{}'", n->Name(), url_.cluster));
     }
-    const size_t shard = static_cast<size_t>(ToInt(r[0][0])) - 1;
+    const size_t shard = static_cast<size_t>(ChI64(r[0][0])) - 1;
     if (shard >= shard_nodes_.size()) return Status::IOError("unexpected shard number in system.clusters");
     shard_nodes_[shard] = n.get();
   }
@@ -223,44 +224,30 @@ Status ChStore::CreateSchema() {
   };
   // Retention (distributed/ch_retain.h): the keys of dropped events stay known, so a re-sent old event
   // is still a duplicate.
-  ddl.push_back(fmt::format(
-      "CREATE TABLE IF NOT EXISTS {} (key UInt64, day Date) ENGINE = MergeTree PARTITION BY toYYYYMM(day) "
-      "ORDER BY (day, key)",
-      DroppedKeysLocal()));
   // Crowds (docs/distributed.md, "Crowds"): the order in which aips first saw each user (the embedded
   // engine's dense user number: exports and ties follow it) with the user id, user attributes (the
   // latest version of a user's tags wins) and saved crowds' members, all sharded by user; the saved
   // crowds' registry on every node.
-  const std::vector<std::string> sharded_crowd_tables = {"user_seq", "attributes", "crowd_members"};
-  ddl.push_back(fmt::format(
-      "CREATE TABLE IF NOT EXISTS {} (user UInt64, seq UInt64, user_id String) ENGINE = MergeTree ORDER BY "
-      "user",
-      Local("user_seq")));
-  ddl.push_back(fmt::format(
-      "CREATE TABLE IF NOT EXISTS {} (user UInt64, tags Array(String), version UInt64) ENGINE = MergeTree "
-      "ORDER BY user",
-      Local("attributes")));
-  ddl.push_back(fmt::format(
-      "CREATE TABLE IF NOT EXISTS {} (tenant String, name String, version UInt32, user UInt64) ENGINE = "
-      "MergeTree ORDER BY (tenant, name, version, user)",
-      Local("crowd_members")));
+  struct Sharded {
+    const char *name, *columns, *engine, *key;
+  };
+  static constexpr Sharded kSharded[] = {
+      {"dropped_keys", "key UInt64, day Date", "MergeTree PARTITION BY toYYYYMM(day) ORDER BY (day, key)",
+       "key"},
+      {"user_seq", "user UInt64, seq UInt64, user_id String", "MergeTree ORDER BY user", "user"},
+      {"attributes", "user UInt64, tags Array(String), version UInt64", "MergeTree ORDER BY user", "user"},
+      {"crowd_members", "tenant String, name String, version UInt32, user UInt64",
+       "MergeTree ORDER BY (tenant, name, version, user)", "user"},
+  };
+  for (const Sharded& t : kSharded)
+    for (std::string& sql : ShardedTableDdl(t.name, t.columns, t.engine, t.key))
+      ddl.push_back(std::move(sql));
   ddl.push_back(fmt::format(
       "CREATE TABLE IF NOT EXISTS {}.saved_crowds (tenant String, name String, version UInt32, saved_at "
       "Int64, definition String, size UInt64, saved_us UInt64) ENGINE = MergeTree ORDER BY (tenant, name, "
       "version)",
       db));
   if (clustered()) {
-    for (const std::string& t : sharded_crowd_tables) {
-      ddl.push_back(fmt::format(
-          "CREATE TABLE IF NOT EXISTS {}.{} AS {} ENGINE = Distributed({}, {}, {}_local, intHash64(user))",
-          db, t, Local(t), url_.cluster, db, t));
-    }
-  }
-  if (clustered()) {
-    ddl.push_back(fmt::format(
-        "CREATE TABLE IF NOT EXISTS {}.dropped_keys AS {} ENGINE = Distributed({}, {}, dropped_keys_local, "
-        "intHash64(key))",
-        db, DroppedKeysLocal(), url_.cluster, db));
     ddl.push_back(
         fmt::format("CREATE TABLE IF NOT EXISTS {}.events AS {} ENGINE = Distributed({}, {}, "
                     "events_local, intHash64(user))",
@@ -272,7 +259,7 @@ Status ChStore::CreateSchema() {
   }
   // Content tables: notes, accounts, messages (distributed/ch_content.h); the event ids of a copied data
   // directory (distributed/ch_copy.h).
-  for (std::string& sql : ChContentSchema(db, clustered(), url_.cluster)) ddl.push_back(std::move(sql));
+  for (std::string& sql : ChContentSchema(*this)) ddl.push_back(std::move(sql));
   for (std::string& sql : ChCopySchema(db)) ddl.push_back(std::move(sql));
   for (ChClient* c : AllNodes()) {
     for (const std::string& sql : ddl) {
@@ -294,11 +281,9 @@ std::vector<ChClient*> ChStore::AllNodes() const {
 
 // Long on purpose: each count of ForgetResult beside the statement that erases what it counts.
 Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool block, bool dry_run) {
-  if (users.empty()) return Status::InvalidArgument("no user to forget");
+  AIPS_RETURN_IF_ERROR(CheckForgetUsers(users));
   std::string keys, names, quoted_match, fingerprints;
   for (const std::string& u : users) {
-    if (u.empty()) return Status::InvalidArgument("an empty user id");
-    if (u.size() > 1024) return Status::InvalidArgument("a user id longer than 1024 bytes");
     keys += fmt::format("{}{}", keys.empty() ? "" : ",", Hash64(u));
     names += (names.empty() ? "" : ",") + ChQuote(u);
     quoted_match += fmt::format("{}position(row, {}) > 0", quoted_match.empty() ? "" : " OR ", ChQuote(u));
@@ -306,9 +291,9 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
   }
   ForgetResult out;
   // Per shard on a cluster (Select is shard-local): users found, events and the brands they touch.
-  AIPS_ASSIGN_OR_RETURN(ChRows found, Select(fmt::format("SELECT uniqExact(user) FROM {} WHERE user IN ({})",
-                                                         Table("users"), keys)));
-  for (auto& row : found) out.users_found += std::stoull(row.at(0));
+  AIPS_ASSIGN_OR_RETURN(
+      out.users_found,
+      SumOverShards(fmt::format("SELECT uniqExact(user) FROM {} WHERE user IN ({})", Table("users"), keys)));
   AIPS_ASSIGN_OR_RETURN(ChRows ev,
                         Select(fmt::format("SELECT brand, count() FROM {} WHERE user IN ({}) GROUP "
                                            "BY brand",
@@ -316,32 +301,31 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
   std::set<std::string> brands;
   for (auto& row : ev) {
     brands.insert(row.at(0));
-    out.events_removed += std::stoull(row.at(1));
+    out.events_removed += ChU64(row.at(1));
   }
   out.brands_affected = brands.size();
   AIPS_ASSIGN_OR_RETURN(ChRows id, entry_->Select(fmt::format("SELECT count() FROM {} WHERE user_id IN ({})",
                                                               Table("identity"), names)));
-  if (!id.empty()) out.identity_links_removed = std::stoull(id[0].at(0));
+  if (!id.empty()) out.identity_links_removed = ChU64(id[0].at(0));
   AIPS_ASSIGN_OR_RETURN(ChRows rj, entry_->Select(fmt::format("SELECT count() FROM {} WHERE {}",
                                                               Table("rejects"), quoted_match)));
-  if (!rj.empty()) out.reject_lines_removed = std::stoull(rj[0].at(0));
+  if (!rj.empty()) out.reject_lines_removed = ChU64(rj[0].at(0));
   // Content tables (distributed/ch_content.h): their private messages, their authorship of notes.
-  const std::string messages_local = Table(clustered() ? "messages_local" : "messages");
-  AIPS_ASSIGN_OR_RETURN(ChRows msgs, Select(fmt::format("SELECT count() FROM {} WHERE user IN ({})",
-                                                        Table("messages"), names)));
-  for (auto& row : msgs) out.messages_removed += std::stoull(row.at(0));  // one row per shard
+  const std::string messages_local = Local("messages");
+  AIPS_ASSIGN_OR_RETURN(
+      out.messages_removed,
+      SumOverShards(fmt::format("SELECT count() FROM {} WHERE user IN ({})", Table("messages"), names)));
   AIPS_ASSIGN_OR_RETURN(ChRows authored, entry_->Select(fmt::format(
                                              "SELECT count() FROM (SELECT note, argMax(author, version) AS a "
                                              "FROM {} GROUP BY note) WHERE a IN ({})",
                                              Table("notes"), names)));
-  if (!authored.empty()) out.notes_unlinked = std::stoull(authored[0].at(0));
+  if (!authored.empty()) out.notes_unlinked = ChU64(authored[0].at(0));
   // Crowd tables (docs/distributed.md, "Crowds"): the users' current tags, and the saved crowd versions
   // holding any of them (per shard; a version seen on two shards counts once).
-  AIPS_ASSIGN_OR_RETURN(ChRows tags,
-                        Select(fmt::format("SELECT sum(length(t)) FROM (SELECT user, argMax(tags, "
-                                           "version) AS t FROM {} WHERE user IN ({}) GROUP BY user)",
-                                           Table("attributes"), keys)));
-  for (auto& row : tags) out.attribute_tags_removed += std::stoull(row.at(0));
+  AIPS_ASSIGN_OR_RETURN(out.attribute_tags_removed,
+                        SumOverShards(fmt::format("SELECT sum(length(t)) FROM (SELECT user, argMax(tags, "
+                                                  "version) AS t FROM {} WHERE user IN ({}) GROUP BY user)",
+                                                  Table("attributes"), keys)));
   AIPS_ASSIGN_OR_RETURN(ChRows held,
                         Select(fmt::format("SELECT tenant, name, version FROM {} WHERE user IN ({}) "
                                            "GROUP BY tenant, name, version",
@@ -377,8 +361,21 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
 Status ChStore::LoadForgotten(absl::flat_hash_set<uint64_t>* out) {
   AIPS_ASSIGN_OR_RETURN(ChRows rows,
                         entry_->Select(fmt::format("SELECT fingerprint FROM {}", Table("forgotten"))));
-  for (auto& r : rows) out->insert(std::stoull(r.at(0)));
+  for (auto& r : rows) out->insert(ChU64(r.at(0)));
   return Status::OK();
+}
+
+std::vector<std::string> ChStore::ShardedTableDdl(const std::string& name, const std::string& columns,
+                                                  const std::string& engine, const std::string& key) const {
+  std::vector<std::string> ddl = {
+      fmt::format("CREATE TABLE IF NOT EXISTS {} ({}) ENGINE = {}", Local(name), columns, engine)};
+  if (clustered()) {
+    ddl.push_back(
+        fmt::format("CREATE TABLE IF NOT EXISTS {} AS {} ENGINE = Distributed({}, {}, {}_local, "
+                    "intHash64({}))",
+                    Table(name), Local(name), url_.cluster, url_.database, name, key));
+  }
+  return ddl;
 }
 
 Status ChStore::ExecuteEverywhere(const std::vector<std::string>& statements) {
@@ -410,6 +407,20 @@ Result<ChRows> ChStore::Select(const std::string& sql) {
   ChSettings s;
   if (clustered()) s["distributed_group_by_no_merge"] = "1";
   return entry_->Select(sql, s);
+}
+
+Result<uint64_t> ChStore::SumOverShards(const std::string& sql) {
+  AIPS_ASSIGN_OR_RETURN(ChRows rows, Select(sql));
+  uint64_t n = 0;
+  for (auto& r : rows) n += ChU64(r.at(0));
+  return n;
+}
+
+Result<absl::flat_hash_set<uint64_t>> ChStore::FoundKeys(const std::string& sql, const std::string& keys) {
+  AIPS_ASSIGN_OR_RETURN(ChRows rows, SelectWithTable(sql, "_keys", "key UInt64", keys));
+  absl::flat_hash_set<uint64_t> found;
+  for (auto& r : rows) found.insert(ChU64(r.at(0)));
+  return found;
 }
 
 Result<ChRows> ChStore::SelectWithTable(const std::string& sql, const std::string& name,
@@ -460,7 +471,7 @@ Result<Catalog> ChStore::LoadCatalog() {
                         entry_->Select(fmt::format(
                             "SELECT category, argMax(decision_cycle_days, version) FROM {} GROUP BY category",
                             Table("categories"))));
-  for (auto& r : cats) c.decision_cycle_days[r[0]] = static_cast<int>(ToInt(r[1]));
+  for (auto& r : cats) c.decision_cycle_days[r[0]] = static_cast<int>(ChI64(r[1]));
   AIPS_ASSIGN_OR_RETURN(
       ChRows brands, entry_->Select(fmt::format(
                          "SELECT brand, argMax(category, version) FROM {} GROUP BY brand", Table("brands"))));
@@ -481,7 +492,7 @@ Result<Catalog> ChStore::LoadCatalog() {
           "SELECT campaign, date, argMax(spend, version) FROM {} GROUP BY campaign, date", Table("spend"))));
   for (auto& r : spend) {
     AIPS_ASSIGN_OR_RETURN(Day d, ToDay(r[1]));
-    c.spend[{r[0], d}] = ToInt(r[2]);
+    c.spend[{r[0], d}] = ChI64(r[2]);
   }
   return c;
 }
@@ -546,7 +557,7 @@ Status ChStore::LoadFirstParty(FirstPartyData* fp, std::set<std::string>* orders
     auto type = ParseIdType(r[1]);
     if (!type)
       return Status::Corruption(fmt::format("{}: order '{}' with id_type '{}'", Describe(), r[0], r[1]));
-    PendingOrder o{IdentityKey(static_cast<uint8_t>(*type), r[2]), ToInt(r[3]), r[4], r[5], ToInt(r[6])};
+    PendingOrder o{IdentityKey(static_cast<uint8_t>(*type), r[2]), ChI64(r[3]), r[4], r[5], ChI64(r[6])};
     orders->insert(r[0]);
     ++fp->orders;
     if (fp->identity.count(o.key) || r[7] == "1") {  // matched, or matched to a user since forgotten

@@ -29,13 +29,12 @@ class ChStore {
  public:
   enum class Mode { kRead, kWrite };
   // kRead: NotFound when the database holds no aips tables. kWrite: creates the database and tables on
-  // every node (cluster: needs nodes= naming one HTTP endpoint per shard) and maps nodes to shards.
+  // every node (once per database and process; cluster: needs nodes= naming one HTTP endpoint per shard)
+  // and maps nodes to shards.
   static Result<std::unique_ptr<ChStore>> Connect(const std::string& url, Mode mode);
 
   const ChUrl& url() const { return url_; }
   std::string Describe() const;  // "clickhouse://[user:***@]…/db (cluster two_shards)", "chdb:/dir"
-  // The entry server's release and SQL differences (ch_dialect.h), asked once.
-  Result<const ChDialect*> Dialect() { return entry_->Dialect(); }
   bool clustered() const { return !url_.cluster.empty(); }
   // Fully qualified table name: Table("events") = "db.events".
   std::string Table(const std::string& name) const { return url_.database + "." + name; }
@@ -44,6 +43,11 @@ class ChStore {
   // (distributed_group_by_no_merge): each shard answers for its own users and the caller's outer query
   // (or the caller) sums.
   Result<ChRows> Select(const std::string& sql);
+  // The sum of the first column of a Select's rows: a count answered per shard on a cluster, one row each.
+  Result<uint64_t> SumOverShards(const std::string& sql);
+  // Which of `keys` (one UInt64 per line) a SELECT of one UInt64 column finds; the SELECT reads them as the
+  // external table `_keys` (key UInt64), sent with it: one round trip whatever the number of keys.
+  Result<absl::flat_hash_set<uint64_t>> FoundKeys(const std::string& sql, const std::string& keys);
   Result<ChRows> SelectWithTable(const std::string& sql, const std::string& name,
                                  const std::string& structure, const std::string& tsv);
   // kWrite only. Shard index in [0, shards()) of a user hash, as the Distributed table places it.
@@ -80,13 +84,16 @@ class ChStore {
   Status WaitForMutations();
 
   // The name of the events table for local (per-shard) writes.
-  std::string EventsLocal() const { return Table(clustered() ? "events_local" : "events"); }
-  std::string UsersLocal() const { return Table(clustered() ? "users_local" : "users"); }
-  std::string DroppedKeysLocal() const { return Table(clustered() ? "dropped_keys_local" : "dropped_keys"); }
+  std::string EventsLocal() const { return Local("events"); }
+  std::string UsersLocal() const { return Local("users"); }
 
   // Crowds (distributed/ch_crowds.cc). The per-shard table of a sharded table ("db.x_local" on a cluster,
   // "db.x" on one server).
   std::string Local(const std::string& name) const { return Table(clustered() ? name + "_local" : name); }
+  // A table sharded by `key`: its local table (`columns`, `engine`) on every node and, on a cluster, the
+  // Distributed table `name` over them. Local tables come first in the list.
+  std::vector<std::string> ShardedTableDdl(const std::string& name, const std::string& columns,
+                                           const std::string& engine, const std::string& key) const;
   // kWrite only: runs a statement on every shard's node (INSERT ... SELECT over that shard's own tables).
   Status ExecuteOnShards(const std::string& sql);
 

@@ -1,19 +1,11 @@
 #include "distributed/ch_tenants.h"
 
-#include <charconv>
-
 #include "distributed/ch_store.h"
 #include "fmt/format.h"
 
 namespace aips {
 
 namespace {
-
-int64_t ToInt(const std::string& s) {
-  int64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
 
 std::string TenantRow(const std::string& tenant, const std::string& brand, const std::string& salt,
                       uint64_t version) {
@@ -65,7 +57,7 @@ Result<TenantRegistry> ChTenantStore::Load() {
                                           db)));
   for (auto& r : krows) {
     if (r.size() < 4) return Status::IOError("unexpected answer from the api_keys table");
-    keys.push_back(ApiKey{r[0], r[1], r[2] != "0", ToInt(r[3])});
+    keys.push_back(ApiKey{r[0], r[1], r[2] != "0", ChI64(r[3])});
   }
   return TenantRegistry::Of(std::move(tenants), std::move(keys));
 }

@@ -117,24 +117,35 @@ Result<ChUrl> ParseChdb(std::string_view url, const std::string& shown) {
 }  // namespace
 
 std::string RedactChUrl(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return std::string(url);
-  const size_t start = scheme + 3;
-  const size_t end = std::min(url.find('/', start), url.size());
-  const size_t at = url.substr(0, end).rfind('@');
-  if (at == std::string_view::npos || at < start) return std::string(url);
-  const size_t colon = url.substr(0, at).find(':', start);
-  if (colon == std::string_view::npos) return std::string(url);
-  return std::string(url.substr(0, colon + 1)) + "***" + std::string(url.substr(at));
+  std::string out(url);
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    const size_t start = scheme + 3;
+    const size_t end = std::min(out.find('/', start), out.size());
+    const size_t at = out.substr(0, end).rfind('@');
+    const size_t colon = at == std::string::npos || at < start ? std::string::npos : out.find(':', start);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  // A password given as a query parameter (which ParseChUrl refuses, naming the URL) is hidden too.
+  for (const char* key : {"?password=", "&password="}) {
+    const size_t p = out.find(key);
+    if (p == std::string::npos) continue;
+    const size_t v = p + std::string_view(key).size();
+    const size_t amp = out.find('&', v);
+    out.replace(v, amp == std::string::npos ? std::string::npos : amp - v, "***");
+  }
+  return out;
+}
+
+std::string ChUrl::Base() const {
+  std::string out(kChScheme);
+  if (!user.empty()) out += user + (password.empty() ? "@" : ":***@");
+  return out + entry.Name() + "/" + database;
 }
 
 std::string ChUrl::Display() const {
   if (in_process()) return database == "aips" ? entry.host : entry.host + "?database=" + database;
-  std::string out(kChScheme);
-  if (!user.empty()) out += user + (password.empty() ? "@" : ":***@");
-  out += entry.Name() + "/" + database;
-  if (!cluster.empty()) out += "?cluster=" + cluster;
-  return out;
+  return cluster.empty() ? Base() : Base() + "?cluster=" + cluster;
 }
 
 Result<ChUrl> ParseChUrl(std::string_view url) {

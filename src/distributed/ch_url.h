@@ -30,11 +30,14 @@ struct ChUrl {
   bool in_process() const { return !chdb_dir.empty(); }
   // The URL in canonical form with the password as ***: clickhouse://u:***@h:p/db?cluster=c, chdb:/dir.
   std::string Display() const;
+  // clickhouse://[u[:***]@]h:p/db: Display() without the cluster.
+  std::string Base() const;
 };
 
 // Parses either form. InvalidArgument names what is wrong (with the password of `url` redacted).
 Result<ChUrl> ParseChUrl(std::string_view url);
-// `url` with the password of its USER:PASSWORD@ part replaced by ***; otherwise unchanged.
+// `url` with the password of its USER:PASSWORD@ part, and of a password= parameter, replaced by ***;
+// otherwise unchanged.
 std::string RedactChUrl(std::string_view url);
 
 }  // namespace aips

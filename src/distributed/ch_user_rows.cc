@@ -24,7 +24,7 @@ Result<uint64_t> ChNextUserSeq(ChStore& ch) {
   AIPS_ASSIGN_OR_RETURN(ChRows r, ch.Select(fmt::format("SELECT max(m) FROM (SELECT max(seq) AS m FROM {})",
                                                         ch.Table("user_seq"))));
   if (r.empty() || r[0].empty()) return 1;
-  return std::stoull(r[0][0]) + 1;
+  return ChU64(r[0][0]) + 1;
 }
 
 Status ChWriteUserSeq(ChStore& ch, uint64_t base, const std::vector<ChSeqRow>& rows) {
@@ -32,11 +32,9 @@ Status ChWriteUserSeq(ChStore& ch, uint64_t base, const std::vector<ChSeqRow>& r
   absl::flat_hash_set<uint64_t> users;
   for (const ChSeqRow& r : rows) users.insert(r.user);
   AIPS_ASSIGN_OR_RETURN(
-      ChRows found, ch.SelectWithTable(fmt::format("SELECT user FROM {} WHERE user IN _users GROUP BY user",
-                                                   ch.Table("user_seq")),
-                                       "_users", "user UInt64", KeysTsv(users)));
-  absl::flat_hash_set<uint64_t> stored;
-  for (auto& r : found) stored.insert(std::stoull(r.at(0)));
+      auto stored,
+      ch.FoundKeys(fmt::format("SELECT user FROM {} WHERE user IN _keys GROUP BY user", ch.Table("user_seq")),
+                   KeysTsv(users)));
   std::vector<std::string> by_shard(ch.shards());
   for (const ChSeqRow& r : rows) {
     if (stored.contains(r.user)) continue;
@@ -74,7 +72,7 @@ Status ChAttributesLoad::PrepareFile(std::string_view data, const FileFormat& fo
     std::vector<std::string> tags;
     if (!r.at(1).empty()) tags = absl::StrSplit(r[1], '|');
     std::sort(tags.begin(), tags.end());
-    stored_[std::stoull(r[0])] = std::move(tags);
+    stored_[ChU64(r[0])] = std::move(tags);
   }
   return Status::OK();
 }
@@ -98,13 +96,7 @@ Status ChAttributesLoad::Commit(uint64_t run) {
   for (auto& [user, tags] : changed_) {
     std::string& t = by_shard[ch_.ShardOf(user)];
     AppendBinary<uint64_t>(user, &t);
-    // Array(String) in RowBinary: LEB128 length, then the strings.
-    uint64_t n = tags.size();
-    do {
-      uint8_t b = n & 0x7f;
-      n >>= 7;
-      t.push_back(static_cast<char>(n ? (b | 0x80) : b));
-    } while (n);
+    AppendBinaryVarUInt(tags.size(), &t);  // Array(String): the length, then the strings
     for (const std::string& tag : tags) AppendBinaryString(tag, &t);
     AppendBinary<uint64_t>(run, &t);
   }

@@ -119,8 +119,8 @@ Result<Roaring> EmbeddedEngine::EvalCrowd(const CrowdNode& expr, const std::stri
     AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_->dict(kDictUser));
     const uint32_t n = store_->manifest().dicts[kDictUser].count;
     if (n) universe.addRange(0, n);
-    for (uint32_t u = 0; u < n && u < users->size(); ++u)
-      if (IsTombstone(users->Name(u))) universe.remove(u);
+    for (uint32_t u : users->tombstoned())
+      if (u < n) universe.remove(u);
   }
   return EvalNode(expr, universe);
 }

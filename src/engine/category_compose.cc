@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "engine/messages.h"
 #include "engine/percentile.h"
 #include "engine/query_dates.h"
-#include "fmt/format.h"
 
 namespace aips {
 
@@ -67,8 +67,7 @@ Result<AuroraResult> AuroraOfCategory(QueryEngine& engine, const std::string& ca
   out.category = category;
   AIPS_ASSIGN_OR_RETURN(out.date, DefaultDay(engine, date));
   AIPS_ASSIGN_OR_RETURN(std::vector<std::string> names, engine.BrandsOfCategory(category));
-  if (names.empty())
-    return Status::NotFound(fmt::format("unknown category '{}' (no brands row names it)", category));
+  if (names.empty()) return Status::NotFound(UnknownCategoryMessage(category));
   std::sort(names.begin(), names.end());
   for (const std::string& b : names) {
     AuroraRow row;

@@ -320,4 +320,23 @@ void CollectNames(const CrowdNode& n, std::vector<std::string>* brands, std::vec
   for (auto& c : n.children) CollectNames(*c, brands, campaigns, crowds);
 }
 
+Result<std::string> PortraitCategory(
+    const CrowdNode& expr, const std::string& given,
+    const std::function<Result<std::string>(const std::string&)>& category_of) {
+  if (!given.empty()) return given;
+  std::vector<std::string> brands, campaigns, crowds;
+  CollectNames(expr, &brands, &campaigns, &crowds);
+  if (brands.empty())
+    return Status::InvalidArgument("the expression names no brand: give the portrait's category");
+  return category_of(brands[0]);
+}
+
+Status CheckExportSize(uint64_t members, size_t min_size) {
+  if (members >= min_size) return Status::OK();
+  return Status::InvalidArgument(fmt::format(
+      "the crowd has {} users, below the minimum export size of {}: refused (user-level results of "
+      "small crowds are not released)",
+      members, min_size));
+}
+
 }  // namespace aips

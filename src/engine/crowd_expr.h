@@ -11,6 +11,8 @@
 // and column ("1:17: expected ']'").
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,5 +38,18 @@ Result<std::unique_ptr<CrowdNode>> ParseCrowdExpr(std::string_view text);
 // Every brand an expression names (for access control), and the campaigns and saved crowds.
 void CollectNames(const CrowdNode& n, std::vector<std::string>* brands, std::vector<std::string>* campaigns,
                   std::vector<std::string>* crowds);
+
+// The category a portrait compares the crowd with: `given`, or else the category (`category_of`) of the
+// first brand the expression names; InvalidArgument when it names none.
+Result<std::string> PortraitCategory(
+    const CrowdNode& expr, const std::string& given,
+    const std::function<Result<std::string>(const std::string&)>& category_of);
+
+// Exports (docs/crowds.md): InvalidArgument — user-level results of small crowds are not released — when
+// a crowd of `members` users is below `min_size`; and the CSV header, id_sha256 when salted, else user_id.
+Status CheckExportSize(uint64_t members, size_t min_size);
+inline const char* ExportHeader(const std::string& salt) {
+  return salt.empty() ? "user_id\n" : "id_sha256\n";
+}
 
 }  // namespace aips

@@ -1,5 +1,6 @@
 #include "engine/messages.h"
 
+#include "engine/results.h"
 #include "fmt/format.h"
 
 namespace aips {
@@ -11,6 +12,17 @@ std::string UnknownBrandMessage(const std::string& brand) {
 
 std::string UnknownCampaignMessage(const std::string& campaign) {
   return fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", campaign);
+}
+
+std::string UnknownCategoryMessage(const std::string& category) {
+  return fmt::format("unknown category '{}' (no brands row names it)", category);
+}
+
+Result<int> TierIndex(std::string_view tier) {
+  for (int i = 0; i < kNumTiers; ++i)
+    if (tier == kTierNames[i]) return i;
+  return Status::InvalidArgument(
+      fmt::format("unknown tier '{}' (high_value, repeat, one_time, lapsed, prospect)", tier));
 }
 
 Status NotAnswered(std::string_view question) {

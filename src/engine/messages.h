@@ -13,6 +13,11 @@ namespace aips {
 std::string UnknownBrandMessage(const std::string& brand);
 // "unknown campaign 'C' (...)".
 std::string UnknownCampaignMessage(const std::string& campaign);
+// "unknown category 'C' (...)".
+std::string UnknownCategoryMessage(const std::string& category);
+// The index of a first-party tier name in kTierNames (engine/results.h); InvalidArgument naming the tiers
+// for any other name.
+Result<int> TierIndex(std::string_view tier);
 // Unsupported: "<question> is not answered by this engine yet ...", for the capabilities an engine lacks.
 Status NotAnswered(std::string_view question);
 

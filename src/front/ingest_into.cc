@@ -3,7 +3,6 @@
 #include "absl/strings/str_split.h"
 #include "common/file_util.h"
 #include "distributed/ch_loader.h"
-#include "fmt/format.h"
 #include "store/store.h"
 
 namespace aips {
@@ -13,12 +12,6 @@ Result<IngestResult> IngestInto(const EngineSource& source, const std::vector<In
                                 size_t max_records) {
   AIPS_RETURN_IF_ERROR(CheckEngineSource(source));
   if (!source.engine_url.empty()) {
-    if (options.kind && !ChLoadsTable(*options.kind)) {
-      return Status::Unsupported(
-          fmt::format("{} are not loaded into ClickHouse by this version of aips (docs/distributed.md); "
-                      "nothing was stored",
-                      TableKindName(*options.kind)));
-    }
     AIPS_ASSIGN_OR_RETURN(auto ch, ChStore::Connect(source.engine_url, ChStore::Mode::kWrite));
     return IngestBuffersToClickHouse(*ch, inputs, options, reject_records, max_records);
   }

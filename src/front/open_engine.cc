@@ -24,22 +24,7 @@ Status CheckEngineSource(const EngineSource& s) {
 }
 
 std::string SourceName(const EngineSource& s) {
-  if (s.engine_url.empty()) return s.data_dir;
-  std::string url = s.engine_url;
-  const size_t scheme = url.find("://");
-  const size_t at = url.find('@');
-  const size_t host_end = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
-  if (scheme != std::string::npos && at != std::string::npos && at < host_end) {
-    const size_t colon = url.find(':', scheme + 3);
-    if (colon != std::string::npos && colon < at) url.replace(colon + 1, at - colon - 1, "***");
-  }
-  for (const char* key : {"?password=", "&password="}) {
-    const size_t p = url.find(key);
-    if (p == std::string::npos) continue;
-    const size_t v = p + std::string(key).size();
-    url.replace(v, url.find('&', v) == std::string::npos ? std::string::npos : url.find('&', v) - v, "***");
-  }
-  return url;
+  return s.engine_url.empty() ? s.data_dir : RedactChUrl(s.engine_url);
 }
 
 Result<std::unique_ptr<QueryEngine>> OpenEngine(const EngineSource& s) {

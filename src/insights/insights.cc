@@ -9,7 +9,9 @@
 #include "absl/time/time.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
+#include "engine/consult_accounts.h"
 #include "engine/insight_math.h"
+#include "engine/messages.h"
 #include "engine/query_dates.h"
 #include "fmt/format.h"
 #include "store/content.h"
@@ -53,8 +55,7 @@ Result<TopicsResult> EmbeddedEngine::Topics(const std::string& category, std::op
                                             std::optional<Day> to, const std::string& brand) {
   const Manifest& m = store_->manifest();
   AIPS_ASSIGN_OR_RETURN(std::vector<std::string> brands, store_->BrandsOfCategory(category));
-  if (brands.empty())
-    return Status::NotFound(fmt::format("unknown category '{}' (no brands row names it)", category));
+  if (brands.empty()) return Status::NotFound(UnknownCategoryMessage(category));
   TopicsResult out;
   out.category = category;
   out.brand = brand;
@@ -181,30 +182,10 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
   const Manifest& m = store_->manifest();
   AIPS_ASSIGN_OR_RETURN(ConsultData data, LoadConsult(store_->dir(), m.consult_generation));
   AIPS_ASSIGN_OR_RETURN(const Catalog* catalog, store_->catalog());
-  auto brand_of = [&](const Account& a) -> std::string {
-    if (!a.brand.empty()) return a.brand;
-    auto c = catalog->campaigns.find(a.campaign);
-    return c == catalog->campaigns.end() ? std::string() : c->second.brand;
-  };
-  auto visible = [&](const Account& a) { return allowed == nullptr || allowed->count(brand_of(a)) > 0; };
-  // An account the messages name without an accounts row is answered to the CLI and admin keys, its group
-  // unknown; it belongs to no tenant until a row gives it a brand.
-  std::map<std::string, Account> accounts = data.accounts;
-  std::set<std::string> undescribed;
-  if (allowed == nullptr) {
-    for (const Message& msg : data.messages)
-      if (!accounts.count(msg.account) && undescribed.insert(msg.account).second)
-        accounts[msg.account] = Account{};
-  }
-  auto group_of = [&](const std::string& id, const Account& a) -> const char* {
-    return undescribed.count(id) ? "unknown" : kAccountGroupNames[static_cast<int>(a.group)];
-  };
-  if (!account.empty()) {
-    auto it = accounts.find(account);
-    if (it == accounts.end() || (!undescribed.count(account) && !visible(it->second)))
-      return Status::NotFound(
-          fmt::format("unknown account '{}' (neither an accounts row nor a message names it)", account));
-  }
+  ConsultAccounts accounts(data.accounts, *catalog, allowed);
+  if (accounts.ShowsUndescribed())
+    for (const Message& msg : data.messages) accounts.AddNamed(msg.account);
+  if (!account.empty()) AIPS_RETURN_IF_ERROR(accounts.Check(account));
   AIPS_ASSIGN_OR_RETURN(absl::TimeZone zone, LoadZone(store_->rules().timezone));
   DayMapper mapper(zone);
   Day last = kNoDay;
@@ -242,13 +223,13 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
 
   // Each conversation counts for its account and for the account's group.
   std::map<std::string, Tally> by_account, by_group;
-  for (auto& [id, a] : accounts) {
-    if (!undescribed.count(id) && !visible(a)) continue;
-    const char* group = group_of(id, a);
+  for (auto& [id, a] : accounts.all()) {
+    if (!accounts.Shown(id, a)) continue;
+    const char* group = accounts.GroupOf(id, a);
     Tally& t = by_account[id];
     t.f.name = id;
     t.f.group = group;
-    t.f.brand = brand_of(a);
+    t.f.brand = accounts.BrandOf(a);
     t.f.campaign = a.campaign;
     Tally& g = by_group[group];
     if (g.f.name.empty()) {
@@ -285,10 +266,10 @@ Result<ConsultResult> EmbeddedEngine::Consult(const std::string& account, std::o
   }
   // Spend: a campaign's spend in the period, shared equally by the accounts that name it.
   std::map<std::string, int> sharers;
-  for (auto& [id, a] : data.accounts)
+  for (auto& [id, a] : accounts.all())  // an only-named account has no campaign
     if (!a.campaign.empty()) ++sharers[a.campaign];
   for (auto& [id, t] : by_account) {
-    const Account& a = accounts.at(id);
+    const Account& a = accounts.all().at(id);
     if (a.campaign.empty()) continue;
     int64_t total = 0;
     for (auto it = catalog->spend.lower_bound({a.campaign, out.from});

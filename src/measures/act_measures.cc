@@ -7,20 +7,11 @@
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
+#include "engine/messages.h"
 #include "fmt/format.h"
 #include "store/attributes.h"
 
 namespace aips {
-
-namespace {
-
-int TierIndex(const std::string& name) {
-  for (int i = 0; i < kNumTiers; ++i)
-    if (name == kTierNames[i]) return i;
-  return -1;
-}
-
-}  // namespace
 
 Status EmbeddedEngine::FirstPartyTiers(uint32_t brand, const std::string& brand_name, Day date, int x,
                                        std::array<Roaring, kNumTiers>* tiers, Roaring* converted,
@@ -103,10 +94,7 @@ Result<SpectrumResult> EmbeddedEngine::Spectrum(const std::string& brand, std::o
 }
 
 Result<Roaring> EmbeddedEngine::TierMembers(const std::string& brand, const std::string& tier, Day date) {
-  const int t = TierIndex(tier);
-  if (t < 0)
-    return Status::InvalidArgument(
-        fmt::format("unknown tier '{}' (high_value, repeat, one_time, lapsed, prospect)", tier));
+  AIPS_ASSIGN_OR_RETURN(const int t, TierIndex(tier));
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(ScopeRef{brand, std::nullopt}));
   if (!r.brand) return Roaring();
   AIPS_ASSIGN_OR_RETURN(std::string category, store_->CategoryOfBrand(brand));

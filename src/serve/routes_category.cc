@@ -67,8 +67,7 @@ ApiReply RouteAurora(const Call& c, const Principal& p, QueryEngine& e) {
   if (!r.ok()) return FromStatus(r.status());
   AuroraResult out = r.value();
   std::erase_if(out.brands, [&](const AuroraRow& row) { return !p.CanRead(row.brand); });
-  if (out.brands.empty())
-    return ApiReply::Error(404, fmt::format("unknown category '{}' (no brands row names it)", category));
+  if (out.brands.empty()) return ApiReply::Error(404, UnknownCategoryMessage(category));
   return ApiReply::Json(ToJson(out));
 }
 

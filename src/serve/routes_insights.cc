@@ -13,7 +13,7 @@ ApiReply RouteTopics(const Call& c, const Principal& p, QueryEngine& e) {
   if (!brand.empty() && !p.CanRead(brand)) return NotOwned(brand);
   API_ASSIGN(auto names, e.BrandsOfCategory(category));
   if (!p.admin && std::none_of(names.begin(), names.end(), [&](auto& b) { return p.CanRead(b); }))
-    return ApiReply::Error(404, fmt::format("unknown category '{}' (no brands row names it)", category));
+    return ApiReply::Error(404, UnknownCategoryMessage(category));
   API_ASSIGN(auto from, c.Date("from"));
   API_ASSIGN(auto to, c.Date("to"));
   return Reply(e.Topics(category, from, to, brand));

@@ -81,6 +81,7 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
       if (!d.index_.emplace(stored, id).second) {
         return Status::Corruption(fmt::format("{}: name '{}' appears twice", path, name));
       }
+      if (IsTombstone(stored)) d.tombstoned_.push_back(id);
     }
     pos += 24 + len;
   }
@@ -120,6 +121,7 @@ void Dictionary::Tombstone(uint32_t id) {
   index_.erase(names_[id]);
   names_[id] = Store(tomb);
   index_.emplace(names_[id], id);
+  tombstoned_.push_back(id);
 }
 
 Result<DictInfo> Dictionary::WriteWhole(const std::string& path, uint64_t file_gen) {

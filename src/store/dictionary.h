@@ -57,6 +57,8 @@ class Dictionary {
   // Replaces the name of `id` with a tombstone that no input can produce (kTombstonePrefix + id); the id
   // stays allocated (ids never change) but Find(old name) no longer returns it. Used by `aips forget`.
   void Tombstone(uint32_t id);
+  // The ids whose names are tombstones, in the order they were found (loaded, then tombstoned).
+  const std::vector<uint32_t>& tombstoned() const { return tombstoned_; }
   // Writes every name (committed and pending, tombstones included) as one chunk into a new file `path`,
   // fsync'ed; returns the info (with file_gen = `file_gen`) that the manifest must record to commit it.
   Result<DictInfo> WriteWhole(const std::string& path, uint64_t file_gen);
@@ -69,6 +71,7 @@ class Dictionary {
   size_t block_used_ = 0, block_size_ = 0;
   std::vector<std::string_view> names_;
   absl::flat_hash_map<std::string_view, uint32_t> index_;
+  std::vector<uint32_t> tombstoned_;
   DictInfo committed_;
 };
 

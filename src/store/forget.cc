@@ -93,14 +93,19 @@ Result<uint64_t> ScrubRejects(const std::string& dir, const std::vector<std::str
 
 }  // namespace
 
-Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& users, bool block,
-                                 bool dry_run) {
-  if (!store.writable()) return Status::InvalidArgument("forget needs the store open for writing");
+Status CheckForgetUsers(const std::vector<std::string>& users) {
   if (users.empty()) return Status::InvalidArgument("no user to forget");
   for (const std::string& u : users) {
     if (u.empty()) return Status::InvalidArgument("an empty user id");
     if (u.size() > 1024) return Status::InvalidArgument("a user id longer than 1024 bytes");
   }
+  return Status::OK();
+}
+
+Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& users, bool block,
+                                 bool dry_run) {
+  if (!store.writable()) return Status::InvalidArgument("forget needs the store open for writing");
+  AIPS_RETURN_IF_ERROR(CheckForgetUsers(users));
   const std::string& dir = store.dir();
   const Manifest& m = store.manifest();
   ForgetResult out;

@@ -31,6 +31,10 @@ struct ForgetResult {
 };
 
 // `store` must be open for writing. With dry_run nothing changes (the counts say what would).
+// InvalidArgument unless `users` names at least one user, each a non-empty id of at most 1024 bytes (every
+// engine's forget checks the request this way).
+Status CheckForgetUsers(const std::vector<std::string>& users);
+
 Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& users, bool block,
                                  bool dry_run);
 

@@ -8,12 +8,17 @@
 
 namespace aips {
 
-Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run) {
+Status CheckKeepDays(int keep_days) {
   if (keep_days < 1 || keep_days > 36500) return Status::InvalidArgument("--keep-days must be in [1, 36500]");
+  return Status::OK();
+}
+
+Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run) {
+  AIPS_RETURN_IF_ERROR(CheckKeepDays(keep_days));
   const Manifest& m = store.manifest();
   RetentionResult out;
   if (m.LastDay() == kNoDay) return out;
-  out.cutoff = m.LastDay() - keep_days + 1;
+  out.cutoff = RetentionCutoff(m.LastDay(), keep_days);
   Manifest next = m;
   next.generation = m.generation + 1;
   next.segments.clear();

@@ -19,6 +19,11 @@ struct RetentionResult {
 // first days and row counts; their snapshots and every category crowd are recomputed on the next query or
 // compute. The dropped events' ids stay known, so a re-sent old event is still a duplicate. `store` must be
 // open for writing. With dry_run nothing changes.
+// Every engine's retention: InvalidArgument unless keep_days is in [1, 36500]; the first day kept when the
+// `keep_days` days ending on `last` (a day with data) are kept.
+Status CheckKeepDays(int keep_days);
+inline Day RetentionCutoff(Day last, int keep_days) { return last - keep_days + 1; }
+
 Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run);
 
 }  // namespace aips
