@@ -20,7 +20,6 @@ import datetime
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 CLUSTER = os.path.join(ROOT, "scripts", "clickhouse-cluster.sh")
+sys.path.insert(0, os.path.join(ROOT, "tests", "parity"))
+from harness import Batch, Server, ch, normalise  # noqa: E402  (the parity suite's helpers)
 NODE1, NODE2 = "127.0.0.1:19123", "127.0.0.1:19223"
 URL = f"clickhouse://127.0.0.1:19123/bench?cluster=two_shards&nodes={NODE1},{NODE2}"
 
@@ -43,63 +44,10 @@ def sh(cmd):
     return p.stdout
 
 
-def ch(sql, node=NODE1):
-    req = urllib.request.Request(f"http://{node}/", data=sql.encode())
-    with urllib.request.urlopen(req, timeout=600) as r:
-        return r.read().decode()
-
-
-class Batch:
-    def __init__(self, aips):
-        self.p = subprocess.Popen([aips, "batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                  bufsize=1)
-
-    def __call__(self, args):
-        self.p.stdin.write(json.dumps(args) + "\n")
-        self.p.stdin.flush()
-        t0 = time.perf_counter()
-        rec = json.loads(self.p.stdout.readline())
-        return time.perf_counter() - t0, rec["exit"], rec["stdout"]
-
-    def close(self):
-        self.p.stdin.close()
-        self.p.wait()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def serve(aips, where, work, name):
-    key = sh([aips, "key", "create", *where, "--admin"]).strip()
-    port = free_port()
-    p = subprocess.Popen([aips, "serve", *where, "--port", str(port), "--quiet"], stdout=subprocess.DEVNULL,
-                         stderr=open(os.path.join(work, f"serve-{name}.log"), "w"))
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5).read()
-            return p, port, key
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"distributed_bench: aips serve over {name} did not start")
-
-
-def get(port, key, path):
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}")
-    req.add_header("Authorization", "Bearer " + key)
-    try:
-        with urllib.request.urlopen(req, timeout=600) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
-def page_time(port, key, paths):
+def page_time(server, paths):
     t0 = time.perf_counter()
     with concurrent.futures.ThreadPoolExecutor(len(paths)) as ex:
-        answers = list(ex.map(lambda p: get(port, key, p), paths))
+        answers = list(ex.map(server.get, paths))
     return time.perf_counter() - t0, answers
 
 
@@ -161,10 +109,10 @@ def main():
 def bench(aips, where, args, result):
     info = json.loads(sh([aips, "info", *where["embedded"], "--json"]))
     last, first = info["last_day"], info["first_day"]
-    brands = [b.get("brand", b.get("name")) for b in info["brands"]]
+    brands = [b["brand"] for b in info["brands"]]
     brand = brands[0]
     category = next((b.get("category") for b in info["brands"] if b.get("category")), "")
-    competitor = next(b.get("brand", b.get("name")) for b in info["brands"][1:] if b.get("category") == category)
+    competitor = next(b["brand"] for b in info["brands"][1:] if b.get("category") == category)
     campaign = info["campaigns"][0]
     d0 = (datetime.date.fromisoformat(last) - datetime.timedelta(days=30)).isoformat()
     stage = f'stage(brand: "{brand}", date: "{last}") in [TI]'
@@ -199,10 +147,13 @@ def bench(aips, where, args, result):
     for label, cmd in commands.items():
         times, outs = {}, {}
         for n, w in where.items():
-            runs = [batches[n]([*cmd, *w, "--json"]) for _ in range(args.runs)]
+            runs = []
+            for _ in range(args.runs):
+                code, out, _ = batches[n]([*cmd, *w, "--json"])
+                runs.append((batches[n].seconds, code, normalise(out)))
             times[n] = statistics.median(r[0] for r in runs)
             outs[n] = (runs[0][1], runs[0][2])
-        equal = outs["embedded"] == outs["2 shards"] or label == "info"
+        equal = outs["embedded"] == outs["2 shards"]
         if not equal:
             print(f"distributed_bench: {label}: answers differ (exit {outs['embedded'][0]} vs "
                   f"{outs['2 shards'][0]}); its time is reported as not comparable", file=sys.stderr)
@@ -230,30 +181,28 @@ def bench(aips, where, args, result):
     servers = {}
     try:
         for n, w in where.items():
-            servers[n] = serve(aips, w, args.work, n.replace(" ", "-"))
+            servers[n] = Server(aips, w, os.path.join(args.work, f"serve-{n.replace(' ', '-')}.log"), ["--quiet"])
         for label, paths in pages.items():
             row = {"page": label, "requests": len(paths)}
             answers = {}
-            for n, (p, port, key) in servers.items():
+            for n, server in servers.items():
                 # A fresh generation: a new key moves the commit token of both backends (nothing cached).
                 sh([aips, "key", "create", *where[n], "--admin"])
                 time.sleep(0.5)
-                cold, answers[n] = page_time(port, key, paths)
-                warm, _ = page_time(port, key, paths)
+                cold, answers[n] = page_time(server, paths)
+                warm, _ = page_time(server, paths)
                 row[f"{n}_cold_s"], row[f"{n}_warm_s"] = round(cold, 4), round(warm, 4)
-            # info names where the data lives and how far snapshots were computed: the backend's own.
-            row["equal"] = all(a == b for p, a, b in zip(paths, answers["embedded"], answers["2 shards"])
-                               if not p.startswith("/api/v1/info"))
+            row["equal"] = all((a[0], normalise(a[1])) == (b[0], normalise(b[1]))
+                               for a, b in zip(answers["embedded"], answers["2 shards"]))
             row["statuses"] = sorted({s for s, _ in answers["2 shards"]})
             result["pages"].append(row)
             print(f"page {label}: {row}", file=sys.stderr)
     finally:
-        for p, _, _ in servers.values():
-            p.terminate()
-            p.wait()
+        for server in servers.values():
+            server.stop()
     try:
-        ch("SYSTEM FLUSH LOGS")
-        rows = ch("SELECT query_duration_ms, read_rows, read_bytes, memory_usage, substring(replaceAll(query, "
+        ch(NODE1, "SYSTEM FLUSH LOGS")
+        rows = ch(NODE1, "SELECT query_duration_ms, read_rows, read_bytes, memory_usage, substring(replaceAll(query, "
                   "'\\n', ' '), 1, 700) FROM system.query_log WHERE type = 2 AND query LIKE '%bench.%' AND query "
                   "NOT LIKE 'INSERT%' ORDER BY query_duration_ms DESC LIMIT 8 FORMAT TabSeparated")
     except urllib.error.HTTPError as e:  # a server without <query_log> in its config has no such table

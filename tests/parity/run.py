@@ -26,9 +26,7 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -36,92 +34,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+from harness import Batch, Server, ch, fail, normalise, run
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLUSTER = os.path.join(HERE, "..", "..", "scripts", "clickhouse-cluster.sh")
 NODE1, NODE2 = "127.0.0.1:19123", "127.0.0.1:19223"
 ALL_BACKENDS = ["embedded", "one", "two", "chdb"]
 PASSWORD, PASSWORD_URL = "p@ss:w/rd", "p%40ss%3Aw%2Frd"  # the `aips` user of scripts/clickhouse-cluster.sh
-
-
-def fail(msg):
-    sys.exit(f"FAIL: {msg}")
-
-
-def ch(node, sql):
-    req = urllib.request.Request(f"http://{node}/", data=sql.encode())
-    with urllib.request.urlopen(req, timeout=120) as r:
-        return r.read().decode()
-
-
-def run(cmd, **kw):
-    p = subprocess.run(cmd, capture_output=True, text=True, **kw)
-    if p.returncode != 0:
-        fail(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()[-2000:]}")
-    return p.stdout
-
-
-class Batch:
-    """One long-lived `aips batch` process: a command line in, its JSON Lines record out."""
-
-    def __init__(self, aips):
-        self.p = subprocess.Popen([aips, "batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-                                  bufsize=1)
-
-    def __call__(self, args):
-        self.p.stdin.write(json.dumps(args) + "\n")
-        self.p.stdin.flush()
-        line = self.p.stdout.readline()
-        if not line:
-            fail(f"aips batch died (exit {self.p.wait()}) on {' '.join(args)}")
-        rec = json.loads(line)
-        return rec["exit"], rec["stdout"], rec["stderr"]
-
-    def close(self):
-        self.p.stdin.close()
-        code = self.p.wait()
-        if code != 0:
-            fail(f"aips batch exited {code}")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """`aips serve` over one backend, with its own admin key."""
-
-    def __init__(self, aips, where, log):
-        self.key = run([aips, "key", "create", *where, "--admin"]).strip()
-        self.port = free_port()
-        self.p = subprocess.Popen([aips, "serve", *where, "--port", str(self.port)], stdout=subprocess.DEVNULL,
-                                  stderr=open(log, "w"))
-        for _ in range(600):
-            try:
-                self.get("/healthz")
-                return
-            except OSError:
-                if self.p.poll() is not None:
-                    fail(f"aips serve {' '.join(where)} exited {self.p.returncode}; see {log}")
-                time.sleep(0.1)
-        fail(f"aips serve {' '.join(where)} did not answer within 60 s")
-
-    def get(self, path):
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")
-        req.add_header("Authorization", "Bearer " + self.key)
-        try:
-            with urllib.request.urlopen(req, timeout=300) as r:
-                return r.status, r.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        try:
-            self.p.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
 
 
 PLACEHOLDER = re.compile(r"\{(\w+)([+-]\d+)?\}")
@@ -133,22 +52,15 @@ def expand(line, world):
     for n in names:
         if n not in world["values"] and n not in ("spu", "competitor"):
             fail(f"unknown placeholder {{{n}}} in: {line}")
-    free = sorted(n for n in names if n not in ("spu", "competitor"))
-    if ("spu" in names or "competitor" in names) and "brand" not in free:
-        free = sorted(free + ["brand"])
+    bound = [n for n in ("spu", "competitor") if n in names]  # values that belong to {brand}
+    if len(bound) > 1:
+        fail(f"a line names {{spu}} or {{competitor}}, not both: {line}")
+    free = sorted((names - set(bound)) | ({"brand"} if bound else set()))
     for combo in itertools.product(*(world["values"][n] for n in free)):
         bind = dict(zip(free, combo))
-        dependents = [[None]]
-        if "spu" in names:
-            dependents = [world["spus"].get(bind["brand"], [])]
-        if "competitor" in names:
-            dependents = [world["competitors"].get(bind["brand"], [])]
-        for dep in dependents[0]:
-            b = dict(bind)
-            if "spu" in names:
-                b["spu"] = dep
-            if "competitor" in names:
-                b["competitor"] = dep
+        deps = world[bound[0] + "s"].get(bind["brand"], []) if bound else [None]
+        for dep in deps:
+            b = dict(bind, **({bound[0]: dep} if bound else {}))
 
             def sub(m):
                 v = b[m.group(1)]
@@ -180,7 +92,7 @@ def world_values(aips, where):
     days = info["days"]
     brands, spus, cat_of = [], {}, {}
     for b in info["brands"]:
-        name = b.get("brand", b.get("name"))
+        name = b["brand"]
         brands.append(name)
         spus[name] = list(b.get("spus", []))[:2]
         cat_of[name] = b.get("category") or ""
@@ -190,7 +102,6 @@ def world_values(aips, where):
         competitors[b] = same[:1]
     mids = [days[i] for i in range(7, len(days), max(1, len(days) // 3))]
     accounts = []
-    code, out = 0, ""
     p = subprocess.run([aips, "consult", *where, "--json"], capture_output=True, text=True)
     if p.returncode == 0:
         accounts = sorted({a["account"] for a in json.loads(p.stdout).get("accounts", []) if "account" in a})[:3]
@@ -199,18 +110,10 @@ def world_values(aips, where):
     def shift(day, n):
         return (datetime.date.fromisoformat(day) + datetime.timedelta(days=n)).isoformat()
     return {"values": {"brand": brands, "campaign": info.get("campaigns", []),
-                       "category": [c[0] if isinstance(c, list) else c.get("name", c.get("category"))
-                                    for c in info.get("categories", [])],
+                       "category": [c["category"] for c in info["categories"]],
                        "first": [info["first_day"]], "last": [info["last_day"]], "mid": mids,
                        "account": accounts},
             "spus": spus, "competitors": competitors, "shift": shift, "info": info}
-
-
-def normalise(out):
-    """Where the data lives, and how far a data directory has precomputed, are the backend's own."""
-    out = re.sub(r'"data_dir":"[^"]*"', '"data_dir":"…"', out)
-    out = re.sub(r'"saved_at":\d+', '"saved_at":…', out)  # when each backend saved a crowd
-    return re.sub(r'"computed_through":("[^"]*"|null)', '"computed_through":…', out)
 
 
 def compare_cli(aips, where, queries):
@@ -361,9 +264,7 @@ def check_access(aips, where):
 
 def check_rules(aips, where, w, queries):
     """rules set: the same rules in force everywhere, the same answers."""
-    toml = w["info"]["rules"]["toml"] if isinstance(w["info"].get("rules"), dict) else None
-    if toml is None:
-        toml = json.loads(run([aips, "rules", "show", *where["embedded"], "--json"]))["toml"]
+    toml = w["info"]["rules"]["toml"]
     changed = toml.replace("window_days = 30\nmin_count = 1", "window_days = 14\nmin_count = 2", 1)
     if changed == toml:
         fail("check_rules: the default rules no longer carry 'window_days = 30 / min_count = 1' to change")
