@@ -5,8 +5,7 @@
 # Usage: tests/serve_test.sh AIPS_BINARY OUTPUT_DIR [ENGINE_URL]
 # With ENGINE_URL (or AIPS_SERVE_ENGINE), a clickhouse:// URL of a database to (re)create (a cluster URL
 # with nodes=, docs/distributed.md), the world, tenants and keys are loaded there and the server runs with
-# `--engine URL` and no data directory; every check must pass there too (lookalike, not answered on
-# ClickHouse yet, must be refused alike: HTTP 501 and exit code 2).
+# `--engine URL` and no data directory; every check must pass there too.
 set -euo pipefail
 aips=$(realpath "$1")
 out=$(mkdir -p "$2" && realpath "$2")

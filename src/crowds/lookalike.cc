@@ -1,15 +1,13 @@
-// Lookalike tiers (docs/crowds.md, "Lookalike"): every user is a set of binary behaviour features over a
-// window — the brands, the categories and the actions they had events on. A feature's weight is the
-// log-lift of its frequency in the seed over its frequency in the population (with +0.5 smoothing);
-// a candidate's score is the sum of the weights of its features. Tiers are the top-k candidates.
+// Lookalike tiers on the embedded engine (docs/crowds.md, "Lookalike tiers"; the model is
+// engine/lookalike_model.h): each user's features as a bit set over the window, counted, weighed and
+// scored in one pass each; tiers are the top-k candidates.
 #include <algorithm>
-#include <cmath>
-#include <numeric>
+#include <map>
 
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
-#include "fmt/format.h"
+#include "engine/lookalike_model.h"
 
 namespace aips {
 
@@ -17,12 +15,7 @@ Result<LookalikeResult> EmbeddedEngine::LookalikeOf(const Roaring& seed, std::op
                                                     int window_days,
                                                     const std::vector<uint64_t>& tier_sizes) {
   LookalikeResult out;
-  if (window_days < 1 || window_days > 3650)
-    return Status::InvalidArgument("--window must be in [1, 3650] days");
-  if (tier_sizes.empty()) return Status::InvalidArgument("give at least one tier size");
-  for (size_t i = 1; i < tier_sizes.size(); ++i)
-    if (tier_sizes[i] < tier_sizes[i - 1])
-      return Status::InvalidArgument("tier sizes must grow (core, high-potential, broad)");
+  AIPS_RETURN_IF_ERROR(CheckLookalikeRequest(window_days, tier_sizes));
   if (date) {
     out.date = *date;
   } else {
@@ -36,7 +29,8 @@ Result<LookalikeResult> EmbeddedEngine::LookalikeOf(const Roaring& seed, std::op
   const uint32_t n_brands = static_cast<uint32_t>(m.brands.size());
   AIPS_ASSIGN_OR_RETURN(Dictionary * brands, store_->dict(kDictBrand));
   // Features: brands, then categories, then actions.
-  std::vector<std::string> names;
+  LookalikeCounts counts;
+  std::vector<std::string>& names = counts.names;
   std::vector<uint32_t> brand_cat(n_brands);
   std::map<std::string, uint32_t> cats;
   for (uint32_t b = 0; b < n_brands; ++b) names.push_back("brand:" + std::string(brands->Name(b)));
@@ -63,66 +57,55 @@ Result<LookalikeResult> EmbeddedEngine::LookalikeOf(const Roaring& seed, std::op
       }
     }));
   }
-  // Feature frequencies in the seed and in the population (users with any feature).
-  std::vector<double> seed_n(names.size(), 0), pop_n(names.size(), 0);
-  double n_seed = 0, n_pop = 0;
-  for (uint32_t u = 0; u < n_users; ++u) {
+  // Calls f(feature) for each feature of user u; false when the user has none.
+  auto features_of = [&](uint32_t u, auto&& f) {
     const uint64_t* w = &bits[size_t{u} * words];
-    bool any = false;
-    for (size_t k = 0; k < words; ++k) any |= w[k] != 0;
-    if (!any) continue;
-    const bool in_seed = seed.contains(u);
-    n_pop += 1;
-    n_seed += in_seed;
-    for (size_t k = 0; k < words; ++k) {
-      for (uint64_t x = w[k]; x; x &= x - 1) {
-        const size_t f = k * 64 + static_cast<size_t>(__builtin_ctzll(x));
-        pop_n[f] += 1;
-        if (in_seed) seed_n[f] += 1;
-      }
-    }
-  }
-  std::vector<double> weight(names.size());
-  for (size_t f = 0; f < names.size(); ++f) {
-    weight[f] = std::log((seed_n[f] + 0.5) / (n_seed + 1)) - std::log((pop_n[f] + 0.5) / (n_pop + 1));
-  }
-  // Score the candidates.
-  std::vector<std::pair<double, uint32_t>> scored;
-  for (uint32_t u = 0; u < n_users; ++u) {
-    if (seed.contains(u)) continue;
-    const uint64_t* w = &bits[size_t{u} * words];
-    double s = 0;
     bool any = false;
     for (size_t k = 0; k < words; ++k) {
       for (uint64_t x = w[k]; x; x &= x - 1) {
-        s += weight[k * 64 + static_cast<size_t>(__builtin_ctzll(x))];
+        f(k * 64 + static_cast<size_t>(__builtin_ctzll(x)));
         any = true;
       }
     }
-    if (any) scored.emplace_back(s, u);
+    return any;
+  };
+  // Feature frequencies in the seed and in the population (users with any feature).
+  counts.pop_n.assign(names.size(), 0);
+  counts.seed_n.assign(names.size(), 0);
+  for (uint32_t u = 0; u < n_users; ++u) {
+    const bool in_seed = seed.contains(u);
+    const bool any = features_of(u, [&](size_t f) {
+      ++counts.pop_n[f];
+      if (in_seed) ++counts.seed_n[f];
+    });
+    counts.pop += any;
+    counts.seed += any && in_seed;
+  }
+  const std::vector<double> weight = LookalikeWeights(counts);
+  std::vector<int64_t> fixed(weight.size());
+  for (size_t f = 0; f < weight.size(); ++f) fixed[f] = FixedWeight(weight[f]);
+  // Score the candidates; rank by score, then user number.
+  std::vector<std::pair<int64_t, uint32_t>> scored;
+  for (uint32_t u = 0; u < n_users; ++u) {
+    if (seed.contains(u)) continue;
+    int64_t s = 0;
+    if (features_of(u, [&](size_t f) { s += fixed[f]; })) scored.emplace_back(s, u);
   }
   out.candidates = scored.size();
   const size_t top = std::min<size_t>(scored.size(), tier_sizes.back());
   std::partial_sort(
       scored.begin(), scored.begin() + static_cast<ptrdiff_t>(top), scored.end(),
       [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  static const char* kFunnel[] = {"core", "high_potential", "broad"};
   for (size_t t = 0; t < tier_sizes.size(); ++t) {
     LookalikeTier tier;
-    tier.name = t < 3 && tier_sizes.size() <= 3 ? kFunnel[t] : fmt::format("tier{}", t + 1);
+    tier.name = TierName(t, tier_sizes.size());
     const size_t k = std::min<size_t>(tier_sizes[t], scored.size());
     for (size_t i = 0; i < k; ++i) tier.members.add(scored[i].second);
     tier.size = k;
-    tier.min_score = k ? scored[k - 1].first : 0;
+    tier.min_score = k ? FixedScore(scored[k - 1].first) : 0;
     out.tiers.push_back(std::move(tier));
   }
-  std::vector<size_t> order(names.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return weight[a] > weight[b]; });
-  for (size_t i = 0; i < std::min<size_t>(10, order.size()); ++i) {
-    if (pop_n[order[i]] == 0) continue;
-    out.top_features.emplace_back(names[order[i]], weight[order[i]]);
-  }
+  out.top_features = TopFeatures(counts, weight);
   return out;
 }
 

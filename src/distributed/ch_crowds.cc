@@ -205,20 +205,26 @@ Result<PortraitResult> ClickHouseEngine::CrowdPortrait(const CrowdQuery& crowd, 
 Result<SavedCrowd> ClickHouseEngine::SaveCrowd(const std::string& name, const CrowdQuery& crowd) {
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
   AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
-  AIPS_ASSIGN_OR_RETURN(
-      ChRows v, ch_->Select(fmt::format("SELECT max(version) FROM {} WHERE tenant = {} AND name = {}",
-                                        ch_->Table("saved_crowds"), ChQuote(crowd.tenant), ChQuote(name))));
+  return SaveMembers(name, crowd.tenant, crowd.expr, members);
+}
+
+Result<SavedCrowd> ClickHouseEngine::SaveMembers(const std::string& name, const std::string& tenant,
+                                                 const std::string& definition,
+                                                 const std::string& members_local) {
+  AIPS_ASSIGN_OR_RETURN(ChRows v,
+                        ch_->Select(fmt::format("SELECT max(version) FROM {} WHERE tenant = {} AND name = {}",
+                                                ch_->Table("saved_crowds"), ChQuote(tenant), ChQuote(name))));
   SavedCrowd sc;
   sc.name = name;
-  sc.tenant = crowd.tenant;
-  sc.definition = crowd.expr;
+  sc.tenant = tenant;
+  sc.definition = definition;
   sc.version = static_cast<uint32_t>((v.empty() ? 0 : ChU64(v[0].at(0))) + 1);
   sc.saved_at = std::time(nullptr);
   // Each shard's node stores its own members: they never leave ClickHouse.
   AIPS_ASSIGN_OR_RETURN(auto writer, ChStore::Connect(url_, ChStore::Mode::kWrite));
-  AIPS_RETURN_IF_ERROR(writer->ExecuteOnShards(
-      fmt::format("INSERT INTO {} (tenant, name, version, user) SELECT {}, {}, {}, user FROM ({})",
-                  ch_->Local("crowd_members"), ChQuote(sc.tenant), ChQuote(name), sc.version, members)));
+  AIPS_RETURN_IF_ERROR(writer->ExecuteOnShards(fmt::format(
+      "INSERT INTO {} (tenant, name, version, user) SELECT {}, {}, {}, user FROM ({})",
+      ch_->Local("crowd_members"), ChQuote(sc.tenant), ChQuote(name), sc.version, members_local)));
   AIPS_ASSIGN_OR_RETURN(
       sc.size, ch_->SumOverShards(
                    fmt::format("SELECT count() FROM {} WHERE tenant = {} AND name = {} AND version = {}",

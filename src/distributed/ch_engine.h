@@ -43,6 +43,10 @@ class ClickHouseEngine : public QueryEngine {
                                        std::optional<Day> date) override;
   Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) override;
   Result<std::vector<SavedCrowd>> SavedCrowds() override;
+  // Lookalike tiers (distributed/ch_lookalike.cc): features counted and candidates scored in SQL.
+  Result<LookalikeResult> Lookalike(const CrowdQuery& seed, std::optional<Day> date, int window_days,
+                                    const std::vector<uint64_t>& tier_sizes,
+                                    const std::string& save_as) override;
   Result<CorrectionResult> Correction(const std::string& campaign, const CrowdQuery& target,
                                       double threshold) override;
 
@@ -97,6 +101,10 @@ class ClickHouseEngine : public QueryEngine {
   Result<std::string> CrowdMembersSql(const CrowdNode& expr, const std::string& tenant);
   // The number of members of a crowd's SQL (per-shard tables), counted on each shard.
   Result<uint64_t> CountMembers(const std::string& members_local);
+  // Stores the users of `members_local` (a SELECT of user over each shard's tables) as the next version of
+  // the tenant's crowd `name`, each on its shard's node.
+  Result<SavedCrowd> SaveMembers(const std::string& name, const std::string& tenant,
+                                 const std::string& definition, const std::string& members_local);
   // InvalidArgument when the database holds events but no numbered users (loaded before crowd tables).
   Status CheckCrowdTables();
   bool crowd_tables_checked_ = false;

@@ -97,6 +97,8 @@ class Server:
 
 
 def normalise(out):
-    """Where the data lives, and how far a data directory has precomputed, are the backend's own."""
+    """Where the data lives, how far a data directory has precomputed, and the second a crowd was saved in
+    are the backend's own."""
     out = re.sub(r'"data_dir":"[^"]*"', '"data_dir":"…"', out)
+    out = re.sub(r'"saved_at":\d+', '"saved_at":…', out)
     return re.sub(r'"computed_through":("[^"]*"|null)', '"computed_through":…', out)

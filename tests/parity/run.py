@@ -134,9 +134,12 @@ def compare_cli(aips, where, queries):
     base = results["embedded"]
     for name in where:
         for q, want, got in zip(queries, base, results[name]):
-            if (got[0], normalise(got[1])) != (want[0], normalise(want[1])):
-                fail(f"aips {' '.join(q)} on {name}: exit {got[0]}\n  {got[1][:800]}{got[2][:400]}\n"
-                     f"embedded: exit {want[0]}\n  {want[1][:800]}{want[2][:400]}")
+            g, w = normalise(got[1]), normalise(want[1])
+            if (got[0], g) != (want[0], w):
+                at = next((i for i, (a, b) in enumerate(zip(g, w)) if a != b), min(len(g), len(w)))
+                fail(f"aips {' '.join(q)} on {name}: exit {got[0]}, first difference at character {at}\n"
+                     f"  {name}: …{g[max(0, at - 200):at + 300]}{got[2][:400]}\n"
+                     f"  embedded (exit {want[0]}): …{w[max(0, at - 200):at + 300]}{want[2][:400]}")
     return base
 
 
