@@ -28,6 +28,11 @@ std::string CopyJson(const CopyResult& r) {
   w.Key("identity_links").Int(static_cast<int64_t>(r.identity_links));
   w.Key("orders").Int(static_cast<int64_t>(r.orders));
   w.Key("imported_ids").Int(static_cast<int64_t>(r.imported_ids));
+  w.Key("attribute_users").Int(static_cast<int64_t>(r.attribute_users));
+  w.Key("saved_crowd_versions").Int(static_cast<int64_t>(r.crowds));
+  w.Key("tenants").Int(static_cast<int64_t>(r.tenants));
+  w.Key("tenant_brands").Int(static_cast<int64_t>(r.tenant_brands));
+  w.Key("api_keys").Int(static_cast<int64_t>(r.keys));
   w.Key("rules_copied").Bool(r.rules_copied);
   w.Key("side_tables_changed").Bool(r.catalog_changed);
   w.Key("skipped").BeginArray();
@@ -44,7 +49,9 @@ void RunCopy(const CopyArgs& a) {
   if (!store.ok()) return Fail(store.status());
   auto ch = ChStore::Connect(a.where.engine, ChStore::Mode::kWrite);
   if (!ch.ok()) return Fail(ch.status());
-  auto r = CopyToClickHouse(*store.value(), *ch.value(), true);
+  auto tenants = ChTenantStore::Open(a.where.engine);
+  if (!tenants.ok()) return Fail(tenants.status());
+  auto r = CopyToClickHouse(*store.value(), *ch.value(), *tenants.value(), true);
   if (!r.ok()) return Fail(r.status());
   const CopyResult& res = r.value();
   if (a.json) {
@@ -58,8 +65,12 @@ void RunCopy(const CopyArgs& a) {
     fmt::print("identity links {}, kept orders {}, event ids {}; rules {}, side tables {}\n",
                Thousands(res.identity_links), Thousands(res.orders), Thousands(res.imported_ids),
                res.rules_copied ? "copied" : "unchanged", res.catalog_changed ? "updated" : "unchanged");
+    fmt::print("users with attributes {}, saved crowd versions {}, tenants {} (brands {}), API keys {}\n",
+               Thousands(res.attribute_users), Thousands(res.crowds), Thousands(res.tenants),
+               Thousands(res.tenant_brands), Thousands(res.keys));
   }
-  for (const std::string& s : res.skipped) fmt::print(stderr, "aips copy: not copied: {}\n", s);
+  for (const std::string& s : res.skipped)
+    fmt::print(stderr, "aips copy: left as the database has it: {}\n", s);
 }
 
 }  // namespace
@@ -74,9 +85,10 @@ void RegisterCopy(CLI::App& app) {
       ->envname("AIPS_ENGINE");
   c->add_flag("--json", a->json, "Print the counts as JSON");
   c->footer(
-      "Copies rules, side tables, first-party data, every event, notes, accounts and messages. Idempotent "
-      "and\n"
-      "resumable: run it again after an interruption; a second run adds nothing (docs/distributed.md).\n"
+      "Copies rules, side tables, first-party data, every event, notes, accounts and messages, user\n"
+      "attributes, saved crowds, tenants and API keys: everything but the directory's own snapshots.\n"
+      "Idempotent and resumable: run it again after an interruption; a second run adds nothing\n"
+      "(docs/distributed.md, \"Moving up\").\n"
       "Example:\n  aips copy --data store --engine 'clickhouse://127.0.0.1:8123/aips'");
   c->callback([a] { RunCopy(*a); });
 }

@@ -8,9 +8,13 @@
 #include "common/file_util.h"
 #include "distributed/ch_content.h"
 #include "distributed/ch_loader.h"
+#include "distributed/ch_tenants.h"
+#include "distributed/ch_user_rows.h"
 #include "fmt/format.h"
 #include "ingest/hashed_id.h"
+#include "store/attributes.h"
 #include "store/content.h"
+#include "store/crowds.h"
 #include "store/first_party.h"
 #include "store/id_runs.h"
 
@@ -29,7 +33,8 @@ std::string KeyColumns(const std::string& key) {
 
 class Copy {
  public:
-  Copy(Store& store, ChStore& ch, bool progress) : store_(store), ch_(ch), progress_(progress) {}
+  Copy(Store& store, ChStore& ch, ChTenantStore& tenants, bool progress)
+      : store_(store), ch_(ch), tenants_(tenants), progress_(progress) {}
   Result<CopyResult> Run();
 
  private:
@@ -39,12 +44,13 @@ class Copy {
   Status Events();
   Status Content();
   Status ImportedIds();
-  // Extensions other parts of aips add to a data directory (user attributes, saved crowds, tenants and
-  // keys): named in `skipped` until their ClickHouse tables exist. HOOK(copy): copy them here.
-  void Leftovers();
+  Status Attributes();
+  Status Crowds();
+  Status Tenants();
 
   Store& store_;
   ChStore& ch_;
+  ChTenantStore& tenants_;
   bool progress_;
   uint64_t version_ = ChVersion();
   CopyResult out_;
@@ -128,6 +134,12 @@ Status Copy::Events() {
   for (const SegmentInfo& s : store_.manifest().segments)
     if (days.empty() || days.back() != s.day) days.push_back(s.day);
   ChEventWriter writer(ch_);
+  // Users are numbered in the directory's order (its user ids) before any event: exports and lookalike
+  // ties then order users as the directory does.
+  for (uint32_t u = 0; u < dict[kDictUser]->size(); ++u) {
+    const std::string_view id = dict[kDictUser]->Name(u);
+    if (!IsTombstone(id)) writer.SeeUser(Hash64(id), id);
+  }
   std::vector<bool> seen_user(dict[kDictUser]->size());
   uint64_t added = 0;
   std::string content;
@@ -236,11 +248,109 @@ Status Copy::ImportedIds() {
   return Status::OK();
 }
 
-void Copy::Leftovers() {
+// Each user's tags, a batch of users at a time: the stored tags of the batch are read once, and only
+// users whose tags differ are written.
+Status Copy::Attributes() {
   const Manifest& m = store_.manifest();
-  if (m.attributes_generation != 0)
-    out_.skipped.push_back("user attributes: not kept on ClickHouse yet (crowds and portraits need --data)");
-  // HOOK(copy): saved crowds, tenants and API keys, once the ClickHouse engine keeps them.
+  if (m.attributes_generation == 0) return Status::OK();
+  AIPS_ASSIGN_OR_RETURN(UserAttributes attrs, LoadAttributes(store_.dir(), m.attributes_generation));
+  AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_.dict(kDictUser));
+  std::vector<std::vector<const std::string*>> tags_of(users->size());
+  for (const auto& [tag, members] : attrs.tags) {
+    for (uint32_t u : members)
+      if (u < tags_of.size()) tags_of[u].push_back(&tag);
+  }
+  for (uint32_t lo = 0; lo < users->size(); lo += kIdBatch) {
+    const auto hi = static_cast<uint32_t>(std::min<size_t>(users->size(), lo + kIdBatch));
+    auto tagged = [&](uint32_t u) { return !tags_of[u].empty() && !IsTombstone(users->Name(u)); };
+    absl::flat_hash_set<uint64_t> batch;
+    for (uint32_t u = lo; u < hi; ++u)
+      if (tagged(u)) batch.insert(Hash64(users->Name(u)));
+    ChAttributesLoad load(ch_);
+    AIPS_RETURN_IF_ERROR(load.PrepareUsers(batch));
+    for (uint32_t u = lo; u < hi; ++u) {
+      if (!tagged(u)) continue;
+      std::vector<std::string> tags;
+      for (const std::string* t : tags_of[u]) tags.push_back(*t);
+      out_.attribute_users += load.Apply(Hash64(users->Name(u)), std::move(tags));
+    }
+    AIPS_RETURN_IF_ERROR(load.Commit(version_));
+  }
+  return Status::OK();
+}
+
+// Every version of every saved crowd, with its time, definition and members (each on its shard). A version
+// the database holds already (same time and definition) is skipped; members a killed copy stored are not
+// written twice; the registry row goes last, so a version is listed only once its members are all stored.
+Status Copy::Crowds() {
+  AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> crowds, LoadCrowds(store_.dir()));
+  if (crowds.empty()) return Status::OK();
+  AIPS_ASSIGN_OR_RETURN(ChRows reg,
+                        ch_.Select(fmt::format("SELECT tenant, name, version, saved_at, definition "
+                                               "FROM {}",
+                                               ch_.Table("saved_crowds"))));
+  std::map<std::tuple<std::string, std::string, uint64_t>, std::pair<int64_t, std::string>> stored;
+  for (auto& r : reg) stored[{r.at(0), r.at(1), ChU64(r.at(2))}] = {ChI64(r.at(3)), r.at(4)};
+  AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_.dict(kDictUser));
+  for (size_t i = 0; i < crowds.size(); ++i) {
+    const SavedCrowd& c = crowds[i];
+    auto it = stored.find({c.tenant, c.name, c.version});
+    if (it != stored.end()) {
+      if (it->second != std::make_pair(c.saved_at, c.definition)) {
+        out_.skipped.push_back(fmt::format(
+            "saved crowd '{}' version {} of tenant '{}': the database has a different version {} of it",
+            c.name, c.version, c.tenant, c.version));
+      }
+      continue;
+    }
+    const std::string where = fmt::format("tenant = {} AND name = {} AND version = {}", ChQuote(c.tenant),
+                                          ChQuote(c.name), c.version);
+    const Roaring members = Roaring::readSafe(c.members.data(), c.members.size());
+    std::vector<uint64_t> hashes;
+    for (uint32_t u : members)
+      if (u < users->size() && !IsTombstone(users->Name(u))) hashes.push_back(Hash64(users->Name(u)));
+    absl::flat_hash_set<uint64_t> present;
+    AIPS_ASSIGN_OR_RETURN(uint64_t have, ch_.SumOverShards(fmt::format("SELECT count() FROM {} WHERE {}",
+                                                                       ch_.Table("crowd_members"), where)));
+    if (have > 0) {
+      std::string keys;
+      for (uint64_t h : hashes) fmt::format_to(std::back_inserter(keys), "{}\n", h);
+      AIPS_ASSIGN_OR_RETURN(present,
+                            ch_.FoundKeys(fmt::format("SELECT user FROM {} WHERE {} AND user IN _keys",
+                                                      ch_.Table("crowd_members"), where),
+                                          keys));
+    }
+    std::vector<std::string> by_shard(ch_.shards());
+    for (uint64_t h : hashes) {
+      if (present.contains(h)) continue;
+      std::string& rows = by_shard[ch_.ShardOf(h)];
+      AppendTsv(c.tenant, &rows);
+      rows += '\t';
+      AppendTsv(c.name, &rows);
+      rows += fmt::format("\t{}\t{}\n", c.version, h);
+    }
+    for (size_t s = 0; s < by_shard.size(); ++s) {
+      if (by_shard[s].empty()) continue;
+      AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.Local("crowd_members"), "tenant, name, version, user",
+                                           by_shard[s], "TabSeparated"));
+    }
+    // The directory's order of saving: its seconds, then its place in the file.
+    const uint64_t saved_us = static_cast<uint64_t>(std::max<int64_t>(c.saved_at, 0)) * 1000000 + i;
+    AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("saved_crowds",
+                                              "tenant, name, version, saved_at, definition, size, saved_us",
+                                              ChSavedCrowdRow(c, saved_us)));
+    ++out_.crowds;
+  }
+  return Status::OK();
+}
+
+Status Copy::Tenants() {
+  AIPS_ASSIGN_OR_RETURN(TenantRegistry reg, TenantRegistry::Load(store_.dir()));
+  AIPS_ASSIGN_OR_RETURN(ChTenantStore::Imported n, tenants_.Import(reg, &out_.skipped));
+  out_.tenants = n.tenants;
+  out_.tenant_brands = n.brands;
+  out_.keys = n.keys;
+  return Status::OK();
 }
 
 Result<CopyResult> Copy::Run() {
@@ -254,7 +364,9 @@ Result<CopyResult> Copy::Run() {
   AIPS_RETURN_IF_ERROR(Events());
   AIPS_RETURN_IF_ERROR(FirstParty());
   AIPS_RETURN_IF_ERROR(Content());
-  Leftovers();
+  AIPS_RETURN_IF_ERROR(Attributes());
+  AIPS_RETURN_IF_ERROR(Crowds());
+  AIPS_RETURN_IF_ERROR(Tenants());
   std::string load = fmt::format("{}\t", version_);
   AppendTsv("copy of " + store_.dir(), &load);
   load += fmt::format("\t{}\t{}\t0\n", out_.events, out_.events_present);
@@ -271,8 +383,8 @@ std::vector<std::string> ChCopySchema(const std::string& database) {
                   database)};
 }
 
-Result<CopyResult> CopyToClickHouse(Store& store, ChStore& ch, bool progress) {
-  Copy copy(store, ch, progress);
+Result<CopyResult> CopyToClickHouse(Store& store, ChStore& ch, ChTenantStore& tenants, bool progress) {
+  Copy copy(store, ch, tenants, progress);
   return copy.Run();
 }
 

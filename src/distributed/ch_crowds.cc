@@ -10,6 +10,7 @@
 #include "distributed/ch_engine.h"
 #include "distributed/ch_first_party.h"
 #include "distributed/ch_sql.h"
+#include "distributed/ch_user_rows.h"
 #include "engine/messages.h"
 #include "fmt/format.h"
 
@@ -229,16 +230,9 @@ Result<SavedCrowd> ClickHouseEngine::SaveMembers(const std::string& name, const 
       sc.size, ch_->SumOverShards(
                    fmt::format("SELECT count() FROM {} WHERE tenant = {} AND name = {} AND version = {}",
                                ch_->Table("crowd_members"), ChQuote(sc.tenant), ChQuote(name), sc.version)));
-  std::string row;
-  for (const std::string* f : {&sc.tenant, &sc.name}) {
-    AppendTsv(*f, &row);
-    row += '\t';
-  }
-  row += fmt::format("{}\t{}\t", sc.version, sc.saved_at);
-  AppendTsv(sc.definition, &row);
-  row += fmt::format("\t{}\t{}\n", sc.size, ChVersion());
-  AIPS_RETURN_IF_ERROR(writer->InsertEverywhere(
-      "saved_crowds", "tenant, name, version, saved_at, definition, size, saved_us", row));
+  AIPS_RETURN_IF_ERROR(writer->InsertEverywhere("saved_crowds",
+                                                "tenant, name, version, saved_at, definition, size, saved_us",
+                                                ChSavedCrowdRow(sc, ChVersion())));
   return sc;
 }
 

@@ -1,5 +1,7 @@
 #include "distributed/ch_tenants.h"
 
+#include <set>
+
 #include "distributed/ch_store.h"
 #include "fmt/format.h"
 
@@ -16,6 +18,15 @@ std::string TenantRow(const std::string& tenant, const std::string& brand, const
   row += '\t';
   AppendTsv(salt, &row);
   row += fmt::format("\t{}\n", version);
+  return row;
+}
+
+std::string KeyRow(const ApiKey& k, uint64_t version) {
+  std::string row;
+  AppendTsv(k.digest, &row);
+  row += '\t';
+  AppendTsv(k.tenant, &row);
+  row += fmt::format("\t{}\t{}\t{}\n", k.admin ? 1 : 0, k.created, version);
   return row;
 }
 
@@ -84,14 +95,55 @@ Result<std::string> ChTenantStore::CreateKey(const std::string& tenant, bool adm
   AIPS_ASSIGN_OR_RETURN(TenantRegistry reg, Load());
   AIPS_ASSIGN_OR_RETURN(std::string key, reg.CreateKey(tenant, admin));  // checks the tenant first
   AIPS_ASSIGN_OR_RETURN(auto ch, ChStore::Connect(url_, ChStore::Mode::kWrite));
-  const ApiKey& k = reg.keys().back();
-  std::string row;
-  AppendTsv(k.digest, &row);
-  row += '\t';
-  AppendTsv(k.tenant, &row);
-  row += fmt::format("\t{}\t{}\t{}\n", k.admin ? 1 : 0, k.created, ChVersion());
-  AIPS_RETURN_IF_ERROR(ch->InsertEverywhere("api_keys", "digest, tenant, admin, created, version", row));
+  AIPS_RETURN_IF_ERROR(ch->InsertEverywhere("api_keys", "digest, tenant, admin, created, version",
+                                            KeyRow(reg.keys().back(), ChVersion())));
   return key;
+}
+
+Result<ChTenantStore::Imported> ChTenantStore::Import(const TenantRegistry& from,
+                                                      std::vector<std::string>* conflicts) {
+  Imported out;
+  if (from.tenants().empty() && from.keys().empty()) return out;
+  AIPS_ASSIGN_OR_RETURN(auto ch, ChStore::Connect(url_, ChStore::Mode::kWrite));
+  AIPS_ASSIGN_OR_RETURN(TenantRegistry now, Load());
+  // Versions keep the directory's order of tenants and keys, after everything stored.
+  uint64_t version = ChVersion();
+  std::string rows;
+  for (const auto& [name, t] : from.tenants()) {
+    auto have = now.tenants().find(name);
+    if (have == now.tenants().end()) {
+      rows += TenantRow(name, "", t.salt, version);
+      for (const std::string& b : t.brands) rows += TenantRow(name, b, t.salt, version);
+      ++out.tenants;
+      out.brands += t.brands.size();
+    } else {
+      if (have->second.salt != t.salt) {
+        conflicts->push_back(fmt::format(
+            "tenant '{}': the database made it with its own export salt, which it keeps (salted exports of "
+            "this tenant differ from the directory's)",
+            name));
+      }
+      for (const std::string& b : t.brands) {
+        if (have->second.brands.count(b)) continue;
+        rows += TenantRow(name, b, have->second.salt, version);
+        ++out.brands;
+      }
+    }
+    ++version;
+  }
+  if (!rows.empty())
+    AIPS_RETURN_IF_ERROR(ch->InsertEverywhere("tenants", "tenant, brand, salt, version", rows));
+  std::set<std::string> digests;
+  for (const ApiKey& k : now.keys()) digests.insert(k.digest);
+  rows.clear();
+  for (const ApiKey& k : from.keys()) {
+    if (digests.count(k.digest)) continue;
+    rows += KeyRow(k, version++);
+    ++out.keys;
+  }
+  if (!rows.empty())
+    AIPS_RETURN_IF_ERROR(ch->InsertEverywhere("api_keys", "digest, tenant, admin, created, version", rows));
+  return out;
 }
 
 }  // namespace aips

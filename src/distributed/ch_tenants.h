@@ -26,6 +26,14 @@ class ChTenantStore : public TenantStore {
   Result<Tenant> AddTenant(const std::string& name, const std::vector<std::string>& brands) override;
   Result<std::string> CreateKey(const std::string& tenant, bool admin) override;
 
+  // aips copy: adds the tenants (with their export salts), brands and keys (digests) of `from` that the
+  // database lacks; a second import adds nothing. A tenant the database already has keeps the database's
+  // salt and gets the brands it lacks; each such salt conflict is described in *conflicts.
+  struct Imported {
+    uint64_t tenants = 0, brands = 0, keys = 0;
+  };
+  Result<Imported> Import(const TenantRegistry& from, std::vector<std::string>* conflicts);
+
  private:
   ChTenantStore(std::string url, ChUrl parsed, std::unique_ptr<ChClient> entry);
   std::string url_;

@@ -50,6 +50,18 @@ Status ChWriteUserSeq(ChStore& ch, uint64_t base, const std::vector<ChSeqRow>& r
   return Status::OK();
 }
 
+std::string ChSavedCrowdRow(const SavedCrowd& c, uint64_t saved_us) {
+  std::string row;
+  for (const std::string* f : {&c.tenant, &c.name}) {
+    AppendTsv(*f, &row);
+    row += '\t';
+  }
+  row += fmt::format("{}\t{}\t", c.version, c.saved_at);
+  AppendTsv(c.definition, &row);
+  row += fmt::format("\t{}\t{}\n", c.size, saved_us);
+  return row;
+}
+
 Status ChAttributesLoad::PrepareFile(std::string_view data, const FileFormat& format) {
   absl::flat_hash_set<uint64_t> users;
   ForEachRow(data, format,
@@ -60,6 +72,10 @@ Status ChAttributesLoad::PrepareFile(std::string_view data, const FileFormat& fo
                if (ParseAttributesRow(row, &user, &tags, &err)) users.insert(Hash64(user));
              },
              {});
+  return PrepareUsers(users);
+}
+
+Status ChAttributesLoad::PrepareUsers(const absl::flat_hash_set<uint64_t>& users) {
   if (users.empty()) return Status::OK();
   // Tags never hold '|' (the input separates them with it) and are never empty.
   AIPS_ASSIGN_OR_RETURN(

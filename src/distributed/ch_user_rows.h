@@ -1,5 +1,5 @@
 // What `aips ingest --engine` writes for crowds (docs/distributed.md, "Crowds"): every user's number in
-// the order aips first saw it, and user attributes.
+// the order aips first saw it, and user attributes; and the registry row of a saved crowd.
 //
 // User numbers. The embedded engine numbers users densely in the order its ingest first meets them (an
 // event stored, an attributes row); exports list members and lookalike breaks ties in that order. The
@@ -18,8 +18,10 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "distributed/ch_store.h"
 #include "ingest/row_source.h"
+#include "store/crowds.h"
 
 namespace aips {
 
@@ -34,11 +36,16 @@ Result<uint64_t> ChNextUserSeq(ChStore& ch);
 // Writes the rows of users not stored yet, numbered base + ordinal.
 Status ChWriteUserSeq(ChStore& ch, uint64_t base, const std::vector<ChSeqRow>& rows);
 
+// A `saved_crowds` registry row (TabSeparated): saved_us orders the list (docs/distributed.md, "Crowds").
+std::string ChSavedCrowdRow(const SavedCrowd& c, uint64_t saved_us);
+
 class ChAttributesLoad {
  public:
   explicit ChAttributesLoad(ChStore& ch) : ch_(ch) {}
   // Reads the stored tags of every user an attributes file names (one lookup per file).
   Status PrepareFile(std::string_view data, const FileFormat& format);
+  // Reads the stored tags of these users (one lookup).
+  Status PrepareUsers(const absl::flat_hash_set<uint64_t>& users);
   // Replaces a user's tags; true when this changes them.
   bool Apply(uint64_t user, std::vector<std::string> tags);
   // Writes the changed users' tags, each to its shard.

@@ -79,9 +79,9 @@ class Server:
                 time.sleep(0.1)
         fail(f"aips serve {' '.join(where)} did not answer within 60 s")
 
-    def get(self, path):
+    def get(self, path, key=None):
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}")
-        req.add_header("Authorization", "Bearer " + self.key)
+        req.add_header("Authorization", "Bearer " + (key or self.key))
         try:
             with urllib.request.urlopen(req, timeout=300) as r:
                 return r.status, r.read().decode()

@@ -217,6 +217,55 @@ def check_loader(aips, where, files, seconds):
     print(f"killed load: {partial} events at the kill, {full} after the re-run (= uninterrupted)")
 
 
+def check_copy(aips, where, queries, work):
+    """aips copy moves the embedded directory (after the suite's saves: crowds, lookalike tiers, keys) into a
+    2-shard cluster: killed half-way and run again, then again adding nothing; every read-only query, the
+    tenants, a tenant's salted export and its key then answer as over the directory (`queries`: those to
+    compare; the writes among them are left out)."""
+    data = where["embedded"][1]
+    brand = sorted(json.loads(run([aips, "info", "--data", data, "--json"]))["brands"], key=lambda b: b["brand"])[0]["brand"]
+    run([aips, "tenant", "add", "--data", data, "--tenant", "acme", "--brands", brand])
+    acme_key = run([aips, "key", "create", "--data", data, "--tenant", "acme"]).strip()
+    url = f"clickhouse://127.0.0.1:19123/parity_copy?cluster=two_shards&nodes={NODE1},{NODE2}"
+    t0 = time.time()
+    p = subprocess.Popen([aips, "copy", "--data", data, "--engine", url], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    while p.poll() is None:  # kill as soon as the first events are stored
+        try:
+            if int(ch(NODE1, "SELECT count() FROM parity_copy.events").strip() or 0) > 0:
+                break
+        except (OSError, ValueError, urllib.error.HTTPError):
+            pass  # the tables are being created
+        time.sleep(0.005)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    partial = ch(NODE1, "SELECT count() FROM parity_copy.events").strip()
+    first = json.loads(run([aips, "copy", "--data", data, "--engine", url, "--json"]))
+    again = json.loads(run([aips, "copy", "--data", data, "--engine", url, "--json"]))
+    added = {k: v for k, v in again.items()
+             if isinstance(v, (int, bool)) and v and not k.endswith("_already_there") and k != "users"}
+    if added or again["skipped"]:
+        fail(f"a second aips copy added {added} (left: {again['skipped']})")
+    if first["saved_crowd_versions"] == 0 or first["tenants"] == 0 or first["api_keys"] < 2:
+        fail(f"aips copy after a kill copied no saved crowds, tenants or keys: {first}")
+    copied = {"embedded": where["embedded"], "copy": ["--engine", url]}
+    reads = [q for q in queries if not (q[:2] == ["crowd", "save"] or "--name" in q)]
+    reads += [["tenant", "list"], ["crowd", "list"],
+              ["crowd", "export", "--preset", "redelivery", "--brand", brand, "--tenant", "acme", "--min-size", "1"]]
+    compare_cli(aips, copied, reads)
+    servers = {name: Server(aips, w, os.path.join(work, f"serve-copy-{name}.log")) for name, w in copied.items()}
+    try:
+        got = {name: s.get(f"/api/v1/stages?brand={brand}", key=acme_key) for name, s in servers.items()}
+    finally:
+        for s in servers.values():
+            s.stop()
+    if got["copy"] != got["embedded"] or got["copy"][0] != 200:
+        fail(f"the tenant's key after aips copy: {got}")
+    print(f"copy: killed at {partial} events, re-run and a second run adding nothing; {len(reads)} read-only "
+          f"queries, tenants, a salted export and a tenant's key equal to the directory's "
+          f"({time.time() - t0:.0f} s)")
+
+
 def check_forget(aips, where, world_dir, queries):
     counts = {}
     with open(os.path.join(world_dir, "events.csv")) as f:
@@ -350,8 +399,11 @@ def check(aips, work, args, backends):
     w = world_values(aips, where["embedded"])
     templates = load_templates(args.only)
     cli, http = [], []
+    crowd_lines = set()  # indexes of the commands of crowds.txt
     for origin, kind, text in templates:
         for concrete in expand(text, w):
+            if kind == "cli" and origin.startswith("crowds.txt:"):
+                crowd_lines.add(len(cli))
             (cli if kind == "cli" else http).append(concrete)
     queries = [shlex.split(q) for q in cli]
     http = [urllib.parse.quote(p, safe="/?&=%:,") for p in http]
@@ -379,6 +431,9 @@ def check(aips, work, args, backends):
         print(f"{len(http)} endpoints × {len(where)} backends byte-equal in {time.time() - t0:.0f} s")
 
     funnel = [q for q in queries if q[0] in ("stages", "flow", "penetration")]
+    if "two" in where:
+        # Every crowd command (user order, attributes, saved crowds, lookalike) and every fourth other one.
+        check_copy(aips, where, [q for i, q in enumerate(queries) if i in crowd_lines or i % 4 == 0], work)
     check_access(aips, where)
     check_rules(aips, where, w, funnel)
     check_forget(aips, where, world, funnel)
