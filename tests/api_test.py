@@ -107,6 +107,18 @@ for e in endpoints[2:]:
 s1, b1 = get_json("/api/v1/campaign?campaign=serum-02-c1", acme)
 s2, b2 = get_json("/api/v1/campaign?campaign=no-such-campaign", acme)
 check("another tenant's campaign is an unknown campaign", s1 == 404 and b1["error"].replace("serum-02-c1", "X") == b2["error"].replace("no-such-campaign", "X"), f"{b1} {b2}")
+# Lift: the CLI's answer (or its refusal, for a campaign without assignments); another tenant's campaign is
+# an unknown one before anything is measured.
+p = subprocess.run([aips, "lift", "--campaign", "serum-01-c1", *where, "--json"], capture_output=True, text=True)
+s, b = get_json("/api/v1/lift?campaign=serum-01-c1", acme)
+if p.returncode == 0:
+    check("lift equals the CLI's", s == 200 and b == json.loads(p.stdout), json.dumps(b)[:300])
+else:
+    check("lift refused alike by the CLI (exit 2) and the API (400)",
+          p.returncode == 2 and s == 400 and b.get("error", "") in p.stderr, f"{s} {b} {p.stderr}")
+s1, b1 = get_json("/api/v1/lift?campaign=serum-02-c1", acme)
+s2, b2 = get_json("/api/v1/lift?campaign=no-such-campaign", acme)
+check("another tenant's campaign is an unknown campaign for lift", s1 == 404 and b1["error"].replace("serum-02-c1", "X") == b2["error"].replace("no-such-campaign", "X"), f"{b1} {b2}")
 s, b = get_json("/api/v1/compare?brand=serum-01&with=serum-02", acme)
 check("compare with another tenant's brand: 404", s == 404, b)
 s, me = get_json("/api/v1/me", rival)
@@ -270,7 +282,7 @@ s, b = get_json("/api/v1/crowds", admin)
 check("saved crowds (admin key) equal the CLI's list", s == 200 and b == cli("crowd", "list") and b["crowds"], json.dumps(b)[:300])
 compared = {"stages", "trend", "flow", "penetration", "campaigns", "campaign", "defeated", "searchback", "firstparty",
             "overlap", "compare", "aurora", "crowd/count", "crowd/export", "crowd/portrait", "spectrum", "correction",
-            "lookalike", "topics", "consult", "info", "crowds"}
+            "lookalike", "topics", "consult", "info", "crowds", "lift"}
 no_cli_question = {"me"}  # who the key is
 s, doc = http("/openapi.json")
 reads = {p[len("/api/v1/"):] for p, ops in json.loads(doc)["paths"].items() if p.startswith("/api/v1/") and "get" in ops}

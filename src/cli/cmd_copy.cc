@@ -29,6 +29,7 @@ std::string CopyJson(const CopyResult& r) {
   w.Key("orders").Int(static_cast<int64_t>(r.orders));
   w.Key("imported_ids").Int(static_cast<int64_t>(r.imported_ids));
   w.Key("attribute_users").Int(static_cast<int64_t>(r.attribute_users));
+  w.Key("experiment_assignments").Int(static_cast<int64_t>(r.assignments));
   w.Key("saved_crowd_versions").Int(static_cast<int64_t>(r.crowds));
   w.Key("tenants").Int(static_cast<int64_t>(r.tenants));
   w.Key("tenant_brands").Int(static_cast<int64_t>(r.tenant_brands));

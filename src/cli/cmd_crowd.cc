@@ -20,6 +20,8 @@ struct Args {
   std::string expr, preset, brand, competitor, date, since, name, tenant, out;
   size_t min_size = kDefaultMinExportSize;
   bool raw = false, json = false;
+  std::string campaign;  // export: split for this campaign's holdout
+  double holdout = 0;    // export: percent of the crowd held out
 };
 
 void AddSelection(CLI::App* c, Args* a) {
@@ -216,6 +218,19 @@ void AddCrowdExport(CLI::App* crowd) {
   c->add_option("--out", a->out, "Output file (default: standard output)");
   c->add_option("--min-size", a->min_size, "Refuse crowds smaller than this (default 100)");
   c->add_flag("--json", a->json, "With --out: print {\"exported\":N,\"out\":\"FILE\"}");
+  auto* camp = c->add_option("--campaign", a->campaign,
+                             "Split the crowd for this campaign's holdout: export only its treatment group");
+  auto* hold = c->add_option("--holdout", a->holdout,
+                             "With --campaign: percent of the crowd held out as the control group (e.g. 10)");
+  camp->needs(hold);
+  hold->needs(camp);
+  c->footer(
+      "With --campaign C --holdout PCT the crowd is split before export: each member without an assignment\n"
+      "to C goes to C's control group with probability PCT% (a hash of the user id under a salt made from\n"
+      "C: deterministic, so exporting a grown crowd again keeps every earlier member's group) and to its\n"
+      "treatment group otherwise; the assignments are stored (no experiments upload needed) and only the\n"
+      "treatment members are exported. 'aips lift --campaign C' then measures the campaign against the\n"
+      "control group (docs/measures.md#lift).");
   c->callback([a] {
     if (a->tenant.empty() == !a->raw)
       return Fail(Status::InvalidArgument("give --tenant T (salted ids) or --raw"));
@@ -231,7 +246,8 @@ void AddCrowdExport(CLI::App* crowd) {
       salt = t->second.salt;
     }
     WithCrowd(*a, [&](QueryEngine& e, const CrowdQuery& q) {
-      auto csv = e.CrowdExport(q, salt, a->min_size);
+      auto csv = a->campaign.empty() ? e.CrowdExport(q, salt, a->min_size)
+                                     : e.CrowdExportHoldout(q, salt, a->min_size, a->campaign, a->holdout);
       if (!csv.ok()) return Fail(csv.status());
       const auto exported = std::count(csv->begin(), csv->end(), '\n') - 1;  // lines after the header
       if (a->out.empty()) {

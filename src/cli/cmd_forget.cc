@@ -36,6 +36,7 @@ void PrintForget(const ForgetResult& r, size_t requested, bool recomputed, bool 
     w.Key("identity_links_removed").Int(static_cast<int64_t>(r.identity_links_removed));
     w.Key("attribute_tags_removed").Int(static_cast<int64_t>(r.attribute_tags_removed));
     w.Key("crowds_changed").Int(static_cast<int64_t>(r.crowds_changed));
+    w.Key("assignments_removed").Int(static_cast<int64_t>(r.assignments_removed));
     w.Key("reject_lines_removed").Int(static_cast<int64_t>(r.reject_lines_removed));
     w.Key("messages_removed").Int(static_cast<int64_t>(r.messages_removed));
     w.Key("notes_unlinked").Int(static_cast<int64_t>(r.notes_unlinked));
@@ -49,10 +50,12 @@ void PrintForget(const ForgetResult& r, size_t requested, bool recomputed, bool 
   const char* verb = dry_run ? "would erase" : "erased";
   fmt::print(
       "{} {} of {} users: {} events ({} segments rewritten, {} brands), {} identity links, {} "
-      "attribute tags, {} saved crowds, {} rejected-row lines, {} messages, {} note authorships\n",
+      "attribute tags, {} saved crowds, {} experiment assignments, {} rejected-row lines, {} messages, {} "
+      "note "
+      "authorships\n",
       verb, r.users_found, requested, r.events_removed, r.segments_rewritten, r.brands_affected,
-      r.identity_links_removed, r.attribute_tags_removed, r.crowds_changed, r.reject_lines_removed,
-      r.messages_removed, r.notes_unlinked);
+      r.identity_links_removed, r.attribute_tags_removed, r.crowds_changed, r.assignments_removed,
+      r.reject_lines_removed, r.messages_removed, r.notes_unlinked);
   if (dry_run) return;
   if (r.snapshot_files_deleted > 0)
     fmt::print("{} snapshot files deleted; {}\n", r.snapshot_files_deleted,

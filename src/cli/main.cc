@@ -89,6 +89,7 @@ int RunAips(int argc, char** argv) {
   RegisterQueries(app);
   RegisterReport(app);
   RegisterCampaign(app);
+  RegisterLift(app);
   RegisterCategory(app);
   RegisterServe(app);
   RegisterCrowd(app);

@@ -4,8 +4,10 @@
 
 #include "common/crypto.h"
 #include "embedded/embedded_engine.h"
+#include "engine/holdout_split.h"
 #include "fmt/format.h"
 #include "store/crowds.h"
+#include "store/experiments.h"
 
 namespace aips {
 
@@ -42,6 +44,42 @@ Result<uint64_t> EmbeddedEngine::CrowdCount(const CrowdQuery& crowd) {
 Result<std::string> EmbeddedEngine::CrowdExport(const CrowdQuery& crowd, const std::string& salt,
                                                 size_t min_size) {
   AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(crowd));
+  return ExportMembers(members, salt, min_size);
+}
+
+Result<std::string> EmbeddedEngine::CrowdExportHoldout(const CrowdQuery& crowd, const std::string& salt,
+                                                       size_t min_size, const std::string& campaign,
+                                                       double holdout_pct) {
+  AIPS_ASSIGN_OR_RETURN(const uint32_t cut, HoldoutThreshold(holdout_pct));
+  if (campaign.empty()) return Status::InvalidArgument("--holdout needs --campaign C");
+  AIPS_RETURN_IF_ERROR(store_->UpgradeToWrite());  // the assignments are read and written under the lock
+  AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(crowd));
+  const Manifest& m = store_->manifest();
+  AIPS_ASSIGN_OR_RETURN(Experiments experiments, LoadExperiments(store_->dir(), m.experiments_generation));
+  ExperimentGroups& g = experiments.campaigns[campaign];
+  if (g.salt.empty()) g.salt = HoldoutSalt(campaign);
+  bool changed = false;
+  for (uint32_t u : members) {
+    if (g.treatment.contains(u) || g.control.contains(u)) continue;
+    AIPS_ASSIGN_OR_RETURN(std::string id, UserName(u));
+    (HoldoutBucket(g.salt, id) < cut ? g.control : g.treatment).add(u);
+    changed = true;
+  }
+  const Roaring treated = members & g.treatment;
+  AIPS_ASSIGN_OR_RETURN(std::string csv, ExportMembers(treated, salt, min_size));
+  if (changed) {
+    Manifest next = m;
+    next.generation = m.generation + 1;
+    AIPS_RETURN_IF_ERROR(SaveExperiments(store_->dir(), next.generation, experiments));
+    next.experiments_generation = next.generation;
+    AIPS_RETURN_IF_ERROR(store_->CommitManifest(std::move(next)));
+    AIPS_RETURN_IF_ERROR(store_->RemoveGarbage());
+  }
+  return csv;
+}
+
+Result<std::string> EmbeddedEngine::ExportMembers(const Roaring& members, const std::string& salt,
+                                                  size_t min_size) {
   const uint64_t n = members.cardinality();
   AIPS_RETURN_IF_ERROR(CheckExportSize(n, min_size));
   std::string out = ExportHeader(salt);

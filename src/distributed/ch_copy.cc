@@ -15,6 +15,7 @@
 #include "store/attributes.h"
 #include "store/content.h"
 #include "store/crowds.h"
+#include "store/experiments.h"
 #include "store/first_party.h"
 #include "store/id_runs.h"
 
@@ -45,6 +46,7 @@ class Copy {
   Status Content();
   Status ImportedIds();
   Status Attributes();
+  Status Assignments();
   Status Crowds();
   Status Tenants();
 
@@ -279,6 +281,31 @@ Status Copy::Attributes() {
   return Status::OK();
 }
 
+// Every experiment assignment (one lookup of the stored groups of the assigned users, then the new ones).
+Status Copy::Assignments() {
+  AIPS_ASSIGN_OR_RETURN(Experiments e,
+                        LoadExperiments(store_.dir(), store_.manifest().experiments_generation));
+  if (e.campaigns.empty()) return Status::OK();
+  AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_.dict(kDictUser));
+  absl::flat_hash_set<uint64_t> assigned;
+  auto each = [&](auto&& fn) {
+    for (auto& [campaign, g] : e.campaigns) {
+      for (bool treatment : {true, false}) {
+        for (uint32_t u : treatment ? g.treatment : g.control)
+          if (u < users->size() && !IsTombstone(users->Name(u)))
+            fn(campaign, Hash64(users->Name(u)), treatment);
+      }
+    }
+  };
+  each([&](const std::string&, uint64_t h, bool) { assigned.insert(h); });
+  ChExperimentsLoad load(ch_);
+  AIPS_RETURN_IF_ERROR(load.PrepareUsers(assigned));
+  each([&](const std::string& campaign, uint64_t h, bool treatment) {
+    out_.assignments += load.Assign(campaign, h, treatment) == Experiments::Assigned::kNew;
+  });
+  return load.Commit(version_);
+}
+
 // Every version of every saved crowd, with its time, definition and members (each on its shard). A version
 // the database holds already (same time and definition) is skipped; members a killed copy stored are not
 // written twice; the registry row goes last, so a version is listed only once its members are all stored.
@@ -365,6 +392,7 @@ Result<CopyResult> Copy::Run() {
   AIPS_RETURN_IF_ERROR(FirstParty());
   AIPS_RETURN_IF_ERROR(Content());
   AIPS_RETURN_IF_ERROR(Attributes());
+  AIPS_RETURN_IF_ERROR(Assignments());
   AIPS_RETURN_IF_ERROR(Crowds());
   AIPS_RETURN_IF_ERROR(Tenants());
   std::string load = fmt::format("{}\t", version_);

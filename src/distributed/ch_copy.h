@@ -31,6 +31,7 @@ struct CopyResult {
   uint64_t notes = 0, accounts = 0, messages = 0, messages_present = 0;
   uint64_t identity_links = 0, orders = 0, imported_ids = 0;
   uint64_t attribute_users = 0;  // users whose tags were written
+  uint64_t assignments = 0;      // experiment assignments written
   uint64_t crowds = 0;           // saved crowd versions copied now
   uint64_t tenants = 0, tenant_brands = 0, keys = 0;
   bool rules_copied = false, catalog_changed = false;

@@ -11,6 +11,7 @@
 #include "distributed/ch_first_party.h"
 #include "distributed/ch_sql.h"
 #include "distributed/ch_user_rows.h"
+#include "engine/holdout_split.h"
 #include "engine/messages.h"
 #include "fmt/format.h"
 
@@ -138,6 +139,41 @@ Result<std::string> ClickHouseEngine::CrowdExport(const CrowdQuery& crowd, const
   AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
   AIPS_ASSIGN_OR_RETURN(uint64_t n, CountMembers(members));
   AIPS_RETURN_IF_ERROR(CheckExportSize(n, min_size));
+  return ExportMembers(members, salt);
+}
+
+Result<std::string> ClickHouseEngine::CrowdExportHoldout(const CrowdQuery& crowd, const std::string& salt,
+                                                         size_t min_size, const std::string& campaign,
+                                                         double holdout_pct) {
+  AIPS_ASSIGN_OR_RETURN(const uint32_t cut, HoldoutThreshold(holdout_pct));
+  if (campaign.empty()) return Status::InvalidArgument("--holdout needs --campaign C");
+  AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
+  AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
+  const std::string experiments = ch_->Local("experiments"), c = ChQuote(campaign);
+  const std::string assigned = fmt::format("SELECT user FROM {} WHERE campaign = {}", experiments, c);
+  const std::string treated = fmt::format(
+      "SELECT user FROM {} WHERE campaign = {} GROUP BY user HAVING argMin(treatment, version) = 1",
+      experiments, c);
+  // engine/holdout_split.h in SQL: the first four bytes of SHA-256(salt ':' user_id), big-endian, mod 10000.
+  const std::string bucket =
+      fmt::format("reinterpretAsUInt32(reverse(substring(SHA256(concat({}, ':', user_id)), 1, 4))) % 10000",
+                  ChQuote(HoldoutSalt(campaign)));
+  // The treatment members after the split, counted first: a crowd below the minimum changes nothing.
+  AIPS_ASSIGN_OR_RETURN(uint64_t n, ch_->SumOverShards(fmt::format(
+                                        "SELECT uniqExact(user) FROM {} WHERE user IN ({}) AND (user IN "
+                                        "({}) OR (user NOT IN ({}) AND {} >= {}))",
+                                        ch_->Table("user_seq"), members, treated, assigned, bucket, cut)));
+  AIPS_RETURN_IF_ERROR(CheckExportSize(n, min_size));
+  AIPS_ASSIGN_OR_RETURN(auto writer, ChStore::Connect(url_, ChStore::Mode::kWrite));
+  AIPS_RETURN_IF_ERROR(writer->ExecuteOnShards(fmt::format(
+      "INSERT INTO {0} (campaign, user, treatment, version) SELECT {1}, user, if({2} < {3}, 0, 1), {4} FROM "
+      "(SELECT "
+      "user, any(user_id) AS user_id FROM {5} WHERE user IN ({6}) AND user NOT IN ({7}) GROUP BY user)",
+      experiments, c, bucket, cut, ChVersion(), ch_->Local("user_seq"), members, assigned)));
+  return ExportMembers(fmt::format("SELECT user FROM ({}) WHERE user IN ({})", members, treated), salt);
+}
+
+Result<std::string> ClickHouseEngine::ExportMembers(const std::string& members, const std::string& salt) {
   // In the order aips first saw each user (the embedded engine's user numbers).
   const std::string id =
       salt.empty() ? "uid" : fmt::format("lower(hex(SHA256(concat({}, ':', uid))))", ChQuote(salt));

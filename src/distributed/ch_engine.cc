@@ -217,9 +217,9 @@ Result<ClickHouseEngine::ReachFlight> ClickHouseEngine::FlightOf(const std::stri
 
 // Long on purpose: the campaign measures of docs/measures.md as their SQL, one query per measure group,
 // in the order the embedded engine computes them, so that the two can be read side by side.
-Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::optional<int> x) {
+Result<CampaignResult> ClickHouseEngine::CampaignHeader(const std::string& name, std::optional<int> x,
+                                                        ReachFlight* flight_out) {
   if (x && (*x < 0 || *x > 3650)) return Status::InvalidArgument("--x must be a number of days in [0, 3650]");
-  const std::string events = ch_->Table("events");
   AIPS_ASSIGN_OR_RETURN(ReachFlight flight, FlightOf(name));
   CampaignResult out;
   out.campaign = name;
@@ -239,6 +239,14 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
   out.x_days = x.value_or(catalog_.DecisionCycle(category));
   out.window_end = out.end + out.x_days;
   out.provisional = out.last_data_day == kNoDay || out.window_end > out.last_data_day;
+  *flight_out = flight;
+  return out;
+}
+
+Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::optional<int> x) {
+  const std::string events = ch_->Table("events");
+  ReachFlight flight;
+  AIPS_ASSIGN_OR_RETURN(CampaignResult out, CampaignHeader(name, x, &flight));
   if (flight.carried == 0 || out.start == kNoDay) return out;  // nothing reached
   AIPS_ASSIGN_OR_RETURN(
       ChRows spus,
@@ -249,7 +257,7 @@ Result<CampaignResult> ClickHouseEngine::Campaign(const std::string& name, std::
   bool scope_known = !out.spu;
   for (auto& r : spus) scope_known |= out.spu && !r[0].empty() && r[0] == *out.spu;
 
-  const RuleSet& rs = rules_.ForCategory(category);
+  const RuleSet& rs = rules_.ForCategory(CategoryName(out.brand));
   const std::string c = ChQuote(name), s = ChDay(out.start), e = ChDay(out.end);
   const std::string in_flight = fmt::format("campaign = {} AND day >= {} AND day <= {}", c, s, e);
   const std::string buy =

@@ -26,6 +26,8 @@ class ClickHouseEngine : public QueryEngine {
   Result<PenetrationResult> Penetration(const ScopeRef& scope, std::optional<Day> date) override;
   Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
   Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
+  // Holdout lift (distributed/ch_lift.cc): per-user stage codes of the assigned users, counted in SQL.
+  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x) override;
   // Nothing to precompute: succeeds at once.
   Status Compute(std::optional<Day> until,
                  const std::function<void(const ComputeProgress&)>& progress) override;
@@ -39,6 +41,8 @@ class ClickHouseEngine : public QueryEngine {
   // (distributed/ch_crowd_sql.h), evaluated on each shard over its own users.
   Result<uint64_t> CrowdCount(const CrowdQuery& crowd) override;
   Result<std::string> CrowdExport(const CrowdQuery& crowd, const std::string& salt, size_t min_size) override;
+  Result<std::string> CrowdExportHoldout(const CrowdQuery& crowd, const std::string& salt, size_t min_size,
+                                         const std::string& campaign, double holdout_pct) override;
   Result<PortraitResult> CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
                                        std::optional<Day> date) override;
   Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) override;
@@ -95,10 +99,15 @@ class ClickHouseEngine : public QueryEngine {
   // The brand and flight the campaign measures use for reach, as Campaign derives them (NotFound for an
   // unknown campaign).
   Result<ReachFlight> FlightOf(const std::string& campaign);
+  // A campaign's name, brand, SPU, flight, spend, x and measuring window, as Campaign reports them.
+  Result<CampaignResult> CampaignHeader(const std::string& campaign, std::optional<int> x,
+                                        ReachFlight* flight);
   // Resolves one atom of a crowd expression as the embedded engine evaluates it (same errors).
   Result<ChAtomFacts> ResolveAtom(const CrowdNode& n, const std::string& tenant);
   // The members of a crowd as SQL over each shard's own (local) tables (ch_crowd_sql.h), for `user IN`.
   Result<std::string> CrowdMembersSql(const CrowdNode& expr, const std::string& tenant);
+  // The export CSV of a crowd's members (SQL over per-shard tables), in the order aips first saw them.
+  Result<std::string> ExportMembers(const std::string& members_local, const std::string& salt);
   // The number of members of a crowd's SQL (per-shard tables), counted on each shard.
   Result<uint64_t> CountMembers(const std::string& members_local);
   // Stores the users of `members_local` (a SELECT of user over each shard's tables) as the next version of

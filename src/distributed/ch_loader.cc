@@ -28,7 +28,7 @@ constexpr uint32_t kNoFile = ChEventWriter::kNoTag;
 class ChLoad {
  public:
   ChLoad(ChStore& ch, const IngestOptions& opt)
-      : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()), attributes_(ch) {}
+      : ch_(ch), opt_(opt), mapper_(absl::UTCTimeZone()), attributes_(ch), experiments_(ch) {}
 
   Status Run(const std::vector<std::string>& files);
   Status RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<std::string>* reject_records,
@@ -59,6 +59,7 @@ class ChLoad {
   // Books the rows the writer found already stored as duplicates.
   void BookDuplicates();
   void OnAttributes(const std::string& source, const InputRow& row);
+  void OnExperiment(const std::string& source, const InputRow& row);
   // A row of notes, messages or accounts (distributed/ch_content.h).
   Status OnContent(const std::string& source, TableKind kind, const InputRow& row);
   // Matches the kept unmatched orders against an identity map that grew in this run.
@@ -80,6 +81,7 @@ class ChLoad {
   std::unique_ptr<ChEventWriter> writer_;
   std::unique_ptr<ChContentLoad> content_;
   ChAttributesLoad attributes_;
+  ChExperimentsLoad experiments_;
   uint64_t content_hash_ = 0;
   bool have_content_hash_ = false;
   IngestResult result_;
@@ -257,6 +259,30 @@ Status ChLoad::OnFirstParty(const std::string& source, TableKind kind, const Inp
   return Status::OK();
 }
 
+void ChLoad::OnExperiment(const std::string& source, const InputRow& row) {
+  std::string_view campaign, user;
+  bool treatment = false;
+  RowError err;
+  if (!ParseExperimentRow(row, &campaign, &user, &treatment, &err))
+    return Reject(source, row, err.field, err.reason, err.redact);
+  if (RefuseForgotten(source, row, user)) return;
+  const uint64_t hash = Hash64(user);
+  writer_->SeeUser(hash, user);
+  const std::string c(campaign);
+  switch (experiments_.Assign(c, hash, treatment)) {
+    case Experiments::Assigned::kNew:
+      ++result_.accepted;
+      ++fc().accepted;
+      return;
+    case Experiments::Assigned::kSame:
+      ++result_.duplicates;
+      ++fc().duplicates;
+      return;
+    case Experiments::Assigned::kConflict:
+      return Reject(source, row, "group", ExperimentConflictReason(treatment, c), false);
+  }
+}
+
 void ChLoad::OnAttributes(const std::string& source, const InputRow& row) {
   std::string_view user;
   std::vector<std::string> tags;
@@ -332,6 +358,7 @@ Status ChLoad::IngestData(const std::string& source, std::string_view data, Mapp
   result_.files.push_back(FileCounts{source, format.kind});
   have_content_hash_ = false;
   if (format.kind == TableKind::kAttributes) AIPS_RETURN_IF_ERROR(attributes_.PrepareFile(data, format));
+  if (format.kind == TableKind::kExperiments) AIPS_RETURN_IF_ERROR(experiments_.PrepareFile(data, format));
   Progress progress(
       opt_.progress,
       fmt::format("load {}", source.size() > 30 ? "..." + source.substr(source.size() - 27) : source),
@@ -352,6 +379,9 @@ Status ChLoad::IngestData(const std::string& source, std::string_view data, Mapp
             break;
           case TableKind::kAttributes:
             OnAttributes(source, row);
+            break;
+          case TableKind::kExperiments:
+            OnExperiment(source, row);
             break;
           case TableKind::kNotes:
           case TableKind::kMessages:
@@ -391,6 +421,7 @@ Status ChLoad::Commit() {
   AIPS_RETURN_IF_ERROR(writer_->Finish());
   BookDuplicates();
   AIPS_RETURN_IF_ERROR(attributes_.Commit(run_));
+  AIPS_RETURN_IF_ERROR(experiments_.Commit(run_));
   AIPS_RETURN_IF_ERROR(ch_.SaveCatalogChanges(catalog_before_, catalog_, run_));
   std::vector<uint32_t> stored_messages;  // files of the messages found already stored
   AIPS_RETURN_IF_ERROR(content_->Commit(&stored_messages));

@@ -238,6 +238,9 @@ Status ChStore::CreateSchema() {
       {"attributes", "user UInt64, tags Array(String), version UInt64", "MergeTree ORDER BY user", "user"},
       {"crowd_members", "tenant String, name String, version UInt32, user UInt64",
        "MergeTree ORDER BY (tenant, name, version, user)", "user"},
+      // Experiment assignments (issue #17): a user's first row for a campaign is its group.
+      {"experiments", "campaign String, user UInt64, treatment UInt8, version UInt64",
+       "MergeTree ORDER BY (campaign, user)", "user"},
   };
   for (const Sharded& t : kSharded)
     for (std::string& sql : ShardedTableDdl(t.name, t.columns, t.engine, t.key))
@@ -332,6 +335,9 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
                                            Table("crowd_members"), keys)));
   std::set<std::vector<std::string>> versions(held.begin(), held.end());
   out.crowds_changed = versions.size();
+  AIPS_ASSIGN_OR_RETURN(
+      out.assignments_removed,
+      SumOverShards(fmt::format("SELECT count() FROM {} WHERE user IN ({})", Table("experiments"), keys)));
   out.blocked = block;
   if (dry_run) return out;
   // Blocked first: a load that starts while the mutations run already refuses the users' rows.
@@ -353,6 +359,7 @@ Result<ForgetResult> ChStore::Forget(const std::vector<std::string>& users, bool
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("user_seq"), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("attributes"), keys),
       fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("crowd_members"), keys),
+      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", Local("experiments"), keys),
   }));
   AIPS_RETURN_IF_ERROR(WaitForMutations());
   return out;

@@ -125,4 +125,56 @@ Status ChAttributesLoad::Commit(uint64_t run) {
   return Status::OK();
 }
 
+Status ChExperimentsLoad::PrepareFile(std::string_view data, const FileFormat& format) {
+  absl::flat_hash_set<uint64_t> users;
+  ForEachRow(data, format,
+             [&](const InputRow& row) {
+               std::string_view campaign, user;
+               bool treatment = false;
+               RowError err;
+               if (ParseExperimentRow(row, &campaign, &user, &treatment, &err)) users.insert(Hash64(user));
+             },
+             {});
+  return PrepareUsers(users);
+}
+
+Status ChExperimentsLoad::PrepareUsers(const absl::flat_hash_set<uint64_t>& users) {
+  if (users.empty()) return Status::OK();
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows rows,
+      ch_.SelectWithTable(fmt::format("SELECT campaign, user, argMin(treatment, version) FROM {} "
+                                      "WHERE user IN _users GROUP BY campaign, user",
+                                      ch_.Table("experiments")),
+                          "_users", "user UInt64", KeysTsv(users)));
+  for (auto& r : rows) groups_[{r.at(0), ChU64(r.at(1))}] = r.at(2) == "1";
+  return Status::OK();
+}
+
+Experiments::Assigned ChExperimentsLoad::Assign(const std::string& campaign, uint64_t user, bool treatment) {
+  auto [it, fresh] = groups_.try_emplace({campaign, user}, treatment);
+  if (fresh) {
+    added_.emplace_back(campaign, user);
+    return Experiments::Assigned::kNew;
+  }
+  return it->second == treatment ? Experiments::Assigned::kSame : Experiments::Assigned::kConflict;
+}
+
+Status ChExperimentsLoad::Commit(uint64_t run) {
+  std::vector<std::string> by_shard(ch_.shards());
+  for (auto& [campaign, user] : added_) {
+    std::string& t = by_shard[ch_.ShardOf(user)];
+    AppendBinaryString(campaign, &t);
+    AppendBinary<uint64_t>(user, &t);
+    AppendBinary<uint8_t>(groups_.at({campaign, user}) ? 1 : 0, &t);
+    AppendBinary<uint64_t>(run, &t);
+  }
+  for (size_t s = 0; s < by_shard.size(); ++s) {
+    if (by_shard[s].empty()) continue;
+    AIPS_RETURN_IF_ERROR(ch_.InsertShard(s, ch_.Local("experiments"), "campaign, user, treatment, version",
+                                         by_shard[s], "RowBinary"));
+  }
+  added_.clear();
+  return Status::OK();
+}
+
 }  // namespace aips

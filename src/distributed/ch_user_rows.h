@@ -22,6 +22,7 @@
 #include "distributed/ch_store.h"
 #include "ingest/row_source.h"
 #include "store/crowds.h"
+#include "store/experiments.h"
 
 namespace aips {
 
@@ -55,6 +56,24 @@ class ChAttributesLoad {
   ChStore& ch_;
   absl::flat_hash_map<uint64_t, std::vector<std::string>> stored_;   // sorted tags as stored
   absl::flat_hash_map<uint64_t, std::vector<std::string>> changed_;  // sorted tags after this run
+};
+
+// Experiment assignments (`experiments`, sharded by user): as the embedded ingest, a user's first group for
+// a campaign stands, the same group again is a duplicate, the other one a conflict. The stored groups of
+// the users a file names are looked up once per file.
+class ChExperimentsLoad {
+ public:
+  explicit ChExperimentsLoad(ChStore& ch) : ch_(ch) {}
+  Status PrepareFile(std::string_view data, const FileFormat& format);
+  Status PrepareUsers(const absl::flat_hash_set<uint64_t>& users);
+  Experiments::Assigned Assign(const std::string& campaign, uint64_t user, bool treatment);
+  // Writes the run's new assignments, each to its user's shard.
+  Status Commit(uint64_t run);
+
+ private:
+  ChStore& ch_;
+  absl::flat_hash_map<std::pair<std::string, uint64_t>, bool> groups_;  // stored and new: treatment?
+  std::vector<std::pair<std::string, uint64_t>> added_;
 };
 
 }  // namespace aips

@@ -35,6 +35,8 @@ class EmbeddedEngine : public QueryEngine {
                  const std::function<void(const ComputeProgress&)>& progress) override;
   Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
   Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
+  // Holdout lift (measures/lift_measures.cc).
+  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x) override;
 
   // Category and competitor measures (measures/category_measures.cc, measures/act_measures.cc).
   Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
@@ -54,6 +56,8 @@ class EmbeddedEngine : public QueryEngine {
   // Crowds (embedded/crowd_eval.cc, crowds/crowd_queries.cc, crowds/lookalike.cc; docs/crowds.md).
   Result<uint64_t> CrowdCount(const CrowdQuery& crowd) override;
   Result<std::string> CrowdExport(const CrowdQuery& crowd, const std::string& salt, size_t min_size) override;
+  Result<std::string> CrowdExportHoldout(const CrowdQuery& crowd, const std::string& salt, size_t min_size,
+                                         const std::string& campaign, double holdout_pct) override;
   Result<PortraitResult> CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
                                        std::optional<Day> date) override;
   Result<LookalikeResult> Lookalike(const CrowdQuery& seed, std::optional<Day> date, int window_days,
@@ -84,6 +88,8 @@ class EmbeddedEngine : public QueryEngine {
   Result<Roaring> ReachOf(const std::string& campaign);
   // The user id of a dense user number (loads the user dictionary on first use).
   Result<std::string> UserName(uint32_t user);
+  // The CSV of CrowdExport for evaluated members.
+  Result<std::string> ExportMembers(const Roaring& members, const std::string& salt, size_t min_size);
 
   Store& store() { return *store_; }
 

@@ -77,6 +77,12 @@ class CampaignQueries {
   // Every campaign of a brand (its campaigns rows and the campaigns its events carry).
   virtual Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand,
                                                              std::optional<int> x) = 0;
+  // Holdout lift per stage (docs/measures.md#lift) of a campaign with experiment assignments; x overrides
+  // the category's decision cycle. NotFound for an unknown campaign; InvalidArgument for one without
+  // assignments.
+  virtual Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x) {
+    return NotAnswered("lift");
+  }
 };
 
 // A brand inside its category, against competitors, and against its first-party customers.
@@ -136,6 +142,14 @@ class CrowdQueries {
                                             const std::vector<uint64_t>& tier_sizes,
                                             const std::string& save_as) {
     return NotAnswered("lookalike");
+  }
+  // `crowd export --campaign C --holdout PCT` (engine/holdout_split.h): splits the crowd's members the
+  // campaign has no assignment for into treatment and control, stores those assignments, and exports the
+  // crowd's treatment members as CrowdExport does (min_size applies to them).
+  virtual Result<std::string> CrowdExportHoldout(const CrowdQuery& crowd, const std::string& salt,
+                                                 size_t min_size, const std::string& campaign,
+                                                 double holdout_pct) {
+    return NotAnswered("crowd export --holdout");
   }
   // Evaluates the crowd and stores its members as the next version of `name`, owned by crowd.tenant.
   virtual Result<SavedCrowd> SaveCrowd(const std::string& name, const CrowdQuery& crowd) {

@@ -14,6 +14,14 @@ std::string UnknownCampaignMessage(const std::string& campaign) {
   return fmt::format("unknown campaign '{}' (no campaigns row and no event names it)", campaign);
 }
 
+std::string NoAssignmentMessage(const std::string& campaign) {
+  return fmt::format(
+      "campaign '{}' has no experiment assignments: load an experiments table (campaign,user_id,group; "
+      "docs/input.md) or split its crowd with 'aips crowd export --campaign {} --holdout PCT' before the "
+      "flight",
+      campaign, campaign);
+}
+
 std::string UnknownCategoryMessage(const std::string& category) {
   return fmt::format("unknown category '{}' (no brands row names it)", category);
 }

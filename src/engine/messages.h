@@ -13,6 +13,8 @@ namespace aips {
 std::string UnknownBrandMessage(const std::string& brand);
 // "unknown campaign 'C' (...)".
 std::string UnknownCampaignMessage(const std::string& campaign);
+// A campaign without experiment assignments has no holdout to measure lift against.
+std::string NoAssignmentMessage(const std::string& campaign);
 // "unknown category 'C' (...)".
 std::string UnknownCategoryMessage(const std::string& category);
 // The index of a first-party tier name in kTierNames (engine/results.h); InvalidArgument naming the tiers

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,6 +83,27 @@ struct CampaignResult {
   uint64_t buyers = 0, orders = 0;
   BuyerGroup seeded, unseeded;
   std::array<uint64_t, 6> mix_before{}, mix_after{};  // reached users by stage (none, A..S) on d0-1 and d1
+};
+
+// Holdout lift of a campaign (docs/measures.md#lift): by assigned group, intent-to-treat. The counts every
+// engine gathers; the statistics follow from them (engine/lift_math.h, render/render_lift.cc).
+struct LiftResult {
+  std::string campaign, brand;
+  std::optional<std::string> spu;  // the scope: the campaign's SPU, else the brand
+  std::string design = "holdout";
+  Day start = kNoDay, end = kNoDay;  // the flight [d0, d1]
+  int x_days = 30;
+  Day window_end = kNoDay;  // d1 + x
+  Day last_data_day = kNoDay;
+  Day measured_through = kNoDay;  // min(d1 + x, last day with data): conversions counted to this day
+  bool maturing = false;          // d1 + x is after the last day with data
+  uint64_t treatment_size = 0, control_size = 0;
+  uint64_t treatment_reached = 0, control_reached = 0;  // control reached = contamination
+  // Converted members per stage I, TI, P, S (index 0..3 = stage code 2..5), by group.
+  std::array<uint64_t, 4> treatment_converted{}, control_converted{};
+  // GMV (micro-units) of the brand in [d0, measured_through] per member: value → members (0 included).
+  std::map<int64_t, uint64_t> treatment_gmv, control_gmv;
+  int64_t spend = 0;  // micro-units
 };
 
 // One brand's headline measures in its category (competitor comparison, docs/definitions.md#compare).

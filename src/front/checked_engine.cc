@@ -34,6 +34,9 @@ class CheckedEngine : public QueryEngine {
   Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override {
     return e_->Campaign(campaign, x);
   }
+  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x) override {
+    return e_->Lift(campaign, x);
+  }
   Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand,
                                                      std::optional<int> x) override {
     return e_->BrandCampaigns(brand, x);
@@ -75,6 +78,10 @@ class CheckedEngine : public QueryEngine {
   Result<std::string> CrowdExport(const CrowdQuery& crowd, const std::string& salt,
                                   size_t min_size) override {
     return e_->CrowdExport(crowd, salt, min_size);
+  }
+  Result<std::string> CrowdExportHoldout(const CrowdQuery& crowd, const std::string& salt, size_t min_size,
+                                         const std::string& campaign, double holdout_pct) override {
+    return e_->CrowdExportHoldout(crowd, salt, min_size, campaign, holdout_pct);
   }
   Result<PortraitResult> CrowdPortrait(const CrowdQuery& crowd, const std::string& category,
                                        std::optional<Day> date) override {

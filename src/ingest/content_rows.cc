@@ -141,4 +141,25 @@ bool ParseAttributesRow(const InputRow& row, std::string_view* user, std::vector
   return true;
 }
 
+std::string ExperimentConflictReason(bool treatment, std::string_view campaign) {
+  return fmt::format(
+      "conflicts with the stored assignment of this user to the {} group of campaign '{}' (the first "
+      "assignment stands)",
+      treatment ? "control" : "treatment", campaign);
+}
+
+bool ParseExperimentRow(const InputRow& row, std::string_view* campaign, std::string_view* user,
+                        bool* treatment, RowError* err) {
+  constexpr TableKind k = TableKind::kExperiments;
+  if (!CheckColumns(k, row, err)) return false;
+  *campaign = ColumnValue(k, row, "campaign");
+  *user = ColumnValue(k, row, "user_id");
+  if (!PersonField("user_id", *user, err)) return false;
+  const std::string_view group = ColumnValue(k, row, "group");
+  if (group != "treatment" && group != "control")
+    return Fail(err, "group", fmt::format("unknown group '{}' (treatment or control)", group));
+  *treatment = group == "treatment";
+  return true;
+}
+
 }  // namespace aips

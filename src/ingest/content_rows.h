@@ -24,5 +24,10 @@ bool ParseAccountRow(const InputRow& row, std::string* id, Account* out, RowErro
 // checks for the embedded ingest and the ClickHouse loader.
 bool ParseAttributesRow(const InputRow& row, std::string_view* user, std::vector<std::string>* tags,
                         RowError* err);
+// An experiments row (docs/measures.md, "Lift"): campaign, user_id and group (`treatment` or `control`).
+bool ParseExperimentRow(const InputRow& row, std::string_view* campaign, std::string_view* user,
+                        bool* treatment, RowError* err);
+// Why a row assigning a user to the other group of a campaign than the stored one is rejected.
+std::string ExperimentConflictReason(bool treatment, std::string_view campaign);
 
 }  // namespace aips

@@ -28,6 +28,7 @@
 #include "ingest/side_rows.h"
 #include "store/attributes.h"
 #include "store/content.h"
+#include "store/experiments.h"
 #include "store/first_party.h"
 #include "store/id_runs.h"
 
@@ -55,6 +56,7 @@ class IngestRun {
   void OnParsedEvent(const std::string& source, const PipedBatch& batch, const PipedRow& row, FileCounts* fc);
   void OnSideRow(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
   void OnAttributes(const std::string& source, const InputRow& row, FileCounts* fc);
+  void OnExperiment(const std::string& source, const InputRow& row, FileCounts* fc);
   void OnFirstParty(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
   // Notes, messages and accounts (issue #9); their tables are loaded on the first such row.
   void OnContent(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
@@ -88,6 +90,8 @@ class IngestRun {
   bool catalog_changed_ = false;
   UserAttributes attrs_;
   bool attrs_changed_ = false;
+  Experiments experiments_;
+  bool experiments_changed_ = false;
   FirstPartyData fp_;
   bool fp_changed_ = false, identity_changed_ = false;
   NotesTable notes_;
@@ -128,6 +132,7 @@ Status IngestRun::Prepare() {
   catalog_ = *c;
   AIPS_ASSIGN_OR_RETURN(fp_, LoadFirstParty(store_.dir(), m_.firstparty_generation));
   AIPS_ASSIGN_OR_RETURN(attrs_, LoadAttributes(store_.dir(), m_.attributes_generation));
+  AIPS_ASSIGN_OR_RETURN(experiments_, LoadExperiments(store_.dir(), m_.experiments_generation));
   AIPS_ASSIGN_OR_RETURN(stored_ids_, StoredIds::Open(store_.dir(), m_.id_runs));
   result_.rejects_file = fmt::format("{}/rejects/{}.jsonl", store_.dir(), generation_);
   forgotten_.insert(m_.forgotten.begin(), m_.forgotten.end());
@@ -300,6 +305,34 @@ void IngestRun::OnAttributes(const std::string& source, const InputRow& row, Fil
   }
 }
 
+void IngestRun::OnExperiment(const std::string& source, const InputRow& row, FileCounts* fc) {
+  std::string_view campaign, user;
+  bool treatment = false;
+  RowError err;
+  if (!ParseExperimentRow(row, &campaign, &user, &treatment, &err)) {
+    Reject(source, row, err.field, err.reason, err.redact);
+    ++fc->rejected;
+    return;
+  }
+  if (RefuseForgotten(source, row, "user_id", user, fc)) return;
+  const std::string c(campaign);
+  switch (experiments_.Assign(c, dicts_[kDictUser]->GetOrAdd(user), treatment)) {
+    case Experiments::Assigned::kNew:
+      experiments_changed_ = true;
+      ++result_.accepted;
+      ++fc->accepted;
+      return;
+    case Experiments::Assigned::kSame:
+      ++result_.duplicates;
+      ++fc->duplicates;
+      return;
+    case Experiments::Assigned::kConflict:
+      Reject(source, row, "group", ExperimentConflictReason(treatment, c), false);
+      ++fc->rejected;
+      return;
+  }
+}
+
 void IngestRun::Rematch() {
   if (!identity_changed_) return;
   for (auto it = fp_.unmatched.begin(); it != fp_.unmatched.end();) {
@@ -430,6 +463,8 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
       [&](const InputRow& row) {
         if (format.kind == TableKind::kAttributes) {
           OnAttributes(source, row, &fc);
+        } else if (format.kind == TableKind::kExperiments) {
+          OnExperiment(source, row, &fc);
         } else if (IsContentKind(format.kind)) {
           OnContent(source, format.kind, row, &fc);
         } else if (format.kind == TableKind::kOrders || format.kind == TableKind::kIdentity) {
@@ -521,6 +556,10 @@ Status IngestRun::Commit() {
   if (attrs_changed_) {
     AIPS_RETURN_IF_ERROR(SaveAttributes(dir, generation_, attrs_));
     next.attributes_generation = generation_;
+  }
+  if (experiments_changed_) {
+    AIPS_RETURN_IF_ERROR(SaveExperiments(dir, generation_, experiments_));
+    next.experiments_generation = generation_;
   }
   if (fp_changed_) {
     AIPS_RETURN_IF_ERROR(SaveFirstParty(dir, generation_, fp_));

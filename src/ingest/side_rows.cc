@@ -98,6 +98,7 @@ SideOutcome ApplySideRow(TableKind kind, const InputRow& row, Catalog* catalog, 
     case TableKind::kNotes:
     case TableKind::kMessages:
     case TableKind::kAccounts:
+    case TableKind::kExperiments:
       return reject("", fmt::format("not a side table: {}", TableKindName(kind)));
   }
   return changed ? SideOutcome::kChanged : SideOutcome::kUnchanged;

@@ -28,14 +28,17 @@ std::string_view TableKindName(TableKind k) {
       return "messages";
     case TableKind::kAccounts:
       return "accounts";
+    case TableKind::kExperiments:
+      return "experiments";
   }
   return "?";
 }
 
 std::optional<TableKind> ParseTableKind(std::string_view name) {
-  for (TableKind k : {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
-                      TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity, TableKind::kAttributes,
-                      TableKind::kNotes, TableKind::kMessages, TableKind::kAccounts}) {
+  for (TableKind k :
+       {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
+        TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity, TableKind::kAttributes,
+        TableKind::kNotes, TableKind::kMessages, TableKind::kAccounts, TableKind::kExperiments}) {
     if (TableKindName(k) == name) return k;
   }
   return std::nullopt;
@@ -68,7 +71,11 @@ const TableSchema& SchemaOf(TableKind k) {
                                            {true, true, true, true, true, false}};
   static const TableSchema kAccountsSchema{
       TableKind::kAccounts, {"account", "group", "campaign", "brand"}, {true, true, false, false}};
+  static const TableSchema kExperimentsSchema{
+      TableKind::kExperiments, {"campaign", "user_id", "group"}, {true, true, true}};
   switch (k) {
+    case TableKind::kExperiments:
+      return kExperimentsSchema;
     case TableKind::kNotes:
       return kNotesSchema;
     case TableKind::kMessages:
@@ -97,9 +104,10 @@ const TableSchema& SchemaOf(TableKind k) {
 
 std::string TablesHelp() {
   std::string out;
-  for (TableKind k : {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
-                      TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity, TableKind::kAttributes,
-                      TableKind::kNotes, TableKind::kMessages, TableKind::kAccounts}) {
+  for (TableKind k :
+       {TableKind::kEvents, TableKind::kCategories, TableKind::kBrands, TableKind::kCampaigns,
+        TableKind::kSpend, TableKind::kOrders, TableKind::kIdentity, TableKind::kAttributes,
+        TableKind::kNotes, TableKind::kMessages, TableKind::kAccounts, TableKind::kExperiments}) {
     const TableSchema& s = SchemaOf(k);
     std::string cols;
     for (size_t i = 0; i < s.columns.size(); ++i) {
@@ -116,6 +124,7 @@ std::optional<TableKind> DetectKind(const std::vector<std::string>& header) {
   auto has = [&](std::string_view c) { return std::find(header.begin(), header.end(), c) != header.end(); };
   if (has("conversation") && has("direction")) return TableKind::kMessages;
   if (has("note") && has("topics") && !has("action")) return TableKind::kNotes;
+  if (has("campaign") && has("user_id") && has("group") && !has("action")) return TableKind::kExperiments;
   if (has("account") && has("group") && !has("conversation")) return TableKind::kAccounts;
   if (has("order_id") && has("id_hash")) return TableKind::kOrders;
   if (has("id_hash") && has("user_id")) return TableKind::kIdentity;

@@ -19,9 +19,10 @@ enum class TableKind : unsigned char {
   kOrders,
   kIdentity,
   kAttributes,
-  kNotes,     // content metadata (issue #9)
-  kMessages,  // private-message consultations
-  kAccounts   // the accounts that answer them
+  kNotes,       // content metadata (issue #9)
+  kMessages,    // private-message consultations
+  kAccounts,    // the accounts that answer them
+  kExperiments  // holdout assignments (issue #17): campaign, user, treatment or control
 };
 
 std::string_view TableKindName(TableKind k);

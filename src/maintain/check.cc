@@ -10,6 +10,7 @@
 #include "store/catalog.h"
 #include "store/content.h"
 #include "store/crowds.h"
+#include "store/experiments.h"
 #include "store/first_party.h"
 #include "store/id_runs.h"
 #include "store/manifest.h"
@@ -64,6 +65,9 @@ Result<CheckReport> CheckDataDir(const std::string& dir) {
   note(dir + "/crowds.bin", LoadCrowds(dir).status());
   if (man.notes_generation)
     note(NotesPath(dir, man.notes_generation), LoadNotes(dir, man.notes_generation).status());
+  if (man.experiments_generation)
+    note(ExperimentsPath(dir, man.experiments_generation),
+         LoadExperiments(dir, man.experiments_generation).status());
   if (man.consult_generation)
     note(ConsultPath(dir, man.consult_generation), LoadConsult(dir, man.consult_generation).status());
   for (uint32_t b = 0; b < man.brands.size(); ++b) {

@@ -30,6 +30,7 @@ std::vector<ApiRoute> MakeRoutes() {
       {"GET", "/api/v1/flow", Data({"brand", "spu", "from", "to"}, &RouteFlow)},
       {"GET", "/api/v1/penetration", Data({"brand", "spu", "date"}, &RoutePenetration)},
       {"GET", "/api/v1/campaign", Data({"campaign", "x"}, &RouteCampaign)},
+      {"GET", "/api/v1/lift", Data({"campaign", "x"}, &RouteLift)},
       {"GET", "/api/v1/campaigns", Data({"brand", "x"}, &RouteCampaigns)},
       {"GET", "/api/v1/compare", Data({"brand", "with", "date", "from", "top"}, &RouteCompare)},
       {"GET", "/api/v1/overlap", Data({"brands", "date"}, &RouteOverlap)},
@@ -52,7 +53,7 @@ std::vector<ApiRoute> MakeRoutes() {
   };
   for (TableKind kind : {TableKind::kEvents, TableKind::kOrders, TableKind::kIdentity, TableKind::kCategories,
                          TableKind::kBrands, TableKind::kCampaigns, TableKind::kSpend, TableKind::kNotes,
-                         TableKind::kMessages, TableKind::kAccounts}) {
+                         TableKind::kMessages, TableKind::kAccounts, TableKind::kExperiments}) {
     routes.push_back({"POST", fmt::format("/api/v1/ingest/{}", TableKindName(kind)),
                       Write([kind](const Call& c, const Principal& p) { return RouteIngest(c, p, kind); })});
   }

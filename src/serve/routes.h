@@ -23,6 +23,7 @@
 #include "render/render_campaign.h"
 #include "render/render_category.h"
 #include "render/render_insights.h"
+#include "render/render_lift.h"
 #include "serve/api.h"
 #include "serve/engine_pool.h"
 #include "serve/metrics.h"
@@ -106,6 +107,7 @@ ApiReply RouteTrend(const Call& c, const Principal& p, QueryEngine& e);
 ApiReply RouteFlow(const Call& c, const Principal& p, QueryEngine& e);
 ApiReply RoutePenetration(const Call& c, const Principal& p, QueryEngine& e);
 ApiReply RouteCampaign(const Call& c, const Principal& p, QueryEngine& e);
+ApiReply RouteLift(const Call& c, const Principal& p, QueryEngine& e);
 ApiReply RouteCampaigns(const Call& c, const Principal& p, QueryEngine& e);
 
 // routes_category.cc

@@ -85,6 +85,18 @@ ApiReply RouteCampaign(const Call& c, const Principal& p, QueryEngine& e) {
   return ApiReply::Json(ToJson(r.value()));
 }
 
+// GET /api/v1/lift: another tenant's campaign answers exactly as an unknown one, before anything is measured.
+ApiReply RouteLift(const Call& c, const Principal& p, QueryEngine& e) {
+  API_ASSIGN(std::string name, c.Required("campaign"));
+  API_ASSIGN(auto x, c.Int("x"));
+  auto brand = e.BrandOfCampaign(name);
+  if (!brand.ok()) return FromStatus(brand.status());
+  if (!p.CanRead(brand.value())) return ApiReply::Error(404, UnknownCampaignMessage(name));
+  auto r = e.Lift(name, x);
+  if (!r.ok()) return FromStatus(r.status());
+  return ApiReply::Json(ToJson(r.value()));
+}
+
 // GET /api/v1/campaigns
 ApiReply RouteCampaigns(const Call& c, const Principal& p, QueryEngine& e) {
   API_ASSIGN(std::string brand, c.OwnBrand(p));

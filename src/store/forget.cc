@@ -10,6 +10,7 @@
 #include "store/brand_facts.h"
 #include "store/content.h"
 #include "store/crowds.h"
+#include "store/experiments.h"
 #include "store/first_party.h"
 #include "store/segment.h"
 
@@ -169,6 +170,12 @@ Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& u
       members.write(c.members.data(), true);
     }
     if (out.crowds_changed > 0 && !dry_run) AIPS_RETURN_IF_ERROR(SaveCrowds(dir, crowds));
+    AIPS_ASSIGN_OR_RETURN(Experiments experiments, LoadExperiments(dir, m.experiments_generation));
+    out.assignments_removed = experiments.Erase(std::vector<uint32_t>(ids.begin(), ids.end()));
+    if (out.assignments_removed > 0 && !dry_run) {
+      AIPS_RETURN_IF_ERROR(SaveExperiments(dir, gen, experiments));
+      next.experiments_generation = gen;
+    }
   }
 
   // 4. Private messages they sent or received, and their authorship of notes (the notes stay: content).

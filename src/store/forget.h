@@ -24,6 +24,7 @@ struct ForgetResult {
   uint64_t users_found = 0;  // names that the user dictionary held
   uint64_t events_removed = 0, segments_rewritten = 0, brands_affected = 0;
   uint64_t identity_links_removed = 0, attribute_tags_removed = 0, crowds_changed = 0;
+  uint64_t assignments_removed = 0;  // experiment assignments (treatment or control of a campaign)
   uint64_t reject_lines_removed = 0;
   uint64_t messages_removed = 0, notes_unlinked = 0;  // private messages; notes whose author they were
   uint64_t snapshot_files_deleted = 0;

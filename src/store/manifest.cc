@@ -11,8 +11,9 @@ namespace aips {
 
 namespace {
 constexpr std::string_view kMagic = "AIPSMAN1";
-// Version 2 added dictionary file generations, forgotten users, notes and consultations.
-constexpr uint32_t kVersion = 2;
+// Version 2 added dictionary file generations, forgotten users, notes and consultations; version 3 the
+// experiments generation.
+constexpr uint32_t kVersion = 3;
 }  // namespace
 
 uint64_t Manifest::TotalRows() const {
@@ -46,6 +47,7 @@ std::string Manifest::Encode() const {
   for (auto f : forgotten) w.U64(f);
   w.U64(notes_generation);
   w.U64(consult_generation);
+  w.U64(experiments_generation);
   return Frame(kMagic, kVersion, w.buffer());
 }
 
@@ -106,6 +108,7 @@ Result<Manifest> Manifest::Decode(std::string_view file) {
     AIPS_RETURN_IF_ERROR(r.U64(&m.notes_generation));
     AIPS_RETURN_IF_ERROR(r.U64(&m.consult_generation));
   }
+  if (version >= 3) AIPS_RETURN_IF_ERROR(r.U64(&m.experiments_generation));
   if (!r.done()) return Status::Corruption("MANIFEST: trailing bytes");
   return m;
 }

@@ -53,14 +53,15 @@ struct Manifest {
   uint64_t generation = 0;
   std::string timezone;  // the zone segments were partitioned with ("" until the first event)
   std::array<DictInfo, kNumDicts> dicts{};
-  std::vector<SegmentInfo> segments;   // sorted by (day, generation)
-  std::vector<uint64_t> id_runs;       // generations of ids/<generation>.ids
-  uint64_t tables_generation = 0;      // 0: no side tables
-  uint64_t attributes_generation = 0;  // 0: no user attributes
-  uint64_t firstparty_generation = 0;  // 0: no first-party data
-  uint64_t notes_generation = 0;       // 0: no notes table (issue #9)
-  uint64_t consult_generation = 0;     // 0: no accounts or messages
-  std::vector<BrandInfo> brands;       // by brand id (size <= brand dictionary)
+  std::vector<SegmentInfo> segments;    // sorted by (day, generation)
+  std::vector<uint64_t> id_runs;        // generations of ids/<generation>.ids
+  uint64_t tables_generation = 0;       // 0: no side tables
+  uint64_t attributes_generation = 0;   // 0: no user attributes
+  uint64_t firstparty_generation = 0;   // 0: no first-party data
+  uint64_t notes_generation = 0;        // 0: no notes table (issue #9)
+  uint64_t consult_generation = 0;      // 0: no accounts or messages
+  uint64_t experiments_generation = 0;  // 0: no experiment assignments (issue #17)
+  std::vector<BrandInfo> brands;        // by brand id (size <= brand dictionary)
   std::map<std::string, SnapState> category_snaps;
   // Fingerprints (ForgetFingerprint) of users erased by `aips forget` whose rows later ingests refuse;
   // sorted, unique.

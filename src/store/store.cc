@@ -146,11 +146,10 @@ Status Store::RemoveGarbage() {
     if (!dicts.count(p)) AIPS_RETURN_IF_ERROR(RemoveFile(p));
   }
   // Whole-table files <prefix>-<generation>.bin: only the manifest's generation of each is current.
-  const std::pair<const char*, uint64_t> tables[] = {{"tables", manifest_.tables_generation},
-                                                     {"attributes", manifest_.attributes_generation},
-                                                     {"firstparty", manifest_.firstparty_generation},
-                                                     {"notes", manifest_.notes_generation},
-                                                     {"consult", manifest_.consult_generation}};
+  const std::pair<const char*, uint64_t> tables[] = {
+      {"tables", manifest_.tables_generation},         {"attributes", manifest_.attributes_generation},
+      {"firstparty", manifest_.firstparty_generation}, {"notes", manifest_.notes_generation},
+      {"consult", manifest_.consult_generation},       {"experiments", manifest_.experiments_generation}};
   for (auto& n : ListDir(dir_)) {
     bool stale = n.size() > 4 && n.substr(n.size() - 4) == ".tmp";
     for (auto& [prefix, gen] : tables)

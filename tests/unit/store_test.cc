@@ -121,13 +121,17 @@ TEST(Manifest, ReadsVersionOneAndKeepsForgetFields) {
   Manifest old = m;
   old.forgotten.clear();
   old.dicts[kDictUser].file_gen = 0;
-  std::string payload(Unframe(old.Encode(), "AIPSMAN1", 2, "m").value());
+  std::string payload(Unframe(old.Encode(), "AIPSMAN1", 3, "m").value());
+  payload.resize(payload.size() - 8);  // version 2: without the experiments generation
+  auto v2 = Manifest::Decode(Frame("AIPSMAN1", 2, payload));
+  ASSERT_TRUE(v2.ok()) << v2.status().ToString();
+  EXPECT_EQ(v2->Encode(), old.Encode());
   payload.resize(payload.size() - kNumDicts * 8 - 1 - 16);  // file generations, no forgotten, 2 generations
   auto v1 = Manifest::Decode(Frame("AIPSMAN1", 1, payload));
   ASSERT_TRUE(v1.ok()) << v1.status().ToString();
   EXPECT_EQ(v1->Encode(), old.Encode());
   // A version this build does not know is refused.
-  EXPECT_TRUE(Manifest::Decode(Frame("AIPSMAN1", 3, payload)).status().IsCorruption());
+  EXPECT_TRUE(Manifest::Decode(Frame("AIPSMAN1", 4, payload)).status().IsCorruption());
 }
 
 TEST(Dictionary, TombstoneKeepsIdsAndForgetsTheName) {

@@ -1,0 +1,90 @@
+#include "engine/lift_math.h"
+
+#include <cmath>
+
+namespace aips {
+
+Interval Wilson(uint64_t x, uint64_t n, double z) {
+  const auto xs = static_cast<double>(x), ns = static_cast<double>(n);
+  const double z2 = z * z;
+  const double center = (xs + z2 / 2) / (ns + z2);
+  const double half = z * std::sqrt(xs * (ns - xs) / ns + z2 / 4) / (ns + z2);
+  return {center - half, center + half};
+}
+
+ProportionLift LiftOf(uint64_t x1, uint64_t n1, uint64_t x2, uint64_t n2) {
+  ProportionLift out;
+  out.treatment = x1;
+  out.control = x2;
+  out.treatment_size = n1;
+  out.control_size = n2;
+  if (n1 == 0 || n2 == 0) return out;
+  const double p1 = static_cast<double>(x1) / static_cast<double>(n1);
+  const double p2 = static_cast<double>(x2) / static_cast<double>(n2);
+  out.treatment_rate = p1;
+  out.control_rate = p2;
+  out.lift = p1 - p2;
+  if (p2 > 0) out.relative_lift = (p1 - p2) / p2;
+  // Newcombe's method 10: the Wilson limits of each rate, combined.
+  const Interval w1 = Wilson(x1, n1), w2 = Wilson(x2, n2);
+  out.ci_low = (p1 - p2) - std::sqrt((p1 - w1.low) * (p1 - w1.low) + (w2.high - p2) * (w2.high - p2));
+  out.ci_high = (p1 - p2) + std::sqrt((w1.high - p1) * (w1.high - p1) + (p2 - w2.low) * (p2 - w2.low));
+  const double pooled = static_cast<double>(x1 + x2) / static_cast<double>(n1 + n2);
+  if (pooled > 0 && pooled < 1) {
+    const double se =
+        std::sqrt(pooled * (1 - pooled) * (1 / static_cast<double>(n1) + 1 / static_cast<double>(n2)));
+    out.p_value = std::erfc(std::abs(p1 - p2) / se / std::sqrt(2.0));
+  }
+  out.incremental_users = (p1 - p2) * static_cast<double>(n1);
+  return out;
+}
+
+std::optional<double> MinimumDetectableEffect(double p, uint64_t n1, uint64_t n2) {
+  if (n1 == 0 || n2 == 0) return std::nullopt;
+  return (kZ95 + kZ80) * std::sqrt(p * (1 - p) * (1 / static_cast<double>(n1) + 1 / static_cast<double>(n2)));
+}
+
+namespace {
+
+struct Moments {
+  double n = 0, mean = 0, var = 0;  // var: sample variance (n - 1), 0 below two members
+};
+
+Moments MomentsOf(const std::map<int64_t, uint64_t>& values) {
+  Moments m;
+  __int128 sum = 0;
+  uint64_t n = 0;
+  for (auto& [v, c] : values) {
+    sum += static_cast<__int128>(v) * c;
+    n += c;
+  }
+  m.n = static_cast<double>(n);
+  if (n == 0) return m;
+  m.mean = static_cast<double>(sum) / m.n;
+  double ss = 0;
+  for (auto& [v, c] : values)
+    ss += static_cast<double>(c) * (static_cast<double>(v) - m.mean) * (static_cast<double>(v) - m.mean);
+  m.var = n > 1 ? ss / (m.n - 1) : 0;
+  return m;
+}
+
+}  // namespace
+
+MeanLift MeanLiftOf(const std::map<int64_t, uint64_t>& treatment,
+                    const std::map<int64_t, uint64_t>& control) {
+  MeanLift out;
+  const Moments t = MomentsOf(treatment), c = MomentsOf(control);
+  if (t.n > 0) out.treatment_mean = t.mean;
+  if (c.n > 0) out.control_mean = c.mean;
+  if (t.n == 0 || c.n == 0) return out;
+  out.diff = t.mean - c.mean;
+  out.incremental = (t.mean - c.mean) * t.n;
+  if (t.n > 1 && c.n > 1) {
+    const double se = std::sqrt(t.var / t.n + c.var / c.n);
+    out.ci_low = *out.diff - kZ95 * se;
+    out.ci_high = *out.diff + kZ95 * se;
+  }
+  return out;
+}
+
+}  // namespace aips

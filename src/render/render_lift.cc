@@ -1,0 +1,128 @@
+#include "render/render_lift.h"
+
+#include "common/decimal.h"
+#include "common/json_writer.h"
+#include "domain/domain.h"
+#include "engine/lift_math.h"
+#include "fmt/format.h"
+#include "render/render.h"
+
+namespace aips {
+
+namespace {
+
+constexpr const char* kLiftStages[4] = {"I", "TI", "P", "S"};
+
+std::optional<double> Money(std::optional<double> micros) {
+  if (!micros) return std::nullopt;
+  return *micros / 1e6;
+}
+
+// Everything the JSON and the table show, computed once.
+struct LiftFigures {
+  std::array<ProportionLift, 4> stages;
+  MeanLift gmv;
+  double spend = 0;
+  std::optional<double> iroi, icpti, mde_ti, mde_p;
+};
+
+LiftFigures Figures(const LiftResult& r) {
+  LiftFigures f;
+  for (size_t s = 0; s < 4; ++s)
+    f.stages[s] = LiftOf(r.treatment_converted[s], r.treatment_size, r.control_converted[s], r.control_size);
+  f.gmv = MeanLiftOf(r.treatment_gmv, r.control_gmv);
+  f.spend = MicrosToDouble(r.spend);
+  const std::optional<double> incremental_gmv = Money(f.gmv.incremental);
+  if (incremental_gmv && f.spend > 0) f.iroi = *incremental_gmv / f.spend;
+  const std::optional<double>& inc_ti = f.stages[1].incremental_users;
+  if (inc_ti && *inc_ti > 0) f.icpti = f.spend / *inc_ti;
+  if (f.stages[1].control_rate)
+    f.mde_ti = MinimumDetectableEffect(*f.stages[1].control_rate, r.treatment_size, r.control_size);
+  if (f.stages[2].control_rate)
+    f.mde_p = MinimumDetectableEffect(*f.stages[2].control_rate, r.treatment_size, r.control_size);
+  return f;
+}
+
+std::string Pct(std::optional<double> v) { return v ? fmt::format("{:.2f}%", *v * 100) : "—"; }
+std::string Pp(std::optional<double> v) { return v ? fmt::format("{:+.2f} pp", *v * 100) : "—"; }
+
+}  // namespace
+
+std::string ToJson(const LiftResult& r) {
+  const LiftFigures f = Figures(r);
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("campaign").String(r.campaign).Key("brand").String(r.brand).Key("spu").OptString(r.spu);
+  w.Key("design").String(r.design);
+  w.Key("flight").BeginObject().Key("start").String(FormatDate(r.start)).Key("end").String(FormatDate(r.end));
+  w.EndObject();
+  w.Key("x").Int(r.x_days).Key("window_end").String(FormatDate(r.window_end));
+  w.Key("measured_through").String(FormatDate(r.measured_through)).Key("maturing").Bool(r.maturing);
+  w.Key("treatment_size").Int(static_cast<int64_t>(r.treatment_size));
+  w.Key("control_size").Int(static_cast<int64_t>(r.control_size));
+  w.Key("treatment_reached").Int(static_cast<int64_t>(r.treatment_reached));
+  w.Key("control_reached").Int(static_cast<int64_t>(r.control_reached));
+  w.Key("stages").BeginObject();
+  for (size_t s = 0; s < 4; ++s) {
+    const ProportionLift& p = f.stages[s];
+    w.Key(kLiftStages[s]).BeginObject();
+    w.Key("treatment")
+        .Int(static_cast<int64_t>(p.treatment))
+        .Key("control")
+        .Int(static_cast<int64_t>(p.control));
+    w.Key("treatment_rate").OptDouble(p.treatment_rate).Key("control_rate").OptDouble(p.control_rate);
+    w.Key("lift").OptDouble(p.lift).Key("relative_lift").OptDouble(p.relative_lift);
+    w.Key("ci_low").OptDouble(p.ci_low).Key("ci_high").OptDouble(p.ci_high);
+    w.Key("p_value").OptDouble(p.p_value).Key("incremental_users").OptDouble(p.incremental_users);
+    w.EndObject();
+  }
+  w.EndObject();
+  w.Key("gmv").BeginObject();
+  w.Key("treatment_mean")
+      .OptDouble(Money(f.gmv.treatment_mean))
+      .Key("control_mean")
+      .OptDouble(Money(f.gmv.control_mean));
+  w.Key("diff").OptDouble(Money(f.gmv.diff)).Key("ci_low").OptDouble(Money(f.gmv.ci_low));
+  w.Key("ci_high").OptDouble(Money(f.gmv.ci_high)).Key("incremental_gmv").OptDouble(Money(f.gmv.incremental));
+  w.EndObject();
+  w.Key("spend").Double(f.spend).Key("iroi").OptDouble(f.iroi).Key("icpti").OptDouble(f.icpti);
+  w.Key("mde").BeginObject().Key("TI").OptDouble(f.mde_ti).Key("P").OptDouble(f.mde_p).EndObject();
+  w.Key("method").String(kLiftMethod);
+  w.EndObject();
+  return w.str();
+}
+
+std::string ToTable(const LiftResult& r) {
+  const LiftFigures f = Figures(r);
+  std::string o = fmt::format(
+      "增量 lift of campaign {} · brand {}{} · flight {} .. {} · T+{} to {}{}\n", r.campaign, r.brand,
+      r.spu ? " · SPU " + *r.spu : "", FormatDate(r.start), FormatDate(r.end), r.x_days,
+      FormatDate(r.window_end),
+      r.maturing ? fmt::format(" (maturing: measured through {})", FormatDate(r.measured_through)) : "");
+  o += fmt::format("design: {} — treatment {} users ({} reached), control {} users ({} reached{})\n\n",
+                   r.design, Thousands(r.treatment_size), Thousands(r.treatment_reached),
+                   Thousands(r.control_size), Thousands(r.control_reached),
+                   r.control_reached ? ": contamination" : "");
+  o += fmt::format("  {:<6}{:>12}{:>12}{:>12}{:>24}{:>10}{:>14}\n", "stage", "treatment", "control", "lift",
+                   "95% interval", "p", "incremental");
+  for (size_t s = 0; s < 4; ++s) {
+    const ProportionLift& p = f.stages[s];
+    const std::string ci =
+        p.ci_low ? fmt::format("[{:+.2f}, {:+.2f}] pp", *p.ci_low * 100, *p.ci_high * 100) : "—";
+    o += fmt::format("  {:<6}{:>12}{:>12}{:>12}{:>24}{:>10}{:>14}\n", kLiftStages[s], Pct(p.treatment_rate),
+                     Pct(p.control_rate), Pp(p.lift), ci, p.p_value ? fmt::format("{:.3f}", *p.p_value) : "—",
+                     p.incremental_users ? fmt::format("{:+.0f}", *p.incremental_users) : "—");
+  }
+  auto money = [](std::optional<double> v) { return v ? MoneyText(*v) : std::string("—"); };
+  o += fmt::format("\n  GMV per member  treatment {} · control {} · difference {} [{}, {}]\n",
+                   money(Money(f.gmv.treatment_mean)), money(Money(f.gmv.control_mean)),
+                   money(Money(f.gmv.diff)), money(Money(f.gmv.ci_low)), money(Money(f.gmv.ci_high)));
+  o += fmt::format("  incremental GMV {} · spend {} · iROI(T+{}) {} · incremental CPTI {}\n",
+                   money(Money(f.gmv.incremental)), MoneyText(f.spend), r.x_days,
+                   f.iroi ? fmt::format("{:.2f}", *f.iroi) : "—", money(f.icpti));
+  o += fmt::format("  smallest detectable lift (80% power): TI {} · P {}\n", Pp(f.mde_ti), Pp(f.mde_p));
+  o += "  (rates are converted members / assigned members; every assigned member counts, reached or not)\n";
+  return o;
+}
+
+}  // namespace aips
