@@ -156,10 +156,9 @@ std::string TruthJson(const SimOptions& opt, const World& w, Day start,
   j.Key("repeat_share").Double(kRepeatShare).Key("loyalty_per_order").Double(kLoyaltyPerOrder);
   j.Key("orders_dated").String("before the brand's category's last decision cycle");
   j.Key("loyalty").String(
-      "progression on the brand's journeys x (1 + loyalty_per_order x (orders - 1)), unless the last order "
-      "is "
-      "older than 3 decision cycles before the last day (lapsed); each customer has one more journey with "
-      "the brand");
+      "progression on the brand's journeys x (1 + loyalty_per_order x (orders - 1)), unless the last "
+      "order is older than 3 decision cycles before the last day (lapsed); a customer has one more "
+      "journey with the brand per order");
   j.Key("customers").Int(static_cast<int64_t>(plants.fp_customers));
   j.Key("matched").Int(static_cast<int64_t>(plants.fp_matched));
   j.Key("by_orders").BeginObject();

@@ -22,12 +22,12 @@ namespace aips::sim {
 inline constexpr double kIntentSigma = 0.4;  // θ = segment factor × exp(σ z − σ²/2), z standard normal
 inline constexpr std::array<double, kNumSegments> kSegmentIntent = {1.2, 1.1, 1.0, 0.85, 0.9};
 inline constexpr double kDormantShare = 0.01;      // users with no event at all in the period
-inline constexpr double kDormantAssigned = 0.5;    // a dormant user in a holdout of their category
-inline constexpr double kOutsiderAssigned = 0.02;  // an active user without events of the brand
+inline constexpr double kDormantAssigned = 1.0;    // × the brand's share: a dormant user in a holdout
+inline constexpr double kOutsiderAssigned = 0.02;  // × the brand's share: an active user without its events
 inline constexpr double kFirstPartyShare = 0.08;   // users who are a brand's first-party customer
 inline constexpr double kIdentityShare = 0.7;      // of whose phones the platform's map knows
 inline constexpr double kRepeatShare = 0.45;       // customers who order 2-4 times
-inline constexpr double kLoyaltyPerOrder = 0.5;    // platform progression × (1 + 0.5 × (orders − 1))
+inline constexpr double kLoyaltyPerOrder = 0.3;    // platform progression × (1 + 0.3 × (orders − 1))
 
 struct CampaignTally {
   uint64_t treatment = 0, control = 0;      // assigned (holdout campaigns)

@@ -49,6 +49,7 @@ void AppendTags(const std::string& user, const Tags& t, std::string* out) {
 // Customers who order often (and not long ago) progress faster on the platform too.
 struct FirstParty {
   int brand = -1;
+  int orders = 0;
   double loyalty = 1.0;
   std::vector<SimEvent> events;  // the orders the identity map matches: purchases on channel first_party
 };
@@ -81,6 +82,7 @@ FirstParty DrawFirstParty(uint64_t seed, uint64_t u, const std::string& user, co
     day += 5 + r.Delay(x / 2.0);
   }
   const bool lapsed = last < w.days - 1 - 3 * x;
+  fp.orders = orders;
   fp.loyalty = lapsed ? 1.0 : 1.0 + kLoyaltyPerOrder * (orders - 1);
   ++out->plants.fp_customers;
   if (matched) ++out->plants.fp_matched;
@@ -182,7 +184,7 @@ void SimulateUsers(const SimOptions& opt, const World& w, Day start, uint64_t u_
           s.journeys.push_back({b, t0 + 20 + static_cast<int>(rng.Below(40)), rng.Next()});
       }
     }
-    if (fp.brand >= 0)
+    for (int i = 0; i < fp.orders; ++i)  // customers come to the brand on the platform too
       s.journeys.push_back(
           {fp.brand, static_cast<int>(rng.Below(static_cast<uint64_t>(w.days))), rng.Next()});
     if (dormant) {
@@ -212,9 +214,11 @@ void SimulateUsers(const SimOptions& opt, const World& w, Day start, uint64_t u_
     for (int k = 0; k < n_cats; ++k) {
       if (k == 1 && cats[1] == cats[0]) break;
       for (int c : w.holdouts_of_category[static_cast<size_t>(cats[k])]) {
-        if (Contains(s.brands, w.campaigns[static_cast<size_t>(c)].brand)) continue;
-        if (UnitHash(opt.seed, u, c, kOutsiderHash) < (dormant ? kDormantAssigned : kOutsiderAssigned))
-          s.assigned.push_back(c);
+        const int b = w.campaigns[static_cast<size_t>(c)].brand;
+        if (Contains(s.brands, b)) continue;
+        const double chance =
+            (dormant ? kDormantAssigned : kOutsiderAssigned) * w.brands[static_cast<size_t>(b)].share;
+        if (UnitHash(opt.seed, u, c, kOutsiderHash) < chance) s.assigned.push_back(c);
       }
     }
     SortUnique(&s.assigned);

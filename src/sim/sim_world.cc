@@ -85,6 +85,12 @@ World BuildWorld(const SimOptions& opt, int n_brands) {
     w.brands_of_category[static_cast<size_t>(b.category)].push_back(i);
     w.brands.push_back(std::move(b));
   }
+  for (Brand& b : w.brands) {
+    double total = 0;
+    for (int o : w.brands_of_category[static_cast<size_t>(b.category)])
+      total += w.brands[static_cast<size_t>(o)].popularity;
+    b.share = b.popularity / total;
+  }
   w.live.assign(w.brands.size(), std::vector<int>(static_cast<size_t>(opt.days), -1));
   w.holdouts_of_category.resize(kNumCategories);
   Rng effects(opt.seed ^ 0xEFFEC75EEDull);

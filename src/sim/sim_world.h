@@ -62,6 +62,7 @@ struct Brand {
   std::vector<int> prices;
   std::vector<int> campaigns;
   double popularity = 1.0;
+  double share = 1.0;  // popularity / the category's total: the brand's share of brand picks
   // Content habits, which Aurora's sub-scores read (stage-neutral: a like and a click both qualify for I,
   // every deep action for TI):
   double like_share = 0.3;    // interest actions that are likes (engagements) rather than clicks
