@@ -107,34 +107,162 @@ void SortUnique(std::vector<int>* v) {
   v->erase(std::unique(v->begin(), v->end()), v->end());
 }
 
-// The user's events and state while being simulated (buffers reused from user to user).
-struct UserState {
+// One user while being simulated; the vectors are buffers reused from user to user.
+struct User {
+  uint64_t u = 0;
+  std::string id;  // "u1", "u2", ...
+  bool dormant = false;
+  int n_cats = 1;
+  int cats[2] = {-1, -1};
+  Tags tags;
+  Traits traits;
+  FirstParty fp;
   std::vector<JourneyRef> journeys;
-  std::vector<SimEvent> planned;  // every journey's events, journey after journey
-  std::vector<size_t> ends;       // per journey: end of its events in `planned`
-  std::vector<int> brands;        // brands with an event (sorted)
-  std::vector<int> assigned, controls, reached, evaluate, suppressed;
+  std::vector<SimEvent> planned;                 // every journey's events as written, journey after journey
+  std::vector<size_t> ends;                      // per journey: end of its events in `planned`
+  std::vector<int> brands;                       // brands with an event (sorted)
+  std::vector<int> assigned, controls, reached;  // campaigns (sorted)
+  std::vector<int> evaluate, suppressed;
   std::vector<SimEvent> with, without;
 };
 
-void PlanAll(const World& w, const Traits& t, UserState& s) {
+void PlanAll(const World& w, User& s) {
   s.planned.clear();
   s.ends.clear();
   for (const JourneyRef& j : s.journeys) {
-    PlanJourney(w, j, t, s.controls, &s.planned);
+    PlanJourney(w, j, s.traits, s.controls, &s.planned);
     s.ends.push_back(s.planned.size());
   }
 }
 
 // The user's events of `brand` with the campaigns in `suppressed` never shown, first-party purchases
 // included, ordered by day.
-void BrandEvents(const World& w, const Traits& t, const UserState& s, const FirstParty& fp, int brand,
-                 const std::vector<int>& suppressed, std::vector<SimEvent>* out) {
+void BrandEvents(const World& w, const User& s, int brand, const std::vector<int>& suppressed,
+                 std::vector<SimEvent>* out) {
   out->clear();
   for (const JourneyRef& j : s.journeys)
-    if (j.brand == brand) PlanJourney(w, j, t, suppressed, out);
-  if (fp.brand == brand) out->insert(out->end(), fp.events.begin(), fp.events.end());
+    if (j.brand == brand) PlanJourney(w, j, s.traits, suppressed, out);
+  if (s.fp.brand == brand) out->insert(out->end(), s.fp.events.begin(), s.fp.events.end());
   SortByDay(out);
+}
+
+// Who the user is: categories, tags, intent, first-party orders (written to `out`) and journeys.
+void DrawUser(const SimOptions& opt, const World& w, Day start, Rng& rng, Rng& traits, User& s,
+              UsersOut* out) {
+  double cat_w[kNumCategories];
+  for (int c = 0; c < kNumCategories; ++c) cat_w[c] = kCategories[static_cast<size_t>(c)].weight;
+  s.dormant = traits.Chance(kDormantShare);
+  s.traits = Traits{};
+  s.fp = FirstParty{};
+  s.cats[1] = -1;
+  s.journeys.clear();
+  s.n_cats = 1 + (rng.Chance(0.35) ? 1 : 0);
+  for (int k = 0; k < s.n_cats; ++k) {
+    const int cat = PickWeighted(rng, cat_w, kNumCategories);
+    s.cats[k] = cat;
+    if (k == 0) {
+      s.tags = DrawTags(opt.seed, s.u, cat);
+      AppendTags(s.id, s.tags, &out->tags);
+      const double z = traits.Normal();
+      s.traits.intent = kSegmentIntent[static_cast<size_t>(s.tags.segment)] *
+                        std::exp(kIntentSigma * z - kIntentSigma * kIntentSigma / 2);
+      const int fp_brand = PickBrand(rng, w, cat, s.tags.segment);
+      if (!s.dormant) s.fp = DrawFirstParty(opt.seed, s.u, s.id, w, fp_brand, start, out);
+    }
+    const int n_brands = 1 + static_cast<int>(rng.Below(3));
+    for (int j = 0; j < n_brands; ++j) {
+      const int b = PickBrand(rng, w, cat, s.tags.segment);
+      const int t0 = static_cast<int>(rng.Below(static_cast<uint64_t>(w.days)));
+      s.journeys.push_back({b, t0, rng.Next()});
+      // A second journey 20-60 days later, more often for users who mean to buy.
+      if (rng.Chance(std::clamp(0.3 * s.traits.intent, 0.1, 0.6)))
+        s.journeys.push_back({b, t0 + 20 + static_cast<int>(rng.Below(40)), rng.Next()});
+    }
+  }
+  for (int i = 0; i < s.fp.orders; ++i)  // customers come to the brand on the platform too
+    s.journeys.push_back(
+        {s.fp.brand, static_cast<int>(rng.Below(static_cast<uint64_t>(w.days))), rng.Next()});
+  if (s.dormant) {
+    s.journeys.clear();
+    ++out->plants.dormant;
+  }
+  s.traits.loyal_brand = s.fp.brand;
+  s.traits.loyalty = s.fp.loyalty;
+}
+
+// The holdouts that target the user and the user's group in each, then the user's events as written
+// (control users are not shown their campaigns).
+void AssignAndPlan(const SimOptions& opt, const World& w, User& s) {
+  // Planned without holdouts first: the impression days decide which holdouts target the user.
+  s.controls.clear();
+  PlanAll(w, s);
+  s.assigned.clear();
+  s.brands.clear();
+  for (size_t j = 0, at = 0; j < s.journeys.size(); at = s.ends[j], ++j) {
+    const int b = s.journeys[j].brand;
+    if (s.ends[j] > at) s.brands.push_back(b);
+    for (size_t i = at; i < s.ends[j]; ++i) {
+      if (s.planned[i].action != Action::kImpression) continue;
+      const int c = w.Live(b, s.planned[i].day);
+      if (c >= 0 && w.campaigns[static_cast<size_t>(c)].holdout) s.assigned.push_back(c);
+    }
+  }
+  if (!s.fp.events.empty()) s.brands.push_back(s.fp.brand);
+  SortUnique(&s.brands);
+  // Targeted users without events of the brand: dormant users, and a few others of the category.
+  for (int k = 0; k < s.n_cats; ++k) {
+    if (k == 1 && s.cats[1] == s.cats[0]) break;
+    for (int c : w.holdouts_of_category[static_cast<size_t>(s.cats[k])]) {
+      const int b = w.campaigns[static_cast<size_t>(c)].brand;
+      if (Contains(s.brands, b)) continue;
+      const double chance =
+          (s.dormant ? kDormantAssigned : kOutsiderAssigned) * w.brands[static_cast<size_t>(b)].share;
+      if (UnitHash(opt.seed, s.u, c, kOutsiderHash) < chance) s.assigned.push_back(c);
+    }
+  }
+  SortUnique(&s.assigned);
+  for (int c : s.assigned)
+    if (UnitHash(opt.seed, s.u, c, kControlHash) < opt.holdout_share) s.controls.push_back(c);
+  if (!s.controls.empty()) PlanAll(w, s);
+  s.reached.clear();
+  for (const SimEvent& e : s.planned)
+    if (e.campaign >= 0) s.reached.push_back(e.campaign);
+  SortUnique(&s.reached);
+}
+
+// What each campaign that assigned or reached the user caused: the outcome with the campaign (as a
+// treatment member would be shown it) against the outcome without it, from the same random numbers.
+void TallyTruth(const World& w, const OutcomeJudge& judge, User& s, UsersOut* out) {
+  s.evaluate = s.assigned;
+  s.evaluate.insert(s.evaluate.end(), s.reached.begin(), s.reached.end());
+  SortUnique(&s.evaluate);
+  for (int c : s.evaluate) {
+    const Campaign& cp = w.campaigns[static_cast<size_t>(c)];
+    const int x = kCategories[static_cast<size_t>(w.brands[static_cast<size_t>(cp.brand)].category)].cycle;
+    s.suppressed = s.controls;
+    s.suppressed.erase(std::remove(s.suppressed.begin(), s.suppressed.end(), c), s.suppressed.end());
+    BrandEvents(w, s, cp.brand, s.suppressed, &s.with);
+    s.suppressed.push_back(c);
+    BrandEvents(w, s, cp.brand, s.suppressed, &s.without);
+    const int end = std::min(cp.end + x, w.days - 1);
+    const Outcome a = judge.Judge(s.with, cp.spu, cp.start, end);
+    const Outcome b = judge.Judge(s.without, cp.spu, cp.start, end);
+    CampaignTally& tally = out->campaigns[static_cast<size_t>(c)];
+    auto add = [&](std::array<int64_t, kTruthStages>& sums, int64_t& gmv) {
+      for (int k = 0; k < kTruthStages; ++k)
+        sums[static_cast<size_t>(k)] += ((a.converted >> k) & 1) - ((b.converted >> k) & 1);
+      gmv += a.gmv_cents - b.gmv_cents;
+    };
+    if (Contains(s.assigned, c)) {
+      ++(Contains(s.controls, c) ? tally.control : tally.treatment);
+      if (!Contains(s.brands, cp.brand)) ++tally.assigned_without_events;
+      add(tally.itt, tally.itt_gmv_cents);
+    }
+    if (Contains(s.reached, c)) {
+      ++tally.reached;
+      add(tally.matched, tally.matched_gmv_cents);
+    }
+  }
 }
 
 }  // namespace
@@ -147,142 +275,34 @@ void InitUsersOut(const World& w, UsersOut* out) {
 void SimulateUsers(const SimOptions& opt, const World& w, Day start, uint64_t u_begin, uint64_t u_end,
                    EventWriter& events, UsersOut* out) {
   const OutcomeJudge judge;
-  double cat_w[kNumCategories];
-  for (int c = 0; c < kNumCategories; ++c) cat_w[c] = kCategories[static_cast<size_t>(c)].weight;
-  UserState s;
+  User s;
   for (uint64_t u = u_begin; u < u_end; ++u) {
     Rng rng(opt.seed * 1000003 + u);                               // categories, brands, journeys
     Rng traits(u, opt.seed * 0xD1B54A32D192ED03ull + 0x7A175ull);  // dormant, intent
     Rng emit(u, opt.seed * 0xD6E8FEB86659FD93ull + 0xE1ull);       // times of day, notes, retries
-    const std::string user = fmt::format("u{}", u + 1);
-    const bool dormant = traits.Chance(kDormantShare);
-    Traits t;
-    FirstParty fp;
-    int cats[2] = {-1, -1};
-    Tags tags;
-    s.journeys.clear();
-    const int n_cats = 1 + (rng.Chance(0.35) ? 1 : 0);
-    for (int k = 0; k < n_cats; ++k) {
-      const int cat = PickWeighted(rng, cat_w, kNumCategories);
-      cats[k] = cat;
-      if (k == 0) {
-        tags = DrawTags(opt.seed, u, cat);
-        AppendTags(user, tags, &out->tags);
-        const double z = traits.Normal();
-        t.intent = kSegmentIntent[static_cast<size_t>(tags.segment)] *
-                   std::exp(kIntentSigma * z - kIntentSigma * kIntentSigma / 2);
-        const int fp_brand = PickBrand(rng, w, cat, tags.segment);
-        if (!dormant) fp = DrawFirstParty(opt.seed, u, user, w, fp_brand, start, out);
-      }
-      const int n_brands = 1 + static_cast<int>(rng.Below(3));
-      for (int j = 0; j < n_brands; ++j) {
-        const int b = PickBrand(rng, w, cat, tags.segment);
-        const int t0 = static_cast<int>(rng.Below(static_cast<uint64_t>(w.days)));
-        s.journeys.push_back({b, t0, rng.Next()});
-        // A second journey 20-60 days later, more often for users who mean to buy.
-        if (rng.Chance(std::clamp(0.3 * t.intent, 0.1, 0.6)))
-          s.journeys.push_back({b, t0 + 20 + static_cast<int>(rng.Below(40)), rng.Next()});
-      }
-    }
-    for (int i = 0; i < fp.orders; ++i)  // customers come to the brand on the platform too
-      s.journeys.push_back(
-          {fp.brand, static_cast<int>(rng.Below(static_cast<uint64_t>(w.days))), rng.Next()});
-    if (dormant) {
-      s.journeys.clear();
-      ++out->plants.dormant;
-    }
-    t.loyal_brand = fp.brand;
-    t.loyalty = fp.loyalty;
-
-    // Planned without holdouts first: the impression days decide which holdouts target the user.
-    s.controls.clear();
-    PlanAll(w, t, s);
-    s.assigned.clear();
-    s.brands.clear();
-    for (size_t j = 0, at = 0; j < s.journeys.size(); at = s.ends[j], ++j) {
-      const int b = s.journeys[j].brand;
-      if (s.ends[j] > at) s.brands.push_back(b);
-      for (size_t i = at; i < s.ends[j]; ++i) {
-        if (s.planned[i].action != Action::kImpression) continue;
-        const int c = w.Live(b, s.planned[i].day);
-        if (c >= 0 && w.campaigns[static_cast<size_t>(c)].holdout) s.assigned.push_back(c);
-      }
-    }
-    if (!fp.events.empty()) s.brands.push_back(fp.brand);
-    SortUnique(&s.brands);
-    // Targeted users without events of the brand: dormant users, and a few others of the category.
-    for (int k = 0; k < n_cats; ++k) {
-      if (k == 1 && cats[1] == cats[0]) break;
-      for (int c : w.holdouts_of_category[static_cast<size_t>(cats[k])]) {
-        const int b = w.campaigns[static_cast<size_t>(c)].brand;
-        if (Contains(s.brands, b)) continue;
-        const double chance =
-            (dormant ? kDormantAssigned : kOutsiderAssigned) * w.brands[static_cast<size_t>(b)].share;
-        if (UnitHash(opt.seed, u, c, kOutsiderHash) < chance) s.assigned.push_back(c);
-      }
-    }
-    SortUnique(&s.assigned);
-    for (int c : s.assigned)
-      if (UnitHash(opt.seed, u, c, kControlHash) < opt.holdout_share) s.controls.push_back(c);
-    if (!s.controls.empty()) PlanAll(w, t, s);
-
-    // The written world.
+    s.u = u;
+    s.id = fmt::format("u{}", u + 1);
+    DrawUser(opt, w, start, rng, traits, s, out);
+    AssignAndPlan(opt, w, s);
     for (size_t j = 0, at = 0; j < s.journeys.size(); at = s.ends[j], ++j)
-      for (size_t i = at; i < s.ends[j]; ++i) events.Emit(emit, user, w, s.journeys[j].brand, s.planned[i]);
+      for (size_t i = at; i < s.ends[j]; ++i) events.Emit(emit, s.id, w, s.journeys[j].brand, s.planned[i]);
     for (int c : s.assigned) {
-      out->experiments += fmt::format("{},{},{}\n", w.campaigns[static_cast<size_t>(c)].name, user,
+      out->experiments += fmt::format("{},{},{}\n", w.campaigns[static_cast<size_t>(c)].name, s.id,
                                       Contains(s.controls, c) ? "control" : "treatment");
       ++out->assignments;
     }
-    s.reached.clear();
-    for (const SimEvent& e : s.planned)
-      if (e.campaign >= 0) s.reached.push_back(e.campaign);
-    SortUnique(&s.reached);
-
-    // What each campaign that assigned or reached the user caused: the outcome with the campaign (as a
-    // treatment member would be exposed) against the outcome without it, the same random numbers.
-    s.evaluate = s.assigned;
-    s.evaluate.insert(s.evaluate.end(), s.reached.begin(), s.reached.end());
-    SortUnique(&s.evaluate);
-    for (int c : s.evaluate) {
-      const Campaign& cp = w.campaigns[static_cast<size_t>(c)];
-      const int x = kCategories[static_cast<size_t>(w.brands[static_cast<size_t>(cp.brand)].category)].cycle;
-      s.suppressed = s.controls;
-      s.suppressed.erase(std::remove(s.suppressed.begin(), s.suppressed.end(), c), s.suppressed.end());
-      BrandEvents(w, t, s, fp, cp.brand, s.suppressed, &s.with);
-      s.suppressed.push_back(c);
-      BrandEvents(w, t, s, fp, cp.brand, s.suppressed, &s.without);
-      const int end = std::min(cp.end + x, w.days - 1);
-      const Outcome a = judge.Judge(s.with, cp.spu, cp.start, end);
-      const Outcome b = judge.Judge(s.without, cp.spu, cp.start, end);
-      CampaignTally& tally = out->campaigns[static_cast<size_t>(c)];
-      const int64_t gmv = a.gmv_cents - b.gmv_cents;
-      if (Contains(s.assigned, c)) {
-        ++(Contains(s.controls, c) ? tally.control : tally.treatment);
-        if (!Contains(s.brands, cp.brand)) ++tally.assigned_without_events;
-        for (int k = 0; k < kTruthStages; ++k)
-          tally.itt[static_cast<size_t>(k)] += ((a.converted >> k) & 1) - ((b.converted >> k) & 1);
-        tally.itt_gmv_cents += gmv;
-      }
-      if (Contains(s.reached, c)) {
-        ++tally.reached;
-        for (int k = 0; k < kTruthStages; ++k)
-          tally.matched[static_cast<size_t>(k)] += ((a.converted >> k) & 1) - ((b.converted >> k) & 1);
-        tally.matched_gmv_cents += gmv;
-      }
-    }
-
+    TallyTruth(w, judge, s, out);
     // Realised segment mix of each brand's and category's users (truth.json's TGI hints).
     bool seen[kNumCategories] = {};
     for (int b : s.brands) {
-      ++out->plants.brand_users[static_cast<size_t>(tags.segment) * w.brands.size() + static_cast<size_t>(b)];
+      ++out->plants
+            .brand_users[static_cast<size_t>(s.tags.segment) * w.brands.size() + static_cast<size_t>(b)];
       seen[w.brands[static_cast<size_t>(b)].category] = true;
     }
     for (int c = 0; c < kNumCategories; ++c)
-      if (seen[c]) ++out->plants.category_users[static_cast<size_t>(tags.segment * kNumCategories + c)];
-
+      if (seen[c]) ++out->plants.category_users[static_cast<size_t>(s.tags.segment * kNumCategories + c)];
     if (opt.bad_rows && rng.Below(opt.users) < opt.bad_rows)
-      events.Bad(rng, user, w.brands[rng.Below(w.brands.size())],
+      events.Bad(rng, s.id, w.brands[rng.Below(w.brands.size())],
                  static_cast<int>(rng.Below(static_cast<uint64_t>(w.days))));
   }
 }
