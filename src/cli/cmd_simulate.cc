@@ -10,6 +10,7 @@ void RegisterSimulate(CLI::App& app) {
   auto o = std::make_shared<SimOptions>();
   auto start = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
+  auto effects = std::make_shared<std::string>("planted");
   CLI::App* c =
       app.add_subcommand("simulate", "Write a realistic, seeded demo world (events and side tables as CSV)");
   c->add_option("--out", o->out_dir, "Output directory")->required();
@@ -20,11 +21,21 @@ void RegisterSimulate(CLI::App& app) {
   c->add_option("--start", *start, "First day, YYYY-MM-DD (default 2024-09-01)");
   c->add_option("--bad-rows", o->bad_rows, "Malformed event rows to mix in (for trying rejects)");
   c->add_option("--duplicate-rate", o->duplicate_rate, "Share of events delivered twice (default 0.003)");
+  c->add_option("--effects", *effects,
+                "Campaign effects: planted (default) or none (every multiplier 1.0: an A/A world)")
+      ->check(CLI::IsMember({"planted", "none"}));
+  c->add_option("--holdout-share", o->holdout_share,
+                "Share of a holdout campaign's assigned users put in control (default 0.2)")
+      ->check(CLI::Range(0.0, 1.0));
   c->add_flag("--json", *json, "Print a JSON summary");
   c->footer(
-      "Writes events.csv, categories.csv, brands.csv, campaigns.csv, spend.csv into --out.\nExample:\n  aips "
+      "Writes events.csv, categories.csv, brands.csv, campaigns.csv, spend.csv, user_attributes.csv, "
+      "orders.csv,\n"
+      "identity.csv, notes.csv, accounts.csv, messages.csv, experiments.csv (holdout assignments) and\n"
+      "truth.json (what was planted; docs/simulate.md) into --out.\nExample:\n  aips "
       "simulate --out world --users 200000 --days 90 --seed 7");
-  c->callback([o, start, json] {
+  c->callback([o, start, json, effects] {
+    o->effects = *effects == "planted";
     auto s = OptionalDate(*start, "--start");
     if (!s.ok()) return Fail(s.status());
     if (s.value()) o->start = *s.value();
@@ -35,14 +46,15 @@ void RegisterSimulate(CLI::App& app) {
     if (*json) {
       fmt::print(
           "{{\"events\":{},\"duplicates\":{},\"bad_rows\":{},\"brands\":{},\"spus\":{},\"campaigns\":{},"
-          "\"seconds\":{:.3f}}}\n",
-          r->events, r->duplicates, r->bad_rows, r->brands, r->spus, r->campaigns, secs);
+          "\"holdouts\":{},\"assignments\":{},\"seconds\":{:.3f}}}\n",
+          r->events, r->duplicates, r->bad_rows, r->brands, r->spus, r->campaigns, r->holdouts,
+          r->assignments, secs);
     } else {
       fmt::print(
           "wrote {} events ({} retried duplicates, {} malformed) for {} users, {} brands, {} SPUs, {} "
-          "campaigns to {} in {:.1f} s\n",
-          r->events, r->duplicates, r->bad_rows, o->users, r->brands, r->spus, r->campaigns, o->out_dir,
-          secs);
+          "campaigns ({} with a holdout: {} assignments) to {} in {:.1f} s\n",
+          r->events, r->duplicates, r->bad_rows, o->users, r->brands, r->spus, r->campaigns, r->holdouts,
+          r->assignments, o->out_dir, secs);
     }
   });
 }

@@ -21,6 +21,11 @@ struct Rng {
   bool Chance(double p) { return Uniform() < p; }
   // Exponential delay in whole days with the given mean.
   int Delay(double mean) { return static_cast<int>(-std::log(1.0 - Uniform()) * mean); }
+  // A standard normal draw (Box-Muller; two uniforms).
+  double Normal() {
+    const double r = std::sqrt(-2.0 * std::log(1.0 - Uniform()));
+    return r * std::cos(6.283185307179586 * Uniform());
+  }
 };
 
 }  // namespace aips::sim

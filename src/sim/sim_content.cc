@@ -35,6 +35,8 @@ std::string Ts(Day day, int secs) {
 
 }  // namespace
 
+const char* RisingTopic(int category) { return kTopics[static_cast<size_t>(category) % kTopics.size()][0]; }
+
 uint64_t NotesPerBrand(uint64_t users) { return std::clamp<uint64_t>(users / 100, 50, 2000); }
 
 Status WriteContent(const std::string& dir, const std::vector<ContentBrand>& brands, uint64_t users, int days,

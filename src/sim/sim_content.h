@@ -17,6 +17,8 @@ namespace aips {
 uint64_t NotesPerBrand(uint64_t users);
 // Share of a day's note engagements that go to trending notes on the last day (growing linearly).
 inline constexpr double kTrendShare = 0.5;
+// The rising topic of a category (its index in the simulator's categories): every trending note has it.
+const char* RisingTopic(int category);
 
 struct ContentBrand {
   std::string name;
