@@ -68,6 +68,9 @@ python3 tests/consistency_test.py "$build/aips"
 step "lookalike tiers beat random on a holdout"
 python3 tests/lookalike_holdout.py "$build/aips" "$build/test-output/lookalike.txt"
 
+step "holdout lift recovers the planted truth (A/A and planted simulated worlds, fixed seeds)"
+python3 tests/lift_stats.py "$build/aips" "$build/test-output/lift.txt" --worlds "${LIFT_WORLDS:-120}"
+
 step "fuzzing: CSV/JSONL reader, expressions, rules, on-disk formats (clang, ASan + UBSan)"
 tests/fuzz.sh "${FUZZ_SECONDS:-30}" "$build-fuzz"
 

@@ -190,6 +190,28 @@ async function campaignsDefaults() {
   }
   check('campaigns: the windows are explained', await visible('windows-note') && await visible('seeded-note'),
     true);
+  // 增量 lift: a campaign with a holdout shows the API's lift of TI and P with the interval; one without says so.
+  const pp = (v) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`);
+  let holdouts = 0;
+  for (const c of camps.campaigns) {
+    const id = c.campaign;
+    const res = await fetch(`${base}/api/v1/lift?campaign=${encodeURIComponent(id)}`,
+      { headers: { Authorization: `Bearer ${key}` } });
+    if (res.status === 400) {
+      check(`campaign ${id} without a holdout says so`, (await text(`lift-${id}`)).length > 0, true);
+      continue;
+    }
+    const l = await res.json();
+    holdouts += 1;
+    same(`lift of ${id}`, l, cli('lift', '--campaign', id));
+    check(`campaign ${id} lift TI`, await text(`lift-ti-${id}`), pp(l.stages.TI.lift));
+    check(`campaign ${id} lift TI interval`, await text(`lift-ti-ci-${id}`),
+      l.stages.TI.ci_low === null ? '—' : `[${pp(l.stages.TI.ci_low)}, ${pp(l.stages.TI.ci_high)}]`);
+    check(`campaign ${id} lift P`, await text(`lift-p-${id}`), pp(l.stages.P.lift));
+    check(`campaign ${id} incremental CPTI`, await text(`icpti-${id}`), money(l.icpti));
+  }
+  check('campaigns: the lift is explained', await visible('lift-note'), true);
+  return holdouts;
 }
 
 async function crowdsDefaults() {

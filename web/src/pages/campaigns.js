@@ -3,7 +3,7 @@
 // brand's other asset; charts of spend against GMV, and of unit costs with ROI. The figures count over
 // different windows (new P: the flight; GMV and buyers: T+x from each user's first reach; the seeded
 // table: the flight's start through T+x), which the column tips and the notes under the tables say.
-import { api } from '../core/api.js';
+import { ApiError, api } from '../core/api.js';
 import { GRID, categoryAxis, chart, moneyAxis, moneyTooltip, ratioAxis } from '../core/charts.js';
 import { $, cells, chartBox, explain, headTip, noData, panel, table } from '../core/dom.js';
 import { esc, fixed, fmt, money, pct } from '../core/format.js';
@@ -79,12 +79,48 @@ function unitCostTip(params, tip) {
   return [esc(params[0].axisValue), ...lines].join('<br>');
 }
 
+// 增量 lift against a randomised holdout: per campaign with experiment assignments, the lift of TI and P with
+// their 95% intervals, incremental CPTI and iROI(T+x); campaigns without a holdout say so.
+const pp = (v) => (v === null || v === undefined ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`);
+const ci = (s) => (s.ci_low === null ? '—' : `[${pp(s.ci_low)}, ${pp(s.ci_high)}]`);
+
+function liftRow(name, l) {
+  const c = esc(name);
+  if (!l) return `<tr data-testid="lift-${c}"><td>${c}</td><td colspan="8" class="note">${t('no_holdout')}</td></tr>`;
+  const flag = l.maturing ? ` <span class="tag">${t('maturing')}</span>` : '';
+  const contamination = l.control_reached ? ` <span class="tag">${t('contaminated')} ${fmt(l.control_reached)}</span>` : '';
+  return `<tr data-testid="lift-${c}"><td>${c}</td><td>${t('design_' + l.design)}${flag}</td>` +
+    `<td>${fmt(l.treatment_size)} / ${fmt(l.control_size)}${contamination}</td>` +
+    `<td data-testid="lift-ti-${c}">${pp(l.stages.TI.lift)}</td><td data-testid="lift-ti-ci-${c}">${ci(l.stages.TI)}</td>` +
+    `<td data-testid="lift-p-${c}">${pp(l.stages.P.lift)}</td><td>${ci(l.stages.P)}</td>` +
+    `<td data-testid="icpti-${c}">${money(l.icpti)}</td>` +
+    `<td data-testid="iroi-${c}">${fixed(l.iroi, 2)} <span class="note">T+${l.x}</span></td></tr>`;
+}
+
+async function liftOf(name) {
+  try {
+    return await api('lift', { campaign: name });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 400) return null;  // no experiment assignments
+    throw e;
+  }
+}
+
+async function liftTable(list) {
+  const lifts = await Promise.all(list.map((x) => liftOf(x.campaign)));
+  const heads = ['campaign', 'design', 'groups', 'lift_TI', 'interval_95', 'lift_P', 'interval_95', 'icpti', 'iroi']
+    .map((k) => (k === 'groups' ? headTip(t(k), t('groups_tip')) : t(k)));
+  return panel(t('lift_title'), table(heads, list.map((x, i) => liftRow(x.campaign, lifts[i])).join(''), 'lift-table') +
+    explain(t('lift_note'), 'lift-note'));
+}
+
 export async function render(page) {
   const c = await api('campaigns', { brand: state.brand });
   if (!c.campaigns.length) { page.innerHTML = noData(esc(state.brand)); return; }
+  const lift = await liftTable(c.campaigns);
   page.innerHTML = panel('', table(HEADS.map(head), c.campaigns.map(campaignRow).join('')) +
       explain(t('windows_note'), 'windows-note') + explain(t('attribution'))) +
-    seededTable(c.campaigns) +
+    lift + seededTable(c.campaigns) +
     `<div class="row">${panel(t('spend_gmv'), chartBox('spendchart'))}` +
     `${panel(`${t('unit_costs')} · CPI / CPTI / ROI`, chartBox('campchart'))}</div>`;
   spendChart(c.campaigns);
