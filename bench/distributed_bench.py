@@ -66,7 +66,8 @@ def main():
     aips = os.path.abspath(args.aips)
     os.makedirs(args.work, exist_ok=True)
     world = os.path.join(args.work, f"world-{args.users}")
-    if not os.path.exists(os.path.join(world, "events.csv")):
+    if not os.path.exists(os.path.join(world, "truth.json")):  # a world of the simulator with holdouts
+        shutil.rmtree(world, ignore_errors=True)
         print(f"simulating {args.users} users ...", file=sys.stderr)
         sh([aips, "simulate", "--out", world, "--users", str(args.users), "--days", "90", "--seed", "7",
             "--duplicate-rate", "0"])
@@ -114,6 +115,8 @@ def bench(aips, where, args, result):
     category = next((b.get("category") for b in info["brands"] if b.get("category")), "")
     competitor = next(b["brand"] for b in info["brands"][1:] if b.get("category") == category)
     campaign = info["campaigns"][0]
+    with open(os.path.join(args.work, f"world-{args.users}", "truth.json")) as f:
+        holdout = next(c["campaign"] for c in json.load(f)["campaigns"] if c["holdout"] and c["brand"] == brand)
     d0 = (datetime.date.fromisoformat(last) - datetime.timedelta(days=30)).isoformat()
     stage = f'stage(brand: "{brand}", date: "{last}") in [TI]'
     commands = {
@@ -140,6 +143,7 @@ def bench(aips, where, args, result):
         "crowd portrait": ["crowd", "portrait", "--expr", stage],
         "correction": ["correction", "--campaign", campaign, "--target", stage],
         "lookalike": ["lookalike", "--expr", stage],
+        "lift": ["lift", "--campaign", holdout],
         "topics": ["topics", "--category", category, "--brand", brand],
         "consult": ["consult"],
     }
@@ -170,7 +174,8 @@ def bench(aips, where, args, result):
                         f"/api/v1/trend?{q({'brand': brand, 'to': last})}"],
         "flow 人群流转": [f"/api/v1/flow?{q({'brand': brand, 'from': d0, 'to': last})}"],
         "penetration 渗透": [f"/api/v1/penetration?{q(scope)}", f"/api/v1/compare?{q(scope)}"],
-        "campaigns 投放": [f"/api/v1/campaigns?{q({'brand': brand})}"],
+        "campaigns 投放": [f"/api/v1/campaigns?{q({'brand': brand})}",
+                         *[f"/api/v1/lift?{q({'campaign': c})}" for c in info["campaigns"] if c.startswith(brand + "-")]],
         "crowds 人群": [f"/api/v1/crowd/count?{q({'preset': 'redelivery', **scope})}",
                       f"/api/v1/crowd/portrait?{q({'expr': stage})}", "/api/v1/crowds"],
         "first party 一方": [f"/api/v1/firstparty?{q({'brand': brand})}", f"/api/v1/spectrum?{q(scope)}"],

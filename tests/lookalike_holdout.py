@@ -25,7 +25,7 @@ def count(data, expr):
 try:
     world, data = os.path.join(work, "world"), os.path.join(work, "data")
     run("simulate", "--out", world, "--users", "20000", "--days", "90", "--seed", "13")
-    run("ingest", "--data", data, *[os.path.join(world, f) for f in sorted(os.listdir(world))])
+    run("ingest", "--data", data, *[os.path.join(world, f) for f in sorted(os.listdir(world)) if f.endswith(".csv")])
     brand, d0, d1 = "serum-01", "2024-10-15", "2024-11-14"
     seed = f'stage(brand: "{brand}", date: "{d0}") in [P]'
     run("crowd", "save", "--data", data, "--name", "seed", "--expr", seed)

@@ -56,7 +56,7 @@ def main():
     world = os.path.join(work, "world")
     run(aips, "simulate", "--out", world, "--users", "3000", "--days", "40", "--seed", "8")
     base = os.path.join(work, "base")
-    run(aips, "ingest", "--data", base, *[os.path.join(world, f) for f in sorted(os.listdir(world))])
+    run(aips, "ingest", "--data", base, *[os.path.join(world, f) for f in sorted(os.listdir(world)) if f.endswith(".csv")])
     run(aips, "compute", "--data", base)
     info = json.loads(run(aips, "info", "--data", base, "--json"))
     brands = [b["brand"] for b in info["brands"]]
