@@ -32,6 +32,7 @@ node_conf() {  # n tcp http interserver
   <default_database>default</default_database>
   <timezone>UTC</timezone>
   <mlock_executable>false</mlock_executable>
+  <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></query_log>
   <remote_servers>
     <two_shards>
       <shard><replica><host>127.0.0.1</host><port>19000</port></replica></shard>

@@ -18,21 +18,28 @@ struct IngestArgs {
   std::string kind;
   std::vector<std::string> files;
   bool json = false;
+  size_t batch_rows = 0;
 };
 
 void RunIngest(const IngestArgs& a) {
   IngestOptions opt;
   if (!a.kind.empty()) {
     opt.kind = ParseTableKind(a.kind);
-    if (!opt.kind)
+    if (!opt.kind) {
       return Fail(Status::InvalidArgument(
-          fmt::format("--kind '{}': expected events, categories, brands, campaigns or spend", a.kind)));
+          fmt::format("--kind '{}': expected events, categories, brands, campaigns, spend, orders, identity, "
+                      "attributes, notes, messages, accounts or experiments",
+                      a.kind)));
+    }
   }
   for (const std::string& f : a.files) {
     if (f != "-" && !FileExists(f))
       return Fail(Status::IOError(fmt::format("cannot read input '{}': no such file", f)));
   }
   opt.progress = true;
+  if (a.batch_rows > 0 && a.where.engine.empty())
+    return Fail(Status::InvalidArgument("--batch-rows applies to --engine (ClickHouse) loads only"));
+  opt.batch_rows = a.batch_rows;
   if (Status s = CheckWhere(a.where); !s.ok()) return Fail(s);
   Result<IngestResult> r = IngestResult{};
   if (!a.where.engine.empty()) {
@@ -91,6 +98,11 @@ void RegisterIngest(CLI::App& app) {
   AddWhere(c, &a->where, "Data directory (created when missing)");
   c->add_option("--kind", a->kind, "Table kind of every FILE, instead of detecting it from the header");
   c->add_flag("--json", a->json, "Print the counts as JSON");
+  c->add_option(
+       "--batch-rows", a->batch_rows,
+       "With --engine: events per insert batch (default 250000; each batch is one key lookup and one "
+       "insert per shard, so smaller batches mean smaller memory and more round trips)")
+      ->check(CLI::Range(size_t{1000}, size_t{10000000}));
   c->add_option("files", a->files, "Input files; - reads standard input")->required();
   c->callback([a] { RunIngest(*a); });
 }

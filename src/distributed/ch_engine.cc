@@ -362,10 +362,16 @@ Result<InfoResult> ClickHouseEngine::Info() {
     out.first_day = out.days.front();
     out.last_day = out.days.back();
   }
+  // The numbered users (events, attributes rows, assignments: distributed/ch_user_rows.h); a database
+  // loaded before user numbers existed counts the users of its events.
   AIPS_ASSIGN_OR_RETURN(
-      ChRows users,
-      ch_->Select(fmt::format("SELECT sum(u) FROM (SELECT uniqExact(user) AS u FROM {})", events)));
-  if (!users.empty()) out.users = ChU64(users[0][0]);
+      ChRows numbered,
+      ch_->Select(fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = 'user_seq'",
+                              ChQuote(ch_->url().database))));
+  const bool has_seq = !numbered.empty() && ChU64(numbered[0].at(0)) > 0;
+  AIPS_ASSIGN_OR_RETURN(out.users,
+                        ch_->SumOverShards(fmt::format("SELECT uniqExact(user) FROM {}",
+                                                       has_seq ? ch_->Table("user_seq") : events)));
   AIPS_ASSIGN_OR_RETURN(
       ChRows brands,
       ch_->Select(fmt::format("SELECT brand, spu, sum(n), min(lo), max(hi) FROM (SELECT brand, spu, "

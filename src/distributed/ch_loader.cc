@@ -22,7 +22,6 @@ namespace aips {
 
 namespace {
 
-constexpr size_t kBatchRows = 250000;
 constexpr uint32_t kNoFile = ChEventWriter::kNoTag;
 
 class ChLoad {
@@ -98,7 +97,8 @@ Status ChLoad::Prepare() {
   catalog_before_ = catalog_;
   AIPS_RETURN_IF_ERROR(ch_.LoadFirstParty(&fp_, &orders_seen_));
   AIPS_RETURN_IF_ERROR(ch_.LoadForgotten(&forgotten_));
-  writer_ = std::make_unique<ChEventWriter>(ch_);
+  writer_ = opt_.batch_rows > 0 ? std::make_unique<ChEventWriter>(ch_, opt_.batch_rows)
+                                : std::make_unique<ChEventWriter>(ch_);
   content_ = std::make_unique<ChContentLoad>(ch_, run_, zone);
   result_.rejects_file = fmt::format("SELECT * FROM {} WHERE run = {}", ch_.Table("rejects"), run_);
   return Status::OK();
@@ -478,7 +478,7 @@ Status ChLoad::RunBuffers(const std::vector<InputBuffer>& inputs, std::vector<st
 
 }  // namespace
 
-ChEventWriter::ChEventWriter(ChStore& ch) : ch_(ch) {
+ChEventWriter::ChEventWriter(ChStore& ch, size_t batch_rows) : ch_(ch), batch_rows_(batch_rows) {
   rows_.assign(ch_.shards(), {});
   users_rows_.assign(ch_.shards(), {});
 }
@@ -512,7 +512,7 @@ Status ChEventWriter::Add(const ParsedEvent& ev, uint64_t key, Day day, uint32_t
     AppendBinaryString(ev.user, &users_rows_[shard]);
   }
   SeeUser(user, ev.user);
-  if (pending_.size() >= kBatchRows) return Flush();
+  if (pending_.size() >= batch_rows_) return Flush();
   return Status::OK();
 }
 

@@ -31,7 +31,8 @@ namespace aips {
 class ChEventWriter {
  public:
   static constexpr uint32_t kNoTag = ~0u;
-  explicit ChEventWriter(ChStore& ch);
+  // `batch_rows`: events per batch (each batch is one insert per shard, after its key lookup).
+  explicit ChEventWriter(ChStore& ch, size_t batch_rows = 250000);
   ~ChEventWriter();  // waits for the batch in flight
   ChEventWriter(const ChEventWriter&) = delete;
   ChEventWriter& operator=(const ChEventWriter&) = delete;
@@ -68,6 +69,7 @@ class ChEventWriter {
   Status Wait();
 
   ChStore& ch_;
+  size_t batch_rows_;
   absl::flat_hash_set<uint64_t> users_;  // users written through this writer
   absl::flat_hash_set<uint64_t> seen_;   // users numbered by this writer
   std::optional<uint64_t> seq_base_;     // user numbers: base (read at the first batch) + ordinal

@@ -405,7 +405,8 @@ Result<InfoResult> EmbeddedEngine::Info() {
   out.data_dir = store_->dir();
   out.timezone = m.timezone.empty() ? store_->rules().timezone : m.timezone;
   out.events = m.TotalRows();
-  out.users = m.dicts[kDictUser].count;
+  AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_->dict(kDictUser));
+  out.users = m.dicts[kDictUser].count - users->tombstoned().size();  // numbered users, erased ones excluded
   out.first_day = m.FirstDay();
   out.last_day = m.LastDay();
   for (auto& s : m.segments)

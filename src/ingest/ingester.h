@@ -21,6 +21,7 @@ inline constexpr const char* kForgottenUserReason =
 struct IngestOptions {
   std::optional<TableKind> kind;  // --kind: skip header-based detection
   bool progress = false;          // draw a progress bar on stderr
+  size_t batch_rows = 0;          // ClickHouse: events per insert batch (0: 250,000)
 };
 
 struct FileCounts {

@@ -171,7 +171,9 @@ std::string ToJson(const InfoResult& r) {
     w.Key("users")
         .Int(static_cast<int64_t>(r.users))
         .Key("users_counted")
-        .String("distinct users with an event");
+        .String(
+            "distinct users aips knows: with an event, a user attributes row or an experiment assignment "
+            "(erased users excluded)");
   }
   w.Key("first_day").OptString(r.first_day == kNoDay ? std::nullopt : std::optional(FormatDate(r.first_day)));
   w.Key("last_day").OptString(r.last_day == kNoDay ? std::nullopt : std::optional(FormatDate(r.last_day)));

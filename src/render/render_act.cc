@@ -126,7 +126,8 @@ std::string ToTable(const LookalikeResult& r) {
       "人群反漏斗 lookalike tiers · seed {} users · {} candidates · behaviour over {} days to {}\n\n",
       Thousands(r.seed), Thousands(r.candidates), r.window_days, FormatDate(r.date));
   for (auto& t : r.tiers)
-    o += fmt::format("  {:<16}{:>10} users   score ≥ {:.2f}\n", t.name, Thousands(t.size), t.min_score);
+    o += fmt::format("  {:<16}{:>10} {}   score ≥ {:.2f}\n", t.name, Thousands(t.size),
+                     t.size == 1 ? "user " : "users", t.min_score);
   o += "\n  most telling behaviours (log-lift in the seed over the population):\n";
   for (auto& [f, wt] : r.top_features) o += fmt::format("    {:<36}{:>7.2f}\n", f, wt);
   return o;
