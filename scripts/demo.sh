@@ -11,7 +11,7 @@ echo "== 1. simulate a world: $users users, $days days (aips simulate)"
 "$aips" simulate --out "$world" --users "$users" --days "$days" --seed 7 --bad-rows 25
 echo
 echo "== 2. ingest events and side tables (aips ingest) — malformed rows go to a reject file"
-"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/user_attributes.csv "$world"/identity.csv "$world"/orders.csv "$world"/events.csv "$world"/notes.csv "$world"/accounts.csv "$world"/messages.csv
+"$aips" ingest --data "$store" "$world"/categories.csv "$world"/brands.csv "$world"/campaigns.csv "$world"/spend.csv "$world"/user_attributes.csv "$world"/identity.csv "$world"/orders.csv "$world"/events.csv "$world"/notes.csv "$world"/accounts.csv "$world"/messages.csv "$world"/experiments.csv
 echo
 echo "== 3. compute daily snapshots for every brand, SPU and category (aips compute)"
 "$aips" compute --data "$store"
@@ -25,6 +25,10 @@ echo
 "$aips" campaign --data "$store" --brand serum-01
 echo
 "$aips" campaign --data "$store" --brand babyfood-01
+echo
+echo "== 5b. what a campaign caused, against its randomised holdout (aips lift; the truth is in $world/truth.json)"
+echo
+"$aips" lift --data "$store" --campaign serum-01-c1
 echo
 echo "== 6. act on the crowd: re-delivery pack, its portrait, lookalike tiers, first-party spectrum, correction"
 echo
