@@ -151,9 +151,7 @@ Result<std::string> ClickHouseEngine::CrowdExportHoldout(const CrowdQuery& crowd
   AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
   const std::string experiments = ch_->Local("experiments"), c = ChQuote(campaign);
   const std::string assigned = fmt::format("SELECT user FROM {} WHERE campaign = {}", experiments, c);
-  const std::string treated = fmt::format(
-      "SELECT user FROM {} WHERE campaign = {} GROUP BY user HAVING argMin(treatment, version) = 1",
-      experiments, c);
+  const std::string treated = ChExperimentGroupSql(experiments, campaign, true);
   // engine/holdout_split.h in SQL: the first four bytes of SHA-256(salt ':' user_id), big-endian, mod 10000.
   const std::string bucket =
       fmt::format("reinterpretAsUInt32(reverse(substring(SHA256(concat({}, ':', user_id)), 1, 4))) % 10000",

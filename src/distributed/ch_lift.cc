@@ -6,7 +6,9 @@
 // stage, and the number of members per GMV value.
 #include "distributed/ch_engine.h"
 #include "distributed/ch_sql.h"
+#include "distributed/ch_user_rows.h"
 #include "domain/domain.h"
+#include "engine/lift_math.h"
 #include "engine/messages.h"
 #include "fmt/format.h"
 
@@ -15,37 +17,20 @@ namespace aips {
 Result<LiftResult> ClickHouseEngine::Lift(const std::string& campaign, std::optional<int> x) {
   ReachFlight flight;
   AIPS_ASSIGN_OR_RETURN(CampaignResult c, CampaignHeader(campaign, x, &flight));
-  // The members of a group over `table`: each shard's own for `user IN`; the Distributed one to count them
-  // (the GROUP BY runs per shard: users never span shards).
-  auto group_sql = [&](bool treatment, const std::string& table) {
-    return fmt::format(
-        "SELECT user FROM {} WHERE campaign = {} GROUP BY user HAVING argMin(treatment, version) = {}", table,
-        ChQuote(campaign), treatment ? 1 : 0);
-  };
-  LiftResult out;
+  const std::string experiments = ch_->Table("experiments");
+  LiftResult out = LiftFrame(campaign, c);
   AIPS_ASSIGN_OR_RETURN(out.treatment_size,
                         ch_->SumOverShards(fmt::format("SELECT count() FROM ({})",
-                                                       group_sql(true, ch_->Table("experiments")))));
+                                                       ChExperimentGroupSql(experiments, campaign, true))));
   AIPS_ASSIGN_OR_RETURN(out.control_size,
                         ch_->SumOverShards(fmt::format("SELECT count() FROM ({})",
-                                                       group_sql(false, ch_->Table("experiments")))));
+                                                       ChExperimentGroupSql(experiments, campaign, false))));
   if (out.treatment_size == 0 && out.control_size == 0)
     return Status::InvalidArgument(NoAssignmentMessage(campaign));
-  out.campaign = campaign;
-  out.brand = c.brand;
-  out.spu = c.spu;
-  out.start = c.start;
-  out.end = c.end;
-  out.x_days = c.x_days;
-  out.window_end = c.window_end;
-  out.last_data_day = c.last_data_day;
-  out.spend = c.spend;
-  out.maturing = c.last_data_day == kNoDay || c.window_end > c.last_data_day;
-  out.measured_through = c.last_data_day == kNoDay ? c.window_end : std::min(c.window_end, c.last_data_day);
   const bool measurable = c.start != kNoDay && out.measured_through >= c.start;
   const std::string events = ch_->Table("events");
   for (bool treatment : {true, false}) {
-    const std::string members = group_sql(treatment, ch_->Local("experiments"));
+    const std::string members = ChExperimentGroupSql(ch_->Local("experiments"), campaign, treatment);
     uint64_t& reached = treatment ? out.treatment_reached : out.control_reached;
     std::array<uint64_t, 4>& converted = treatment ? out.treatment_converted : out.control_converted;
     std::map<int64_t, uint64_t>& gmv = treatment ? out.treatment_gmv : out.control_gmv;
@@ -58,7 +43,6 @@ Result<LiftResult> ClickHouseEngine::Lift(const std::string& campaign, std::opti
                        "('impression', 'click') AND day >= {} AND day <= {} AND user IN ({})",
                        events, ChQuote(c.brand), ChQuote(campaign), ChDay(c.start), ChDay(c.end), members)));
     }
-    uint64_t buyers = 0;
     if (measurable) {
       const RuleSet& rs = RulesOf(c.brand);
       std::string days;
@@ -86,13 +70,9 @@ Result<LiftResult> ClickHouseEngine::Lift(const std::string& campaign, std::opti
                           "AND action = 'purchase' AND day >= {} AND day <= {} AND user IN ({}) GROUP BY "
                           "user) GROUP BY g",
                           events, ChQuote(c.brand), ChDay(c.start), ChDay(out.measured_through), members)));
-      for (auto& r : values) {
-        const uint64_t n = ChU64(r.at(1));
-        gmv[ChI64(r.at(0))] += n;
-        buyers += n;
-      }
+      for (auto& r : values) gmv[ChI64(r.at(0))] += ChU64(r.at(1));
     }
-    if (size > buyers) gmv[0] += size - buyers;
+    AddNonBuyers(size, &gmv);
   }
   return out;
 }

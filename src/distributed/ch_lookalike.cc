@@ -8,6 +8,8 @@
 // ClickHouse.
 #include <set>
 
+#include "absl/strings/str_join.h"
+
 #include "distributed/ch_engine.h"
 #include "distributed/ch_sql.h"
 #include "domain/domain.h"
@@ -17,12 +19,6 @@
 namespace aips {
 
 namespace {
-
-std::string Joined(const auto& items) {
-  std::string out;
-  for (const auto& x : items) out += fmt::format("{}{}", out.empty() ? "" : ", ", x);
-  return out;
-}
 
 // The features of the window: the brands with events in it (sorted), their categories (sorted), then every
 // action; numbered from 1 in that order, as ClickHouse indexes arrays.
@@ -84,7 +80,7 @@ Result<LookalikeResult> ClickHouseEngine::Lookalike(const CrowdQuery& seed, std:
         static_cast<uint32_t>(brands.size() + 1 + std::distance(category_set.begin(), it)));
   }
   space.brands = ChQuoteList(brands);
-  space.brand_category = Joined(brand_category);
+  space.brand_category = absl::StrJoin(brand_category, ", ");
   space.first_action = static_cast<uint32_t>(brands.size() + categories.size() + 1);
   counts.pop_n.assign(counts.names.size(), 0);
   counts.seed_n.assign(counts.names.size(), 0);
@@ -116,8 +112,9 @@ Result<LookalikeResult> ClickHouseEngine::Lookalike(const CrowdQuery& seed, std:
   if (!brands.empty()) {
     std::vector<int64_t> fixed;
     for (double w : weights) fixed.push_back(FixedWeight(w));
-    const std::string score = fmt::format(
-        "arraySum(arrayMap(f -> CAST('[{}]' AS Array(Int64))[f], arrayConcat(bf, cf, af)))", Joined(fixed));
+    const std::string score =
+        fmt::format("arraySum(arrayMap(f -> CAST('[{}]' AS Array(Int64))[f], arrayConcat(bf, cf, af)))",
+                    absl::StrJoin(fixed, ", "));
     AIPS_ASSIGN_OR_RETURN(ChRows rows,
                           ch_->Select(fmt::format("SELECT s, count() FROM (SELECT {} AS s FROM ({})) "
                                                   "GROUP BY s",

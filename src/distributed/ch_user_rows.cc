@@ -18,6 +18,18 @@ std::string KeysTsv(const auto& users) {
   return tsv;
 }
 
+// The hashes of the users a file's valid rows name; `user_of` gives a row's user ("" for a row it rejects).
+template <typename UserOf>
+absl::flat_hash_set<uint64_t> UsersOfFile(std::string_view data, const FileFormat& format, UserOf user_of) {
+  absl::flat_hash_set<uint64_t> users;
+  ForEachRow(data, format,
+             [&](const InputRow& row) {
+               if (std::string_view u = user_of(row); !u.empty()) users.insert(Hash64(u));
+             },
+             {});
+  return users;
+}
+
 }  // namespace
 
 Result<uint64_t> ChNextUserSeq(ChStore& ch) {
@@ -63,16 +75,12 @@ std::string ChSavedCrowdRow(const SavedCrowd& c, uint64_t saved_us) {
 }
 
 Status ChAttributesLoad::PrepareFile(std::string_view data, const FileFormat& format) {
-  absl::flat_hash_set<uint64_t> users;
-  ForEachRow(data, format,
-             [&](const InputRow& row) {
-               std::string_view user;
-               std::vector<std::string> tags;
-               RowError err;
-               if (ParseAttributesRow(row, &user, &tags, &err)) users.insert(Hash64(user));
-             },
-             {});
-  return PrepareUsers(users);
+  return PrepareUsers(UsersOfFile(data, format, [](const InputRow& row) {
+    std::string_view user;
+    std::vector<std::string> tags;
+    RowError err;
+    return ParseAttributesRow(row, &user, &tags, &err) ? user : std::string_view();
+  }));
 }
 
 Status ChAttributesLoad::PrepareUsers(const absl::flat_hash_set<uint64_t>& users) {
@@ -125,17 +133,19 @@ Status ChAttributesLoad::Commit(uint64_t run) {
   return Status::OK();
 }
 
+std::string ChExperimentGroupSql(const std::string& table, const std::string& campaign, bool treatment) {
+  return fmt::format(
+      "SELECT user FROM {} WHERE campaign = {} GROUP BY user HAVING argMin(treatment, version) = {}", table,
+      ChQuote(campaign), treatment ? 1 : 0);
+}
+
 Status ChExperimentsLoad::PrepareFile(std::string_view data, const FileFormat& format) {
-  absl::flat_hash_set<uint64_t> users;
-  ForEachRow(data, format,
-             [&](const InputRow& row) {
-               std::string_view campaign, user;
-               bool treatment = false;
-               RowError err;
-               if (ParseExperimentRow(row, &campaign, &user, &treatment, &err)) users.insert(Hash64(user));
-             },
-             {});
-  return PrepareUsers(users);
+  return PrepareUsers(UsersOfFile(data, format, [](const InputRow& row) {
+    std::string_view campaign, user;
+    bool treatment = false;
+    RowError err;
+    return ParseExperimentRow(row, &campaign, &user, &treatment, &err) ? user : std::string_view();
+  }));
 }
 
 Status ChExperimentsLoad::PrepareUsers(const absl::flat_hash_set<uint64_t>& users) {

@@ -61,6 +61,11 @@ class ChAttributesLoad {
 // Experiment assignments (`experiments`, sharded by user): as the embedded ingest, a user's first group for
 // a campaign stands, the same group again is a duplicate, the other one a conflict. The stored groups of
 // the users a file names are looked up once per file.
+// The users whose first assignment to `campaign` is the treatment (or control) group, over `table`: the
+// per-shard `experiments` table for `user IN`, the Distributed one to count them (the GROUP BY runs per
+// shard: users never span shards).
+std::string ChExperimentGroupSql(const std::string& table, const std::string& campaign, bool treatment);
+
 class ChExperimentsLoad {
  public:
   explicit ChExperimentsLoad(ChStore& ch) : ch_(ch) {}

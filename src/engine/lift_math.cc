@@ -1,8 +1,31 @@
 #include "engine/lift_math.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace aips {
+
+LiftResult LiftFrame(const std::string& campaign, const CampaignResult& c) {
+  LiftResult out;
+  out.campaign = campaign;
+  out.brand = c.brand;
+  out.spu = c.spu;
+  out.start = c.start;
+  out.end = c.end;
+  out.x_days = c.x_days;
+  out.window_end = c.window_end;
+  out.last_data_day = c.last_data_day;
+  out.spend = c.spend;
+  out.maturing = c.last_data_day == kNoDay || c.window_end > c.last_data_day;
+  out.measured_through = c.last_data_day == kNoDay ? c.window_end : std::min(c.window_end, c.last_data_day);
+  return out;
+}
+
+void AddNonBuyers(uint64_t group_size, std::map<int64_t, uint64_t>* gmv) {
+  uint64_t buyers = 0;
+  for (auto& [v, n] : *gmv) buyers += n;
+  if (group_size > buyers) (*gmv)[0] += group_size - buyers;
+}
 
 Interval Wilson(uint64_t x, uint64_t n, double z) {
   const auto xs = static_cast<double>(x), ns = static_cast<double>(n);

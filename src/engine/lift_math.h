@@ -12,6 +12,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
+
+#include "engine/results.h"
 
 namespace aips {
 
@@ -21,6 +24,12 @@ inline constexpr double kZ80 = 0.8416212;  // one-sided 80 % (power)
 struct Interval {
   double low = 0, high = 0;
 };
+
+// A lift answer's frame from its campaign (name, brand, scope, flight, x, windows, spend, maturing,
+// measured_through = min(d1 + x, last day with data)); the engine fills the groups' counts.
+LiftResult LiftFrame(const std::string& campaign, const CampaignResult& c);
+// Adds a group's members without any purchase (group_size minus the members in *gmv) under GMV 0.
+void AddNonBuyers(uint64_t group_size, std::map<int64_t, uint64_t>* gmv);
 
 // Wilson's score interval for x successes in n trials (n > 0).
 Interval Wilson(uint64_t x, uint64_t n, double z = kZ95);

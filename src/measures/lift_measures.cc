@@ -4,6 +4,7 @@
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
+#include "engine/lift_math.h"
 #include "engine/messages.h"
 #include "fmt/format.h"
 #include "model/snapshot.h"
@@ -22,22 +23,11 @@ Result<LiftResult> EmbeddedEngine::Lift(const std::string& campaign, std::option
   }
   const Roaring& treatment = it->second.treatment;
   const Roaring& control = it->second.control;
-  LiftResult out;
-  out.campaign = campaign;
-  out.brand = c.brand;
-  out.spu = c.spu;
-  out.start = c.start;
-  out.end = c.end;
-  out.x_days = c.x_days;
-  out.window_end = c.window_end;
-  out.last_data_day = c.last_data_day;
-  out.spend = c.spend;
+  LiftResult out = LiftFrame(campaign, c);
   out.treatment_size = treatment.cardinality();
   out.control_size = control.cardinality();
   out.treatment_reached = treatment.and_cardinality(reached);
   out.control_reached = control.and_cardinality(reached);
-  out.maturing = c.last_data_day == kNoDay || c.window_end > c.last_data_day;
-  out.measured_through = c.last_data_day == kNoDay ? c.window_end : std::min(c.window_end, c.last_data_day);
   AIPS_ASSIGN_OR_RETURN(Dictionary * brands, store_->dict(kDictBrand));
   const auto brand_id = brands->Find(c.brand);
   // Every member counts with GMV 0 until a purchase says otherwise.
@@ -70,13 +60,9 @@ Result<LiftResult> EmbeddedEngine::Lift(const std::string& campaign, std::option
         }));
   }
   auto values = [&](const Roaring& group, std::map<int64_t, uint64_t>* out_values) {
-    uint64_t buyers = 0;
-    for (auto& [u, v] : gmv) {
-      if (!group.contains(u)) continue;
-      ++(*out_values)[v];
-      ++buyers;
-    }
-    if (group.cardinality() > buyers) (*out_values)[0] += group.cardinality() - buyers;
+    for (auto& [u, v] : gmv)
+      if (group.contains(u)) ++(*out_values)[v];
+    AddNonBuyers(group.cardinality(), out_values);
   };
   values(treatment, &out.treatment_gmv);
   values(control, &out.control_gmv);

@@ -181,6 +181,22 @@ def load(aips, where, files, work):
     return seconds
 
 
+def kill_once_stored(cmd, database, deadline=None):
+    """Runs cmd and SIGKILLs it as soon as the first events are stored in database (or at the deadline);
+    the events stored then."""
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while p.poll() is None and (deadline is None or time.time() < deadline):
+        try:
+            if int(ch(NODE1, f"SELECT count() FROM {database}.events").strip() or 0) > 0:
+                break
+        except (OSError, ValueError, urllib.error.HTTPError):
+            pass  # the tables are being created
+        time.sleep(0.005)
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    return ch(NODE1, f"SELECT count() FROM {database}.events").strip()
+
+
 def check_loader(aips, where, files, seconds):
     if "two" not in where:
         return
@@ -196,19 +212,8 @@ def check_loader(aips, where, files, seconds):
     print("shard placement: every user's events on the shard of intHash64(user)")
     killed = f"clickhouse://127.0.0.1:19123/parity_kill?cluster=two_shards&nodes={NODE1},{NODE2}"
     # Small batches (--batch-rows) so that the kill lands between batches of events, not before the first.
-    p = subprocess.Popen([aips, "ingest", "--engine", killed, "--batch-rows", "20000", *files],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + seconds["two"] * 10 + 5
-    while p.poll() is None and time.time() < deadline:
-        try:
-            if int(ch(NODE1, "SELECT count() FROM parity_kill.events").strip() or 0) > 0:
-                break
-        except (OSError, ValueError, urllib.error.HTTPError):
-            pass  # the tables are being created
-        time.sleep(0.005)
-    p.send_signal(signal.SIGKILL)
-    p.wait()
-    partial = ch(NODE1, "SELECT count() FROM parity_kill.events").strip()
+    partial = kill_once_stored([aips, "ingest", "--engine", killed, "--batch-rows", "20000", *files],
+                               "parity_kill", time.time() + seconds["two"] * 10 + 5)
     run([aips, "ingest", "--engine", killed, *files])
     full = ch(NODE1, "SELECT count() FROM parity_kill.events").strip()
     want = ch(NODE1, "SELECT count() FROM parity_two.events").strip()
@@ -230,18 +235,7 @@ def check_copy(aips, where, queries, work):
     acme_key = run([aips, "key", "create", "--data", data, "--tenant", "acme"]).strip()
     url = f"clickhouse://127.0.0.1:19123/parity_copy?cluster=two_shards&nodes={NODE1},{NODE2}"
     t0 = time.time()
-    p = subprocess.Popen([aips, "copy", "--data", data, "--engine", url], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    while p.poll() is None:  # kill as soon as the first events are stored
-        try:
-            if int(ch(NODE1, "SELECT count() FROM parity_copy.events").strip() or 0) > 0:
-                break
-        except (OSError, ValueError, urllib.error.HTTPError):
-            pass  # the tables are being created
-        time.sleep(0.005)
-    p.send_signal(signal.SIGKILL)
-    p.wait()
-    partial = ch(NODE1, "SELECT count() FROM parity_copy.events").strip()
+    partial = kill_once_stored([aips, "copy", "--data", data, "--engine", url], "parity_copy")
     first = json.loads(run([aips, "copy", "--data", data, "--engine", url, "--json"]))
     again = json.loads(run([aips, "copy", "--data", data, "--engine", url, "--json"]))
     added = {k: v for k, v in again.items()
