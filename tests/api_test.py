@@ -116,6 +116,12 @@ if p.returncode == 0:
 else:
     check("lift refused alike by the CLI (exit 2) and the API (400)",
           p.returncode == 2 and s == 400 and b.get("error", "") in p.stderr, f"{s} {b} {p.stderr}")
+s, b = get_json("/api/v1/lift?campaign=serum-01-c1&design=fancy", acme)
+check("an unknown lift design is a 400 naming the designs", s == 400 and "auto, holdout, matched" in b.get("error", ""), f"{s} {b}")
+p = subprocess.run([aips, "lift", "--campaign", "serum-01-c2", "--design", "matched", *where, "--json"], capture_output=True, text=True)
+s, b = get_json("/api/v1/lift?campaign=serum-01-c2&design=matched", acme)
+check("the matched design equals the CLI's and says it is observational",
+      p.returncode == 0 and s == 200 and b == json.loads(p.stdout) and b["observational"] is True, f"{s} {json.dumps(b)[:300]}")
 s1, b1 = get_json("/api/v1/lift?campaign=serum-02-c1", acme)
 s2, b2 = get_json("/api/v1/lift?campaign=no-such-campaign", acme)
 check("another tenant's campaign is an unknown campaign for lift", s1 == 404 and b1["error"].replace("serum-02-c1", "X") == b2["error"].replace("no-such-campaign", "X"), f"{b1} {b2}")

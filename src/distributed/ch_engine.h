@@ -27,7 +27,7 @@ class ClickHouseEngine : public QueryEngine {
   Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
   Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
   // Holdout lift (distributed/ch_lift.cc): per-user stage codes of the assigned users, counted in SQL.
-  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x) override;
+  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x, LiftDesign design) override;
   // Nothing to precompute: succeeds at once.
   Status Compute(std::optional<Day> until,
                  const std::function<void(const ComputeProgress&)>& progress) override;
@@ -102,6 +102,8 @@ class ClickHouseEngine : public QueryEngine {
   // A campaign's name, brand, SPU, flight, spend, x and measuring window, as Campaign reports them.
   Result<CampaignResult> CampaignHeader(const std::string& campaign, std::optional<int> x,
                                         ReachFlight* flight);
+  // The matched design of Lift (distributed/ch_matched_lift.cc).
+  Result<LiftResult> MatchedLift(const std::string& campaign, const CampaignResult& c);
   // Resolves one atom of a crowd expression as the embedded engine evaluates it (same errors).
   Result<ChAtomFacts> ResolveAtom(const CrowdNode& n, const std::string& tenant);
   // The members of a crowd as SQL over each shard's own (local) tables (ch_crowd_sql.h), for `user IN`.

@@ -14,7 +14,8 @@
 
 namespace aips {
 
-Result<LiftResult> ClickHouseEngine::Lift(const std::string& campaign, std::optional<int> x) {
+Result<LiftResult> ClickHouseEngine::Lift(const std::string& campaign, std::optional<int> x,
+                                          LiftDesign design) {
   ReachFlight flight;
   AIPS_ASSIGN_OR_RETURN(CampaignResult c, CampaignHeader(campaign, x, &flight));
   const std::string experiments = ch_->Table("experiments");
@@ -25,8 +26,10 @@ Result<LiftResult> ClickHouseEngine::Lift(const std::string& campaign, std::opti
   AIPS_ASSIGN_OR_RETURN(out.control_size,
                         ch_->SumOverShards(fmt::format("SELECT count() FROM ({})",
                                                        ChExperimentGroupSql(experiments, campaign, false))));
-  if (out.treatment_size == 0 && out.control_size == 0)
-    return Status::InvalidArgument(NoAssignmentMessage(campaign));
+  const bool assigned = out.treatment_size > 0 || out.control_size > 0;
+  if (design == LiftDesign::kMatched || (design == LiftDesign::kAuto && !assigned))
+    return MatchedLift(campaign, c);
+  if (!assigned) return Status::InvalidArgument(NoAssignmentMessage(campaign));
   const bool measurable = c.start != kNoDay && out.measured_through >= c.start;
   const std::string events = ch_->Table("events");
   for (bool treatment : {true, false}) {

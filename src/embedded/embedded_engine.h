@@ -36,7 +36,7 @@ class EmbeddedEngine : public QueryEngine {
   Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override;
   Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand, std::optional<int> x) override;
   // Holdout lift (measures/lift_measures.cc).
-  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x) override;
+  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x, LiftDesign design) override;
 
   // Category and competitor measures (measures/category_measures.cc, measures/act_measures.cc).
   Result<CompareResult> Compare(const std::string& brand, const std::vector<std::string>& competitors,
@@ -129,6 +129,9 @@ class EmbeddedEngine : public QueryEngine {
   Status MeasureCampaign(uint32_t campaign_id, std::optional<int> x, CampaignResult* out, Roaring* reach_out);
   Result<CampaignResult> CampaignWithReach(const std::string& campaign, std::optional<int> x,
                                            Roaring* reach_out);
+  // The matched design of Lift (measures/matched_lift_measures.cc).
+  Result<LiftResult> MatchedLift(const std::string& campaign, const CampaignResult& c,
+                                 const Roaring& reached);
   Result<Roaring> EvalNode(const CrowdNode& n, const Roaring& universe);
   // Share per user tag of `crowd` against the category crowd of `category` on `date`.
   Result<PortraitResult> Portrait(const Roaring& crowd, const std::string& category, Day date);

@@ -77,10 +77,10 @@ class CampaignQueries {
   // Every campaign of a brand (its campaigns rows and the campaigns its events carry).
   virtual Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand,
                                                              std::optional<int> x) = 0;
-  // Holdout lift per stage (docs/measures.md#lift) of a campaign with experiment assignments; x overrides
-  // the category's decision cycle. NotFound for an unknown campaign; InvalidArgument for one without
-  // assignments.
-  virtual Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x) {
+  // Lift per stage (docs/measures.md#lift): by the campaign's holdout (experiment assignments) or, without
+  // one, by the matched design (observational); x overrides the category's decision cycle. NotFound for an
+  // unknown campaign; InvalidArgument when the holdout design is asked of a campaign without assignments.
+  virtual Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x, LiftDesign design) {
     return NotAnswered("lift");
   }
 };

@@ -3,7 +3,17 @@
 #include <algorithm>
 #include <cmath>
 
+#include "fmt/format.h"
+
 namespace aips {
+
+Result<LiftDesign> LiftDesignNamed(std::string_view name) {
+  if (name.empty() || name == "auto") return LiftDesign::kAuto;
+  if (name == "holdout") return LiftDesign::kHoldout;
+  if (name == "matched") return LiftDesign::kMatched;
+  return Status::InvalidArgument(
+      fmt::format("design '{}' is not one of auto, holdout, matched (docs/measures.md#lift)", name));
+}
 
 LiftResult LiftFrame(const std::string& campaign, const CampaignResult& c) {
   LiftResult out;
@@ -107,6 +117,88 @@ MeanLift MeanLiftOf(const std::map<int64_t, uint64_t>& treatment,
     out.ci_low = *out.diff - kZ95 * se;
     out.ci_high = *out.diff + kZ95 * se;
   }
+  return out;
+}
+
+int ActivityBucket(uint64_t active_days) {
+  if (active_days <= 1) return static_cast<int>(active_days);
+  return active_days <= 3 ? 2 : 3;
+}
+
+namespace {
+
+double Rate(uint64_t x, uint64_t n) { return static_cast<double>(x) / static_cast<double>(n); }
+
+std::optional<double> TwoSidedP(double diff, double se) {
+  if (!(se > 0)) return std::nullopt;
+  return std::erfc(std::abs(diff) / se / std::sqrt(2.0));
+}
+
+}  // namespace
+
+MatchedLift MatchedLiftOf(const std::vector<LiftStratum>& strata) {
+  MatchedLift out;
+  out.strata = strata.size();
+  for (const LiftStratum& k : strata) {
+    out.reached += k.size[0];
+    out.pool += k.size[1];
+    if (k.size[0] == 0 || k.size[1] == 0) continue;
+    out.matched_reached += k.size[0];
+    out.matched_pool += k.size[1];
+    ++out.strata_used;
+  }
+  if (out.matched_reached == 0) {
+    for (size_t s = 0; s < 4; ++s) {
+      out.stages[s].treatment_size = out.matched_reached;
+      out.stages[s].control_size = out.matched_pool;
+    }
+    return out;
+  }
+  const double n = static_cast<double>(out.matched_reached);
+  for (size_t s = 0; s < 4; ++s) {
+    ProportionLift& p = out.stages[s];
+    p.treatment_size = out.matched_reached;
+    p.control_size = out.matched_pool;
+    double rate_r = 0, rate_u = 0, var = 0;
+    for (const LiftStratum& k : strata) {
+      if (k.size[0] == 0 || k.size[1] == 0) continue;
+      const double w = static_cast<double>(k.size[0]) / n;
+      const double pr = Rate(k.converted[0][s], k.size[0]), pu = Rate(k.converted[1][s], k.size[1]);
+      p.treatment += k.converted[0][s];
+      p.control += k.converted[1][s];
+      rate_r += w * pr;
+      rate_u += w * pu;
+      var +=
+          w * w *
+          (pr * (1 - pr) / static_cast<double>(k.size[0]) + pu * (1 - pu) / static_cast<double>(k.size[1]));
+    }
+    const double se = std::sqrt(var);
+    p.treatment_rate = rate_r;
+    p.control_rate = rate_u;
+    p.lift = rate_r - rate_u;
+    if (rate_u > 0) p.relative_lift = (rate_r - rate_u) / rate_u;
+    p.ci_low = *p.lift - kZ95 * se;
+    p.ci_high = *p.lift + kZ95 * se;
+    p.p_value = TwoSidedP(*p.lift, se);
+    p.incremental_users = *p.lift * static_cast<double>(out.reached);
+    if (s == 1) out.mde_ti = (kZ95 + kZ80) * se;
+    if (s == 2) out.mde_p = (kZ95 + kZ80) * se;
+  }
+  double mean_r = 0, mean_u = 0, var = 0;
+  for (const LiftStratum& k : strata) {
+    if (k.size[0] == 0 || k.size[1] == 0) continue;
+    const double w = static_cast<double>(k.size[0]) / n;
+    const Moments r = MomentsOf(k.gmv[0]), u = MomentsOf(k.gmv[1]);
+    mean_r += w * r.mean;
+    mean_u += w * u.mean;
+    if (r.n > 0 && u.n > 0) var += w * w * (r.var / r.n + u.var / u.n);
+  }
+  out.gmv.treatment_mean = mean_r;
+  out.gmv.control_mean = mean_u;
+  out.gmv.diff = mean_r - mean_u;
+  out.gmv.ci_low = *out.gmv.diff - kZ95 * std::sqrt(var);
+  out.gmv.ci_high = *out.gmv.diff + kZ95 * std::sqrt(var);
+  out.gmv.incremental = *out.gmv.diff * static_cast<double>(out.reached);
   return out;
 }
 

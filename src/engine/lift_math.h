@@ -13,7 +13,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "aips/status.h"
 #include "engine/results.h"
 
 namespace aips {
@@ -24,6 +27,9 @@ inline constexpr double kZ80 = 0.8416212;  // one-sided 80 % (power)
 struct Interval {
   double low = 0, high = 0;
 };
+
+// "auto" (or empty), "holdout" or "matched"; InvalidArgument names the accepted values.
+Result<LiftDesign> LiftDesignNamed(std::string_view name);
 
 // A lift answer's frame from its campaign (name, brand, scope, flight, x, windows, spend, maturing,
 // measured_through = min(d1 + x, last day with data)); the engine fills the groups' counts.
@@ -55,5 +61,24 @@ struct MeanLift {
   std::optional<double> treatment_mean, control_mean, diff, ci_low, ci_high, incremental;
 };
 MeanLift MeanLiftOf(const std::map<int64_t, uint64_t>& treatment, const std::map<int64_t, uint64_t>& control);
+
+// The matched design (docs/measures.md#matched-lift). Users are alike when they share a stratum (see
+// LiftStratum); a stratum is used when it has reached users and pool users, and its weight is its share of
+// the matched reached users. The effect on the reached (ATT) per stage is sum_k w_k (p_Rk - p_Uk), its
+// variance sum_k w_k^2 (p_Rk (1 - p_Rk) / n_Rk + p_Uk (1 - p_Uk) / n_Uk), the interval normal; GMV alike
+// with the strata's means and sample variances. The pool's rate is standardised to the reached users'
+// mix (sum_k w_k p_Uk). `incremental` figures apply the effect to every reached user.
+inline constexpr int kMatchedActivityDays = 30;  // the category activity looked at: [d0 - 30, d0 - 1]
+inline constexpr const char* kSegmentTagPrefix = "segment:";
+// Active days 0 → 0, 1 → 1, 2-3 → 2, 4+ → 3.
+int ActivityBucket(uint64_t active_days);
+
+struct MatchedLift {
+  uint64_t reached = 0, matched_reached = 0, pool = 0, matched_pool = 0, strata = 0, strata_used = 0;
+  std::array<ProportionLift, 4> stages;  // treatment: matched reached; control: their matched pool
+  MeanLift gmv;
+  std::optional<double> mde_ti, mde_p;  // (z95 + z80) x the standard error
+};
+MatchedLift MatchedLiftOf(const std::vector<LiftStratum>& strata);
 
 }  // namespace aips

@@ -86,5 +86,66 @@ TEST(LiftMath, GmvMeansAndInterval) {
   EXPECT_FALSE(MeanLiftOf({}, {{0, 3}}).diff.has_value());
 }
 
+LiftStratum Stratum(uint64_t n_r, uint64_t x_r, uint64_t n_u, uint64_t x_u) {
+  LiftStratum k;
+  k.size = {n_r, n_u};
+  k.converted[0] = {x_r, x_r, x_r, x_r};
+  k.converted[1] = {x_u, x_u, x_u, x_u};
+  k.gmv[0][0] = n_r;
+  k.gmv[1][0] = n_u;
+  return k;
+}
+
+TEST(LiftMath, MatchedWeightsStrataByTheReached) {
+  // Two strata with reached and pool users, one with reached users only (unmatched, left out).
+  const std::vector<LiftStratum> strata = {Stratum(2, 1, 2, 0), Stratum(1, 1, 1, 1), Stratum(4, 4, 0, 0)};
+  const MatchedLift m = MatchedLiftOf(strata);
+  EXPECT_EQ(m.reached, 7u);
+  EXPECT_EQ(m.matched_reached, 3u);
+  EXPECT_EQ(m.pool, 3u);
+  EXPECT_EQ(m.strata_used, 2u);
+  const ProportionLift& p = m.stages[0];
+  EXPECT_NEAR(*p.treatment_rate, 2.0 / 3, 1e-12);  // 2/3 x 1/2 + 1/3 x 1
+  EXPECT_NEAR(*p.control_rate, 1.0 / 3, 1e-12);    // 2/3 x 0 + 1/3 x 1
+  EXPECT_NEAR(*p.lift, 1.0 / 3, 1e-12);
+  const double se = std::sqrt(4.0 / 9 * (0.25 / 2));  // stratum 2 has no variance on either side
+  EXPECT_NEAR(*p.ci_low, 1.0 / 3 - kZ95 * se, 1e-12);
+  EXPECT_NEAR(*p.ci_high, 1.0 / 3 + kZ95 * se, 1e-12);
+  EXPECT_NEAR(*p.p_value, std::erfc(1.0 / 3 / se / std::sqrt(2.0)), 1e-12);
+  EXPECT_NEAR(*p.incremental_users, 7.0 / 3, 1e-12);  // applied to every reached user
+  EXPECT_NEAR(*m.gmv.diff, 0.0, 1e-12);
+}
+
+TEST(LiftMath, MatchedWithoutAnyStratumOnBothSides) {
+  const MatchedLift m = MatchedLiftOf({Stratum(3, 1, 0, 0), Stratum(0, 0, 5, 2)});
+  EXPECT_EQ(m.matched_reached, 0u);
+  EXPECT_EQ(m.reached, 3u);
+  EXPECT_FALSE(m.stages[0].lift.has_value());
+  EXPECT_FALSE(m.gmv.diff.has_value());
+  EXPECT_FALSE(m.mde_ti.has_value());
+}
+
+TEST(LiftMath, MatchedNoVarianceHasNoPValue) {
+  // Every stratum converts all or nothing on both sides: the interval is a point and p is absent.
+  const MatchedLift m = MatchedLiftOf({Stratum(2, 2, 3, 0)});
+  EXPECT_NEAR(*m.stages[1].lift, 1.0, 1e-12);
+  EXPECT_NEAR(*m.stages[1].ci_low, 1.0, 1e-12);
+  EXPECT_FALSE(m.stages[1].p_value.has_value());
+  EXPECT_FALSE(m.stages[1].relative_lift.has_value());  // the pool's rate is 0
+}
+
+TEST(LiftMath, ActivityBucketsAndDesignNames) {
+  EXPECT_EQ(ActivityBucket(0), 0);
+  EXPECT_EQ(ActivityBucket(1), 1);
+  EXPECT_EQ(ActivityBucket(2), 2);
+  EXPECT_EQ(ActivityBucket(3), 2);
+  EXPECT_EQ(ActivityBucket(4), 3);
+  EXPECT_EQ(ActivityBucket(30), 3);
+  EXPECT_EQ(LiftDesignNamed("").value(), LiftDesign::kAuto);
+  EXPECT_EQ(LiftDesignNamed("matched").value(), LiftDesign::kMatched);
+  EXPECT_EQ(LiftDesignNamed("holdout").value(), LiftDesign::kHoldout);
+  EXPECT_FALSE(LiftDesignNamed("ghost").ok());
+}
+
 }  // namespace
 }  // namespace aips

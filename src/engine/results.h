@@ -85,8 +85,27 @@ struct CampaignResult {
   std::array<uint64_t, 6> mix_before{}, mix_after{};  // reached users by stage (none, A..S) on d0-1 and d1
 };
 
+// How a lift is estimated (docs/measures.md#lift): auto = the holdout when the campaign has experiment
+// assignments, else matched.
+enum class LiftDesign { kAuto, kHoldout, kMatched };
+
+// One stratum of the matched design (docs/measures.md#matched-lift): users alike before the flight, by
+// their stage in the scope on d0 - 1, their `segment:` tag and their active days in the category in
+// [d0 - 30, d0 - 1] (bucket 0: none, 1: one, 2: two or three, 3: four or more). Side 0 = reached users,
+// side 1 = the comparison pool (unreached users who met the brand otherwise during the flight).
+struct LiftStratum {
+  int pre_stage = 0;    // 0 = none .. 5 = S
+  std::string segment;  // the user's first `segment:` tag in byte order; "" when none
+  int activity = 0;     // bucket 0..3
+  std::array<uint64_t, 2> size{};
+  std::array<std::array<uint64_t, 4>, 2> converted{};  // per stage I, TI, P, S
+  std::array<std::map<int64_t, uint64_t>, 2> gmv;      // micro-units → users (0 included)
+};
+
 // Holdout lift of a campaign (docs/measures.md#lift): by assigned group, intent-to-treat. The counts every
 // engine gathers; the statistics follow from them (engine/lift_math.h, render/render_lift.cc).
+// The matched design (observational) fills the same fields with treatment = the users the campaign reached
+// and control = the comparison pool (their unadjusted comparison is the "naive" one), plus `strata`.
 struct LiftResult {
   std::string campaign, brand;
   std::optional<std::string> spu;  // the scope: the campaign's SPU, else the brand
@@ -103,7 +122,8 @@ struct LiftResult {
   std::array<uint64_t, 4> treatment_converted{}, control_converted{};
   // GMV (micro-units) of the brand in [d0, measured_through] per member: value → members (0 included).
   std::map<int64_t, uint64_t> treatment_gmv, control_gmv;
-  int64_t spend = 0;  // micro-units
+  int64_t spend = 0;                // micro-units
+  std::vector<LiftStratum> strata;  // matched design: ordered by (pre_stage, segment, activity)
 };
 
 // One brand's headline measures in its category (competitor comparison, docs/definitions.md#compare).

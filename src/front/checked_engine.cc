@@ -34,8 +34,8 @@ class CheckedEngine : public QueryEngine {
   Result<CampaignResult> Campaign(const std::string& campaign, std::optional<int> x) override {
     return e_->Campaign(campaign, x);
   }
-  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x) override {
-    return e_->Lift(campaign, x);
+  Result<LiftResult> Lift(const std::string& campaign, std::optional<int> x, LiftDesign design) override {
+    return e_->Lift(campaign, x, design);
   }
   Result<std::vector<CampaignResult>> BrandCampaigns(const std::string& brand,
                                                      std::optional<int> x) override {

@@ -12,15 +12,18 @@
 
 namespace aips {
 
-Result<LiftResult> EmbeddedEngine::Lift(const std::string& campaign, std::optional<int> x) {
+Result<LiftResult> EmbeddedEngine::Lift(const std::string& campaign, std::optional<int> x,
+                                        LiftDesign design) {
   Roaring reached;
   AIPS_ASSIGN_OR_RETURN(CampaignResult c, CampaignWithReach(campaign, x, &reached));
   AIPS_ASSIGN_OR_RETURN(Experiments experiments,
                         LoadExperiments(store_->dir(), store_->manifest().experiments_generation));
   auto it = experiments.campaigns.find(campaign);
-  if (it == experiments.campaigns.end() || (it->second.treatment.isEmpty() && it->second.control.isEmpty())) {
-    return Status::InvalidArgument(NoAssignmentMessage(campaign));
-  }
+  const bool assigned =
+      it != experiments.campaigns.end() && !(it->second.treatment.isEmpty() && it->second.control.isEmpty());
+  if (design == LiftDesign::kMatched || (design == LiftDesign::kAuto && !assigned))
+    return MatchedLift(campaign, c, reached);
+  if (!assigned) return Status::InvalidArgument(NoAssignmentMessage(campaign));
   const Roaring& treatment = it->second.treatment;
   const Roaring& control = it->second.control;
   LiftResult out = LiftFrame(campaign, c);

@@ -30,7 +30,7 @@ std::vector<ApiRoute> MakeRoutes() {
       {"GET", "/api/v1/flow", Data({"brand", "spu", "from", "to"}, &RouteFlow)},
       {"GET", "/api/v1/penetration", Data({"brand", "spu", "date"}, &RoutePenetration)},
       {"GET", "/api/v1/campaign", Data({"campaign", "x"}, &RouteCampaign)},
-      {"GET", "/api/v1/lift", Data({"campaign", "x"}, &RouteLift)},
+      {"GET", "/api/v1/lift", Data({"campaign", "x", "design"}, &RouteLift)},
       {"GET", "/api/v1/campaigns", Data({"brand", "x"}, &RouteCampaigns)},
       {"GET", "/api/v1/compare", Data({"brand", "with", "date", "from", "top"}, &RouteCompare)},
       {"GET", "/api/v1/overlap", Data({"brands", "date"}, &RouteOverlap)},

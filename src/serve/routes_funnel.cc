@@ -1,6 +1,7 @@
 // HTTP routes: the crowd asset's stages and flows, campaigns, and who the caller is (docs/http-api.md). Each
 // handler checks the caller's access and asks the engine interface, and renders with the CLI's renderers, so
 // the answers are the CLI's.
+#include "engine/lift_math.h"
 #include "serve/routes.h"
 
 namespace aips {
@@ -89,10 +90,11 @@ ApiReply RouteCampaign(const Call& c, const Principal& p, QueryEngine& e) {
 ApiReply RouteLift(const Call& c, const Principal& p, QueryEngine& e) {
   API_ASSIGN(std::string name, c.Required("campaign"));
   API_ASSIGN(auto x, c.Int("x"));
+  API_ASSIGN(LiftDesign design, LiftDesignNamed(c.Str("design")));
   auto brand = e.BrandOfCampaign(name);
   if (!brand.ok()) return FromStatus(brand.status());
   if (!p.CanRead(brand.value())) return ApiReply::Error(404, UnknownCampaignMessage(name));
-  auto r = e.Lift(name, x);
+  auto r = e.Lift(name, x, design);
   if (!r.ok()) return FromStatus(r.status());
   return ApiReply::Json(ToJson(r.value()));
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/sim_truth.h"
+
 namespace aips::sim {
 
 namespace {
@@ -22,10 +24,15 @@ bool Shown(int c, std::span<const int> suppressed) {
 
 }  // namespace
 
-double PaidChance(double intent) { return std::min(0.97, 0.7 * std::pow(intent, 1.5)); }
+double PaidChance(const Traits& t, int recent, bool retarget) {
+  const double tag = kSegmentTarget[static_cast<size_t>(t.segment)];
+  const double activity = 1 + kTargetPerRecent * std::min(recent, 3);
+  return std::min(0.97, kTargetBase * tag * activity * (retarget ? kRetarget : 1.0) *
+                            std::pow(t.intent, kTargetIntentPower));
+}
 
 void PlanJourney(const World& w, const JourneyRef& j, const Traits& t, std::span<const int> suppressed,
-                 std::vector<SimEvent>* out) {
+                 std::vector<SimEvent>* out, int* last_engaged) {
   Rng r(j.seed);
   const Brand& b = w.brands[static_cast<size_t>(j.brand)];
   const double x = kCategories[static_cast<size_t>(b.category)].cycle;
@@ -62,12 +69,14 @@ void PlanJourney(const World& w, const JourneyRef& j, const Traits& t, std::span
   const double u_sentiment = r.Uniform();
 
   const int spu = with_spu ? spu_pick : -1;
+  const bool retarget = *last_engaged < j.t0 && j.t0 - *last_engaged <= 30;
   auto push = [&](int day, Action a, int which_spu, int campaign = -1, int64_t cents = 0, uint8_t channel = 0,
                   uint8_t sentiment = 0) {
+    if (a != Action::kImpression) *last_engaged = std::max(*last_engaged, day);
     if (day >= 0 && day < w.days) out->push_back({day, a, which_spu, campaign, cents, channel, sentiment});
   };
   // Exposure: paid, carrying the live campaign, when targeting picks the user.
-  const double paid = PaidChance(t.intent);
+  const double paid = PaidChance(t, j.recent, retarget);
   Effect m;
   int reach = -1;
   int day = j.t0;

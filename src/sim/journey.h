@@ -39,22 +39,30 @@ struct JourneyRef {
   int brand = 0;
   int t0 = 0;  // day of the first impression
   uint64_t seed = 0;
+  int recent = 0;  // the user's other journeys in the brand's category that began in [t0 - 30, t0)
 };
+
+inline constexpr int kNoDayYet = -1000000;  // no engagement with the brand yet
 
 // What a user brings to each journey.
 struct Traits {
-  double intent = 1.0;   // θ: multiplies the progression probabilities; targeting prefers high θ
+  double intent = 1.0;   // θ: multiplies the progression probabilities; targeting sees it only weakly
+  int segment = 2;       // index into kSegmentTags (targeting buys audiences by tag)
   int loyal_brand = -1;  // the brand whose first-party customer the user is
   double loyalty = 1.0;  // multiplies the progression probabilities of that brand's journeys
 };
 
-// The chance that a live campaign pays for an impression of a user with intent θ (targeting).
-double PaidChance(double intent);
+// The chance that a live campaign pays for an impression (targeting, docs/simulate.md): what a platform
+// sees — the user's segment tag, recent activity in the category (`recent` journeys), engagement with the
+// brand in the last 30 days (retargeting) — and, weakly, the hidden intent θ.
+double PaidChance(const Traits& t, int recent, bool retarget);
 
 // Appends journey j's events dated inside [0, w.days), in the order of the journey. A campaign in
 // `suppressed` is never shown: impressions on its days are organic and carry no effect. A journey shown
-// several campaigns takes, per stage, the largest of their multipliers.
+// several campaigns takes, per stage, the largest of their multipliers. `*last_engaged` is the last day
+// the user engaged (any action but an impression) with the brand in earlier journeys (kNoDayYet: never);
+// the journey updates it.
 void PlanJourney(const World& w, const JourneyRef& j, const Traits& t, std::span<const int> suppressed,
-                 std::vector<SimEvent>* out);
+                 std::vector<SimEvent>* out, int* last_engaged);
 
 }  // namespace aips::sim

@@ -24,14 +24,17 @@ std::vector<Key> Keys(const std::vector<SimEvent>& events) {
 void PlanBoth(const World& w, int c, uint64_t seed, std::vector<SimEvent>* with,
               std::vector<SimEvent>* without) {
   const Campaign& cp = w.campaigns[static_cast<size_t>(c)];
-  const JourneyRef j{cp.brand, cp.start, seed};
+  const JourneyRef j{cp.brand, cp.start, seed, /*recent=*/2};
   Traits t;
   t.intent = 1.2;
+  t.segment = 0;  // the segment targeting prefers most
   with->clear();
   without->clear();
-  PlanJourney(w, j, t, {}, with);
+  int engaged = kNoDayYet;
+  PlanJourney(w, j, t, {}, with, &engaged);
   const int suppressed[] = {c};
-  PlanJourney(w, j, t, suppressed, without);
+  engaged = kNoDayYet;
+  PlanJourney(w, j, t, suppressed, without, &engaged);
 }
 
 TEST(JourneyTest, WithoutAnEffectOnlyTheCampaignIdDiffers) {
@@ -46,7 +49,7 @@ TEST(JourneyTest, WithoutAnEffectOnlyTheCampaignIdDiffers) {
     for (const SimEvent& e : without) EXPECT_NE(e.campaign, 0);
     shown += std::any_of(with.begin(), with.end(), [](const SimEvent& e) { return e.campaign == 0; });
   }
-  EXPECT_GT(shown, 300);  // a live campaign pays for most impressions of a user with intent 1.2
+  EXPECT_GT(shown, 300);  // a live campaign pays for most impressions of a targeted, active user
 }
 
 TEST(JourneyTest, WithAnEffectTheCampaignOnlyAddsEvents) {

@@ -192,7 +192,18 @@ std::string TruthJson(const SimOptions& opt, const World& w, Day start,
   for (int s = 0; s < kNumSegments; ++s)
     j.Key(kSegmentTags[static_cast<size_t>(s)]).Double(kSegmentIntent[static_cast<size_t>(s)]);
   j.EndObject();
-  j.Key("paid_chance").String("min(0.97, 0.7 x intent^1.5) per impression on a live campaign's day");
+  j.Key("paid_chance")
+      .String(
+          "min(0.97, base x segment_target x (1 + per_recent x min(recent, 3)) x (retarget if the user "
+          "engaged "
+          "with the brand in the 30 days before the journey) x intent^intent_power) per impression on a live "
+          "campaign's day; recent = the user's other journeys in the category begun in the 30 days before");
+  j.Key("base").Double(kTargetBase).Key("per_recent").Double(kTargetPerRecent);
+  j.Key("retarget").Double(kRetarget).Key("intent_power").Double(kTargetIntentPower);
+  j.Key("segment_target").BeginObject();
+  for (int s = 0; s < kNumSegments; ++s)
+    j.Key(kSegmentTags[static_cast<size_t>(s)]).Double(kSegmentTarget[static_cast<size_t>(s)]);
+  j.EndObject();
   j.Key("dormant_users").Int(static_cast<int64_t>(plants.dormant));
   j.EndObject();
   j.EndObject();

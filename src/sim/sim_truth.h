@@ -21,6 +21,13 @@ namespace aips::sim {
 // Parameters of the planted structure that truth.json reports (sim/sim_users.cc uses them).
 inline constexpr double kIntentSigma = 0.4;  // θ = segment factor × exp(σ z − σ²/2), z standard normal
 inline constexpr std::array<double, kNumSegments> kSegmentIntent = {1.2, 1.1, 1.0, 0.85, 0.9};
+// Targeting (sim/journey.cc PaidChance): base × segment tag × (1 + 0.4 × recent journeys, at most 3) ×
+// 2.5 when retargeting × θ^0.25, at most 0.97.
+inline constexpr double kTargetBase = 0.3;
+inline constexpr std::array<double, kNumSegments> kSegmentTarget = {1.5, 1.25, 1.0, 0.6, 0.75};
+inline constexpr double kTargetPerRecent = 0.4;
+inline constexpr double kRetarget = 2.5;
+inline constexpr double kTargetIntentPower = 0.25;
 inline constexpr double kDormantShare = 0.01;      // users with no event at all in the period
 inline constexpr double kDormantAssigned = 1.0;    // × the brand's share: a dormant user in a holdout
 inline constexpr double kOutsiderAssigned = 0.02;  // × the brand's share: an active user without its events

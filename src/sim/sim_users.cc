@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "common/crypto.h"
 #include "fmt/format.h"
@@ -124,13 +125,16 @@ struct User {
   std::vector<int> assigned, controls, reached;  // campaigns (sorted)
   std::vector<int> evaluate, suppressed;
   std::vector<SimEvent> with, without;
+  std::map<int, int> last_engaged;  // PlanAll: per brand, the last day of engagement so far
 };
 
 void PlanAll(const World& w, User& s) {
   s.planned.clear();
   s.ends.clear();
+  s.last_engaged.clear();
   for (const JourneyRef& j : s.journeys) {
-    PlanJourney(w, j, s.traits, s.controls, &s.planned);
+    auto [it, fresh] = s.last_engaged.try_emplace(j.brand, kNoDayYet);
+    PlanJourney(w, j, s.traits, s.controls, &s.planned, &it->second);
     s.ends.push_back(s.planned.size());
   }
 }
@@ -140,8 +144,9 @@ void PlanAll(const World& w, User& s) {
 void BrandEvents(const World& w, const User& s, int brand, const std::vector<int>& suppressed,
                  std::vector<SimEvent>* out) {
   out->clear();
+  int last_engaged = kNoDayYet;
   for (const JourneyRef& j : s.journeys)
-    if (j.brand == brand) PlanJourney(w, j, s.traits, suppressed, out);
+    if (j.brand == brand) PlanJourney(w, j, s.traits, suppressed, out, &last_engaged);
   if (s.fp.brand == brand) out->insert(out->end(), s.fp.events.begin(), s.fp.events.end());
   SortByDay(out);
 }
@@ -164,6 +169,7 @@ void DrawUser(const SimOptions& opt, const World& w, Day start, Rng& rng, Rng& t
       s.tags = DrawTags(opt.seed, s.u, cat);
       AppendTags(s.id, s.tags, &out->tags);
       const double z = traits.Normal();
+      s.traits.segment = s.tags.segment;
       s.traits.intent = kSegmentIntent[static_cast<size_t>(s.tags.segment)] *
                         std::exp(kIntentSigma * z - kIntentSigma * kIntentSigma / 2);
       const int fp_brand = PickBrand(rng, w, cat, s.tags.segment);
@@ -188,6 +194,14 @@ void DrawUser(const SimOptions& opt, const World& w, Day start, Rng& rng, Rng& t
   }
   s.traits.loyal_brand = s.fp.brand;
   s.traits.loyalty = s.fp.loyalty;
+  // Recent activity in the category, as targeting sees it.
+  for (JourneyRef& j : s.journeys) {
+    const int cat = w.brands[static_cast<size_t>(j.brand)].category;
+    j.recent = static_cast<int>(std::count_if(s.journeys.begin(), s.journeys.end(), [&](const JourneyRef& o) {
+      return &o != &j && w.brands[static_cast<size_t>(o.brand)].category == cat && o.t0 >= j.t0 - 30 &&
+             o.t0 < j.t0;
+    }));
+  }
 }
 
 // The holdouts that target the user and the user's group in each, then the user's events as written
