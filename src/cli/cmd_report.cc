@@ -4,6 +4,7 @@
 #include "render/render.h"
 #include "render/render_campaign.h"
 #include "render/render_category.h"
+#include "render/render_lift.h"
 
 namespace aips::cli {
 
@@ -89,7 +90,15 @@ void RunReport(const ReportArgs& a) {
   // What seeding bought, and where the brand stands in its category.
   auto campaigns = e.BrandCampaigns(a.brand, std::nullopt);
   if (!campaigns.ok()) return Fail(campaigns.status());
-  if (!campaigns->empty()) fmt::print("\n5. {}", CampaignsToTable(a.brand, campaigns.value()));
+  if (!campaigns->empty()) {
+    fmt::print("\n5. {}", CampaignsToTable(a.brand, campaigns.value()));
+    std::vector<LiftResult> lifts;
+    for (const CampaignResult& c : campaigns.value()) {
+      auto l = e.Lift(c.campaign, std::nullopt, LiftDesign::kAuto);
+      if (l.ok()) lifts.push_back(std::move(l).value());
+    }
+    if (!lifts.empty()) fmt::print("\n   {}", LiftSummaryTable(lifts));
+  }
   if (pen->category_listed) {
     auto cmp = e.Compare(a.brand, {}, d0, d1, 3);
     if (!cmp.ok()) return Fail(cmp.status());

@@ -1,5 +1,7 @@
 #include "render/render_lift.h"
 
+#include <algorithm>
+
 #include "common/decimal.h"
 #include "common/json_writer.h"
 #include "domain/domain.h"
@@ -185,6 +187,28 @@ std::string ToTable(const LiftResult& r) {
   } else {
     o += "  (rates are converted members / assigned members; every assigned member counts, reached or not)\n";
   }
+  return o;
+}
+
+std::string LiftSummaryTable(const std::vector<LiftResult>& lifts) {
+  std::string o =
+      "增量 lift per campaign (holdout: randomised; matched: OBSERVATIONAL, docs/measures.md#lift)\n";
+  o += fmt::format("   {:<18}{:<24}{:>12}{:>24}{:>12}{:>24}{:>12}{:>10}\n", "campaign", "design", "lift TI",
+                   "95% interval", "lift P", "95% interval", "iCPTI", "iROI");
+  auto ci = [](const ProportionLift& p) {
+    return p.ci_low ? fmt::format("[{:+.2f}, {:+.2f}] pp", *p.ci_low * 100, *p.ci_high * 100)
+                    : std::string("—");
+  };
+  for (const LiftResult& r : lifts) {
+    const LiftFigures f = Figures(r);
+    std::string design = f.matched ? "matched (observational)" : r.design;
+    if (r.maturing) design += " *";
+    o += fmt::format("   {:<18}{:<24}{:>12}{:>24}{:>12}{:>24}{:>12}{:>10}\n", r.campaign, design,
+                     Pp(f.stages[1].lift), ci(f.stages[1]), Pp(f.stages[2].lift), ci(f.stages[2]),
+                     f.icpti ? MoneyText(*f.icpti) : "—", f.iroi ? fmt::format("{:.2f}", *f.iroi) : "—");
+  }
+  if (std::any_of(lifts.begin(), lifts.end(), [](const LiftResult& r) { return r.maturing; }))
+    o += "   (* maturing: T+x has not closed; counted through the last day with data)\n";
   return o;
 }
 

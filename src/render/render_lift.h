@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/results.h"
 
@@ -26,5 +27,8 @@ inline constexpr const char* kMatchedLiftMethod =
 
 std::string ToJson(const LiftResult& r);
 std::string ToTable(const LiftResult& r);
+// One line per campaign (aips report): design, lift of TI and P with their intervals, incremental CPTI and
+// ROI(T+x), maturing.
+std::string LiftSummaryTable(const std::vector<LiftResult>& lifts);
 
 }  // namespace aips

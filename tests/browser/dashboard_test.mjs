@@ -190,9 +190,10 @@ async function campaignsDefaults() {
   }
   check('campaigns: the windows are explained', await visible('windows-note') && await visible('seeded-note'),
     true);
-  // 增量 lift: a campaign with a holdout shows the API's lift of TI and P with the interval; one without says so.
+  // 增量 lift: every campaign shows the API's lift of TI and P with the interval, by its holdout or, without
+  // one, by the matched design, which the page labels observational.
   const pp = (v) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`);
-  let holdouts = 0;
+  let holdouts = 0, matched = 0;
   for (const c of camps.campaigns) {
     const id = c.campaign;
     const res = await fetch(`${base}/api/v1/lift?campaign=${encodeURIComponent(id)}`,
@@ -202,7 +203,14 @@ async function campaignsDefaults() {
       continue;
     }
     const l = await res.json();
-    holdouts += 1;
+    if (l.design === 'holdout') holdouts += 1;
+    else {
+      matched += 1;
+      check(`campaign ${id}: the matched design is labelled observational`,
+        (await text(`lift-design-${id}`)).includes('观察性'), true);
+      check(`campaign ${id}: matched groups`, (await text(`lift-groups-${id}`)).startsWith(
+        `${l.matched.matched_reached.toLocaleString('en-US')} / ${l.matched.matched_pool.toLocaleString('en-US')}`), true);
+    }
     same(`lift of ${id}`, l, cli('lift', '--campaign', id));
     check(`campaign ${id} lift TI`, await text(`lift-ti-${id}`), pp(l.stages.TI.lift));
     check(`campaign ${id} lift TI interval`, await text(`lift-ti-ci-${id}`),
@@ -213,6 +221,7 @@ async function campaignsDefaults() {
   check('campaigns: the lift is explained', await visible('lift-note'), true);
   // The simulated world plants a holdout for the first campaign of each category's leading brand.
   check('campaigns: the demo brand has a campaign with a holdout, shown with its lift', holdouts >= 1, true);
+  check('campaigns: the demo brand has a campaign without a holdout, shown by the matched design', matched >= 1, true);
 }
 
 async function crowdsDefaults() {

@@ -166,21 +166,30 @@ export const STRINGS = {
     'Attribution is reach-based and not exclusive: '
       + 'an order counts for every campaign that reached its buyer.'],
   spend_gmv: ['花费与GMV', 'Spend and GMV'],
-  lift_title: ['增量效果（随机对照 holdout）', 'Incremental lift (randomised holdout)'],
-  lift_note: ['按分组意向计算（intent-to-treat）：实验组与对照组（从未投放）的转化率之差，区间为 95% 置信区间；'
+  lift_title: ['增量效果（随机对照 holdout / 匹配估计）', 'Incremental lift (randomised holdout / matched)'],
+  lift_note: ['随机对照：按分组意向计算（intent-to-treat），实验组与对照组（从未投放）的转化率之差。'
+      + '匹配（观察性）：没有对照组的投放，把被触达者与投放期以其他方式看到品牌、投放前阶段、人群标签和近 30 天品类活跃都相同的'
+      + '未触达用户比较，估计对被触达者的效果；看不见的差异无法校正，只作参考。区间为 95% 置信区间；'
       + '转化 = 投放前一天低于该阶段、投放开始至结束后 x 天内某天达到或高于该阶段。未结算：窗口尚未走完。',
-    'Intent-to-treat: the difference of conversion rates between the treatment group and the control group '
-      + '(never shown the campaign), with its 95% interval; converting = below the stage the day before the '
-      + 'flight, at it or above on some day to x days after. Maturing: the window has not closed yet.'],
+    'Holdout: intent-to-treat, the difference of conversion rates between the treatment group and the control '
+      + 'group (never shown the campaign). Matched (observational): for a campaign without a holdout, reached '
+      + 'users against unreached users who met the brand otherwise in the flight and were alike before it '
+      + '(stage, segment tag, category activity in the last 30 days); it estimates the effect on the reached '
+      + 'and cannot adjust for differences it does not see. Intervals are 95%; converting = below the stage '
+      + 'the day before the flight, at it or above on some day to x days after. Maturing: the window has not '
+      + 'closed yet.'],
+  observational: ['观察性估计', 'observational'],
+  unmatched_reached: ['未匹配', 'unmatched'],
   no_holdout: ['无对照组（未上传实验分组，也未用 --holdout 拆分人群包）',
     'No holdout (no experiment assignments uploaded, no crowd split with --holdout)'],
   design: ['设计', 'Design'],
   design_holdout: ['随机对照', 'holdout'],
   design_matched: ['匹配（观察性）', 'matched (observational)'],
   groups: ['实验组 / 对照组', 'Treatment / control'],
-  groups_tip: ['分组人数（含无行为的用户）；对照组中被触达者为污染，估计仍按分组计',
-    'Assigned users (users without events included); a reached control member is contamination, the '
-      + 'estimate stays by assigned group'],
+  groups_tip: ['随机对照：分组人数（含无行为的用户），对照组中被触达者为污染，估计仍按分组计；'
+      + '匹配：匹配上的被触达者 / 比较池用户',
+    'Holdout: assigned users (users without events included); a reached control member is contamination, the '
+      + 'estimate stays by assigned group. Matched: matched reached users / comparison pool users'],
   contaminated: ['对照组被触达', 'control reached'],
   lift_TI: ['深度种草增量 TI', 'Lift TI'],
   lift_P: ['购买增量 P', 'Lift P'],

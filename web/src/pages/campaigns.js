@@ -79,8 +79,9 @@ function unitCostTip(params, tip) {
   return [esc(params[0].axisValue), ...lines].join('<br>');
 }
 
-// 增量 lift against a randomised holdout: per campaign with experiment assignments, the lift of TI and P with
-// their 95% intervals, incremental CPTI and iROI(T+x); campaigns without a holdout say so.
+// 增量 lift per campaign: against its randomised holdout when it has experiment assignments, else by the
+// matched design (observational, labelled so): the lift of TI and P with their 95% intervals, incremental CPTI
+// and iROI(T+x).
 const pp = (v) => (v === null || v === undefined ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(2)} pp`);
 const ci = (s) => (s.ci_low === null ? '—' : `[${pp(s.ci_low)}, ${pp(s.ci_high)}]`);
 
@@ -89,8 +90,14 @@ function liftRow(name, l) {
   if (!l) return `<tr data-testid="lift-${c}"><td>${c}</td><td colspan="8" class="note">${t('no_holdout')}</td></tr>`;
   const flag = l.maturing ? ` <span class="tag">${t('maturing')}</span>` : '';
   const contamination = l.control_reached ? ` <span class="tag">${t('contaminated')} ${fmt(l.control_reached)}</span>` : '';
-  return `<tr data-testid="lift-${c}"><td>${c}</td><td>${t('design_' + l.design)}${flag}</td>` +
-    `<td>${fmt(l.treatment_size)} / ${fmt(l.control_size)}${contamination}</td>` +
+  const observational = l.observational ? ` <span class="tag warn">${t('observational')}</span>` : '';
+  const groups = l.observational
+    ? `${fmt(l.matched.matched_reached)} / ${fmt(l.matched.matched_pool)}` +
+      (l.matched.unmatched_reached ? ` <span class="note">${t('unmatched_reached')} ${fmt(l.matched.unmatched_reached)}</span>` : '')
+    : `${fmt(l.treatment_size)} / ${fmt(l.control_size)}${contamination}`;
+  return `<tr data-testid="lift-${c}"><td>${c}</td>` +
+    `<td data-testid="lift-design-${c}">${t('design_' + l.design)}${observational}${flag}</td>` +
+    `<td data-testid="lift-groups-${c}">${groups}</td>` +
     `<td data-testid="lift-ti-${c}">${pp(l.stages.TI.lift)}</td><td data-testid="lift-ti-ci-${c}">${ci(l.stages.TI)}</td>` +
     `<td data-testid="lift-p-${c}">${pp(l.stages.P.lift)}</td><td>${ci(l.stages.P)}</td>` +
     `<td data-testid="icpti-${c}">${money(l.icpti)}</td>` +
@@ -101,7 +108,7 @@ async function liftOf(name) {
   try {
     return await api('lift', { campaign: name });
   } catch (e) {
-    if (e instanceof ApiError && e.status === 400) return null;  // no experiment assignments
+    if (e instanceof ApiError && e.status === 400) return null;  // not measurable
     throw e;
   }
 }
