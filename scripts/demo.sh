@@ -30,6 +30,10 @@ echo "== 5b. what a campaign caused, against its randomised holdout (aips lift; 
 echo
 "$aips" lift --data "$store" --campaign serum-01-c1
 echo
+echo "== 5c. a campaign without a holdout: the matched design (observational; truth_matched in truth.json)"
+echo
+"$aips" lift --data "$store" --campaign serum-01-c2
+echo
 echo "== 6. act on the crowd: re-delivery pack, its portrait, lookalike tiers, first-party spectrum, correction"
 echo
 "$aips" crowd count --data "$store" --preset redelivery --brand serum-01
