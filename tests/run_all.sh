@@ -71,6 +71,9 @@ python3 tests/lookalike_holdout.py "$build/aips" "$build/test-output/lookalike.t
 step "holdout lift recovers the planted truth (A/A and planted simulated worlds, fixed seeds)"
 python3 tests/lift_stats.py "$build/aips" "$build/test-output/lift.txt" --worlds "${LIFT_WORLDS:-120}"
 
+step "every measure recovers what the simulator plants (portraits, spectrum, Aurora, topics; fixed seed)"
+python3 tests/planted_test.py "$build/aips" "$build/test-output/planted.txt"
+
 step "fuzzing: CSV/JSONL reader, expressions, rules, on-disk formats (clang, ASan + UBSan)"
 tests/fuzz.sh "${FUZZ_SECONDS:-30}" "$build-fuzz"
 
