@@ -44,6 +44,7 @@ void RegisterQueries(CLI::App& app);
 void RegisterReport(CLI::App& app);
 void RegisterCampaign(CLI::App& app);
 void RegisterLift(CLI::App& app);
+void RegisterForecast(CLI::App& app);
 void RegisterCategory(CLI::App& app);
 void RegisterServe(CLI::App& app);
 void RegisterCrowd(CLI::App& app);

@@ -90,6 +90,7 @@ int RunAips(int argc, char** argv) {
   RegisterReport(app);
   RegisterCampaign(app);
   RegisterLift(app);
+  RegisterForecast(app);
   RegisterCategory(app);
   RegisterServe(app);
   RegisterCrowd(app);

@@ -36,6 +36,9 @@ class ClickHouseEngine : public QueryEngine {
   Result<std::string> CategoryOf(const std::string& brand) override;
   Result<std::vector<std::string>> BrandsOfCategory(const std::string& category) override;
   Result<std::string> BrandOfCampaign(const std::string& campaign) override;
+  Result<int> DecisionCycleOf(const std::string& brand) override;
+  Result<CohortPurchases> PurchasesOfCohorts(const ScopeRef& scope, int stage, Day date,
+                                             const std::vector<Day>& origins) override;
 
   // Crowds (distributed/ch_crowds.cc; docs/distributed.md, "Crowds"): expressions compiled to SQL
   // (distributed/ch_crowd_sql.h), evaluated on each shard over its own users.

@@ -76,6 +76,9 @@ class EmbeddedEngine : public QueryEngine {
   Result<std::string> CategoryOf(const std::string& brand) override;
   Result<std::vector<std::string>> BrandsOfCategory(const std::string& category) override;
   Result<std::string> BrandOfCampaign(const std::string& campaign) override;
+  Result<int> DecisionCycleOf(const std::string& brand) override;
+  Result<CohortPurchases> PurchasesOfCohorts(const ScopeRef& scope, int stage, Day date,
+                                             const std::vector<Day>& origins) override;
   double ComputeSeconds() const override { return compute_seconds_; }
 
   // Below the interface (tests and the embedded engine's own measures).

@@ -59,6 +59,7 @@ class FakeEngine : public QueryEngine {
     return std::vector<std::string>{};
   }
   Result<std::string> BrandOfCampaign(const std::string&) override { return Status::NotFound("none"); }
+  Result<int> DecisionCycleOf(const std::string&) override { return 30; }
 
   uint64_t crowd = 10;
 };

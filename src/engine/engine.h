@@ -66,6 +66,13 @@ class FunnelQueries {
   // day with data). Engines with nothing to precompute succeed at once.
   virtual Status Compute(std::optional<Day> until,
                          const std::function<void(const ComputeProgress&)>& progress) = 0;
+  // The cohorts a forecast learns from (engine/results.h CohortPurchases; docs/measures.md#forecast):
+  // stage 1..5, every origin before `date`, only events dated on or before `date` counted. NotFound for an
+  // unknown brand or SPU.
+  virtual Result<CohortPurchases> PurchasesOfCohorts(const ScopeRef& scope, int stage, Day date,
+                                                     const std::vector<Day>& origins) {
+    return NotAnswered("forecast");
+  }
 };
 
 // Campaign measures: CPI, CPTI, GMV and ROI(T+x) (docs/measures.md).
@@ -186,6 +193,8 @@ class CatalogQueries {
   virtual Result<std::vector<std::string>> BrandsOfCategory(const std::string& category) = 0;
   // The brand a campaign belongs to; NotFound for an unknown campaign.
   virtual Result<std::string> BrandOfCampaign(const std::string& campaign) = 0;
+  // The decision cycle x in days of a brand's category (30 when not configured).
+  virtual Result<int> DecisionCycleOf(const std::string& brand) = 0;
   // Seconds spent computing snapshots since the engine opened (metrics).
   virtual double ComputeSeconds() const { return 0; }
 };

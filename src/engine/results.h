@@ -126,6 +126,24 @@ struct LiftResult {
   std::vector<LiftStratum> strata;  // matched design: ordered by (pre_stage, segment, activity)
 };
 
+// What a forecast learns from (docs/measures.md#forecast), gathered by an engine from events dated on or
+// before `date` only: the users at `stage` in the scope on `date`, and for each asked origin day d < date
+// the users at `stage` on d and the delay, in days, to their first purchase of the brand after d, where it
+// came by `date` (delays 1 .. date - d; a member without one is censored at date - d).
+struct CohortPurchases {
+  ScopeRef scope;
+  int stage = 3;  // 1 = A .. 5 = S
+  Day date = kNoDay;
+  uint64_t members = 0;
+  struct Origin {
+    Day day = kNoDay;
+    uint64_t size = 0;
+    std::map<int, uint64_t> first_purchase;  // delay → users
+  };
+  std::vector<Origin> origins;  // in the order asked
+  uint64_t distinct_users = 0;  // users in at least one origin's cohort
+};
+
 // One brand's headline measures in its category (competitor comparison, docs/definitions.md#compare).
 struct BrandMeasures {
   std::string brand;

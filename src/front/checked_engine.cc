@@ -117,6 +117,13 @@ class CheckedEngine : public QueryEngine {
   Result<std::string> BrandOfCampaign(const std::string& campaign) override {
     return e_->BrandOfCampaign(campaign);
   }
+  Result<int> DecisionCycleOf(const std::string& brand) override { return e_->DecisionCycleOf(brand); }
+  // The forecast's dates are checked where it is composed (engine/forecast.cc): its origins and the
+  // backtest's later dates are the engine's own business.
+  Result<CohortPurchases> PurchasesOfCohorts(const ScopeRef& scope, int stage, Day date,
+                                             const std::vector<Day>& origins) override {
+    return e_->PurchasesOfCohorts(scope, stage, date, origins);
+  }
   double ComputeSeconds() const override { return e_->ComputeSeconds(); }
 
  private:

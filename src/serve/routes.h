@@ -108,6 +108,9 @@ ApiReply RouteFlow(const Call& c, const Principal& p, QueryEngine& e);
 ApiReply RoutePenetration(const Call& c, const Principal& p, QueryEngine& e);
 ApiReply RouteCampaign(const Call& c, const Principal& p, QueryEngine& e);
 ApiReply RouteLift(const Call& c, const Principal& p, QueryEngine& e);
+// routes_forecast.cc
+ApiReply RouteForecast(const Call& c, const Principal& p, QueryEngine& e);
+ApiReply RouteForecastBacktest(const Call& c, const Principal& p, QueryEngine& e);
 ApiReply RouteCampaigns(const Call& c, const Principal& p, QueryEngine& e);
 
 // routes_category.cc
