@@ -1,4 +1,5 @@
 #include "cli/cli.h"
+#include "engine/forecast.h"
 #include "engine/lift_math.h"
 #include "fmt/format.h"
 #include "render/render_campaign.h"
@@ -28,7 +29,10 @@ void RegisterCampaign(CLI::App& app) {
       "likewise), in the\n"
       "campaign's SPU scope; CPI = spend / newI; ROI(T+x) = GMV of reached buyers from their first reach "
       "through\n"
-      "d1 + x, over spend. Attribution is reach-based and not exclusive.\n"
+      "d1 + x, over spend. Attribution is reach-based and not exclusive. While T+x is still open the "
+      "figures\n"
+      "are provisional and a FORECAST of the final GMV and ROI(T+x) with its 80% interval is given beside\n"
+      "them (docs/measures.md#open-campaigns).\n"
       "Example:\n  aips campaign --data store --brand serum-01\n  aips campaign --data store --campaign "
       "serum-01-c1 --json");
   c->callback([a] {
@@ -41,10 +45,13 @@ void RegisterCampaign(CLI::App& app) {
     if (!a->campaign.empty()) {
       auto r = e.value()->Campaign(a->campaign, x);
       if (!r.ok()) return Fail(r.status());
+      if (Status s = AddCampaignForecast(*e.value(), &r.value()); !s.ok()) return Fail(s);
       fmt::print("{}{}", a->json ? ToJson(r.value()) : ToTable(r.value()), a->json ? "\n" : "");
     } else {
       auto r = e.value()->BrandCampaigns(a->brand, x);
       if (!r.ok()) return Fail(r.status());
+      for (CampaignResult& one : r.value())
+        if (Status s = AddCampaignForecast(*e.value(), &one); !s.ok()) return Fail(s);
       fmt::print("{}{}",
                  a->json ? CampaignsToJson(a->brand, r.value()) : CampaignsToTable(a->brand, r.value()),
                  a->json ? "\n" : "");

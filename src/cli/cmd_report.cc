@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 #include "domain/domain.h"
+#include "engine/forecast.h"
 #include "fmt/format.h"
 #include "render/render.h"
 #include "render/render_campaign.h"
@@ -90,6 +91,8 @@ void RunReport(const ReportArgs& a) {
   // What seeding bought, and where the brand stands in its category.
   auto campaigns = e.BrandCampaigns(a.brand, std::nullopt);
   if (!campaigns.ok()) return Fail(campaigns.status());
+  for (CampaignResult& one : campaigns.value())
+    if (Status s = AddCampaignForecast(e, &one); !s.ok()) return Fail(s);
   if (!campaigns->empty()) {
     fmt::print("\n5. {}", CampaignsToTable(a.brand, campaigns.value()));
     std::vector<LiftResult> lifts;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "domain/domain.h"
 #include "engine/query_dates.h"
 #include "fmt/format.h"
 
@@ -98,6 +99,82 @@ Result<BacktestResult> BacktestForecast(QueryEngine& e, const ScopeRef& scope, i
     out.coverage95 = static_cast<double>(in95) / static_cast<double>(out.forecast_rows);
   }
   return out;
+}
+
+}  // namespace aips
+
+namespace aips {
+
+namespace {
+
+std::string ExprString(const std::string& s) {
+  std::string out = "\"";
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Status AddCampaignForecast(QueryEngine& e, CampaignResult* c) {
+  if (!c->provisional || c->start == kNoDay || c->last_data_day == kNoDay || c->brand.empty())
+    return Status::OK();
+  const Day last = c->last_data_day;
+  CampaignForecast f;
+  f.from = last + 1;
+  f.to = c->window_end;
+  f.flight_running = c->end > last;
+  const int ahead = static_cast<int>(c->window_end - last);
+  AIPS_ASSIGN_OR_RETURN(auto days, e.DataDays());
+  const std::vector<Day> origins = ForecastOrigins(days.first, last, ahead);
+  std::vector<CohortPurchases> crowds;
+  uint64_t staged = 0;
+  for (int s = 1; s <= 5; ++s) {
+    const std::string expr = fmt::format("reached(campaign: {}) and stage(brand: {}, date: \"{}\") in [{}]",
+                                         ExprString(c->campaign), ExprString(c->brand), FormatDate(last),
+                                         kStageCodes[static_cast<size_t>(s)]);
+    AIPS_ASSIGN_OR_RETURN(uint64_t n, e.CrowdCount(CrowdQuery{expr, ""}));
+    f.reached_by_stage[static_cast<size_t>(s)] = n;
+    staged += n;
+    if (n == 0) continue;
+    AIPS_ASSIGN_OR_RETURN(CohortPurchases cohorts,
+                          e.PurchasesOfCohorts(ScopeRef{c->brand, std::nullopt}, s, last, origins));
+    cohorts.members = n;
+    crowds.push_back(std::move(cohorts));
+  }
+  f.reached_by_stage[0] = c->reach > staged ? c->reach - staged : 0;
+  auto sum = ForecastSum(crowds, ahead);
+  if (!sum.ok()) {
+    f.reason = sum.status().message();
+  } else {
+    f.expected_buyers = sum->expected;
+    if (!sum->draws.empty()) {
+      f.buyers_low80 = SortedQuantile(sum->draws, 0.10);
+      f.buyers_high80 = SortedQuantile(sum->draws, 0.90);
+    } else {
+      f.buyers_low80 = f.buyers_high80 = 0;
+    }
+    if (c->buyers == 0) {
+      f.reason = "no reached user has bought yet: there is no GMV per buyer to value further buyers with";
+    } else {
+      const double v = static_cast<double>(c->gmv) / static_cast<double>(c->buyers);
+      const auto so_far = static_cast<double>(c->gmv);
+      f.gmv_per_buyer = v;
+      f.expected_gmv = so_far + *f.expected_buyers * v;
+      f.gmv_low80 = so_far + static_cast<double>(*f.buyers_low80) * v;
+      f.gmv_high80 = so_far + static_cast<double>(*f.buyers_high80) * v;
+      if (c->spend > 0) {
+        const auto spend = static_cast<double>(c->spend);
+        f.roi = *f.expected_gmv / spend;
+        f.roi_low80 = *f.gmv_low80 / spend;
+        f.roi_high80 = *f.gmv_high80 / spend;
+      }
+    }
+  }
+  c->forecast = std::move(f);
+  return Status::OK();
 }
 
 }  // namespace aips

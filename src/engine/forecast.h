@@ -45,4 +45,10 @@ struct BacktestResult {
 Result<BacktestResult> BacktestForecast(QueryEngine& engine, const ScopeRef& scope, int stage,
                                         std::optional<int> x, int every);
 
+// Adds the forecast of a provisional campaign (its T+x window still open; otherwise nothing): the reached
+// users by stage on the last day with data, each stage's further buyers in (last day, d1 + x] by the
+// brand-scope model of that stage, simulated jointly; final GMV = GMV so far + further buyers x the
+// campaign's GMV per buyer so far; final ROI = final GMV / spend. Errors only when the engine fails.
+Status AddCampaignForecast(QueryEngine& engine, CampaignResult* campaign);
+
 }  // namespace aips

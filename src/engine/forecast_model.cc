@@ -4,6 +4,9 @@
 #include <cmath>
 #include <random>
 
+#include "domain/domain.h"
+#include "fmt/format.h"
+
 namespace aips {
 
 std::vector<Day> ForecastOrigins(Day first_data_day, Day date, int x) {
@@ -48,11 +51,15 @@ double BetaDraw(std::mt19937_64& rng, double a, double b) {
   return u + v > 0 ? u / (u + v) : 0.0;
 }
 
-uint64_t Quantile(const std::vector<uint64_t>& sorted, double p) {
+}  // namespace
+
+uint64_t SortedQuantile(const std::vector<uint64_t>& sorted, double p) {
   const auto n = static_cast<double>(sorted.size());
   const auto i = static_cast<size_t>(std::clamp(std::ceil(p * n) - 1, 0.0, n - 1));
   return sorted[i];
 }
+
+namespace {
 
 void Baselines(const CohortPurchases& c, int x, ForecastResult* out) {
   uint64_t size = 0, bought = 0;
@@ -74,6 +81,89 @@ void Baselines(const CohortPurchases& c, int x, ForecastResult* out) {
 
 }  // namespace
 
+namespace {
+
+// The model fitted to one stage's cohorts: the life table's hazards, the tail, the prior and the design
+// effect (everything a simulated future needs).
+struct Fitted {
+  bool ok = false;
+  LifeTable table;
+  int k_obs = 0;
+  uint64_t tail_events = 0, tail_risk = 0;
+  double tail = 0, prior = 0, deff = 1;
+  std::vector<double> cumulative;  // F(1..x)
+};
+
+Fitted Fit(const CohortPurchases& c, int x) {
+  Fitted f;
+  f.table = LifeTableOf(c, x);
+  const LifeTable& t = f.table;
+  if (t.at_risk.empty() || t.at_risk[0] == 0) return f;
+  f.ok = true;
+  f.k_obs = static_cast<int>(t.at_risk.size());
+  for (int k = std::max(1, f.k_obs - kForecastTailDays + 1); k <= f.k_obs; ++k) {
+    f.tail_events += t.events[static_cast<size_t>(k - 1)];
+    f.tail_risk += t.at_risk[static_cast<size_t>(k - 1)];
+  }
+  f.tail = f.tail_risk ? static_cast<double>(f.tail_events) / static_cast<double>(f.tail_risk) : 0.0;
+  f.deff = c.distinct_users
+               ? std::max(1.0, static_cast<double>(t.pairs) / static_cast<double>(c.distinct_users))
+               : 1.0;
+  // Point estimate: the life table's survival, extended by the tail hazard.
+  f.cumulative.resize(static_cast<size_t>(x));
+  double survive = 1;
+  uint64_t all_events = 0, all_risk = 0;
+  for (int k = 1; k <= x; ++k) {
+    double h = f.tail;
+    if (k <= f.k_obs) {
+      const uint64_t r = t.at_risk[static_cast<size_t>(k - 1)];
+      h = r ? static_cast<double>(t.events[static_cast<size_t>(k - 1)]) / static_cast<double>(r) : 0.0;
+      all_events += t.events[static_cast<size_t>(k - 1)];
+      all_risk += r;
+    }
+    survive *= 1 - h;
+    f.cumulative[static_cast<size_t>(k - 1)] = 1 - survive;
+  }
+  // A weak prior centred on the pooled hazard of the observed days (one observation's weight), so that a
+  // day without purchases is not pulled up as a Jeffreys prior would pull it.
+  f.prior = std::clamp(static_cast<double>(all_events) / static_cast<double>(all_risk), 1e-6, 1 - 1e-6);
+  return f;
+}
+
+// Adds `members`' simulated buyers to by_day[k - 1][draw]: per draw, hazards from their posteriors, then
+// the members' purchases day by day.
+void Simulate(const Fitted& f, uint64_t members, int x, std::mt19937_64& rng,
+              std::vector<std::vector<uint64_t>>* by_day) {
+  const LifeTable& t = f.table;
+  std::vector<double> h(static_cast<size_t>(x));
+  for (int draw = 0; draw < kForecastDraws; ++draw) {
+    for (int k = 1; k <= std::min(x, f.k_obs); ++k) {
+      const auto e = static_cast<double>(t.events[static_cast<size_t>(k - 1)]) / f.deff;
+      const auto r = static_cast<double>(t.at_risk[static_cast<size_t>(k - 1)]) / f.deff;
+      h[static_cast<size_t>(k - 1)] = BetaDraw(rng, e + f.prior, r - e + 1 - f.prior);
+    }
+    if (x > f.k_obs) {
+      const double ht = BetaDraw(rng, static_cast<double>(f.tail_events) / f.deff + f.prior,
+                                 static_cast<double>(f.tail_risk - f.tail_events) / f.deff + 1 - f.prior);
+      for (int k = f.k_obs + 1; k <= x; ++k) h[static_cast<size_t>(k - 1)] = ht;
+    }
+    uint64_t bought = 0;
+    for (int k = 1; k <= x; ++k) {
+      if (members > bought) {
+        std::binomial_distribution<uint64_t> day(members - bought, h[static_cast<size_t>(k - 1)]);
+        bought += day(rng);
+      }
+      (*by_day)[static_cast<size_t>(k - 1)][static_cast<size_t>(draw)] += bought;
+    }
+  }
+}
+
+std::mt19937_64 Rng(uint64_t members, int x) {
+  return std::mt19937_64(0x61697073u ^ (members * 0x9E3779B97F4A7C15ull) ^ static_cast<uint64_t>(x));
+}
+
+}  // namespace
+
 ForecastResult FitForecast(const CohortPurchases& c, int x) {
   ForecastResult out;
   out.scope = c.scope;
@@ -89,87 +179,58 @@ ForecastResult FitForecast(const CohortPurchases& c, int x) {
     out.history_to = std::max(out.history_to, o.day);
   }
   Baselines(c, x, &out);
-  const LifeTable t = LifeTableOf(c, x);
-  out.pairs = t.pairs;
-  out.longest_followup = t.longest_followup;
-  if (t.at_risk.empty() || t.at_risk[0] == 0) {
+  const Fitted f = Fit(c, x);
+  out.pairs = f.table.pairs;
+  out.longest_followup = f.table.longest_followup;
+  if (!f.ok) {
     out.reason = "no earlier cohort at this stage to learn from: the history before the date holds none";
     return out;
   }
-  const int k_obs = static_cast<int>(t.at_risk.size());
-  out.extrapolated_days = x - k_obs;
-  uint64_t tail_events = 0, tail_risk = 0;
-  for (int k = std::max(1, k_obs - kForecastTailDays + 1); k <= k_obs; ++k) {
-    tail_events += t.events[static_cast<size_t>(k - 1)];
-    tail_risk += t.at_risk[static_cast<size_t>(k - 1)];
-  }
-  const double tail = tail_risk ? static_cast<double>(tail_events) / static_cast<double>(tail_risk) : 0.0;
-  if (out.extrapolated_days > 0) out.tail_hazard = tail;
-  out.design_effect =
-      c.distinct_users ? std::max(1.0, static_cast<double>(t.pairs) / static_cast<double>(c.distinct_users))
-                       : 1.0;
-  // Point estimate: the life table's survival, extended by the tail hazard.
-  std::vector<double> cumulative(static_cast<size_t>(x));
-  double survive = 1;
-  for (int k = 1; k <= x; ++k) {
-    double h = tail;
-    if (k <= k_obs) {
-      const uint64_t r = t.at_risk[static_cast<size_t>(k - 1)];
-      h = r ? static_cast<double>(t.events[static_cast<size_t>(k - 1)]) / static_cast<double>(r) : 0.0;
-    }
-    survive *= 1 - h;
-    cumulative[static_cast<size_t>(k - 1)] = 1 - survive;
-  }
-  out.probability = x > 0 ? cumulative.back() : 0.0;
+  out.extrapolated_days = x - f.k_obs;
+  if (out.extrapolated_days > 0) out.tail_hazard = f.tail;
+  out.design_effect = f.deff;
+  out.probability = f.cumulative.back();
   const auto n = static_cast<double>(c.members);
   out.expected_buyers = *out.probability * n;
-  // Simulated futures: hazards from their posteriors, then the members' purchases day by day.
-  std::mt19937_64 rng(0x61697073u ^ (c.members * 0x9E3779B97F4A7C15ull) ^ static_cast<uint64_t>(x));
-  const double deff = out.design_effect;
-  // A weak prior centred on the pooled hazard of the observed days (one observation's weight), so that a
-  // day without purchases is not pulled up as a Jeffreys prior would pull it.
-  uint64_t all_events = 0, all_risk = 0;
-  for (int k = 1; k <= k_obs; ++k) {
-    all_events += t.events[static_cast<size_t>(k - 1)];
-    all_risk += t.at_risk[static_cast<size_t>(k - 1)];
-  }
-  const double prior =
-      std::clamp(static_cast<double>(all_events) / static_cast<double>(all_risk), 1e-6, 1 - 1e-6);
+  std::mt19937_64 rng = Rng(c.members, x);
   std::vector<std::vector<uint64_t>> by_day(static_cast<size_t>(x), std::vector<uint64_t>(kForecastDraws));
-  std::vector<double> h(static_cast<size_t>(x));
-  for (int draw = 0; draw < kForecastDraws; ++draw) {
-    for (int k = 1; k <= std::min(x, k_obs); ++k) {
-      const auto e = static_cast<double>(t.events[static_cast<size_t>(k - 1)]) / deff;
-      const auto r = static_cast<double>(t.at_risk[static_cast<size_t>(k - 1)]) / deff;
-      h[static_cast<size_t>(k - 1)] = BetaDraw(rng, e + prior, r - e + 1 - prior);
-    }
-    if (x > k_obs) {
-      const double ht = BetaDraw(rng, static_cast<double>(tail_events) / deff + prior,
-                                 static_cast<double>(tail_risk - tail_events) / deff + 1 - prior);
-      for (int k = k_obs + 1; k <= x; ++k) h[static_cast<size_t>(k - 1)] = ht;
-    }
-    uint64_t bought = 0;
-    for (int k = 1; k <= x; ++k) {
-      if (c.members > bought) {
-        std::binomial_distribution<uint64_t> day(c.members - bought, h[static_cast<size_t>(k - 1)]);
-        bought += day(rng);
-      }
-      by_day[static_cast<size_t>(k - 1)][static_cast<size_t>(draw)] = bought;
-    }
-  }
+  Simulate(f, c.members, x, rng, &by_day);
   for (int k = 1; k <= x; ++k) {
     std::vector<uint64_t>& v = by_day[static_cast<size_t>(k - 1)];
     std::sort(v.begin(), v.end());
-    out.curve.push_back(
-        {c.date + k, cumulative[static_cast<size_t>(k - 1)] * n, Quantile(v, 0.10), Quantile(v, 0.90)});
-    if (k == x) {
-      out.low80 = Quantile(v, 0.10);
-      out.high80 = Quantile(v, 0.90);
-      out.low95 = Quantile(v, 0.025);
-      out.high95 = Quantile(v, 0.975);
-    }
+    out.curve.push_back({c.date + k, f.cumulative[static_cast<size_t>(k - 1)] * n, SortedQuantile(v, 0.10),
+                         SortedQuantile(v, 0.90)});
   }
-  if (x == 0) out.low80 = out.high80 = out.low95 = out.high95 = 0;
+  const std::vector<uint64_t>& last = by_day.back();
+  out.low80 = SortedQuantile(last, 0.10);
+  out.high80 = SortedQuantile(last, 0.90);
+  out.low95 = SortedQuantile(last, 0.025);
+  out.high95 = SortedQuantile(last, 0.975);
+  return out;
+}
+
+Result<CrowdSumForecast> ForecastSum(const std::vector<CohortPurchases>& crowds, int x) {
+  CrowdSumForecast out;
+  if (x < 1) return Status::InvalidArgument("a forecast needs at least one day ahead");
+  uint64_t members = 0;
+  std::vector<Fitted> fits;
+  for (const CohortPurchases& c : crowds) {
+    fits.push_back(Fit(c, x));
+    members += c.members;
+    if (c.members == 0) continue;
+    if (!fits.back().ok)
+      return Status::InvalidArgument(
+          fmt::format("no earlier cohort at stage {} to learn from: the history before {} holds none",
+                      kStageCodes[static_cast<size_t>(c.stage)], FormatDate(c.date)));
+    out.expected += fits.back().cumulative.back() * static_cast<double>(c.members);
+  }
+  out.members = members;
+  std::mt19937_64 rng = Rng(members, x);
+  std::vector<std::vector<uint64_t>> by_day(static_cast<size_t>(x), std::vector<uint64_t>(kForecastDraws));
+  for (size_t i = 0; i < crowds.size(); ++i)
+    if (crowds[i].members > 0) Simulate(fits[i], crowds[i].members, x, rng, &by_day);
+  out.draws = std::move(by_day.back());
+  std::sort(out.draws.begin(), out.draws.end());
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "aips/status.h"
 #include "engine/results.h"
 
 namespace aips {
@@ -73,5 +74,18 @@ struct ForecastResult {
 
 // Fits the model to `c` and forecasts (D, D + x].
 ForecastResult FitForecast(const CohortPurchases& c, int x);
+
+// Several crowds forecast together (an open campaign's reached users, one crowd per stage): each crowd's
+// model is fitted to its own cohorts, and the futures are simulated jointly, so that the total has one
+// distribution. `draws`: the total buyers by D + x of each simulated future, ascending.
+struct CrowdSumForecast {
+  uint64_t members = 0;
+  double expected = 0;
+  std::vector<uint64_t> draws;
+};
+// The p-quantile (nearest rank) of ascending draws (not empty).
+uint64_t SortedQuantile(const std::vector<uint64_t>& sorted, double p);
+// InvalidArgument when a crowd with members has no history to learn from.
+Result<CrowdSumForecast> ForecastSum(const std::vector<CohortPurchases>& crowds, int x);
 
 }  // namespace aips

@@ -65,6 +65,20 @@ struct BuyerGroup {
   int64_t gmv = 0;  // micro-units
 };
 
+// 预判 of a campaign whose T+x window is still open (docs/measures.md#open-campaigns), filled by the layer
+// that composes it (engine/forecast.h AddCampaignForecast), never by an engine.
+struct CampaignForecast {
+  Day from = kNoDay, to = kNoDay;              // the days still to come: (last day with data, d1 + x]
+  std::array<uint64_t, 6> reached_by_stage{};  // reached users by stage (none, A..S) on the last day
+  std::optional<double> expected_buyers;       // further buying users among the reached
+  std::optional<uint64_t> buyers_low80, buyers_high80;
+  std::optional<double> gmv_per_buyer;                        // micro-units: the campaign's so far
+  std::optional<double> expected_gmv, gmv_low80, gmv_high80;  // final GMV through d1 + x, micro-units
+  std::optional<double> roi, roi_low80, roi_high80;           // final ROI(T+x)
+  bool flight_running = false;  // the flight has not ended: the reach may still grow (not forecast)
+  std::string reason;           // why a figure is absent
+};
+
 // One campaign's measures (docs/definitions.md#measures: reach, newly seeded people and their cost,
 // ROI(T+x)).
 struct CampaignResult {
@@ -83,6 +97,7 @@ struct CampaignResult {
   uint64_t buyers = 0, orders = 0;
   BuyerGroup seeded, unseeded;
   std::array<uint64_t, 6> mix_before{}, mix_after{};  // reached users by stage (none, A..S) on d0-1 and d1
+  std::optional<CampaignForecast> forecast;           // provisional campaigns, when asked for
 };
 
 // How a lift is estimated (docs/measures.md#lift): auto = the holdout when the campaign has experiment

@@ -10,6 +10,45 @@ namespace aips {
 
 namespace {
 
+std::optional<double> Scaled(const std::optional<double>& micros) {
+  if (!micros) return std::nullopt;
+  return *micros / 1e6;
+}
+
+std::optional<double> Count(const std::optional<uint64_t>& v) {
+  if (!v) return std::nullopt;
+  return static_cast<double>(*v);
+}
+
+// 预判 of an open campaign (docs/measures.md#open-campaigns): labelled a forecast.
+void Forecast(JsonWriter& w, const CampaignForecast& f) {
+  w.Key("forecast").BeginObject().Key("label").String("forecast");
+  w.Key("from").String(FormatDate(f.from)).Key("to").String(FormatDate(f.to));
+  w.Key("flight_running").Bool(f.flight_running);
+  w.Key("reached_by_stage").BeginObject();
+  for (int s = 0; s <= kNumStages; ++s)
+    w.Key(kStageCodes[static_cast<size_t>(s)])
+        .Int(static_cast<int64_t>(f.reached_by_stage[static_cast<size_t>(s)]));
+  w.EndObject();
+  w.Key("expected_buyers").OptDouble(f.expected_buyers);
+  w.Key("buyers_low80")
+      .OptDouble(Count(f.buyers_low80))
+      .Key("buyers_high80")
+      .OptDouble(Count(f.buyers_high80));
+  w.Key("gmv_per_buyer").OptDouble(Scaled(f.gmv_per_buyer));
+  w.Key("expected_gmv").OptDouble(Scaled(f.expected_gmv));
+  w.Key("gmv_low80").OptDouble(Scaled(f.gmv_low80)).Key("gmv_high80").OptDouble(Scaled(f.gmv_high80));
+  w.Key("roi")
+      .OptDouble(f.roi)
+      .Key("roi_low80")
+      .OptDouble(f.roi_low80)
+      .Key("roi_high80")
+      .OptDouble(f.roi_high80);
+  if (!f.reason.empty()) w.Key("reason").String(f.reason);
+  w.Key("method").String(kCampaignForecastMethod);
+  w.EndObject();
+}
+
 std::optional<double> Ratio(double num, double den) {
   if (den == 0) return std::nullopt;
   return num / den;
@@ -76,6 +115,7 @@ void Write(JsonWriter& w, const CampaignResult& c) {
   Mix(w, "before", c.mix_before);
   Mix(w, "after", c.mix_after);
   w.EndObject();
+  if (c.forecast) Forecast(w, *c.forecast);
   w.Key("attribution").String(kAttributionNote);
   w.EndObject();
 }
@@ -84,6 +124,26 @@ std::string Money2(int64_t micros) { return MoneyText(Money(micros)); }
 
 // Money per person (CPI, CPTI, average order) or a ratio; "—" when undefined.
 std::string Opt(std::optional<double> v) { return v ? MoneyText(*v) : "—"; }
+
+std::string ForecastLine(const CampaignResult& c, const std::string& lead) {
+  const CampaignForecast& f = *c.forecast;
+  std::string o = lead;
+  if (!f.expected_gmv) {
+    o += fmt::format("forecast to {}: — ({})\n", FormatDate(f.to), f.reason);
+    return o;
+  }
+  o += fmt::format(
+      "FORECAST final GMV by {} {} [{}, {}] (80%), ROI(T+{}) {} [{}, {}]; {:.1f} more buyers expected\n",
+      FormatDate(f.to), MoneyText(*f.expected_gmv / 1e6), MoneyText(*f.gmv_low80 / 1e6),
+      MoneyText(*f.gmv_high80 / 1e6), c.x_days, f.roi ? fmt::format("{:.2f}", *f.roi) : "—",
+      f.roi_low80 ? fmt::format("{:.2f}", *f.roi_low80) : "—",
+      f.roi_high80 ? fmt::format("{:.2f}", *f.roi_high80) : "—", *f.expected_buyers);
+  if (f.flight_running)
+    o += lead.size() > 2
+             ? ""
+             : "  (the flight is still running: its reach may still grow, which is not forecast)\n";
+  return o;
+}
 
 }  // namespace
 
@@ -141,6 +201,7 @@ std::string ToTable(const CampaignResult& c) {
   if (c.provisional)
     o += fmt::format("\n  provisional: T+{} ends {}, after the last day with data\n", c.x_days,
                      FormatDate(c.window_end));
+  if (c.forecast) o += ForecastLine(c, "  ");
   o += fmt::format("\n  note: {}\n", kAttributionNote);
   return o;
 }
@@ -157,6 +218,13 @@ std::string CampaignsToTable(const std::string& brand, const std::vector<Campaig
                      Thousands(c.new_TI), Opt(Ratio(spend, static_cast<double>(c.new_TI))), Money2(c.gmv),
                      Opt(Ratio(Money(c.gmv), spend)),
                      fmt::format(" T+{}{}", c.x_days, c.provisional ? " provisional" : ""));
+  }
+  bool any = false;
+  for (auto& c : cs) {
+    if (!c.forecast) continue;
+    if (!any) o += "\n  预判 forecast of the open campaigns (T+x not closed yet)\n";
+    any = true;
+    o += ForecastLine(c, "  " + c.campaign + ": ");
   }
   o += fmt::format("\n  note: {}\n", kAttributionNote);
   return o;

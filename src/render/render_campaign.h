@@ -8,6 +8,14 @@
 
 namespace aips {
 
+inline constexpr const char* kCampaignForecastMethod =
+    "the reached users by stage (brand scope) on the last day with data; each stage's further buyers in "
+    "(last "
+    "day, d1 + x] by the forecast model of that stage (docs/measures.md#forecast), simulated jointly; final "
+    "GMV = GMV so far + further buyers x the campaign's GMV per buyer so far; reached users at no stage are "
+    "not expected to buy; a repeat purchase counts as a further buyer; the interval covers the number of "
+    "further buyers, not the value per buyer";
+
 inline constexpr const char* kAttributionNote =
     "attribution is reach-based and not exclusive: an order counts for every campaign that reached its buyer";
 

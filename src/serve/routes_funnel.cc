@@ -1,6 +1,7 @@
 // HTTP routes: the crowd asset's stages and flows, campaigns, and who the caller is (docs/http-api.md). Each
 // handler checks the caller's access and asks the engine interface, and renders with the CLI's renderers, so
 // the answers are the CLI's.
+#include "engine/forecast.h"
 #include "engine/lift_math.h"
 #include "serve/routes.h"
 
@@ -83,6 +84,7 @@ ApiReply RouteCampaign(const Call& c, const Principal& p, QueryEngine& e) {
     return ApiReply::Error(404, UnknownCampaignMessage(name));
   }
   if (!r.ok()) return FromStatus(r.status());
+  if (Status s = AddCampaignForecast(e, &r.value()); !s.ok()) return FromStatus(s);
   return ApiReply::Json(ToJson(r.value()));
 }
 
@@ -105,6 +107,8 @@ ApiReply RouteCampaigns(const Call& c, const Principal& p, QueryEngine& e) {
   API_ASSIGN(auto x, c.Int("x"));
   auto r = e.BrandCampaigns(brand, x);
   if (!r.ok()) return FromStatus(r.status());
+  for (CampaignResult& one : r.value())
+    if (Status s = AddCampaignForecast(e, &one); !s.ok()) return FromStatus(s);
   return ApiReply::Json(CampaignsToJson(brand, r.value()));
 }
 
