@@ -286,7 +286,16 @@ want = subprocess.run([aips, "crowd", "export", "--raw", "--expr", expr, *where]
 check("raw export (admin key) equals the CLI's, byte for byte", s == 200 and body == want and body.count("\n") > 1, body[:100])
 s, b = get_json("/api/v1/crowds", admin)
 check("saved crowds (admin key) equal the CLI's list", s == 200 and b == cli("crowd", "list") and b["crowds"], json.dumps(b)[:300])
-compared = {"stages", "trend", "flow", "penetration", "campaigns", "campaign", "defeated", "searchback", "firstparty",
+# 预判: the forecast and its backtest equal the CLI's; another tenant's brand is refused.
+s, b = get_json("/api/v1/forecast?brand=serum-01&stage=I", acme)
+check("forecast equals the CLI's", s == 200 and b == cli("forecast", "--brand", "serum-01", "--stage", "I"), json.dumps(b)[:300])
+s, b = get_json("/api/v1/forecast/backtest?brand=serum-01&every=14", acme)
+check("forecast backtest equals the CLI's", s == 200 and b == cli("forecast", "backtest", "--brand", "serum-01", "--every", "14"), json.dumps(b)[:300])
+s, b = get_json("/api/v1/forecast?brand=serum-02", acme)
+check("another tenant's brand is refused for forecast", s in (403, 404), f"{s} {b}")
+s, b = get_json("/api/v1/forecast?brand=serum-01&stage=Q", acme)
+check("a bad stage is a 400 naming the stages", s == 400 and "A, I, TI, P, S" in b.get("error", ""), f"{s} {b}")
+compared = {"forecast", "forecast/backtest", "stages", "trend", "flow", "penetration", "campaigns", "campaign", "defeated", "searchback", "firstparty",
             "overlap", "compare", "aurora", "crowd/count", "crowd/export", "crowd/portrait", "spectrum", "correction",
             "lookalike", "topics", "consult", "info", "crowds", "lift"}
 no_cli_question = {"me"}  # who the key is

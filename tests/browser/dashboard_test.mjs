@@ -137,6 +137,17 @@ async function overviewDefaults() {
   check('overview: the header shows the answer\'s day',
     await page.getAttribute('[data-testid=date-picker]', 'placeholder'), st.date);
   check('overview: no date in the URL', page.url().includes('date='), false);
+  // 预判 of the TI crowd on the day shown: the page's summary is the API's, which is the CLI's.
+  const fc = await api(`forecast?brand=${brand}&date=${st.date}`);
+  same('overview forecast', fc, cli('forecast', '--brand', brand, '--date', st.date));
+  if (fc.expected_buyers !== null) {
+    const shown = await text('forecast-summary');
+    check('overview forecast: expected buyers and 80% interval shown',
+      shown.includes(fc.expected_buyers.toFixed(1)) && shown.includes(fmt(fc.low80)) && shown.includes(fmt(fc.high80)), true);
+    check('overview forecast: explained', await visible('forecast-note'), true);
+  } else {
+    check('overview: no forecast, and the page says why', await visible('forecast-none'), true);
+  }
   return st;
 }
 
@@ -187,6 +198,10 @@ async function campaignsDefaults() {
     check(`campaign ${id} CPI`, await text(`cpi-${id}`), money(c.cpi));
     check(`campaign ${id} ROI`, (await text(`roi-${id}`)).split(' ')[0],
       c.roi === null ? '—' : c.roi.toFixed(2));
+    if (c.forecast && c.forecast.roi !== null) {
+      check(`campaign ${id}: the open window's forecast ROI is shown, labelled`,
+        (await text(`forecast-roi-${id}`)).startsWith(`预判 ${c.forecast.roi.toFixed(2)}`), true);
+    }
   }
   check('campaigns: the windows are explained', await visible('windows-note') && await visible('seeded-note'),
     true);

@@ -25,12 +25,17 @@ function head(k) {
 function campaignRow(x) {
   const c = esc(x.campaign);
   const flag = x.provisional ? `<span class="tag">${t('provisional')}</span>` : '';
+  const f = x.forecast;
+  const ahead = f && f.roi !== null
+    ? `<br><span class="tag warn" data-testid="forecast-roi-${c}" title="${esc(t('forecast_roi_tip'))}">` +
+      `${t('forecast')} ${fixed(f.roi, 2)} [${fixed(f.roi_low80, 2)}, ${fixed(f.roi_high80, 2)}]</span>`
+    : '';
   return `<tr data-testid="campaign-${c}"><td>${c}</td><td>${x.flight.start} … ${x.flight.end}</td>` +
     `<td>${fmt(x.reach)}</td><td>${money(x.spend)}</td><td>${fmt(x.new_I)}</td>` +
     `<td data-testid="cpi-${c}">${money(x.cpi)}</td><td>${fmt(x.new_TI)}</td><td>${money(x.cpti)}</td>` +
     `<td data-testid="newp-${c}">${fmt(x.new_P)}</td>` +
     `<td data-testid="gmv-${c}">${money(x.gmv)}</td><td data-testid="buyers-${c}">${fmt(x.buyers)}</td>` +
-    `<td data-testid="roi-${c}">${fixed(x.roi, 2)} <span class="note">T+${x.x_days}</span> ${flag}</td></tr>`;
+    `<td data-testid="roi-${c}">${fixed(x.roi, 2)} <span class="note">T+${x.x_days}</span> ${flag}${ahead}</td></tr>`;
 }
 
 // The reached group (seeded) against the brand's asset outside it, buyers over [flight start, end + x].

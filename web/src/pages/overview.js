@@ -57,15 +57,46 @@ function trendChart(trend, begins, fill) {
 
 const empty = (...answers) => answers.every((a) => !a?.total);
 
+// 预判: of the TI crowd on the day shown, the buyers expected in the next x days, cumulative, with the 80%
+// band (GET /api/v1/forecast: only events up to that day are used).
+function forecastChart(f) {
+  const days = f.curve.map((p) => p.date);
+  chart($('forecastchart'), {
+    grid: GRID, tooltip: countTooltip, legend: { data: [t('forecast_expected'), t('forecast_band')] },
+    xAxis: categoryAxis(t('date'), days), yAxis: countAxis(t('buyers')),
+    series: [
+      { name: 'low', type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 },
+        data: f.curve.map((p) => p.low80), tooltip: { show: false } },
+      { name: t('forecast_band'), type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 },
+        areaStyle: { color: '#ffccd3' }, itemStyle: { color: '#ffccd3' }, data: f.curve.map((p) => p.high80 - p.low80) },
+      { name: t('forecast_expected'), type: 'line', symbol: 'none', itemStyle: { color: '#ff2442' },
+        lineStyle: { type: 'dashed' }, data: f.curve.map((p) => Number(p.expected.toFixed(1))) },
+    ],
+  });
+}
+
+function forecastPanel(f) {
+  const title = `${tf('forecast_title', { x: f.x })} · ${esc(f.stage)} · ${f.window.from} – ${f.window.to}`;
+  if (f.expected_buyers === null) {
+    return panel(title, explain(`${t('forecast_none')}: ${esc(f.reason ?? '')}`, 'forecast-none'));
+  }
+  const summary = `<p data-testid="forecast-summary">${tf('forecast_summary', {
+    members: fmt(f.members), stage: esc(f.stage), date: f.date, x: f.x,
+    expected: f.expected_buyers.toFixed(1), low: fmt(f.low80), high: fmt(f.high80),
+    low95: fmt(f.low95), high95: fmt(f.high95) })}</p>`;
+  return panel(title, summary + chartBox('forecastchart') + explain(t('forecast_note'), 'forecast-note'));
+}
+
 // Stage sizes by key (A..S and total) of a stages answer; null without one.
 const sizes = (a) => (a ? { ...a.stages, total: a.total } : null);
 
 export async function render(page) {
   const now = await api('stages', { ...scope(), date: state.date });
   const prev = addDays(now.date, -30);
-  const [before, trend] = await Promise.all([
+  const [before, trend, forecast] = await Promise.all([
     inData(prev) ? api('stages', { ...scope(), date: prev }) : null,
     api('trend', { ...scope(), to: state.date }),
+    api('forecast', { ...scope(), date: now.date }),
   ]);
   showDay(now.date);
   if (empty(now, before, ...trend.days)) {
@@ -81,6 +112,7 @@ export async function render(page) {
     ` · ${trend.from} – ${trend.to}`;
   const early = begins && trend.from < addDays(begins, fill);
   const note = early ? explain(tf('data_begins_note', { day: begins, days: fill }), 'data-begins') : '';
-  page.innerHTML = cards(items) + panel(title, chartBox('trendchart') + note);
+  page.innerHTML = cards(items) + panel(title, chartBox('trendchart') + note) + forecastPanel(forecast);
   trendChart(trend, begins, fill);
+  if (forecast.expected_buyers !== null) forecastChart(forecast);
 }
