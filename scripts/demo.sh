@@ -34,6 +34,16 @@ echo "== 5c. a campaign without a holdout: the matched design (observational; tr
 echo
 "$aips" lift --data "$store" --campaign serum-01-c2
 echo
+echo "== 5d. 预判: how many of today's TI crowd will buy within the decision cycle, and the backtest that proves it"
+echo
+"$aips" forecast --data "$store" --brand serum-01
+echo
+"$aips" forecast backtest --data "$store" --brand serum-01
+echo
+echo "== 5e. an open campaign (T+x not closed): its expected final ROI(T+x), labelled forecast"
+echo
+"$aips" campaign --data "$store" --brand babyfood-01 | sed -n '/预判/,$p'
+echo
 echo "== 6. act on the crowd: re-delivery pack, its portrait, lookalike tiers, first-party spectrum, correction"
 echo
 "$aips" crowd count --data "$store" --preset redelivery --brand serum-01
