@@ -40,10 +40,6 @@ echo
 echo
 "$aips" forecast backtest --data "$store" --brand serum-01
 echo
-echo "== 5e. an open campaign (T+x not closed): its expected final ROI(T+x), labelled forecast"
-echo
-"$aips" campaign --data "$store" --brand babyfood-01 | sed -n '/预判/,$p'
-echo
 echo "== 6. act on the crowd: re-delivery pack, its portrait, lookalike tiers, first-party spectrum, correction"
 echo
 "$aips" crowd count --data "$store" --preset redelivery --brand serum-01

@@ -74,6 +74,9 @@ python3 tests/lift_stats.py "$build/aips" "$build/test-output/lift.txt" --worlds
 step "every measure recovers what the simulator plants (portraits, spectrum, Aurora, topics; fixed seed)"
 python3 tests/planted_test.py "$build/aips" "$build/test-output/planted.txt"
 
+step "the purchase forecast beats its baselines and its intervals cover (rolling-origin backtests, fixed seeds)"
+python3 tests/forecast_stats.py "$build/aips" "$build/test-output/forecast.txt" --worlds "${FORECAST_WORLDS:-36}"
+
 step "fuzzing: CSV/JSONL reader, expressions, rules, on-disk formats (clang, ASan + UBSan)"
 tests/fuzz.sh "${FUZZ_SECONDS:-30}" "$build-fuzz"
 
