@@ -58,7 +58,8 @@ void RegisterForecast(CLI::App& app) {
   b->add_option("--every", a->every, "Days between origins (default 7)");
   b->fallthrough();  // --data, --brand, --stage, --x ... belong to forecast and may follow backtest
   b->footer(
-      "Origins D = last - x, last - x - every, ... (28 days of history at least); at each, the forecast as\n"
+      "Origins D = last - x, last - x - every, ... (58 days after the first day at least: 30 days of\n"
+      "stage warm-up and four weekly cohorts); at each, the forecast as\n"
       "of D against what its crowd bought in (D, D + x]. Reports WAPE, the coverage of the 80% and 95%\n"
       "intervals, and the WAPE of two baselines: the share of day D - x's crowd that bought in (D - x, D]\n"
       "times today's crowd, and treating not-yet-converted users as never converting.\n"

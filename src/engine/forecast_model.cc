@@ -91,8 +91,37 @@ struct Fitted {
   int k_obs = 0;
   uint64_t tail_events = 0, tail_risk = 0;
   double tail = 0, prior = 0, deff = 1;
-  std::vector<double> cumulative;  // F(1..x)
+  double dispersion = 1, frailty_sd = 0;  // between-cohort drift (Drift below)
+  std::vector<double> cumulative;         // F(1..x)
 };
+
+// Between-cohort drift: cohorts do not all buy alike (campaigns, seasons), and today's crowd is one more
+// cohort. Over the cohorts observed for h = min(x, 14) days at least (3 or more), Pearson's dispersion
+// phi = X^2 / (m - 1) of their shares bought within h against the pooled share p; the relative
+// between-cohort variance beyond chance, (phi - 1)(1 - p) / (n p) with n the mean cohort size, becomes the
+// variance of a log-normal multiplier of every hazard in a simulated future (0 when phi <= 1).
+void Drift(const CohortPurchases& c, int x, Fitted* f) {
+  const int h = std::min(x, kForecastDriftDays);
+  std::vector<std::pair<double, double>> cohorts;  // (size, bought within h)
+  double size = 0, bought = 0;
+  for (const auto& o : c.origins) {
+    if (o.size == 0 || c.date - o.day < h) continue;
+    double b = 0;
+    for (auto& [k, n] : o.first_purchase)
+      if (k <= h) b += static_cast<double>(n);
+    cohorts.emplace_back(static_cast<double>(o.size), b);
+    size += static_cast<double>(o.size);
+    bought += b;
+  }
+  if (cohorts.size() < 3 || bought <= 0 || bought >= size) return;
+  const double p = bought / size;
+  double x2 = 0;
+  for (auto& [n, b] : cohorts) x2 += (b - n * p) * (b - n * p) / (n * p * (1 - p));
+  f->dispersion = x2 / static_cast<double>(cohorts.size() - 1);
+  if (f->dispersion <= 1) return;
+  const double mean_size = size / static_cast<double>(cohorts.size());
+  f->frailty_sd = std::sqrt((f->dispersion - 1) * (1 - p) / (mean_size * p));
+}
 
 Fitted Fit(const CohortPurchases& c, int x) {
   Fitted f;
@@ -127,6 +156,7 @@ Fitted Fit(const CohortPurchases& c, int x) {
   // A weak prior centred on the pooled hazard of the observed days (one observation's weight), so that a
   // day without purchases is not pulled up as a Jeffreys prior would pull it.
   f.prior = std::clamp(static_cast<double>(all_events) / static_cast<double>(all_risk), 1e-6, 1 - 1e-6);
+  Drift(c, x, &f);
   return f;
 }
 
@@ -136,7 +166,11 @@ void Simulate(const Fitted& f, uint64_t members, int x, std::mt19937_64& rng,
               std::vector<std::vector<uint64_t>>* by_day) {
   const LifeTable& t = f.table;
   std::vector<double> h(static_cast<size_t>(x));
+  std::normal_distribution<double> normal(0.0, 1.0);
   for (int draw = 0; draw < kForecastDraws; ++draw) {
+    // This future's cohort: every hazard times a log-normal multiplier of mean 1 (none without drift).
+    const double s = f.frailty_sd;
+    const double frailty = s > 0 ? std::exp(s * normal(rng) - s * s / 2) : 1.0;
     for (int k = 1; k <= std::min(x, f.k_obs); ++k) {
       const auto e = static_cast<double>(t.events[static_cast<size_t>(k - 1)]) / f.deff;
       const auto r = static_cast<double>(t.at_risk[static_cast<size_t>(k - 1)]) / f.deff;
@@ -150,7 +184,8 @@ void Simulate(const Fitted& f, uint64_t members, int x, std::mt19937_64& rng,
     uint64_t bought = 0;
     for (int k = 1; k <= x; ++k) {
       if (members > bought) {
-        std::binomial_distribution<uint64_t> day(members - bought, h[static_cast<size_t>(k - 1)]);
+        std::binomial_distribution<uint64_t> day(members - bought,
+                                                 std::min(1.0, h[static_cast<size_t>(k - 1)] * frailty));
         bought += day(rng);
       }
       (*by_day)[static_cast<size_t>(k - 1)][static_cast<size_t>(draw)] += bought;
@@ -189,6 +224,8 @@ ForecastResult FitForecast(const CohortPurchases& c, int x) {
   out.extrapolated_days = x - f.k_obs;
   if (out.extrapolated_days > 0) out.tail_hazard = f.tail;
   out.design_effect = f.deff;
+  out.dispersion = f.dispersion;
+  out.between_cohort_sd = f.frailty_sd;
   out.probability = f.cumulative.back();
   const auto n = static_cast<double>(c.members);
   out.expected_buyers = *out.probability * n;

@@ -7,9 +7,10 @@
 // not counted as lost, and the share who never buy stays in the curve (the cure fraction). When x is
 // longer than any follow-up the history holds, the days beyond are extrapolated with the hazard of the
 // last 14 observed days. The interval comes from 2,000 simulated futures: each draws every day's hazard
-// from its Beta posterior (Jeffreys prior; counts shrunk by the design effect, the observations per
-// distinct user, since one user appears in several cohorts) and then the N members' purchases day by day
-// (binomial): parameter uncertainty and chance together.
+// from its Beta posterior (a prior worth one observation at the pooled hazard of the observed days; counts
+// shrunk by the design effect, the observations per distinct user, since one user appears in several
+// cohorts), multiplies them by a log-normal factor for the cohorts' drift beyond chance (Drift), and then
+// draws the N members' purchases day by day (binomial): parameter uncertainty, drift and chance together.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,7 @@ inline constexpr int kForecastOriginStep = 7;     // one past cohort a week
 inline constexpr int kForecastHistoryDays = 182;  // looked back at most this far
 inline constexpr int kForecastTailDays = 14;      // the hazard extrapolated beyond the longest follow-up
 inline constexpr int kForecastDraws = 2000;
+inline constexpr int kForecastDriftDays = 14;  // the horizon on which cohorts' drift is measured
 // A stage on one of the first 30 days of data is built from a partial window (the events before the data
 // began are missing), so its crowd is not like later ones: no origin is taken from them.
 inline constexpr int kForecastWarmupDays = 30;
@@ -63,6 +65,7 @@ struct ForecastResult {
   Day history_from = kNoDay, history_to = kNoDay;
   uint64_t pairs = 0, distinct_users = 0;
   double design_effect = 1;
+  double dispersion = 1, between_cohort_sd = 0;  // the cohorts' drift beyond chance (docs)
   int longest_followup = 0, extrapolated_days = 0;
   std::optional<double> tail_hazard;
   std::vector<ForecastPoint> curve;  // cumulative buyers by D + 1 .. D + x

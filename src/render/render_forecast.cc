@@ -57,6 +57,7 @@ std::string ToJson(const ForecastResult& r) {
       .Int(static_cast<int64_t>(r.pairs))
       .Key("distinct_users")
       .Int(static_cast<int64_t>(r.distinct_users));
+  w.Key("dispersion").Double(r.dispersion).Key("between_cohort_sd").Double(r.between_cohort_sd);
   w.Key("design_effect").Double(r.design_effect).Key("longest_followup").Int(r.longest_followup);
   w.Key("extrapolated_days")
       .Int(std::max(0, r.extrapolated_days))
@@ -94,8 +95,8 @@ std::string ToTable(const ForecastResult& r) {
     o += fmt::format("  no forecast: {}\n", r.reason);
     return o;
   }
-  o += fmt::format("  expected buyers          {:.1f} ({:.2f}% of the crowd)\n", *r.expected_buyers,
-                   *r.probability * 100);
+  o += fmt::format("  expected buyers          {:.1f} (each member buys with probability {:.2f}%)\n",
+                   *r.expected_buyers, *r.probability * 100);
   o += fmt::format("  80% interval             {}\n", Range(r.low80, r.high80));
   o += fmt::format("  95% interval             {}\n\n", Range(r.low95, r.high95));
   o += fmt::format(
