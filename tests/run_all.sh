@@ -47,6 +47,9 @@ python3 tests/parity/run.py "$build/aips" --users "${PARITY_USERS:-20000}"
 step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers)"
 python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"
 
+step "injected I/O faults at every write (ENOSPC/EIO at each write, fsync or rename of 9 write commands)"
+python3 tests/fault_test.py "$build/aips" "$build/aips_fault" "$build/test-output/faults.txt" --stride "${FAULT_STRIDE:-3}"
+
 step "crash safety: SIGKILL during ingest and compute"
 tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-50}"
 

@@ -7,6 +7,12 @@
 #include <vector>
 
 #include "cli/cli.h"
+#ifdef AIPS_FAULT_INJECTION
+#include <cstdlib>
+#include <memory>
+
+#include "common/fault_env.h"
+#endif
 #include "common/allocator_tuning.h"
 #include "distributed/ch_chdb.h"
 #include "fmt/format.h"
@@ -134,6 +140,19 @@ int RunAips(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   aips::TuneAllocator();
+#ifdef AIPS_FAULT_INJECTION
+  // aips_fault (tests only): AIPS_FAULT=ERRNO:OP:N fails the N-th write, fsync or rename.
+  std::unique_ptr<aips::FaultEnv> fault;
+  if (const char* spec = std::getenv("AIPS_FAULT"); spec != nullptr && *spec != '\0') {
+    auto f = aips::FaultEnv::FromSpec(spec);
+    if (!f.ok()) {
+      fmt::print(stderr, "aips: {}\n", f.status().message());
+      return 2;
+    }
+    fault = std::move(f).value();
+    aips::SetFileEnv(fault.get());
+  }
+#endif
   const int code = aips::cli::RunAips(argc, argv);
   aips::ShutdownChdb();  // joins the in-process ClickHouse's threads (--engine chdb:DIR) before exit
   return code;

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <thread>
 
+#include "common/env.h"
 #include "fmt/format.h"
 
 namespace aips {
@@ -26,7 +27,7 @@ Status Errno(const std::string& what, const std::string& path) {
 
 Status WriteAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
+    ssize_t n = FileEnv().Write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       return Errno("cannot write", path);
@@ -98,38 +99,82 @@ Result<std::string> ReadStdin() {
 }
 
 Status SyncDir(const std::string& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  Env& env = FileEnv();
+  int fd = env.OpenDir(dir.c_str());
   if (fd < 0) return Errno("cannot open directory", dir);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Errno("cannot fsync directory", dir);
+  if (env.Fsync(fd) != 0) {
+    Status s = Errno("cannot fsync directory", dir);
+    env.Close(fd);
+    return s;
+  }
+  env.Close(fd);
   return Status::OK();
 }
 
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool durable) {
+  Env& env = FileEnv();
   const std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = env.OpenForWrite(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("cannot create", tmp);
   Status s = WriteAll(fd, data, tmp);
-  if (s.ok() && durable && ::fsync(fd) != 0) s = Errno("cannot fsync", tmp);
-  ::close(fd);
-  if (!s.ok()) return s;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("cannot rename into", path);
+  // A failed fsync is never retried: the data may be lost whatever a second fsync says (the file is
+  // left as a .tmp that nothing reads, and the caller abandons its run).
+  if (s.ok() && durable && env.Fsync(fd) != 0) s = Errno("cannot fsync", tmp);
+  env.Close(fd);
+  if (!s.ok()) {
+    env.Unlink(tmp.c_str());
+    return s;
+  }
+  if (env.Rename(tmp.c_str(), path.c_str()) != 0) {
+    Status r = Errno("cannot rename into", path);
+    env.Unlink(tmp.c_str());
+    return r;
+  }
   return durable ? SyncDir(DirName(path)) : Status::OK();
 }
 
 Status WriteAt(const std::string& path, uint64_t at, std::string_view data) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  Env& env = FileEnv();
+  int fd = env.OpenForWrite(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("cannot open", path);
   Status s;
-  if (::ftruncate(fd, static_cast<off_t>(at)) != 0 || ::lseek(fd, static_cast<off_t>(at), SEEK_SET) < 0) {
+  if (env.Ftruncate(fd, static_cast<off_t>(at)) != 0 || ::lseek(fd, static_cast<off_t>(at), SEEK_SET) < 0) {
     s = Errno("cannot position", path);
   }
   if (s.ok()) s = WriteAll(fd, data, path);
-  if (s.ok() && ::fsync(fd) != 0) s = Errno("cannot fsync", path);
-  ::close(fd);
+  if (s.ok() && env.Fsync(fd) != 0) s = Errno("cannot fsync", path);
+  env.Close(fd);
   if (!s.ok()) return s;
   return SyncDir(DirName(path));
+}
+
+Status CopyFileDurable(const std::string& from, const std::string& to) {
+  const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Errno("cannot open", from);
+  Env& env = FileEnv();
+  const int out = env.OpenForWrite(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0) {
+    Status s = Errno("cannot create", to);
+    ::close(in);
+    return s;
+  }
+  Status s;
+  std::string buf(1 << 20, '\0');
+  for (;;) {
+    const ssize_t n = ::read(in, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      s = Errno("cannot read", from);
+      break;
+    }
+    if (n == 0) break;
+    s = WriteAll(out, std::string_view(buf.data(), static_cast<size_t>(n)), to);
+    if (!s.ok()) break;
+  }
+  if (s.ok() && env.Fsync(out) != 0) s = Errno("cannot fsync", to);
+  env.Close(out);
+  ::close(in);
+  return s;
 }
 
 Status MakeDirs(const std::string& dir) {
@@ -140,7 +185,8 @@ Status MakeDirs(const std::string& dir) {
     pos = dir.find('/', pos + 1);
     cur = dir.substr(0, pos);
     if (cur.empty()) continue;
-    if (::mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST) return Errno("cannot create directory", cur);
+    if (FileEnv().Mkdir(cur.c_str(), 0755) != 0 && errno != EEXIST)
+      return Errno("cannot create directory", cur);
   }
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
@@ -155,7 +201,7 @@ bool FileExists(const std::string& path) {
 }
 
 Status RemoveFile(const std::string& path) {
-  if (::unlink(path.c_str()) != 0 && errno != ENOENT) return Errno("cannot remove", path);
+  if (FileEnv().Unlink(path.c_str()) != 0 && errno != ENOENT) return Errno("cannot remove", path);
   return Status::OK();
 }
 

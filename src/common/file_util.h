@@ -1,5 +1,7 @@
 // File-system helpers with the durability rules of the store: a file that is acknowledged is on disk
-// (fsync of the file and of its directory) and replacements are atomic (write temp, fsync, rename).
+// (fsync of the file and of its directory) and replacements are atomic (write temp, fsync, rename). Every
+// write, fsync, rename and removal goes through the current Env (common/env.h), so that tests can fail
+// any of them; errors name the file and carry the operating system's text.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,8 @@ Result<std::string> ReadStdin();
 Status WriteFileAtomic(const std::string& path, std::string_view data, bool durable = true);
 // Appends data at byte offset `at` (truncating anything beyond it first), then fsyncs.
 Status WriteAt(const std::string& path, uint64_t at, std::string_view data);
+// Copies `from` to a new file `to` (refused when it exists) and fsyncs it (not its directory).
+Status CopyFileDurable(const std::string& from, const std::string& to);
 // fsync a directory (after creating or renaming entries in it).
 Status SyncDir(const std::string& dir);
 // mkdir -p.

@@ -123,6 +123,13 @@ Result<SavedCrowd> EmbeddedEngine::SaveCrowd(const std::string& name, const Crow
   AIPS_RETURN_IF_ERROR(store_->UpgradeToWrite());  // as in Lookalike: evaluated under the lock
   AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(crowd));
   AIPS_ASSIGN_OR_RETURN(auto saved, LoadCrowds(store_->dir()));
+  // Saving what the latest version already holds (same definition, same members) keeps that version: a
+  // save that failed after its commit, run again, ends as one uninterrupted save.
+  if (const SavedCrowd* prev = LatestCrowd(saved, crowd.tenant, name);
+      prev != nullptr && prev->definition == crowd.expr && prev->size == members.cardinality() &&
+      Roaring::readSafe(prev->members.data(), prev->members.size()) == members) {
+    return *prev;
+  }
   SavedCrowd sc = NextVersion(saved, name, crowd.tenant, crowd.expr, members);
   saved.push_back(sc);
   AIPS_RETURN_IF_ERROR(SaveCrowds(store_->dir(), saved));

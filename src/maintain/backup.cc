@@ -1,8 +1,5 @@
 #include "maintain/backup.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <filesystem>
 
 #include "common/file_util.h"
@@ -14,14 +11,6 @@ namespace aips {
 namespace fs = std::filesystem;
 
 namespace {
-
-Status Fsync(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0) return Status::IOError(fmt::format("{}: cannot open to sync", path));
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  return rc == 0 ? Status::OK() : Status::IOError(fmt::format("{}: fsync failed", path));
-}
 
 Status CheckTarget(const std::string& dest) {
   std::error_code ec;
@@ -47,11 +36,7 @@ Result<CopyStats> CopyStore(const std::string& from, const std::string& to) {
       continue;
     }
     if (!it->is_regular_file() || rel == "LOCK") continue;
-    if (!fs::copy_file(it->path(), target, fs::copy_options::none, ec)) {
-      return Status::IOError(
-          fmt::format("cannot copy {} to {}: {}", it->path().string(), target, ec.message()));
-    }
-    AIPS_RETURN_IF_ERROR(Fsync(target));
+    AIPS_RETURN_IF_ERROR(CopyFileDurable(it->path().string(), target));
     ++st.files;
     st.bytes += fs::file_size(target, ec);
   }
@@ -68,12 +53,24 @@ Result<CopyStats> CopyStore(const std::string& from, const std::string& to) {
 
 }  // namespace
 
+// A copy that failed part way leaves nothing behind (the target was new or empty), so that the same
+// command can simply be run again.
+Result<CopyStats> CopyOrClean(const std::string& from, const std::string& to) {
+  auto r = CopyStore(from, to);
+  if (!r.ok()) {
+    std::error_code ec;
+    for (auto it = fs::directory_iterator(to, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+      fs::remove_all(it->path(), ec);
+  }
+  return r;
+}
+
 Result<CopyStats> BackupDataDir(const std::string& data, const std::string& dest, int lock_timeout_ms) {
   if (!FileExists(data + "/MANIFEST"))
     return Status::NotFound(fmt::format("{} holds no aips data directory", data));
   AIPS_RETURN_IF_ERROR(CheckTarget(dest));
   AIPS_ASSIGN_OR_RETURN(DirLock lock, DirLock::Acquire(data, lock_timeout_ms));
-  return CopyStore(data, dest);
+  return CopyOrClean(data, dest);
 }
 
 Result<CopyStats> RestoreDataDir(const std::string& backup, const std::string& data) {
@@ -86,7 +83,7 @@ Result<CopyStats> RestoreDataDir(const std::string& backup, const std::string& d
                                           backup, report.damaged[0].first, report.damaged[0].second));
   }
   AIPS_RETURN_IF_ERROR(CheckTarget(data));
-  return CopyStore(backup, data);
+  return CopyOrClean(backup, data);
 }
 
 }  // namespace aips

@@ -1,5 +1,6 @@
 // Saved crowds (docs/crowds.md): named, versioned sets of users with their definition, kept in
-// DIR/crowds.bin (framed, docs/formats.md §11). Saving a name again adds a version; crowd("name") in an
+// DIR/crowds.bin (framed, docs/formats.md §11). Saving a name again adds a version (unless the definition and
+// the members equal the latest version's: that version is kept); crowd("name") in an
 // expression uses the latest version's members.
 #pragma once
 
