@@ -68,7 +68,7 @@ void RegisterForecast(CLI::App& app) {
     auto stage = StageNumber(a->stage);
     if (!stage.ok()) return Fail(stage.status());
     std::optional<int> x;
-    if (a->x >= 0) x = a->x;
+    if (a->x != -1) x = a->x;  // -1: not given (any other value is checked, and a negative one refused)
     auto e = OpenQueryEngine(a->where);
     if (!e.ok()) return Fail(e.status());
     if (backtest) {

@@ -98,7 +98,11 @@ void RunReport(const ReportArgs& a) {
     std::vector<LiftResult> lifts;
     for (const CampaignResult& c : campaigns.value()) {
       auto l = e.Lift(c.campaign, std::nullopt, LiftDesign::kAuto);
-      if (l.ok()) lifts.push_back(std::move(l).value());
+      if (l.ok()) {
+        lifts.push_back(std::move(l).value());
+      } else if (!l.status().IsInvalidArgument() && !l.status().IsNotFound()) {
+        return Fail(l.status());  // a failure, not a campaign lift cannot measure
+      }
     }
     if (!lifts.empty()) fmt::print("\n   {}", LiftSummaryTable(lifts));
   }

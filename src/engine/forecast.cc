@@ -127,22 +127,36 @@ Status AddCampaignForecast(QueryEngine& e, CampaignResult* c) {
   f.to = c->window_end;
   f.flight_running = c->end > last;
   const int ahead = static_cast<int>(c->window_end - last);
+  if (c->reach == 0) {
+    f.reason = "the campaign has reached nobody yet: there is no crowd to forecast";
+    c->forecast = std::move(f);
+    return Status::OK();
+  }
   AIPS_ASSIGN_OR_RETURN(auto days, e.DataDays());
   const std::vector<Day> origins = ForecastOrigins(days.first, last, ahead);
   std::vector<CohortPurchases> crowds;
   uint64_t staged = 0;
+  // A question the engine cannot answer here (an unknown brand, crowd tables a database lacks) leaves the
+  // forecast out with its reason; the campaign's own figures still answer. Failures of the store fail.
+  const auto unanswered = [&](const Status& s) {
+    if (!s.IsInvalidArgument() && !s.IsNotFound()) return s;
+    f.reason = s.message();
+    c->forecast = std::move(f);
+    return Status::OK();
+  };
   for (int s = 1; s <= 5; ++s) {
     const std::string expr = fmt::format("reached(campaign: {}) and stage(brand: {}, date: \"{}\") in [{}]",
                                          ExprString(c->campaign), ExprString(c->brand), FormatDate(last),
                                          kStageCodes[static_cast<size_t>(s)]);
-    AIPS_ASSIGN_OR_RETURN(uint64_t n, e.CrowdCount(CrowdQuery{expr, ""}));
-    f.reached_by_stage[static_cast<size_t>(s)] = n;
-    staged += n;
-    if (n == 0) continue;
-    AIPS_ASSIGN_OR_RETURN(CohortPurchases cohorts,
-                          e.PurchasesOfCohorts(ScopeRef{c->brand, std::nullopt}, s, last, origins));
-    cohorts.members = n;
-    crowds.push_back(std::move(cohorts));
+    auto n = e.CrowdCount(CrowdQuery{expr, ""});
+    if (!n.ok()) return unanswered(n.status());
+    f.reached_by_stage[static_cast<size_t>(s)] = n.value();
+    staged += n.value();
+    if (n.value() == 0) continue;
+    auto cohorts = e.PurchasesOfCohorts(ScopeRef{c->brand, std::nullopt}, s, last, origins);
+    if (!cohorts.ok()) return unanswered(cohorts.status());
+    cohorts.value().members = n.value();
+    crowds.push_back(std::move(cohorts).value());
   }
   f.reached_by_stage[0] = c->reach > staged ? c->reach - staged : 0;
   auto sum = ForecastSum(crowds, ahead);

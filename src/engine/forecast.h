@@ -40,8 +40,9 @@ struct BacktestResult {
   std::optional<double> coverage80, coverage95;
 };
 
-// Rolling origins D = last - x, last - x - every, ... (at least 28 days after the first day with data),
-// each forecast as of D and compared with what its crowd bought in (D, D + x]. every in 1..365.
+// Rolling origins D = last - x, last - x - every, ... (at least 58 days after the first day with data: 30 of
+// warm-up and four weekly cohorts), each forecast as of D and compared with what its crowd bought in (D, D +
+// x]. every in 1..365.
 Result<BacktestResult> BacktestForecast(QueryEngine& engine, const ScopeRef& scope, int stage,
                                         std::optional<int> x, int every);
 

@@ -162,15 +162,15 @@ Fitted Fit(const CohortPurchases& c, int x) {
 
 // Adds `members`' simulated buyers to by_day[k - 1][draw]: per draw, hazards from their posteriors, then
 // the members' purchases day by day.
-void Simulate(const Fitted& f, uint64_t members, int x, std::mt19937_64& rng,
-              std::vector<std::vector<uint64_t>>* by_day) {
+void Simulate(const Fitted& f, uint64_t members, int x, const std::vector<double>& drift,
+              std::mt19937_64& rng, std::vector<std::vector<uint64_t>>* by_day) {
   const LifeTable& t = f.table;
   std::vector<double> h(static_cast<size_t>(x));
-  std::normal_distribution<double> normal(0.0, 1.0);
   for (int draw = 0; draw < kForecastDraws; ++draw) {
-    // This future's cohort: every hazard times a log-normal multiplier of mean 1 (none without drift).
+    // This future's cohort: every hazard times a log-normal multiplier of mean 1 (none without drift). The
+    // standard normal is the future's, shared by every crowd simulated with it: drift moves them together.
     const double s = f.frailty_sd;
-    const double frailty = s > 0 ? std::exp(s * normal(rng) - s * s / 2) : 1.0;
+    const double frailty = s > 0 ? std::exp(s * drift[static_cast<size_t>(draw)] - s * s / 2) : 1.0;
     for (int k = 1; k <= std::min(x, f.k_obs); ++k) {
       const auto e = static_cast<double>(t.events[static_cast<size_t>(k - 1)]) / f.deff;
       const auto r = static_cast<double>(t.at_risk[static_cast<size_t>(k - 1)]) / f.deff;
@@ -195,6 +195,14 @@ void Simulate(const Fitted& f, uint64_t members, int x, std::mt19937_64& rng,
 
 std::mt19937_64 Rng(uint64_t members, int x) {
   return std::mt19937_64(0x61697073u ^ (members * 0x9E3779B97F4A7C15ull) ^ static_cast<uint64_t>(x));
+}
+
+// One standard normal per simulated future: its drift.
+std::vector<double> DriftDraws(std::mt19937_64& rng) {
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<double> z(kForecastDraws);
+  for (double& v : z) v = normal(rng);
+  return z;
 }
 
 }  // namespace
@@ -230,8 +238,9 @@ ForecastResult FitForecast(const CohortPurchases& c, int x) {
   const auto n = static_cast<double>(c.members);
   out.expected_buyers = *out.probability * n;
   std::mt19937_64 rng = Rng(c.members, x);
+  const std::vector<double> drift = DriftDraws(rng);
   std::vector<std::vector<uint64_t>> by_day(static_cast<size_t>(x), std::vector<uint64_t>(kForecastDraws));
-  Simulate(f, c.members, x, rng, &by_day);
+  Simulate(f, c.members, x, drift, rng, &by_day);
   for (int k = 1; k <= x; ++k) {
     std::vector<uint64_t>& v = by_day[static_cast<size_t>(k - 1)];
     std::sort(v.begin(), v.end());
@@ -263,9 +272,10 @@ Result<CrowdSumForecast> ForecastSum(const std::vector<CohortPurchases>& crowds,
   }
   out.members = members;
   std::mt19937_64 rng = Rng(members, x);
+  const std::vector<double> drift = DriftDraws(rng);
   std::vector<std::vector<uint64_t>> by_day(static_cast<size_t>(x), std::vector<uint64_t>(kForecastDraws));
   for (size_t i = 0; i < crowds.size(); ++i)
-    if (crowds[i].members > 0) Simulate(fits[i], crowds[i].members, x, rng, &by_day);
+    if (crowds[i].members > 0) Simulate(fits[i], crowds[i].members, x, drift, rng, &by_day);
   out.draws = std::move(by_day.back());
   std::sort(out.draws.begin(), out.draws.end());
   return out;

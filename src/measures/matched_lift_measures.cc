@@ -66,6 +66,7 @@ Result<LiftResult> EmbeddedEngine::MatchedLift(const std::string& campaign, cons
   std::array<Roaring, 4> ever;  // at I, TI, P, S on some day of [d0, measured_through]
   Roaring before_at[4];
   auto r = Resolve(ScopeRef{c.brand, c.spu});
+  if (!r.ok() && !r.status().IsNotFound()) return r.status();  // an SPU without events: nobody converts
   if (r.ok()) {
     AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> before, MembersOn(*r, c.start - 1));
     for (auto& m : before) m &= universe;

@@ -171,7 +171,8 @@ std::string ToTable(const BacktestResult& r) {
       fmt::format("预判 backtest · brand {}{} · {} crowd · x = {} · an origin every {} days\n\n",
                   r.scope.brand, r.scope.spu ? " · SPU " + *r.scope.spu : "", stage, r.x, r.every);
   if (r.rows.empty()) {
-    o += "  no origin: a backtest needs 28 days of history before an origin and x days after it\n";
+    o += "  no origin: a backtest needs 58 days of data before an origin (30 of stage warm-up, four weekly "
+         "cohorts) and x days after it\n";
     return o;
   }
   o += fmt::format("  {:<12}{:>10}{:>12}{:>18}{:>10}{:>12}{:>14}\n", "as of", "members", "forecast",
