@@ -24,26 +24,18 @@ import concurrent.futures
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 
-
-def run(*args):
-    p = subprocess.run(list(args), capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed: {p.stderr.strip()[-500:]}")
-    return p.stdout
+from simworld import run, simulate_and_ingest
 
 
 def world(aips, seed, users, days, work):
     """(seed, seconds, [(brand, x, row)]) of every backtest row of one world's brands."""
     t0 = time.monotonic()
     d = os.path.join(work, f"w{seed}")
-    files, data = os.path.join(d, "world"), os.path.join(d, "data")
-    run(aips, "simulate", "--out", files, "--users", str(users), "--days", str(days), "--seed", str(seed))
-    run(aips, "ingest", "--data", data, *sorted(os.path.join(files, f) for f in os.listdir(files) if f.endswith(".csv")))
+    _, data, _ = simulate_and_ingest(aips, d, "--users", users, "--days", days, "--seed", seed)
     info = json.loads(run(aips, "info", "--data", data, "--json"))
     out = []
     for b in info["brands"]:

@@ -23,29 +23,19 @@ import concurrent.futures
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
+from simworld import run, simulate_and_ingest
+
 STAGES = ("I", "TI", "P")
-
-
-def run(*args):
-    p = subprocess.run(list(args), capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed: {p.stderr.strip()[-500:]}")
-    return p.stdout
 
 
 def world(aips, seed, users, planted, work):
     """(campaign, truth_holdout, lift JSON) of every holdout campaign of one world."""
     d = os.path.join(work, f"w{seed}{'p' if planted else 'a'}")
-    files, data = os.path.join(d, "world"), os.path.join(d, "data")
-    run(aips, "simulate", "--out", files, "--users", str(users), "--days", "75", "--brands", "5", "--seed",
-        str(seed), "--duplicate-rate", "0", *([] if planted else ["--effects", "none"]))
-    run(aips, "ingest", "--data", data, *sorted(os.path.join(files, f) for f in os.listdir(files) if f.endswith(".csv")))
-    with open(os.path.join(files, "truth.json")) as f:
-        truth = json.load(f)
+    _, data, truth = simulate_and_ingest(aips, d, "--users", users, "--days", 75, "--brands", 5, "--seed", seed,
+                                         "--duplicate-rate", 0, *([] if planted else ["--effects", "none"]))
     out = []
     for c in truth["campaigns"]:
         if not c.get("holdout") or not c.get("truth_holdout"):
@@ -61,12 +51,7 @@ def world(aips, seed, users, planted, work):
 def matched_world(aips, seed, users, work):
     """(campaign, truth_matched, matched lift JSON) of every campaign of one world that reached anyone."""
     d = os.path.join(work, f"m{seed}")
-    files, data = os.path.join(d, "world"), os.path.join(d, "data")
-    run(aips, "simulate", "--out", files, "--users", str(users), "--days", "90", "--seed", str(seed),
-        "--duplicate-rate", "0")
-    run(aips, "ingest", "--data", data, *sorted(os.path.join(files, f) for f in os.listdir(files) if f.endswith(".csv")))
-    with open(os.path.join(files, "truth.json")) as f:
-        truth = json.load(f)
+    _, data, truth = simulate_and_ingest(aips, d, "--users", users, "--days", 90, "--seed", seed, "--duplicate-rate", 0)
     out = []
     for c in truth["campaigns"]:
         if not c.get("truth_matched"):

@@ -28,10 +28,11 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
+
+from simworld import run, simulate_and_ingest
 
 ALL_STAGES = "[A, I, TI, P, S]"
 REPEAT_TIERS = ("high_value", "repeat")
@@ -52,13 +53,6 @@ def check(ok, what, figure):
     if not ok:
         failures += 1
     say(f"{'ok  ' if ok else 'FAIL'} {what}: {figure}")
-
-
-def run(*args):
-    p = subprocess.run(list(args), capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed ({p.returncode}): {p.stderr.strip()[-500:]}")
-    return p.stdout
 
 
 def aips_json(aips, data, *args):
@@ -197,13 +191,8 @@ def main():
     started = time.monotonic()
     work = tempfile.mkdtemp(prefix="aips-planted-")
     try:
-        files, data = os.path.join(work, "world"), os.path.join(work, "data")
-        run(aips, "simulate", "--out", files, "--users", str(args.users), "--days", "90", "--seed", str(args.seed))
-        run(aips, "ingest", "--data", data,
-            *sorted(os.path.join(files, f) for f in os.listdir(files) if f.endswith(".csv")))
+        _, data, truth = simulate_and_ingest(aips, work, "--users", args.users, "--days", 90, "--seed", args.seed)
         run(aips, "compute", "--data", data)
-        with open(os.path.join(files, "truth.json")) as f:
-            truth = json.load(f)
         say(f"planted structure recovered on a simulated world ({truth['users']} users, {truth['days']} days, "
             f"seed {truth['seed']}, last day {truth['last_day']})")
         portraits(aips, data, truth)

@@ -21,13 +21,6 @@ struct ForecastCliArgs {
   }
 };
 
-Result<int> StageNumber(const std::string& code) {
-  auto s = ParseStage(code);
-  if (!s || *s == Stage::kNone)
-    return Status::InvalidArgument(fmt::format("--stage {} is not one of A, I, TI, P, S", code));
-  return static_cast<int>(*s);
-}
-
 }  // namespace
 
 void RegisterForecast(CLI::App& app) {
@@ -65,7 +58,7 @@ void RegisterForecast(CLI::App& app) {
       "times today's crowd, and treating not-yet-converted users as never converting.\n"
       "Example:\n  aips forecast backtest --data store --brand serum-01 --json");
   auto run = [a](bool backtest) {
-    auto stage = StageNumber(a->stage);
+    auto stage = ForecastStage(a->stage, "--stage");
     if (!stage.ok()) return Fail(stage.status());
     std::optional<int> x;
     if (a->x != -1) x = a->x;  // -1: not given (any other value is checked, and a negative one refused)

@@ -27,6 +27,7 @@ class JsonWriter {
   // A string, or null when absent.
   JsonWriter& OptString(const std::optional<std::string>& s) { return s ? String(*s) : Null(); }
   JsonWriter& OptDouble(const std::optional<double>& d) { return d ? Double(*d) : Null(); }
+  JsonWriter& OptUInt(const std::optional<uint64_t>& v) { return v ? Int(static_cast<int64_t>(*v)) : Null(); }
   // Pre-rendered JSON value.
   JsonWriter& Raw(std::string_view json);
 

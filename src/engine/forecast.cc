@@ -21,6 +21,18 @@ Result<int> DecisionCycle(QueryEngine& e, const std::string& brand, std::optiona
   return e.DecisionCycleOf(brand);
 }
 
+}  // namespace
+
+Result<int> ForecastStage(std::string_view code, std::string_view option) {
+  if (code.empty()) return 3;
+  auto s = ParseStage(code);
+  if (!s || *s == Stage::kNone)
+    return Status::InvalidArgument(fmt::format("{} {} is not one of A, I, TI, P, S", option, code));
+  return static_cast<int>(*s);
+}
+
+namespace {
+
 Status CheckStage(int stage) {
   if (stage < 1 || stage > 5)
     return Status::InvalidArgument(fmt::format("stage {} is not one of A, I, TI, P, S", stage));
@@ -56,47 +68,53 @@ Result<BacktestResult> BacktestForecast(QueryEngine& e, const ScopeRef& scope, i
   std::vector<Day> origins;
   for (Day d = days.second - x; d >= days.first + kBacktestWarmupDays; d -= every) origins.push_back(d);
   std::reverse(origins.begin(), origins.end());
+  // What each origin's crowd bought in (D, D + x]: every origin ends by the last day, so one question
+  // as of the last day holds them all.
+  CohortPurchases happened;
   if (!origins.empty()) {
-    out.first_origin = origins.front();
-    out.last_origin = origins.back();
+    AIPS_ASSIGN_OR_RETURN(happened, e.PurchasesOfCohorts(scope, stage, days.second, origins));
   }
-  double err = 0, err_share = 0, err_none = 0, sum = 0, sum_share = 0, sum_none = 0;
+  // WAPE = sum |actual - forecast| / sum actual, over the rows where the forecast exists.
+  struct Wape {
+    double error = 0, actual = 0;
+    size_t rows = 0;
+    void Add(double actual_buyers, const std::optional<double>& forecast) {
+      if (!forecast) return;
+      error += std::abs(actual_buyers - *forecast);
+      actual += actual_buyers;
+      ++rows;
+    }
+    std::optional<double> Value() const { return actual > 0 ? std::optional(error / actual) : std::nullopt; }
+  } model, share, no_censoring;
   size_t in80 = 0, in95 = 0;
-  for (Day d : origins) {
+  for (size_t i = 0; i < origins.size(); ++i) {
     BacktestRow row;
-    AIPS_ASSIGN_OR_RETURN(CohortPurchases c,
-                          e.PurchasesOfCohorts(scope, stage, d, ForecastOrigins(days.first, d, x)));
+    AIPS_ASSIGN_OR_RETURN(
+        CohortPurchases c,
+        e.PurchasesOfCohorts(scope, stage, origins[i], ForecastOrigins(days.first, origins[i], x)));
     row.forecast = FitForecast(c, x);
-    AIPS_ASSIGN_OR_RETURN(CohortPurchases after, e.PurchasesOfCohorts(scope, stage, d + x, {d}));
-    for (auto& [k, n] : after.origins.at(0).first_purchase)
+    for (auto& [k, n] : happened.origins.at(i).first_purchase)
       if (k <= x) row.actual += n;
     const auto actual = static_cast<double>(row.actual);
     const ForecastResult& f = row.forecast;
+    model.Add(actual, f.expected_buyers);
+    share.Add(actual, f.baseline_share);
+    no_censoring.Add(actual, f.baseline_no_censoring);
     if (f.expected_buyers) {
-      ++out.forecast_rows;
-      err += std::abs(actual - *f.expected_buyers);
-      sum += actual;
       in80 += *f.low80 <= row.actual && row.actual <= *f.high80;
       in95 += *f.low95 <= row.actual && row.actual <= *f.high95;
     }
-    if (f.baseline_share) {
-      ++out.share_rows;
-      err_share += std::abs(actual - *f.baseline_share);
-      sum_share += actual;
-    }
-    if (f.baseline_no_censoring) {
-      ++out.no_censoring_rows;
-      err_none += std::abs(actual - *f.baseline_no_censoring);
-      sum_none += actual;
-    }
     out.rows.push_back(std::move(row));
   }
-  if (sum > 0) out.wape = err / sum;
-  if (sum_share > 0) out.wape_share = err_share / sum_share;
-  if (sum_none > 0) out.wape_no_censoring = err_none / sum_none;
-  if (out.forecast_rows) {
-    out.coverage80 = static_cast<double>(in80) / static_cast<double>(out.forecast_rows);
-    out.coverage95 = static_cast<double>(in95) / static_cast<double>(out.forecast_rows);
+  out.wape = model.Value();
+  out.wape_share = share.Value();
+  out.wape_no_censoring = no_censoring.Value();
+  out.forecast_rows = model.rows;
+  out.share_rows = share.rows;
+  out.no_censoring_rows = no_censoring.rows;
+  if (model.rows) {
+    out.coverage80 = static_cast<double>(in80) / static_cast<double>(model.rows);
+    out.coverage95 = static_cast<double>(in95) / static_cast<double>(model.rows);
   }
   return out;
 }

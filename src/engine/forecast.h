@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "engine/engine.h"
@@ -18,6 +19,10 @@ struct ForecastArgs {
   std::optional<int> x;     // default: the brand's category's decision cycle
 };
 
+// A stage code (A, I, TI, P, S; "" = TI, the default crowd) as the number ForecastArgs takes;
+// InvalidArgument "<option> <code> is not one of A, I, TI, P, S" otherwise.
+Result<int> ForecastStage(std::string_view code, std::string_view option);
+
 // The forecast as of `date` of the users at `stage` on it: only events dated on or before `date` are used.
 // InvalidArgument for a date outside the data, a stage outside 1..5 or x outside 1..3650; NotFound for an
 // unknown brand or SPU.
@@ -31,8 +36,7 @@ struct BacktestRow {
 struct BacktestResult {
   ScopeRef scope;
   int stage = 3, x = 30, every = 7;
-  Day first_origin = kNoDay, last_origin = kNoDay;
-  std::vector<BacktestRow> rows;
+  std::vector<BacktestRow> rows;  // by origin, ascending
   // WAPE = sum |actual - forecast| / sum actual over the rows (absent when no buyer happened); the
   // baselines' over the rows where they exist (`*_rows`).
   std::optional<double> wape, wape_share, wape_no_censoring;

@@ -147,18 +147,14 @@ MatchedLift MatchedLiftOf(const std::vector<LiftStratum>& strata) {
     out.matched_pool += k.size[1];
     ++out.strata_used;
   }
-  if (out.matched_reached == 0) {
-    for (size_t s = 0; s < 4; ++s) {
-      out.stages[s].treatment_size = out.matched_reached;
-      out.stages[s].control_size = out.matched_pool;
-    }
-    return out;
+  for (ProportionLift& p : out.stages) {
+    p.treatment_size = out.matched_reached;
+    p.control_size = out.matched_pool;
   }
+  if (out.matched_reached == 0) return out;
   const double n = static_cast<double>(out.matched_reached);
   for (size_t s = 0; s < 4; ++s) {
     ProportionLift& p = out.stages[s];
-    p.treatment_size = out.matched_reached;
-    p.control_size = out.matched_pool;
     double rate_r = 0, rate_u = 0, var = 0;
     for (const LiftStratum& k : strata) {
       if (k.size[0] == 0 || k.size[1] == 0) continue;

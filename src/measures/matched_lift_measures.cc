@@ -3,6 +3,7 @@
 // flight (the comparison pool), the scope's stage snapshots, the user attributes' `segment:` tags, the
 // category's events of the 30 days before the flight and the brand's purchases.
 #include <algorithm>
+#include <bit>
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
@@ -86,7 +87,8 @@ Result<LiftResult> EmbeddedEngine::MatchedLift(const std::string& campaign, cons
       for (uint32_t u : it->second& exposed) segment.try_emplace(u, &it->first);  // first in byte order
     }
   }
-  absl::flat_hash_map<uint32_t, std::vector<Day>> active;  // distinct days, in order per brand
+  static_assert(kMatchedActivityDays <= 32, "a day mask per user");
+  absl::flat_hash_map<uint32_t, uint32_t> active;  // bit d0 - day - 1: active that day
   AIPS_ASSIGN_OR_RETURN(std::string category, store_->CategoryOfBrand(c.brand));
   AIPS_ASSIGN_OR_RETURN(std::vector<std::string> category_brands, store_->BrandsOfCategory(category));
   for (const std::string& name : category_brands) {
@@ -94,7 +96,7 @@ Result<LiftResult> EmbeddedEngine::MatchedLift(const std::string& campaign, cons
     if (!b) continue;
     AIPS_RETURN_IF_ERROR(src->ForEachBlock(*b, first, c.start - 1, [&](Day day, const BrandBlock& blk) {
       for (size_t i = 0; i < blk.n; ++i)
-        if (exposed.contains(blk.user[i])) active[blk.user[i]].push_back(day);
+        if (exposed.contains(blk.user[i])) active[blk.user[i]] |= 1u << (c.start - day - 1);
     }));
   }
   // GMV of the brand in [d0, measured_through].
@@ -124,11 +126,8 @@ Result<LiftResult> EmbeddedEngine::MatchedLift(const std::string& campaign, cons
     const size_t side = is_reached ? 0 : 1;
     auto p = pre.find(u);
     auto seg = segment.find(u);
-    uint64_t days = 0;
-    if (auto a = active.find(u); a != active.end()) {
-      std::sort(a->second.begin(), a->second.end());
-      days = static_cast<uint64_t>(std::unique(a->second.begin(), a->second.end()) - a->second.begin());
-    }
+    auto a = active.find(u);
+    const auto days = static_cast<uint64_t>(a == active.end() ? 0 : std::popcount(a->second));
     const int code = p == pre.end() ? 0 : p->second;
     LiftStratum& k =
         strata[{code, seg == segment.end() ? std::string() : *seg->second, ActivityBucket(days)}];

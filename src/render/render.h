@@ -2,6 +2,7 @@
 // readable tables for people, in the source material's terms (认知/兴趣/深度兴趣/购买/分享).
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "engine/results.h"
@@ -22,6 +23,12 @@ std::string ToTable(const InfoResult& r);
 
 // Pads s to a display width (CJK characters count two columns), on the right or (right = true) the left.
 std::string Pad(const std::string& s, size_t width, bool right = false);
+
+// Micro-units as units (money), absent stays absent.
+inline std::optional<double> OptMoney(const std::optional<double>& micros) {
+  if (!micros) return std::nullopt;
+  return *micros / 1e6;
+}
 
 // "1,234,567".
 std::string Thousands(uint64_t v);

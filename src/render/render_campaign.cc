@@ -10,16 +10,6 @@ namespace aips {
 
 namespace {
 
-std::optional<double> Scaled(const std::optional<double>& micros) {
-  if (!micros) return std::nullopt;
-  return *micros / 1e6;
-}
-
-std::optional<double> Count(const std::optional<uint64_t>& v) {
-  if (!v) return std::nullopt;
-  return static_cast<double>(*v);
-}
-
 // 预判 of an open campaign (docs/measures.md#open-campaigns): labelled a forecast.
 void Forecast(JsonWriter& w, const CampaignForecast& f) {
   w.Key("forecast").BeginObject().Key("label").String("forecast");
@@ -31,13 +21,10 @@ void Forecast(JsonWriter& w, const CampaignForecast& f) {
         .Int(static_cast<int64_t>(f.reached_by_stage[static_cast<size_t>(s)]));
   w.EndObject();
   w.Key("expected_buyers").OptDouble(f.expected_buyers);
-  w.Key("buyers_low80")
-      .OptDouble(Count(f.buyers_low80))
-      .Key("buyers_high80")
-      .OptDouble(Count(f.buyers_high80));
-  w.Key("gmv_per_buyer").OptDouble(Scaled(f.gmv_per_buyer));
-  w.Key("expected_gmv").OptDouble(Scaled(f.expected_gmv));
-  w.Key("gmv_low80").OptDouble(Scaled(f.gmv_low80)).Key("gmv_high80").OptDouble(Scaled(f.gmv_high80));
+  w.Key("buyers_low80").OptUInt(f.buyers_low80).Key("buyers_high80").OptUInt(f.buyers_high80);
+  w.Key("gmv_per_buyer").OptDouble(OptMoney(f.gmv_per_buyer));
+  w.Key("expected_gmv").OptDouble(OptMoney(f.expected_gmv));
+  w.Key("gmv_low80").OptDouble(OptMoney(f.gmv_low80)).Key("gmv_high80").OptDouble(OptMoney(f.gmv_high80));
   w.Key("roi")
       .OptDouble(f.roi)
       .Key("roi_low80")

@@ -9,16 +9,11 @@ namespace aips {
 
 namespace {
 
-std::optional<double> U(const std::optional<uint64_t>& v) {
-  if (!v) return std::nullopt;
-  return static_cast<double>(*v);
-}
-
 void Body(JsonWriter& w, const ForecastResult& r) {
   w.Key("members").Int(static_cast<int64_t>(r.members));
   w.Key("expected_buyers").OptDouble(r.expected_buyers).Key("probability").OptDouble(r.probability);
-  w.Key("low80").OptDouble(U(r.low80)).Key("high80").OptDouble(U(r.high80));
-  w.Key("low95").OptDouble(U(r.low95)).Key("high95").OptDouble(U(r.high95));
+  w.Key("low80").OptUInt(r.low80).Key("high80").OptUInt(r.high80);
+  w.Key("low95").OptUInt(r.low95).Key("high95").OptUInt(r.high95);
 }
 
 std::string Range(const std::optional<uint64_t>& lo, const std::optional<uint64_t>& hi) {

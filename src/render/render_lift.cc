@@ -15,11 +15,6 @@ namespace {
 
 constexpr const char* kLiftStages[4] = {"I", "TI", "P", "S"};
 
-std::optional<double> Money(std::optional<double> micros) {
-  if (!micros) return std::nullopt;
-  return *micros / 1e6;
-}
-
 // Everything the JSON and the table show, computed once.
 struct LiftFigures {
   bool matched = false;
@@ -46,7 +41,7 @@ LiftFigures Figures(const LiftResult& r) {
     f.gmv = f.strata.gmv;
   }
   f.spend = MicrosToDouble(r.spend);
-  const std::optional<double> incremental_gmv = Money(f.gmv.incremental);
+  const std::optional<double> incremental_gmv = OptMoney(f.gmv.incremental);
   if (incremental_gmv && f.spend > 0) f.iroi = *incremental_gmv / f.spend;
   const std::optional<double>& inc_ti = f.stages[1].incremental_users;
   if (inc_ti && *inc_ti > 0) f.icpti = f.spend / *inc_ti;
@@ -98,11 +93,14 @@ std::string ToJson(const LiftResult& r) {
   w.EndObject();
   w.Key("gmv").BeginObject();
   w.Key("treatment_mean")
-      .OptDouble(Money(f.gmv.treatment_mean))
+      .OptDouble(OptMoney(f.gmv.treatment_mean))
       .Key("control_mean")
-      .OptDouble(Money(f.gmv.control_mean));
-  w.Key("diff").OptDouble(Money(f.gmv.diff)).Key("ci_low").OptDouble(Money(f.gmv.ci_low));
-  w.Key("ci_high").OptDouble(Money(f.gmv.ci_high)).Key("incremental_gmv").OptDouble(Money(f.gmv.incremental));
+      .OptDouble(OptMoney(f.gmv.control_mean));
+  w.Key("diff").OptDouble(OptMoney(f.gmv.diff)).Key("ci_low").OptDouble(OptMoney(f.gmv.ci_low));
+  w.Key("ci_high")
+      .OptDouble(OptMoney(f.gmv.ci_high))
+      .Key("incremental_gmv")
+      .OptDouble(OptMoney(f.gmv.incremental));
   w.EndObject();
   w.Key("spend").Double(f.spend).Key("iroi").OptDouble(f.iroi).Key("icpti").OptDouble(f.icpti);
   w.Key("mde").BeginObject().Key("TI").OptDouble(f.mde_ti).Key("P").OptDouble(f.mde_p).EndObject();
@@ -129,7 +127,7 @@ std::string ToJson(const LiftResult& r) {
       w.Key("treatment_rate").OptDouble(p.treatment_rate).Key("control_rate").OptDouble(p.control_rate);
       w.Key("lift").OptDouble(p.lift).EndObject();
     }
-    w.Key("gmv_diff").OptDouble(Money(f.naive_gmv.diff));
+    w.Key("gmv_diff").OptDouble(OptMoney(f.naive_gmv.diff));
     w.EndObject();
   }
   w.EndObject();
@@ -169,12 +167,13 @@ std::string ToTable(const LiftResult& r) {
                      f.matched ? fmt::format("{:>14}", Pp(f.naive[s].lift)) : "");
   }
   auto money = [](std::optional<double> v) { return v ? MoneyText(*v) : std::string("—"); };
-  o += fmt::format("\n  GMV per {}  {} {} · {} {} · difference {} [{}, {}]\n", f.matched ? "user" : "member",
-                   f.matched ? "reached" : "treatment", money(Money(f.gmv.treatment_mean)),
-                   f.matched ? "matched" : "control", money(Money(f.gmv.control_mean)),
-                   money(Money(f.gmv.diff)), money(Money(f.gmv.ci_low)), money(Money(f.gmv.ci_high)));
+  o +=
+      fmt::format("\n  GMV per {}  {} {} · {} {} · difference {} [{}, {}]\n", f.matched ? "user" : "member",
+                  f.matched ? "reached" : "treatment", money(OptMoney(f.gmv.treatment_mean)),
+                  f.matched ? "matched" : "control", money(OptMoney(f.gmv.control_mean)),
+                  money(OptMoney(f.gmv.diff)), money(OptMoney(f.gmv.ci_low)), money(OptMoney(f.gmv.ci_high)));
   o += fmt::format("  incremental GMV {} · spend {} · iROI(T+{}) {} · incremental CPTI {}\n",
-                   money(Money(f.gmv.incremental)), MoneyText(f.spend), r.x_days,
+                   money(OptMoney(f.gmv.incremental)), MoneyText(f.spend), r.x_days,
                    f.iroi ? fmt::format("{:.2f}", *f.iroi) : "—", money(f.icpti));
   o += fmt::format("  smallest detectable lift (80% power): TI {} · P {}\n", Pp(f.mde_ti), Pp(f.mde_p));
   if (f.matched) {
