@@ -50,6 +50,9 @@ python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output
 step "injected I/O faults at every write (ENOSPC/EIO at each write, fsync or rename of 9 write commands)"
 python3 tests/fault_test.py "$build/aips" "$build/aips_fault" "$build/test-output/faults.txt" --stride "${FAULT_STRIDE:-3}"
 
+step "reads when writes fail: queries answer from memory on a full or read-only disk; HTTP ingest answers 507"
+python3 tests/full_disk_test.py "$build/aips" "$build/aips_fault"
+
 step "crash safety: SIGKILL during ingest and compute"
 tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-50}"
 

@@ -10,11 +10,12 @@ namespace aips {
 Result<std::unique_ptr<FaultEnv>> FaultEnv::FromSpec(std::string_view spec) {
   const auto bad = [&] {
     return Status::InvalidArgument(
-        fmt::format("fault '{}' is not ERRNO:OP:N (ENOSPC|EIO : any|write|fsync|rename : N >= 1)", spec));
+        fmt::format("fault '{}' is not ERRNO:OP:N[+] (ENOSPC|EIO : any|write|fsync|rename : N >= 1)", spec));
   };
   const size_t a = spec.find(':'), b = spec.find(':', a == std::string_view::npos ? a : a + 1);
   if (a == std::string_view::npos || b == std::string_view::npos) return bad();
-  const std::string_view err = spec.substr(0, a), op = spec.substr(a + 1, b - a - 1), n = spec.substr(b + 1);
+  const std::string_view err = spec.substr(0, a), op = spec.substr(a + 1, b - a - 1);
+  std::string_view n = spec.substr(b + 1);
   int error = 0;
   if (err == "ENOSPC")
     error = ENOSPC;
@@ -34,12 +35,15 @@ Result<std::unique_ptr<FaultEnv>> FaultEnv::FromSpec(std::string_view spec) {
   else
     return bad();
   uint64_t nth = 0;
+  const bool sticky = !n.empty() && n.back() == '+';
+  if (sticky) n.remove_suffix(1);
+  if (n.empty()) return bad();
   for (char c : n) {
     if (c < '0' || c > '9' || nth > (uint64_t{1} << 40)) return bad();
     nth = nth * 10 + static_cast<uint64_t>(c - '0');
   }
   if (nth == 0) return bad();
-  return std::make_unique<FaultEnv>(kind, nth, error);
+  return std::make_unique<FaultEnv>(kind, nth, error, sticky);
 }
 
 uint64_t FaultEnv::calls() const {
@@ -55,11 +59,12 @@ bool FaultEnv::fired() const {
 bool FaultEnv::Fail(FaultOp op, const std::string& what) {
   std::lock_guard<std::mutex> l(mu_);
   if (op_ != FaultOp::kAny && op_ != op) return false;
-  if (++calls_ != nth_) return false;
+  ++calls_;
+  if (sticky_ ? calls_ < nth_ : calls_ != nth_) return false;
   fired_ = true;
   static constexpr const char* kNames[] = {"any", "write", "fsync", "rename"};
   fmt::print(stderr, "aips-fault: {} on {} #{} of '{}'\n", strerrorname_np(error_),
-             kNames[static_cast<int>(op)], nth_, what);
+             kNames[static_cast<int>(op)], calls_, what);
   errno = error_;
   return true;
 }

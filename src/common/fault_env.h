@@ -1,9 +1,9 @@
-// An Env that fails one chosen call (issue #19; docs/reliability.md "Injected faults"): the N-th write,
-// fsync or rename (or the N-th of any of them) returns -1 with the chosen errno, as a full disk (ENOSPC)
-// or a failing one (EIO) would; every other call goes to the system. When it fires it says so on standard
-// error ("aips-fault: ENOSPC on fsync #3 of 'DIR/manifest.tmp'"), so that a test can tell a failure the
-// program swallowed from a fault point past the end of the run. Thread-safe; with several writing threads
-// which call is the N-th depends on their timing.
+// An Env that fails one chosen call (or every one from it on) (issue #19; docs/reliability.md "Injected
+// faults"): the N-th write, fsync or rename (or the N-th of any of them) returns -1 with the chosen errno, as
+// a full disk (ENOSPC) or a failing one (EIO) would; every other call goes to the system. When it fires it
+// says so on standard error ("aips-fault: ENOSPC on fsync #3 of 'DIR/manifest.tmp'"), so that a test can tell
+// a failure the program swallowed from a fault point past the end of the run. Thread-safe; with several
+// writing threads which call is the N-th depends on their timing.
 #pragma once
 
 #include <cstdint>
@@ -21,8 +21,10 @@ enum class FaultOp { kAny, kWrite, kFsync, kRename };
 
 class FaultEnv : public Env {
  public:
-  FaultEnv(FaultOp op, uint64_t nth, int error) : op_(op), nth_(nth), error_(error) {}
-  // "ERRNO:OP:N": ERRNO = ENOSPC | EIO, OP = any | write | fsync | rename, N >= 1.
+  // sticky: every matching call from the N-th on fails (a disk that stays full), not only the N-th.
+  FaultEnv(FaultOp op, uint64_t nth, int error, bool sticky = false)
+      : op_(op), nth_(nth), error_(error), sticky_(sticky) {}
+  // "ERRNO:OP:N" or "ERRNO:OP:N+" (sticky): ERRNO = ENOSPC | EIO, OP = any | write | fsync | rename, N >= 1.
   static Result<std::unique_ptr<FaultEnv>> FromSpec(std::string_view spec);
 
   int OpenForWrite(const char* path, int flags, mode_t mode) override;
@@ -44,6 +46,7 @@ class FaultEnv : public Env {
   FaultOp op_;
   uint64_t nth_;
   int error_;
+  bool sticky_;
   uint64_t calls_ = 0;
   bool fired_ = false;
   static constexpr int kMaxFds = 4096;

@@ -35,6 +35,9 @@ TEST_F(FaultEnvTest, SpecIsParsed) {
   EXPECT_FALSE(FaultEnv::FromSpec("EPERM:any:1").ok());
   EXPECT_FALSE(FaultEnv::FromSpec("ENOSPC:read:1").ok());
   EXPECT_FALSE(FaultEnv::FromSpec("ENOSPC:any").ok());
+  EXPECT_TRUE(FaultEnv::FromSpec("ENOSPC:write:2+").ok());
+  EXPECT_FALSE(FaultEnv::FromSpec("ENOSPC:write:+").ok());
+  EXPECT_FALSE(FaultEnv::FromSpec("ENOSPC:write:2++").ok());
 }
 
 TEST_F(FaultEnvTest, AFailedWriteNamesTheFileAndLeavesTheOldOne) {
@@ -67,6 +70,19 @@ TEST_F(FaultEnvTest, TheNthCallFailsAndOnlyIt) {
   EXPECT_FALSE(FileExists(dir_ + "/f1"));
   EXPECT_TRUE(FileExists(dir_ + "/f0") && FileExists(dir_ + "/f2") && FileExists(dir_ + "/f3"));
   EXPECT_EQ(env.value()->calls(), 13u);  // 4 + 1 (the failed write ends that file) + 4 + 4
+}
+
+TEST_F(FaultEnvTest, AStickyFaultFailsEveryCallFromTheNth) {
+  auto env = FaultEnv::FromSpec("ENOSPC:write:2+");  // a disk that fills during the second file
+  ASSERT_TRUE(env.ok());
+  SetFileEnv(env.value().get());
+  int failed = 0;
+  for (int i = 0; i < 4; ++i) failed += !WriteFileAtomic(dir_ + "/f" + std::to_string(i), "x").ok();
+  SetFileEnv(nullptr);
+  EXPECT_EQ(failed, 3);
+  EXPECT_TRUE(FileExists(dir_ + "/f0"));
+  EXPECT_FALSE(FileExists(dir_ + "/f1") || FileExists(dir_ + "/f2") || FileExists(dir_ + "/f3"));
+  EXPECT_EQ(env.value()->calls(), 4u);  // one write per file
 }
 
 }  // namespace

@@ -195,6 +195,14 @@ Status MakeDirs(const std::string& dir) {
   return Status::OK();
 }
 
+bool IsOutOfSpace(const Status& s) {
+  if (s.code() != Status::Code::kIOError) return false;
+  for (int e : {ENOSPC, EDQUOT}) {
+    if (s.message().find(strerror(e)) != std::string::npos) return true;
+  }
+  return false;
+}
+
 bool FileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;

@@ -29,6 +29,8 @@ Status SyncDir(const std::string& dir);
 // mkdir -p.
 Status MakeDirs(const std::string& dir);
 bool FileExists(const std::string& path);
+// True for an IOError of a full disk or an exhausted quota (ENOSPC, EDQUOT): the HTTP API answers 507.
+bool IsOutOfSpace(const Status& s);
 Status RemoveFile(const std::string& path);
 // The names in a directory (without "." and ".."); empty when it cannot be read.
 std::vector<std::string> ListDir(const std::string& dir);

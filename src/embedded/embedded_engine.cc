@@ -114,42 +114,18 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
   if (s.first == kNoDay || day < s.first) return nullptr;
   const Day eff = std::min(day, s.last + s.max_window);
   *effective_day = eff;
-  auto state_of = [&]() -> SnapState {
-    const Manifest& m = store_->manifest();
-    if (s.is_category) {
-      auto it = m.category_snaps.find(s.category);
-      return it == m.category_snaps.end() ? SnapState{} : it->second;
-    }
-    return s.brand < m.brands.size() ? m.brands[s.brand].snap : SnapState{};
-  };
-  SnapState st = state_of();
+  SnapState st = StoredSnapState(s);
   uint64_t expected_fp = s.fp;  // the fingerprint the snapshot file must carry (newer after the lock)
   if (st.fp != s.fp || st.through == kNoDay || st.through < eff) {
-    // A reader that stores what it computed holds the directory's lock only for that: a long-lived
-    // engine (the server's) must not keep other writers out afterwards.
-    const bool was_writable = store_->writable();
-    struct GiveBack {
-      Store* store;
-      bool keep;
-      ~GiveBack() {
-        if (!keep) store->ReleaseWriteLock();
-      }
-    } give_back{store_.get(), was_writable};
-    AIPS_RETURN_IF_ERROR(EnsureWritable());
-    // Recompute the subject against the (possibly newer) manifest seen under the lock.
+    if (const SnapshotReader* held = HeldInMemory(s, eff)) return held;  // storing it failed before
     Subject fresh = s;
-    if (s.is_category) {
-      AIPS_ASSIGN_OR_RETURN(fresh, CategorySubject(s.category));
-    } else {
-      AIPS_ASSIGN_OR_RETURN(fresh, BrandSubject(s.brand));
+    Status stored = StoreSnapshot(day, eff, &fresh);
+    if (!stored.ok()) {
+      // A full disk or a read-only directory does not stop a read: answer from memory.
+      if (stored.code() != Status::Code::kIOError) return stored;
+      return MemorySnapshot(fresh, day, eff, stored);
     }
-    st = state_of();
     expected_fp = fresh.fp;
-    if (st.fp != fresh.fp || st.through == kNoDay || st.through < eff) {
-      const Day through =
-          std::min(std::max(day, store_->manifest().LastDay()), fresh.last + fresh.max_window);
-      AIPS_RETURN_IF_ERROR(ComputeAndCommit({fresh}, {through}, nullptr));
-    }
   }
   // A reader opened before another engine replaced the file is reopened once before the mismatch counts.
   for (int attempt = 0; attempt < 2; ++attempt) {
@@ -163,6 +139,59 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
   return Status::Corruption(fmt::format("{}: does not match the manifest (run 'aips check')", s.path));
 }
 
+Status EmbeddedEngine::StoreSnapshot(Day day, Day eff, Subject* s) {
+  // A reader that stores what it computed holds the directory's lock only for that: a long-lived
+  // engine (the server's) must not keep other writers out afterwards.
+  const bool was_writable = store_->writable();
+  struct GiveBack {
+    Store* store;
+    bool keep;
+    ~GiveBack() {
+      if (!keep) store->ReleaseWriteLock();
+    }
+  } give_back{store_.get(), was_writable};
+  AIPS_RETURN_IF_ERROR(EnsureWritable());
+  // Recompute the subject against the (possibly newer) manifest seen under the lock.
+  if (s->is_category) {
+    AIPS_ASSIGN_OR_RETURN(*s, CategorySubject(s->category));
+  } else {
+    AIPS_ASSIGN_OR_RETURN(*s, BrandSubject(s->brand));
+  }
+  const SnapState st = StoredSnapState(*s);
+  if (st.fp == s->fp && st.through != kNoDay && st.through >= eff) return Status::OK();
+  return ComputeAndCommit({*s}, {ThroughFor(*s, day)}, nullptr);
+}
+
+Day EmbeddedEngine::ThroughFor(const Subject& s, Day day) const {
+  return std::min(std::max(day, store_->manifest().LastDay()), s.last + s.max_window);
+}
+
+Result<const SnapshotReader*> EmbeddedEngine::MemorySnapshot(const Subject& s, Day day, Day eff,
+                                                             const Status& why) {
+  if (const SnapshotReader* held = HeldInMemory(s, eff)) return held;
+  const Day through = ThroughFor(s, day);
+  AIPS_ASSIGN_OR_RETURN(auto source, StoreEventSource::Open(*store_, s.first, through));
+  AIPS_ASSIGN_OR_RETURN(Dictionary * channels, store_->dict(kDictChannel));
+  AIPS_ASSIGN_OR_RETURN(SubjectOutput out, ComputeSubject(*source, *channels, s, through));
+  AIPS_ASSIGN_OR_RETURN(auto reader,
+                        SnapshotReader::FromBytes(std::move(out.snapshot), s.path + " (in memory)"));
+  fmt::print(stderr, "aips: warning: could not store the snapshot {} ({}); answering from memory\n", s.path,
+             why.message());
+  auto& held = memory_readers_[s.path];
+  if (held.reader) retired_readers_.push_back(std::move(held.reader));  // callers may still hold it
+  held = {store_->manifest().generation, std::move(reader)};
+  return held.reader.get();
+}
+
+const SnapshotReader* EmbeddedEngine::HeldInMemory(const Subject& s, Day eff) const {
+  auto it = memory_readers_.find(s.path);
+  if (it == memory_readers_.end()) return nullptr;
+  const HeldSnapshot& held = it->second;
+  const bool current = held.generation == store_->manifest().generation &&
+                       held.reader->fingerprint() == s.fp && held.reader->through() >= eff;
+  return current ? held.reader.get() : nullptr;
+}
+
 std::string EmbeddedEngine::StatePath(const Subject& s) {
   return s.path.substr(0, s.path.size() - 5) + ".state";  // snap/b3.snap -> snap/b3.state
 }
@@ -174,6 +203,35 @@ SnapState EmbeddedEngine::StoredSnapState(const Subject& s) const {
     return it == m.category_snaps.end() ? SnapState{} : it->second;
   }
   return s.brand < m.brands.size() ? m.brands[s.brand].snap : SnapState{};
+}
+
+Result<SubjectOutput> EmbeddedEngine::ComputeSubject(const EventSource& source, const Dictionary& channels,
+                                                     const Subject& s, Day through) {
+  RuleMatcher matcher(store_->rules().ForCategory(s.category), channels);
+  SubjectRun run{s.first, through};
+  auto compute = [&](const ResumeFrom* resume) {
+    return s.is_category ? ComputeCategory(source, s.brands, matcher, run, s.fp, resume)
+                         : ComputeBrand(source, s.brand, store_->manifest().brands[s.brand].spus, matcher,
+                                        run, s.fp, resume);
+  };
+  // Continue after the stored days when the stored snapshot and engine state are current (a daily
+  // refresh then costs only the new days); otherwise, or if that fails, compute from the first day.
+  const SnapState stored = StoredSnapState(s);
+  if (stored.fp == s.fp && stored.through != kNoDay && stored.through >= s.first &&
+      stored.through < through) {
+    auto reader = SnapshotReader::Open(s.path);
+    auto state = ReadFile(StatePath(s));
+    if (reader.ok() && state.ok() && reader.value()->fingerprint() == s.fp &&
+        reader.value()->through() == stored.through) {
+      ResumeFrom resume{reader.value().get(), state.value()};
+      Result<SubjectOutput> out = compute(&resume);
+      if (out.ok()) {
+        ++resumed_;
+        return out;
+      }
+    }
+  }
+  return compute(nullptr);
 }
 
 Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vector<Day> through,
@@ -200,29 +258,7 @@ Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vect
       const size_t i = next++;
       if (i >= subjects.size()) return;
       const Subject& s = subjects[i];
-      RuleMatcher matcher(store_->rules().ForCategory(s.category), *channels);
-      SubjectRun run{s.first, through[i]};
-      auto compute = [&](const ResumeFrom* resume) {
-        return s.is_category ? ComputeCategory(*source, s.brands, matcher, run, s.fp, resume)
-                             : ComputeBrand(*source, s.brand, store_->manifest().brands[s.brand].spus,
-                                            matcher, run, s.fp, resume);
-      };
-      // Continue after the stored days when the stored snapshot and engine state are current (a daily
-      // refresh then costs only the new days); otherwise, or if that fails, compute from the first day.
-      Result<SubjectOutput> out = Status::NotFound("no stored state");
-      const SnapState stored = StoredSnapState(s);
-      if (stored.fp == s.fp && stored.through != kNoDay && stored.through >= s.first &&
-          stored.through < run.through) {
-        auto reader = SnapshotReader::Open(s.path);
-        auto state = ReadFile(StatePath(s));
-        if (reader.ok() && state.ok() && reader.value()->fingerprint() == s.fp &&
-            reader.value()->through() == stored.through) {
-          ResumeFrom resume{reader.value().get(), state.value()};
-          out = compute(&resume);
-          if (out.ok()) ++resumed_;
-        }
-      }
-      if (!out.ok()) out = compute(nullptr);
+      Result<SubjectOutput> out = ComputeSubject(*source, *channels, s, through[i]);
       // The engine state is a cache (a missing or stale one means a full compute), so it is replaced
       // atomically but not fsync'd; the snapshot, which the manifest vouches for, is durable.
       Status st = out.ok() ? WriteFileAtomic(StatePath(s), out->state, false) : out.status();

@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "engine/messages.h"
 #include "model/snapshot.h"
+#include "model/stage_engine.h"
 #include "store/store.h"
 
 namespace aips {
@@ -119,6 +120,18 @@ class EmbeddedEngine : public QueryEngine {
   // The subject's snapshot, valid at least through min(day, last + max_window); nullptr when the
   // subject has no members on that day by construction (no events yet).
   Result<const SnapshotReader*> Snapshot(const Subject& s, Day day, Day* effective_day);
+  // Computes, stores and commits the snapshot of `*s` (re-resolved under the directory's lock) when the
+  // stored one does not reach `eff`. IOError when the disk refuses (full, failing, read-only).
+  Status StoreSnapshot(Day day, Day eff, Subject* s);
+  // The day a snapshot computed for a query of `day` runs through (the data's last day when later).
+  Day ThroughFor(const Subject& s, Day day) const;
+  // The snapshot of `s` computed in memory only, because storing it failed (`why`, said on stderr once
+  // per subject and commit); kept for later queries of this engine until the data's generation moves.
+  Result<const SnapshotReader*> MemorySnapshot(const Subject& s, Day day, Day eff, const Status& why);
+  const SnapshotReader* HeldInMemory(const Subject& s, Day eff) const;
+  // One subject through `through`: continues after the stored days when they are current.
+  Result<SubjectOutput> ComputeSubject(const EventSource& source, const Dictionary& channels,
+                                       const Subject& s, Day through);
   Status ComputeAndCommit(std::vector<Subject> subjects, std::vector<Day> through,
                           const std::function<void(const ComputeProgress&)>& progress);
   Status EnsureWritable();
@@ -148,6 +161,11 @@ class EmbeddedEngine : public QueryEngine {
   void RetireReader(const std::string& path);
   std::map<std::string, std::unique_ptr<SnapshotReader>> readers_;
   std::vector<std::unique_ptr<SnapshotReader>> retired_readers_;
+  struct HeldSnapshot {
+    uint64_t generation = 0;  // the manifest's when computed
+    std::unique_ptr<SnapshotReader> reader;
+  };
+  std::map<std::string, HeldSnapshot> memory_readers_;  // by snapshot path
   double compute_seconds_ = 0;
   std::atomic<size_t> resumed_{0};
   std::string crowd_tenant_;

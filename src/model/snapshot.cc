@@ -179,41 +179,55 @@ Result<std::unique_ptr<SnapshotReader>> SnapshotReader::Open(const std::string& 
   auto r = std::make_unique<SnapshotReader>();
   r->path_ = path;
   AIPS_ASSIGN_OR_RETURN(r->file_, MappedFile::Open(path));
-  AIPS_ASSIGN_OR_RETURN(r->payload_, Unframe(r->file_.view(), kMagic, kVersion, path));
-  ByteReader br(r->payload_, path);
+  AIPS_RETURN_IF_ERROR(r->Parse(r->file_.view()));
+  return r;
+}
+
+Result<std::unique_ptr<SnapshotReader>> SnapshotReader::FromBytes(std::string bytes,
+                                                                  const std::string& label) {
+  auto r = std::make_unique<SnapshotReader>();
+  r->path_ = label;
+  r->owned_ = std::move(bytes);
+  AIPS_RETURN_IF_ERROR(r->Parse(r->owned_));
+  return r;
+}
+
+Status SnapshotReader::Parse(std::string_view image) {
+  AIPS_ASSIGN_OR_RETURN(payload_, Unframe(image, kMagic, kVersion, path_));
+  ByteReader br(payload_, path_);
   uint32_t n_stages = 0, every = 0, n_scopes = 0, pad = 0;
-  AIPS_RETURN_IF_ERROR(br.U64(&r->fp_));
+  AIPS_RETURN_IF_ERROR(br.U64(&fp_));
   AIPS_RETURN_IF_ERROR(br.U32(&n_stages));
-  AIPS_RETURN_IF_ERROR(br.I32(&r->first_day_));
-  AIPS_RETURN_IF_ERROR(br.I32(&r->through_));
+  AIPS_RETURN_IF_ERROR(br.I32(&first_day_));
+  AIPS_RETURN_IF_ERROR(br.I32(&through_));
   AIPS_RETURN_IF_ERROR(br.U32(&every));
   AIPS_RETURN_IF_ERROR(br.U32(&n_scopes));
   AIPS_RETURN_IF_ERROR(br.U32(&pad));
-  if (n_stages == 0 || n_stages > 16 || every != kKeyframeEvery || r->through_ < r->first_day_ - 1) {
-    return Status::Corruption(path + ": bad header");
+  if (n_stages == 0 || n_stages > 16 || every != kKeyframeEvery || through_ < first_day_ - 1) {
+    return Status::Corruption(path_ + ": bad header");
   }
-  r->num_stages_ = static_cast<int>(n_stages);
-  const size_t n_days = static_cast<size_t>(r->through_ - r->first_day_ + 1);
+  num_stages_ = static_cast<int>(n_stages);
+  const size_t n_days = static_cast<size_t>(through_ - first_day_ + 1);
   for (uint32_t i = 0; i < n_scopes; ++i) {
     ScopeIndex si;
     uint32_t p;
     AIPS_RETURN_IF_ERROR(br.U32(&si.scope));
     AIPS_RETURN_IF_ERROR(br.U32(&p));
     AIPS_RETURN_IF_ERROR(br.U64(&si.days_offset));
-    r->scopes_.push_back(si);
+    scopes_.push_back(si);
   }
   const size_t table_end = br.pos();
-  const size_t days_bytes = n_scopes * n_days * DayEntryBytes(r->num_stages_);
-  if (days_bytes > r->payload_.size() - table_end)
-    return Status::Corruption(path + ": days table out of bounds");
-  r->blobs_offset_ = table_end + days_bytes;
-  for (size_t i = 0; i < r->scopes_.size(); ++i) {
-    if (r->scopes_[i].days_offset != table_end + i * n_days * DayEntryBytes(r->num_stages_)) {
-      return Status::Corruption(path + ": bad scope table");
+  const size_t days_bytes = n_scopes * n_days * DayEntryBytes(num_stages_);
+  if (days_bytes > payload_.size() - table_end)
+    return Status::Corruption(path_ + ": days table out of bounds");
+  blobs_offset_ = table_end + days_bytes;
+  for (size_t i = 0; i < scopes_.size(); ++i) {
+    if (scopes_[i].days_offset != table_end + i * n_days * DayEntryBytes(num_stages_)) {
+      return Status::Corruption(path_ + ": bad scope table");
     }
   }
-  std::sort(r->scopes_.begin(), r->scopes_.end(), [](auto& a, auto& b) { return a.scope < b.scope; });
-  return r;
+  std::sort(scopes_.begin(), scopes_.end(), [](auto& a, auto& b) { return a.scope < b.scope; });
+  return Status::OK();
 }
 
 const SnapshotReader::ScopeIndex* SnapshotReader::Find(uint32_t scope) const {

@@ -66,6 +66,9 @@ class SnapshotWriter {
 class SnapshotReader {
  public:
   static Result<std::unique_ptr<SnapshotReader>> Open(const std::string& path);
+  // The same over a file image held in memory (a snapshot computed but not stored: a full disk or a
+  // read-only directory); `label` names it in errors.
+  static Result<std::unique_ptr<SnapshotReader>> FromBytes(std::string bytes, const std::string& label);
 
   uint64_t fingerprint() const { return fp_; }
   int num_stages() const { return num_stages_; }
@@ -100,8 +103,12 @@ class SnapshotReader {
   const ScopeIndex* Find(uint32_t scope) const;
   Status ReadBitmaps(uint64_t blob_offset, uint32_t blob_len, size_t count, std::vector<Roaring>* out) const;
 
+  // Parses the header and scope table of the framed image in file_ or owned_.
+  Status Parse(std::string_view image);
+
   std::string path_;
   MappedFile file_;
+  std::string owned_;  // the image when it came from memory
   std::string_view payload_;
   uint64_t fp_ = 0;
   int num_stages_ = 0;

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_split.h"
+#include "common/file_util.h"
 #include "engine/crowd_expr.h"
 #include "serve/routes.h"
 
@@ -16,6 +17,8 @@ int HttpStatus(const Status& s) {
       return 503;
     case Status::Code::kUnsupported:
       return 501;
+    case Status::Code::kIOError:
+      return IsOutOfSpace(s) ? 507 : 500;  // 507 Insufficient Storage: reads go on
     default:
       return 500;
   }
