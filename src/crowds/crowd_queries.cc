@@ -13,9 +13,17 @@ namespace aips {
 
 namespace {
 
-// The next version of a saved crowd (docs/crowds.md).
-SavedCrowd NextVersion(const std::vector<SavedCrowd>& existing, const std::string& name,
-                       const std::string& tenant, const std::string& definition, const Roaring& members) {
+// Adds the next version of a saved crowd to `saved` (docs/crowds.md), unless the latest version holds the
+// same definition and members: then that version stays (a save that failed after its commit, run again,
+// ends as one uninterrupted save). Returns the version that holds the crowd.
+SavedCrowd SaveOrKeep(std::vector<SavedCrowd>* saved, const std::string& name, const std::string& tenant,
+                      const std::string& definition, const Roaring& members) {
+  if (const SavedCrowd* prev = LatestCrowd(*saved, tenant, name);
+      prev != nullptr && prev->definition == definition && prev->size == members.cardinality() &&
+      Roaring::readSafe(prev->members.data(), prev->members.size()) == members) {
+    return *prev;
+  }
+  const std::vector<SavedCrowd>& existing = *saved;
   SavedCrowd c;
   c.name = name;
   c.tenant = tenant;
@@ -26,6 +34,7 @@ SavedCrowd NextVersion(const std::vector<SavedCrowd>& existing, const std::strin
   c.size = members.cardinality();
   c.members.resize(members.getSizeInBytes(true));
   members.write(c.members.data(), true);
+  saved->push_back(c);
   return c;
 }
 
@@ -111,11 +120,12 @@ Result<LookalikeResult> EmbeddedEngine::Lookalike(const CrowdQuery& seed, std::o
   AIPS_ASSIGN_OR_RETURN(LookalikeResult out, LookalikeOf(members, date, window_days, tier_sizes));
   if (save_as.empty()) return out;
   AIPS_ASSIGN_OR_RETURN(auto saved, LoadCrowds(store_->dir()));
+  const size_t before = saved.size();
   for (auto& t : out.tiers) {
-    saved.push_back(NextVersion(saved, save_as + "-" + t.name, seed.tenant,
-                                fmt::format("lookalike of ({}) tier {}", seed.expr, t.name), t.members));
+    SaveOrKeep(&saved, save_as + "-" + t.name, seed.tenant,
+               fmt::format("lookalike of ({}) tier {}", seed.expr, t.name), t.members);
   }
-  AIPS_RETURN_IF_ERROR(SaveCrowds(store_->dir(), saved));
+  if (saved.size() != before) AIPS_RETURN_IF_ERROR(SaveCrowds(store_->dir(), saved));
   return out;
 }
 
@@ -123,16 +133,9 @@ Result<SavedCrowd> EmbeddedEngine::SaveCrowd(const std::string& name, const Crow
   AIPS_RETURN_IF_ERROR(store_->UpgradeToWrite());  // as in Lookalike: evaluated under the lock
   AIPS_ASSIGN_OR_RETURN(Roaring members, EvalQuery(crowd));
   AIPS_ASSIGN_OR_RETURN(auto saved, LoadCrowds(store_->dir()));
-  // Saving what the latest version already holds (same definition, same members) keeps that version: a
-  // save that failed after its commit, run again, ends as one uninterrupted save.
-  if (const SavedCrowd* prev = LatestCrowd(saved, crowd.tenant, name);
-      prev != nullptr && prev->definition == crowd.expr && prev->size == members.cardinality() &&
-      Roaring::readSafe(prev->members.data(), prev->members.size()) == members) {
-    return *prev;
-  }
-  SavedCrowd sc = NextVersion(saved, name, crowd.tenant, crowd.expr, members);
-  saved.push_back(sc);
-  AIPS_RETURN_IF_ERROR(SaveCrowds(store_->dir(), saved));
+  const size_t before = saved.size();
+  SavedCrowd sc = SaveOrKeep(&saved, name, crowd.tenant, crowd.expr, members);
+  if (saved.size() != before) AIPS_RETURN_IF_ERROR(SaveCrowds(store_->dir(), saved));
   return sc;
 }
 

@@ -240,38 +240,38 @@ Result<PortraitResult> ClickHouseEngine::CrowdPortrait(const CrowdQuery& crowd, 
 Result<SavedCrowd> ClickHouseEngine::SaveCrowd(const std::string& name, const CrowdQuery& crowd) {
   AIPS_ASSIGN_OR_RETURN(auto node, ParseCrowdExpr(crowd.expr));
   AIPS_ASSIGN_OR_RETURN(std::string members, CrowdMembersSql(*node, crowd.tenant));
-  // As the embedded engine: the same definition and members as the latest version keep that version.
-  AIPS_ASSIGN_OR_RETURN(
-      ChRows latest,
-      ch_->Select(fmt::format("SELECT version, definition, saved_at FROM {} WHERE tenant = {} AND name = {} "
-                              "ORDER BY version DESC LIMIT 1",
-                              ch_->Table("saved_crowds"), ChQuote(crowd.tenant), ChQuote(name))));
-  if (!latest.empty() && latest[0].at(1) == crowd.expr) {
-    const uint64_t version = ChU64(latest[0].at(0));
-    const std::string old =
-        fmt::format("SELECT user FROM {} WHERE tenant = {} AND name = {} AND version = {}",
-                    ch_->Local("crowd_members"), ChQuote(crowd.tenant), ChQuote(name), version);
-    AIPS_ASSIGN_OR_RETURN(
-        uint64_t differ,
-        ch_->SumOverShards(fmt::format("SELECT uniqExactIf(user, (user IN ({})) != (user IN ({}))) FROM {}",
-                                       members, old, ch_->Table("user_seq"))));
-    if (differ == 0) {
-      SavedCrowd sc;
-      sc.name = name;
-      sc.tenant = crowd.tenant;
-      sc.definition = crowd.expr;
-      sc.version = static_cast<uint32_t>(version);
-      sc.saved_at = ChI64(latest[0].at(2));
-      AIPS_ASSIGN_OR_RETURN(sc.size, CountMembers(old));
-      return sc;
-    }
-  }
   return SaveMembers(name, crowd.tenant, crowd.expr, members);
 }
 
 Result<SavedCrowd> ClickHouseEngine::SaveMembers(const std::string& name, const std::string& tenant,
                                                  const std::string& definition,
                                                  const std::string& members_local) {
+  // As the embedded engine: the same definition and members as the latest version keep that version.
+  AIPS_ASSIGN_OR_RETURN(
+      ChRows latest,
+      ch_->Select(fmt::format("SELECT version, definition, saved_at FROM {} WHERE tenant = {} AND name = {} "
+                              "ORDER BY version DESC LIMIT 1",
+                              ch_->Table("saved_crowds"), ChQuote(tenant), ChQuote(name))));
+  if (!latest.empty() && latest[0].at(1) == definition) {
+    const uint64_t version = ChU64(latest[0].at(0));
+    const std::string old =
+        fmt::format("SELECT user FROM {} WHERE tenant = {} AND name = {} AND version = {}",
+                    ch_->Local("crowd_members"), ChQuote(tenant), ChQuote(name), version);
+    AIPS_ASSIGN_OR_RETURN(
+        uint64_t differ,
+        ch_->SumOverShards(fmt::format("SELECT uniqExactIf(user, (user IN ({})) != (user IN ({}))) FROM {}",
+                                       members_local, old, ch_->Table("user_seq"))));
+    if (differ == 0) {
+      SavedCrowd sc;
+      sc.name = name;
+      sc.tenant = tenant;
+      sc.definition = definition;
+      sc.version = static_cast<uint32_t>(version);
+      sc.saved_at = ChI64(latest[0].at(2));
+      AIPS_ASSIGN_OR_RETURN(sc.size, CountMembers(old));
+      return sc;
+    }
+  }
   AIPS_ASSIGN_OR_RETURN(ChRows v,
                         ch_->Select(fmt::format("SELECT max(version) FROM {} WHERE tenant = {} AND name = {}",
                                                 ch_->Table("saved_crowds"), ChQuote(tenant), ChQuote(name))));

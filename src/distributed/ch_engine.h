@@ -116,7 +116,8 @@ class ClickHouseEngine : public QueryEngine {
   // The number of members of a crowd's SQL (per-shard tables), counted on each shard.
   Result<uint64_t> CountMembers(const std::string& members_local);
   // Stores the users of `members_local` (a SELECT of user over each shard's tables) as the next version of
-  // the tenant's crowd `name`, each on its shard's node.
+  // the tenant's crowd `name`, each on its shard's node; the latest version when it already holds the same
+  // definition and members (a save run again after a failure ends as one save).
   Result<SavedCrowd> SaveMembers(const std::string& name, const std::string& tenant,
                                  const std::string& definition, const std::string& members_local);
   // InvalidArgument when the database holds events but no numbered users (loaded before crowd tables).
