@@ -72,7 +72,7 @@ bench: build
 
 # The long variants of the tests: many more kill trials.
 soak: build
-	CRASH_TRIALS=200 FUZZ_SECONDS=900 LOAD_SECONDS=120 LIFT_WORLDS=600 FORECAST_WORLDS=180 FAULT_STRIDE=1 tests/run_all.sh $(BUILD)
+	CRASH_TRIALS=200 FUZZ_SECONDS=900 LOAD_SECONDS=120 LIFT_WORLDS=600 FORECAST_WORLDS=180 FAULT_STRIDE=1 OPS_DAYS=365 OPS_USERS=200000 tests/run_all.sh $(BUILD)
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

@@ -47,9 +47,11 @@ def main():
     run(aips, "ingest", "--data", fresh, recent, *side)
     a = json.loads(run(aips, "info", "--data", full, "--json"))
     b = json.loads(run(aips, "info", "--data", fresh, "--json"))
-    if (a["events"], a["days"]) != (b["events"], b["days"]):
-        sys.exit(f"FAIL: after retain: {a['events']} events from {a['first_day']}; expected {b['events']} from "
-                 f"{b['first_day']}")
+    if (a["events"], a["days"], a["users"]) != (b["events"], b["days"], b["users"]):
+        sys.exit(f"FAIL: after retain: {a['events']} events of {a['users']} users from {a['first_day']}; "
+                 f"expected {b['events']} of {b['users']} from {b['first_day']}")
+    if r["users_dropped"] == 0:
+        sys.exit("FAIL: no user was left with nothing: the world does not test users_dropped")
     if r["rows_dropped"] + a["events"] != len(rows) - 1 - duplicates(rows):
         sys.exit(f"FAIL: rows dropped {r['rows_dropped']} + kept {a['events']} do not add up")
     last = a["last_day"]
@@ -62,6 +64,13 @@ def main():
             if got != want:
                 sys.exit(f"FAIL: aips {' '.join(q)} after retain:\n {got[:500]}\nexpected (fresh directory):\n {want[:500]}")
             checks += 1
+    # Users outside every stage: the crowd of users the directory knows, as a fresh directory knows them.
+    nobody = f'not stage(brand: "{b["brands"][0]["brand"]}", date: "{last}") in [A, I, TI, P, S]'
+    for q in (["crowd", "count", "--expr", nobody], ["crowd", "export", "--expr", nobody, "--raw", "--min-size", "0"]):
+        got, want = (run(aips, *q, "--data", d) for d in (full, fresh))
+        if sorted(got.splitlines()) != sorted(want.splitlines()):
+            sys.exit(f"FAIL: aips {' '.join(q)} after retain:\n {got[:300]}\nexpected (fresh directory):\n {want[:300]}")
+        checks += 1
     out = json.loads(run(aips, "check", "--data", full, "--json"))
     if not out["ok"]:
         sys.exit(f"FAIL: check after retain: {out['damaged']}")

@@ -24,6 +24,10 @@ int HttpStatus(const Status& s) {
   }
 }
 
+namespace {
+constexpr int kOpenAttempts = 16;  // generations tried by one request before it answers 503
+}  // namespace
+
 ApiReply FromStatus(const Status& s) { return ApiReply::Error(HttpStatus(s), s.message()); }
 
 Status Call::Allow(const std::vector<std::string_view>& names) const {
@@ -121,7 +125,9 @@ ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
       double computed = 0;
       {
         auto leased = gen->Acquire();
-        if (!leased.ok() && leased.status().message() == kGenerationRetired && attempt == 0) {
+        // Commits that follow each other faster than an engine opens retire the generation again: try
+        // the newest one a few times before refusing (503, "ask again").
+        if (!leased.ok() && leased.status().message() == kGenerationRetired && attempt < kOpenAttempts) {
           ctx.pool->Refresh();
           continue;
         }

@@ -2,11 +2,71 @@
 
 #include <set>
 
+#include "store/attributes.h"
 #include "store/brand_facts.h"
+#include "store/crowds.h"
+#include "store/dictionary.h"
+#include "store/experiments.h"
 
 #include "fmt/format.h"
 
 namespace aips {
+
+namespace {
+
+// The users with something kept: an event in `segments`, an attributes row or an experiment assignment.
+Result<Roaring> UsersWithData(Store& store, const Manifest& m, const std::vector<SegmentInfo>& segments) {
+  Roaring alive;
+  std::set<Day> days;
+  for (const SegmentInfo& s : segments) days.insert(s.day);
+  for (Day d : days) {
+    AIPS_ASSIGN_OR_RETURN(std::vector<const Segment*> segs, store.SegmentsOfDay(d));
+    for (const Segment* seg : segs) {
+      for (uint32_t b = 0; b < m.brands.size(); ++b) {
+        AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg->Block(b));
+        alive.addMany(blk.n, blk.user);
+      }
+    }
+  }
+  AIPS_ASSIGN_OR_RETURN(UserAttributes attrs, LoadAttributes(store.dir(), m.attributes_generation));
+  for (auto& [tag, users] : attrs.tags) alive |= users;
+  AIPS_ASSIGN_OR_RETURN(Experiments ex, LoadExperiments(store.dir(), m.experiments_generation));
+  for (auto& [campaign, groups] : ex.campaigns) alive |= groups.treatment | groups.control;
+  return alive;
+}
+
+// Erases the numbered users without data (not tombstones already) from the user dictionary and the saved
+// crowds, into `next` (its generation names the new dictionary file). Returns how many.
+Result<uint64_t> DropUsersWithoutData(Store& store, const Roaring& alive, bool dry_run, Manifest* next) {
+  AIPS_ASSIGN_OR_RETURN(Dictionary * users, store.dict(kDictUser));
+  Roaring gone;
+  gone.addRange(0, store.manifest().dicts[kDictUser].count);
+  gone -= alive;
+  for (uint32_t id : users->tombstoned()) gone.remove(id);
+  if (gone.isEmpty() || dry_run) return gone.cardinality();
+  AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> crowds, LoadCrowds(store.dir()));
+  bool crowds_changed = false;
+  for (SavedCrowd& c : crowds) {
+    Roaring members = Roaring::readSafe(c.members.data(), c.members.size());
+    if (!members.intersect(gone)) continue;
+    members -= gone;
+    members.runOptimize();
+    c.size = members.cardinality();
+    c.members.resize(members.getSizeInBytes(true));
+    members.write(c.members.data(), true);
+    crowds_changed = true;
+  }
+  // Saved before the commit, as by forget: a crash in between leaves crowds without users the dictionary
+  // still names, and running retain again finishes the job.
+  if (crowds_changed) AIPS_RETURN_IF_ERROR(SaveCrowds(store.dir(), crowds));
+  for (uint32_t id : gone) users->Tombstone(id);
+  AIPS_ASSIGN_OR_RETURN(
+      next->dicts[kDictUser],
+      users->WriteWhole(DictPath(store.dir(), kDictUser, next->generation), next->generation));
+  return gone.cardinality();
+}
+
+}  // namespace
 
 Status CheckKeepDays(int keep_days) {
   if (keep_days < 1 || keep_days > 36500) return Status::InvalidArgument("--keep-days must be in [1, 36500]");
@@ -33,7 +93,14 @@ Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run
     out.rows_dropped += s.rows;
   }
   out.days_dropped = dropped_days.size();
-  if (dropped_days.empty()) return out;
+  if (dropped_days.empty()) {
+    // Nothing to cut; users left with nothing by an interrupted earlier retain are still dropped.
+    AIPS_ASSIGN_OR_RETURN(Roaring alive, UsersWithData(store, m, next.segments));
+    AIPS_ASSIGN_OR_RETURN(out.users_dropped, DropUsersWithoutData(store, alive, dry_run, &next));
+    if (out.users_dropped == 0 || dry_run) return out;
+    AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
+    return out;
+  }
   // Rows per brand in the dropped days, and the first remaining day of each affected brand.
   for (Day d : dropped_days) {
     AIPS_ASSIGN_OR_RETURN(std::vector<const Segment*> segs, store.SegmentsOfDay(d));
@@ -51,6 +118,8 @@ Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run
   std::vector<std::string> categories;  // every category crowd spans the dropped days
   for (auto& [name, snap] : next.category_snaps) categories.push_back(name);
   AIPS_RETURN_IF_ERROR(RederiveBrandFacts(store.dir(), &next, affected, categories));
+  AIPS_ASSIGN_OR_RETURN(Roaring alive, UsersWithData(store, m, next.segments));
+  AIPS_ASSIGN_OR_RETURN(out.users_dropped, DropUsersWithoutData(store, alive, dry_run, &next));
   if (dry_run) return out;
   AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
   AIPS_RETURN_IF_ERROR(store.RemoveGarbage());

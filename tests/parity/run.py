@@ -331,6 +331,11 @@ def check_retain(aips, where, files, queries):
     answers = {name: run([aips, "retain", *w, "--keep-days", "45", "--json"]) for name, w in where.items()}
     if len(set(answers.values())) != 1 or json.loads(answers["embedded"])["rows_dropped"] == 0:
         fail(f"retain answered differently per backend (or dropped nothing): {answers}")
+    # The users left with nothing are gone alike: user counts, the crowd of everyone else, saved crowds.
+    last = json.loads(run([aips, "info", *where["embedded"], "--json"]))["last_day"]
+    brand = next(q[q.index("--brand") + 1] for q in queries if "--brand" in q)
+    queries = queries + [["info"], ["crowd", "list"],
+                         ["crowd", "count", "--expr", f'not stage(brand: "{brand}", date: "{last}") in [A, I]']]
     compare_cli(aips, where, queries)
     again = {}
     for name, w in where.items():
