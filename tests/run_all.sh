@@ -56,6 +56,9 @@ python3 tests/full_disk_test.py "$build/aips" "$build/aips_fault"
 step "a year of operations (60 days; the year in make soak): daily ingest with late events, compute, weekly forget, monthly retain, faults and kills, a live server; answers equal a from-scratch build"
 python3 tests/ops_test.py "$build/aips" "$build/aips_fault" "$build/test-output/ops.txt" --days "${OPS_DAYS:-60}" --users "${OPS_USERS:-40000}"
 
+step "memory limits: a too-small RLIMIT_AS ends a command cleanly naming the limit; the server answers 503 and stays up"
+python3 tests/memory_limit_test.py "$build/aips"
+
 step "crash safety: SIGKILL during ingest and compute"
 tests/crash_test.sh "$build/aips" "${CRASH_TRIALS:-50}"
 

@@ -23,6 +23,7 @@ class [[nodiscard]] Status {
     kIOError,          // the operating system refused a read or write
     kBusy,             // another process holds the data directory's write lock
     kUnsupported,      // this engine cannot answer the question (exit code 2)
+    kOutOfMemory,      // the system refused memory or address space (a memory limit; exit code 1)
   };
 
   Status() = default;
@@ -41,6 +42,7 @@ class [[nodiscard]] Status {
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
   static Status Busy(std::string msg) { return Status(Code::kBusy, std::move(msg)); }
   static Status Unsupported(std::string msg) { return Status(Code::kUnsupported, std::move(msg)); }
+  static Status OutOfMemory(std::string msg) { return Status(Code::kOutOfMemory, std::move(msg)); }
 
   bool ok() const { return rep_ == nullptr; }
   Code code() const { return rep_ ? rep_->code : Code::kOk; }
@@ -48,6 +50,7 @@ class [[nodiscard]] Status {
   bool IsNotFound() const { return code() == Code::kNotFound; }
   bool IsCorruption() const { return code() == Code::kCorruption; }
   bool IsIOError() const { return code() == Code::kIOError; }
+  bool IsOutOfMemory() const { return code() == Code::kOutOfMemory; }
 
   // The message alone ("" when OK).
   const std::string& message() const {
@@ -88,6 +91,8 @@ inline std::string Status::ToString() const {
       return "busy: " + message();
     case Code::kUnsupported:
       return "unsupported: " + message();
+    case Code::kOutOfMemory:
+      return "out of memory: " + message();
   }
   return message();
 }

@@ -14,6 +14,7 @@
 #include "common/fault_env.h"
 #endif
 #include "common/allocator_tuning.h"
+#include "common/memory_limit.h"
 #include "distributed/ch_chdb.h"
 #include "fmt/format.h"
 
@@ -25,7 +26,11 @@ int& ExitCode() {
 }
 
 void Fail(const Status& s) {
-  fmt::print(stderr, "aips: {}\n", s.IsInvalidArgument() || s.IsNotFound() ? s.message() : s.ToString());
+  if (s.IsOutOfMemory()) {
+    fmt::print(stderr, "aips: {}\n", OutOfMemoryMessage(s.message()));  // names the limit
+  } else {
+    fmt::print(stderr, "aips: {}\n", s.IsInvalidArgument() || s.IsNotFound() ? s.message() : s.ToString());
+  }
   ExitCode() = s.ExitCode();
 }
 
@@ -52,6 +57,35 @@ size_t Distance(const std::string& a, const std::string& b) {
     }
   }
   return row[b.size()];
+}
+
+// "ingest", "crowd export": the command being run ("aips" before one is known).
+std::string CommandName(const CLI::App& app) {
+  std::string name;
+  for (const CLI::App* level = &app;;) {
+    auto subs = level->get_subcommands();
+    if (subs.empty()) break;
+    level = subs.back();
+    name += (name.empty() ? "" : " ") + level->get_name();
+  }
+  return name.empty() ? "aips" : name;
+}
+
+// An exception that ended the command, as one line on stderr; the exit code. An allocation that fails ends
+// the process before it gets here (ExitOnOutOfMemory); a std::bad_alloc a library throws itself, or a
+// thread the system refuses, on any thread (common/parallel.h), is named as out of memory with the limit
+// in force too (common/memory_limit.h).
+int Report(const std::exception& e, const std::string& command) {
+  try {
+    if (auto cause = OutOfMemoryCause(e)) {
+      fmt::print(stderr, "aips: {}\n", OutOfMemoryMessage(command + " stopped: " + *cause));
+    } else {
+      fmt::print(stderr, "aips: internal error: {}\n", e.what());
+    }
+  } catch (...) {  // no memory even for the message
+    std::fputs("aips: out of memory\n", stderr);
+  }
+  return 1;
 }
 
 }  // namespace
@@ -117,6 +151,8 @@ int RunAips(int argc, char** argv) {
     return 0;
   }
   if (int code = CheckCommandName(app, argc, argv)) return code;
+  // An allocation that fails from here on ends the process with this command's name (common/memory_limit.h).
+  app.parse_complete_callback([&app] { ExitOnOutOfMemory(CommandName(app)); });
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -130,8 +166,7 @@ int RunAips(int argc, char** argv) {
     fmt::print(stderr, "aips: {} (aips{} --help)\n", e.what(), command);
     return 2;
   } catch (const std::exception& e) {
-    fmt::print(stderr, "aips: internal error: {}\n", e.what());
-    return 1;
+    return Report(e, CommandName(app));
   }
   return ExitCode();
 }
@@ -140,6 +175,7 @@ int RunAips(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   aips::TuneAllocator();
+  aips::ExitOnOutOfMemory("aips");
 #ifdef AIPS_FAULT_INJECTION
   // aips_fault (tests only): AIPS_FAULT=ERRNO:OP:N fails the N-th write, fsync or rename.
   std::unique_ptr<aips::FaultEnv> fault;
@@ -153,7 +189,12 @@ int main(int argc, char** argv) {
     aips::SetFileEnv(fault.get());
   }
 #endif
-  const int code = aips::cli::RunAips(argc, argv);
+  int code = 1;
+  try {
+    code = aips::cli::RunAips(argc, argv);
+  } catch (const std::exception& e) {  // before a command runs (setting up the command line)
+    code = aips::cli::Report(e, "aips");
+  }
   aips::ShutdownChdb();  // joins the in-process ClickHouse's threads (--engine chdb:DIR) before exit
   return code;
 }

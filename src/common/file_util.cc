@@ -22,6 +22,7 @@ namespace {
 Status Errno(const std::string& what, const std::string& path) {
   int e = errno;
   if (e == ENOENT) return Status::NotFound(fmt::format("{} '{}': {}", what, path, strerror(e)));
+  if (e == ENOMEM) return Status::OutOfMemory(fmt::format("{} '{}': {}", what, path, strerror(e)));
   return Status::IOError(fmt::format("{} '{}': {}", what, path, strerror(e)));
 }
 

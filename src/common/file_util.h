@@ -1,7 +1,8 @@
 // File-system helpers with the durability rules of the store: a file that is acknowledged is on disk
 // (fsync of the file and of its directory) and replacements are atomic (write temp, fsync, rename). Every
 // write, fsync, rename and removal goes through the current Env (common/env.h), so that tests can fail
-// any of them; errors name the file and carry the operating system's text.
+// any of them; errors name the file and carry the operating system's text (NotFound for ENOENT,
+// OutOfMemory for ENOMEM, e.g. a mapping refused under a memory limit; IOError otherwise).
 #pragma once
 
 #include <cstdint>

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <memory>
 #include <thread>
+#include <utility>
 
 #include "absl/container/flat_hash_set.h"
 #include "common/bytes.h"
@@ -565,6 +566,7 @@ Status ChEventWriter::Send(Batch& b) {
 Status ChEventWriter::Wait() {
   if (sender_.joinable()) sender_.join();
   if (!inflight_) return Status::OK();
+  if (inflight_->thrown) std::rethrow_exception(std::exchange(inflight_->thrown, nullptr));
   duplicates_.insert(duplicates_.end(), inflight_->duplicate_tags.begin(), inflight_->duplicate_tags.end());
   Status s = inflight_->status;
   inflight_.reset();
@@ -586,7 +588,13 @@ Status ChEventWriter::Flush() {
   rows_.assign(inflight_->rows.size(), {});
   users_rows_.assign(inflight_->users.size(), {});
   Batch* b = inflight_.get();
-  sender_ = std::thread([this, b] { b->status = Send(*b); });
+  sender_ = std::thread([this, b] {
+    try {
+      b->status = Send(*b);
+    } catch (...) {  // a std::thread must not end by an exception (std::terminate): Wait() rethrows it
+      b->thrown = std::current_exception();
+    }
+  });
   return Status::OK();
 }
 

@@ -9,6 +9,7 @@
 // per database.
 #pragma once
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,11 +62,12 @@ class ChEventWriter {
     std::vector<std::string> rows, users;
     std::vector<uint32_t> duplicate_tags;
     Status status;
+    std::exception_ptr thrown;  // what Send threw on the sender thread (std::bad_alloc); Wait rethrows it
   };
   Status Send(Batch& b);
   // Hands the pending rows to the sender thread (after the previous batch is done).
   Status Flush();
-  // Waits for the batch in flight and keeps its duplicates.
+  // Waits for the batch in flight and keeps its duplicates; rethrows what its sending threw.
   Status Wait();
 
   ChStore& ch_;

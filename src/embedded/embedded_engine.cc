@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "common/bytes.h"
+#include "common/parallel.h"
 #include "embedded/store_event_source.h"
 #include "engine/query_dates.h"
 #include "fmt/format.h"
@@ -274,10 +275,7 @@ Status EmbeddedEngine::ComputeAndCommit(std::vector<Subject> subjects, std::vect
   };
   const unsigned n_threads =
       std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), subjects.size());
-  std::vector<std::thread> threads;
-  for (unsigned t = 1; t < n_threads; ++t) threads.emplace_back(work);
-  work();
-  for (auto& t : threads) t.join();
+  RunInParallel(static_cast<int>(n_threads), [&](int) { work(); });  // rethrows a worker's bad_alloc
   AIPS_RETURN_IF_ERROR(first_error);
   Manifest m = store_->manifest();
   for (size_t i = 0; i < subjects.size(); ++i) {

@@ -1,5 +1,12 @@
 #include "ingest/event_pipe.h"
 
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+
 #include "common/bytes.h"
 
 namespace aips {
@@ -34,29 +41,13 @@ ParsedEvent PipedBatch::Event(const PipedRow& r) const {
   return ev;
 }
 
-void EventPipe::Push(std::unique_ptr<PipedBatch> b) {
-  std::unique_lock<std::mutex> l(mu_);
-  cv_.wait(l, [&] { return queue_.size() < kMaxQueued; });
-  if (b) {
-    queue_.push_back(std::move(b));
-  } else {
-    closed_ = true;
-  }
-  cv_.notify_all();
-}
+namespace {
 
-std::unique_ptr<PipedBatch> EventPipe::Pop() {
-  std::unique_lock<std::mutex> l(mu_);
-  cv_.wait(l, [&] { return !queue_.empty() || closed_; });
-  if (queue_.empty()) return nullptr;
-  auto b = std::move(queue_.front());
-  queue_.pop_front();
-  cv_.notify_all();
-  return b;
-}
+using Sink = std::function<void(std::unique_ptr<PipedBatch>)>;
 
-void EventPipe::Produce(std::string_view data, const FileFormat& format, DayMapper mapper,
-                        const StoredIds& stored, const std::function<void(size_t)>& progress) {
+// Every row of `data` into batches; each full batch, and the last, to `sink`.
+void Produce(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
+             const std::function<void(size_t)>& progress, const Sink& sink) {
   auto batch = std::make_unique<PipedBatch>();
   ForEachRow(
       data, format,
@@ -95,13 +86,96 @@ void EventPipe::Produce(std::string_view data, const FileFormat& format, DayMapp
         }
         batch->rows.push_back(r);
         if (batch->rows.size() >= kBatchRows) {
-          Push(std::move(batch));
+          sink(std::move(batch));
           batch = std::make_unique<PipedBatch>();
         }
       },
       progress);
-  if (!batch->rows.empty()) Push(std::move(batch));
-  Push(nullptr);
+  if (!batch->rows.empty()) sink(std::move(batch));
+}
+
+struct Cancelled {};  // thrown on the parsing thread once the consumer has stopped
+
+// The batches between the two threads.
+class Queue {
+ public:
+  // Parsing thread: waits for room (kMaxQueued); nullptr closes the queue. Throws Cancelled after Cancel().
+  void Push(std::unique_ptr<PipedBatch> b) {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return queue_.size() < kMaxQueued || cancelled_; });
+    if (cancelled_) throw Cancelled{};
+    if (b) {
+      queue_.push_back(std::move(b));
+    } else {
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+  // Parsing thread: it ended with an exception; Pop() rethrows it.
+  void Fail(std::exception_ptr e) {
+    std::lock_guard<std::mutex> l(mu_);
+    error_ = std::move(e);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  // Calling thread: the next batch in input order; nullptr after the last.
+  std::unique_ptr<PipedBatch> Pop() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return nullptr;
+    }
+    auto b = std::move(queue_.front());
+    queue_.pop_front();
+    cv_.notify_all();
+    return b;
+  }
+  // Calling thread: no more batches are wanted.
+  void Cancel() {
+    std::lock_guard<std::mutex> l(mu_);
+    cancelled_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<PipedBatch>> queue_;
+  bool closed_ = false, cancelled_ = false;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
+                const std::function<void(size_t)>& progress,
+                const std::function<void(const PipedBatch&)>& consume) {
+  Queue queue;
+  std::thread parser;
+  try {
+    parser = std::thread([&] {
+      try {
+        Produce(data, format, mapper, stored, progress,
+                [&](std::unique_ptr<PipedBatch> b) { queue.Push(std::move(b)); });
+        queue.Push(nullptr);
+      } catch (const Cancelled&) {
+      } catch (...) {
+        queue.Fail(std::current_exception());
+      }
+    });
+  } catch (const std::exception&) {  // no thread (std::system_error EAGAIN): parse here, batch by batch
+    Produce(data, format, mapper, stored, progress, [&](std::unique_ptr<PipedBatch> b) { consume(*b); });
+    return;
+  }
+  try {
+    while (auto b = queue.Pop()) consume(*b);
+  } catch (...) {
+    queue.Cancel();
+    parser.join();
+    throw;
+  }
+  parser.join();
 }
 
 }  // namespace aips

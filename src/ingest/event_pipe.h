@@ -4,11 +4,7 @@
 // their strings, so the input's pages can be dropped as soon as they are parsed.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -47,20 +43,14 @@ struct PipedBatch {
   ParsedEvent Event(const PipedRow& r) const;
 };
 
-class EventPipe {
- public:
-  // Runs on the parsing thread: every row of `data` into batches, then Close().
-  void Produce(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
-               const std::function<void(size_t)>& progress);
-  // Next batch in input order; nullptr after the last.
-  std::unique_ptr<PipedBatch> Pop();
-
- private:
-  void Push(std::unique_ptr<PipedBatch> b);
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::unique_ptr<PipedBatch>> queue_;
-  bool closed_ = false;
-};
+// Parses every row of `data` into batches on a second thread and calls consume(batch) on the calling
+// thread for each batch, in input order; returns when every row has been consumed. `progress` (called on
+// the parsing thread) receives the bytes parsed so far. At most a few batches wait between the threads.
+// When the system refuses the thread (no address space left for its stack under a memory limit), the rows
+// are parsed on the calling thread instead, batch by batch, with the same result. An exception thrown on
+// either side (std::bad_alloc) stops both and is rethrown here once the parsing thread has ended.
+void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
+                const std::function<void(size_t)>& progress,
+                const std::function<void(const PipedBatch&)>& consume);
 
 }  // namespace aips

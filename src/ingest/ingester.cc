@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -16,8 +15,11 @@
 #include "common/date.h"
 #include "common/decimal.h"
 #include "common/file_util.h"
+#include "common/hash_tables.h"
 #include "common/huge_alloc.h"
 #include "common/json_writer.h"
+#include "common/memory_limit.h"
+#include "common/parallel.h"
 #include "fmt/format.h"
 #include "ingest/content_rows.h"
 #include "ingest/event_parser.h"
@@ -156,7 +158,8 @@ IngestRun::Rows& IngestRun::RowsOf(Day day) {
   if (inserted) {
     days_.emplace_back(day, Rows());  // may move the Rows objects: last_rows_ is reset below
     // Large reservations are mmap'ed and only the pages written are ever touched, so reserving for a busy
-    // day up front costs address space, not memory, and saves the copies of doubling.
+    // day up front costs address space, not memory, and saves the copies of doubling (unless address
+    // space is scarce: IngestData).
     days_.back().second.reserve(day_reserve_);
   }
   last_day_ = day;
@@ -409,7 +412,10 @@ Status IngestRun::IngestFile(const std::string& file) {
     data = owned;
   } else {
     auto mf = MappedFile::Open(file);
-    if (!mf.ok()) return Status::IOError(fmt::format("cannot read input: {}", mf.status().message()));
+    if (!mf.ok()) {
+      const std::string what = fmt::format("cannot read input: {}", mf.status().message());
+      return mf.status().IsOutOfMemory() ? Status::OutOfMemory(what) : Status::IOError(what);
+    }
     mapped = std::move(mf).value();
     data = mapped.view();
   }
@@ -437,9 +443,12 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
     const size_t lines =
         std::max<size_t>(1, static_cast<size_t>(std::count(sample.begin(), sample.end(), '\n')));
     const size_t rows = data.size() / std::max<size_t>(1, sample.size() / lines) + 16;
-    ids_.reserve(ids_.size() + rows);
+    ReserveSafely(ids_, ids_.size() + rows);   // common/hash_tables.h
     new_ids_.reserve(new_ids_.size() + rows);  // no doubling: its peak would be 1.5x the ids
-    day_reserve_ = std::clamp<size_t>(rows, 1024, size_t{4} << 20);
+    // Under an address-space limit these reservations (room for the whole file's rows on every day it
+    // touches: 90 x 84 MiB for a file of 2.2 M events) fail long before memory runs out; the day vectors
+    // then grow as they fill (docs/reliability.md, "Memory limits").
+    day_reserve_ = AddressSpaceIsScarce() ? 1024 : std::clamp<size_t>(rows, 1024, size_t{4} << 20);
   }
   auto on_progress = [&](size_t done) {
     progress.Update(done);
@@ -447,12 +456,9 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
   };
   if (format.kind == TableKind::kEvents) {
     // Parsing and validation on a second thread; dedup, interning and storing here, in input order.
-    EventPipe pipe;
-    std::thread parser([&] { pipe.Produce(data, format, mapper_, stored_ids_, on_progress); });
-    while (auto batch = pipe.Pop()) {
-      for (const PipedRow& r : batch->rows) OnParsedEvent(source, *batch, r, &fc);
-    }
-    parser.join();
+    PipeEvents(data, format, mapper_, stored_ids_, on_progress, [&](const PipedBatch& batch) {
+      for (const PipedRow& r : batch.rows) OnParsedEvent(source, batch, r, &fc);
+    });
     progress.Done();
     result_.files.push_back(fc);
     return Status::OK();
@@ -500,15 +506,13 @@ Status IngestRun::Commit() {
         if (!s.ok() && errors[t].ok()) errors[t] = s;
       }
     };
-    std::thread other(work, 1);
-    work(0);
-    other.join();
+    RunInParallel(2, work);
     for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
     for (auto& [d, rows] : days_) next.segments.push_back({d, generation_, rows.size()});
     SortSegments(&next.segments);
     // Brand facts and snapshot invalidation.
     next.brands.resize(dicts_[kDictBrand]->size());
-    absl::flat_hash_map<uint32_t, absl::flat_hash_set<uint32_t>> spus;
+    std::vector<std::vector<uint32_t>> spus(next.brands.size());  // a brand's SPUs of each day (repeats)
     std::vector<Day> min_day(next.brands.size(), kNoDay), max_day(next.brands.size(), kNoDay);
     std::vector<uint64_t> count(next.brands.size(), 0);
     for (auto& [day, rows] : days_) {
@@ -516,7 +520,7 @@ Status IngestRun::Commit() {
       for (const EventRow& r : rows) {  // sorted by (brand, spu, ...)
         ++count[r.brand];
         if (r.brand == last_brand && r.spu == last_spu) continue;
-        if (r.spu != kNoId) spus[r.brand].insert(r.spu);
+        if (r.spu != kNoId) spus[r.brand].push_back(r.spu);
         if (min_day[r.brand] == kNoDay || day < min_day[r.brand]) min_day[r.brand] = day;
         if (max_day[r.brand] == kNoDay || day > max_day[r.brand]) max_day[r.brand] = day;
         last_brand = r.brand;

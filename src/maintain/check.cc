@@ -22,9 +22,14 @@ Result<CheckReport> CheckDataDir(const std::string& dir) {
   CheckReport rep;
   auto file = ReadFile(dir + "/MANIFEST");
   if (!file.ok()) return file.status();
+  Status out_of_memory;  // a file that could not be read for want of memory is not damaged
   auto note = [&](const std::string& name, const Status& s) {
     ++rep.files_checked;
-    if (!s.ok()) rep.damaged.emplace_back(name, s.ToString());
+    if (s.IsOutOfMemory()) {
+      if (out_of_memory.ok()) out_of_memory = s;
+    } else if (!s.ok()) {
+      rep.damaged.emplace_back(name, s.ToString());
+    }
   };
   auto m = Manifest::Decode(file.value());
   note("MANIFEST", m.status());
@@ -89,6 +94,7 @@ Result<CheckReport> CheckDataDir(const std::string& dir) {
     }
     closedir(d);
   }
+  if (!out_of_memory.ok()) return out_of_memory;
   return rep;
 }
 

@@ -15,7 +15,9 @@ struct CheckReport {
   bool ok() const { return damaged.empty(); }
 };
 
-// Fails only when the directory cannot be read at all (no MANIFEST); damage is reported in the report.
+// Fails only when the directory cannot be read at all (no MANIFEST), or with OutOfMemory when a file could
+// not be read for want of memory (a memory limit: that says nothing about the file, so nothing is reported
+// damaged and repair acts on nothing); damage is reported in the report.
 Result<CheckReport> CheckDataDir(const std::string& dir);
 
 }  // namespace aips

@@ -19,6 +19,7 @@ bool StartsWith(const std::string& s, const std::string& prefix) { return s.rfin
 Result<uint64_t> SalvageSegment(const std::string& dir, const SegmentInfo& si, uint64_t gen, bool dry_run,
                                 std::vector<uint32_t>* brands, std::vector<SegmentInfo>* out) {
   auto seg = Segment::Open(SegmentPath(dir, si), si.day);
+  if (seg.status().IsOutOfMemory()) return seg.status();  // not damage: nothing is dropped
   if (!seg.ok()) return si.rows;  // header or index unreadable: nothing can be told apart
   std::vector<EventRow> rows;
   for (uint32_t b : seg->Brands()) {
@@ -74,6 +75,7 @@ Result<RepairReport> RepairDataDir(const std::string& dir, const RepairOptions& 
       std::vector<uint64_t> keep;
       for (uint64_t g : m.id_runs) {
         Status s = StoredIds::Open(dir, {g}).status();
+        if (s.IsOutOfMemory()) return s;  // not damage: nothing is dropped
         if (s.ok()) {
           keep.push_back(g);
         } else if (opt.drop_damaged) {

@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "common/hash_tables.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
@@ -125,7 +126,7 @@ Result<SearchBackResult> EmbeddedEngine::SearchBack(const std::string& brand, st
   if (out.from > out.to) return Status::InvalidArgument("--from is after --to");
   if (!r.brand) return out;
   AIPS_ASSIGN_OR_RETURN(auto src, StoreEventSource::Open(*store_, out.from, out.to + within_days));
-  absl::flat_hash_map<uint32_t, std::vector<Day>> reads, searches;
+  KeyedLists<Day> reads, searches;  // by user (common/hash_tables.h)
   AIPS_RETURN_IF_ERROR(
       src->ForEachBlock(*r.brand, out.from, out.to + within_days, [&](Day day, const BrandBlock& b) {
         for (size_t i = 0; i < b.n; ++i) {
@@ -136,14 +137,14 @@ Result<SearchBackResult> EmbeddedEngine::SearchBack(const std::string& brand, st
         }
       }));
   out.readers = reads.size();
-  for (auto& [u, days] : reads) {
-    auto it = searches.find(u);
-    if (it == searches.end()) continue;
+  reads.ForEach([&](uint32_t u, const std::vector<Day>& days) {
+    const std::vector<Day>* searched = searches.Find(u);
+    if (searched == nullptr) return;
     bool hit = false;
     for (Day rd : days)
-      for (Day sd : it->second) hit |= sd >= rd && sd <= rd + within_days;
+      for (Day sd : *searched) hit |= sd >= rd && sd <= rd + within_days;
     out.searched += hit;
-  }
+  });
   return out;
 }
 

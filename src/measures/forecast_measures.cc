@@ -3,7 +3,7 @@
 // dated after the earliest origin and on or before the forecast day.
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
+#include "common/hash_tables.h"
 #include "domain/domain.h"
 #include "embedded/embedded_engine.h"
 #include "embedded/store_event_source.h"
@@ -45,7 +45,7 @@ Result<CohortPurchases> EmbeddedEngine::PurchasesOfCohorts(const ScopeRef& scope
   }
   out.distinct_users = all.cardinality();
   // Each cohort user's purchase days of the brand in (first origin, date], ascending.
-  absl::flat_hash_map<uint32_t, std::vector<Day>> bought;
+  KeyedLists<Day> bought;  // by user (common/hash_tables.h)
   if (first < date && !all.isEmpty()) {
     AIPS_ASSIGN_OR_RETURN(auto src, StoreEventSource::Open(*store_, first + 1, date));
     AIPS_RETURN_IF_ERROR(src->ForEachBlock(*r.brand, first + 1, date, [&](Day day, const BrandBlock& b) {
@@ -61,10 +61,10 @@ Result<CohortPurchases> EmbeddedEngine::PurchasesOfCohorts(const ScopeRef& scope
     o.day = origins[i];
     o.size = cohorts[i].cardinality();
     for (uint32_t u : cohorts[i]) {
-      auto it = bought.find(u);
-      if (it == bought.end()) continue;
-      auto next = std::upper_bound(it->second.begin(), it->second.end(), o.day);
-      if (next != it->second.end()) ++o.first_purchase[static_cast<int>(*next - o.day)];
+      const std::vector<Day>* days = bought.Find(u);
+      if (days == nullptr) continue;
+      auto next = std::upper_bound(days->begin(), days->end(), o.day);
+      if (next != days->end()) ++o.first_purchase[static_cast<int>(*next - o.day)];
     }
     out.origins.push_back(std::move(o));
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "common/hash_tables.h"
+
 namespace aips {
 
 ScopeState::ScopeState(std::span<const StageSpec> specs, Day first_day)
@@ -166,7 +168,7 @@ Result<ScopeState> ScopeState::Deserialize(std::string_view* in, std::span<const
     s.filed_expiry_[slot] = s.stage_[slot] ? expiry : kNoDay;
   }
   s.touched_on_.assign(n, kNoDay);
-  s.slot_of_.reserve(n);
+  s.slot_of_ = WithRoomFor<decltype(s.slot_of_)>(n);  // not reserve(): common/hash_tables.h
   for (uint32_t i = 0; i < n; ++i) s.slot_of_[s.slot_user_[i]] = i;
   size_t at = 0;
   for (size_t k = 0; k < days.size(); ++k) {

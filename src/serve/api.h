@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "front/open_engine.h"
@@ -34,6 +35,9 @@ struct ApiRoute {
 };
 
 const std::vector<ApiRoute>& ApiRoutes();
+// A request refused for want of memory (docs/reliability.md, "Memory limits"): 503 with Retry-After and
+// {"error": "out of memory: WHAT (the limit in force)"}; the only answer of the API with Retry-After.
+ApiReply OutOfMemoryReply(std::string_view what);
 // The route for a request: an exact path, or a prefix ending in '/' followed by one name of
 // [A-Za-z0-9_.-] (the root "/" itself is exact); HEAD is routed like GET. nullptr when none matches.
 const ApiRoute* FindRoute(const HttpRequest& req);

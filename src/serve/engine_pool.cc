@@ -1,6 +1,7 @@
 #include "serve/engine_pool.h"
 
 #include <chrono>
+#include <exception>
 
 namespace aips {
 
@@ -42,7 +43,12 @@ uint64_t AnswerCache::hits() const {
 }
 
 Generation::Lease::~Lease() {
-  if (e_) g_->Release(std::move(e_));
+  if (!e_) return;
+  if (std::uncaught_exceptions() > exceptions_) {
+    g_->Discard(std::move(e_));
+  } else {
+    g_->Release(std::move(e_));
+  }
 }
 
 Result<Generation::Lease> Generation::Acquire() {
@@ -55,18 +61,22 @@ Result<Generation::Lease> Generation::Acquire() {
   }
   ++open_;  // reserved while it opens (outside the lock: opening reads the manifest and catalog)
   l.unlock();
-  Result<std::unique_ptr<QueryEngine>> opened = Status::IOError("engine not opened");
-  try {
-    opened = OpenEngine(source_);
-  } catch (...) {
-    opened = Status::IOError("opening an engine threw");
-  }
-  // An engine opened after a newer commit would mix two commits in one generation: not handed out.
-  if (opened.ok() && CommitToken(source_) != token_) opened = Status::Busy(std::string(kGenerationRetired));
-  if (!opened.ok()) {  // the slot is given back
+  auto give_back = [&] {
     l.lock();
     --open_;
     freed_.notify_one();
+  };
+  Result<std::unique_ptr<QueryEngine>> opened = Status::IOError("engine not opened");
+  try {
+    opened = OpenEngine(source_);
+    // An engine opened after a newer commit would mix two commits in one generation: not handed out.
+    if (opened.ok() && CommitToken(source_) != token_) opened = Status::Busy(std::string(kGenerationRetired));
+  } catch (...) {
+    give_back();
+    throw;
+  }
+  if (!opened.ok()) {
+    give_back();
     return opened.status();
   }
   return Lease(this, std::move(opened).value());
@@ -75,6 +85,13 @@ Result<Generation::Lease> Generation::Acquire() {
 void Generation::Release(std::unique_ptr<QueryEngine> e) {
   std::lock_guard<std::mutex> l(mu_);
   free_.push_back(std::move(e));
+  freed_.notify_one();
+}
+
+void Generation::Discard(std::unique_ptr<QueryEngine> e) {
+  e.reset();  // closed outside the lock
+  std::lock_guard<std::mutex> l(mu_);
+  --open_;
   freed_.notify_one();
 }
 
@@ -95,7 +112,10 @@ EnginePool::EnginePool(EngineSource source, EnginePoolOptions options)
     std::unique_lock<std::mutex> l(stop_mu_);
     while (!stop_cv_.wait_for(l, std::chrono::milliseconds(options_.poll_ms), [&] { return stopping_; })) {
       l.unlock();
-      Refresh();
+      try {
+        Refresh();
+      } catch (const std::exception&) {  // no memory for a new generation now: the next poll tries again
+      }
       l.lock();
     }
   });

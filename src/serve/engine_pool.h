@@ -56,12 +56,17 @@ class AnswerCache {
 class Generation {
  public:
   Generation(EngineSource source, uint64_t token, size_t max_engines, size_t cache_bytes)
-      : source_(std::move(source)), token_(token), max_engines_(max_engines), answers_(cache_bytes) {}
+      : source_(std::move(source)), token_(token), max_engines_(max_engines), answers_(cache_bytes) {
+    free_.reserve(max_engines_);  // so that giving an engine back (in ~Lease) never allocates
+  }
 
-  // An engine borrowed for one request; returned to the generation when the lease ends.
+  // An engine borrowed for one request; returned to the generation when the lease ends, or closed (its
+  // slot given back) when the lease ends by an exception (std::bad_alloc): an engine interrupted half-way
+  // through filling its caches is not lent again.
   class Lease {
    public:
-    Lease(Generation* g, std::unique_ptr<QueryEngine> e) : g_(g), e_(std::move(e)) {}
+    Lease(Generation* g, std::unique_ptr<QueryEngine> e)
+        : g_(g), e_(std::move(e)), exceptions_(std::uncaught_exceptions()) {}
     Lease(Lease&&) = default;
     Lease& operator=(Lease&&) = delete;  // would drop the held engine without giving its slot back
     ~Lease();
@@ -71,10 +76,12 @@ class Generation {
    private:
     Generation* g_;
     std::unique_ptr<QueryEngine> e_;
+    int exceptions_;  // in flight when the lease began: more at its end means it ends by one
   };
 
   // A free engine, or a new one while fewer than max_engines are open; otherwise waits for one. Busy
-  // (kGenerationRetired) when the data moved on since the generation began: the caller refreshes.
+  // (kGenerationRetired) when the data moved on since the generation began: the caller refreshes. An
+  // exception while opening an engine (std::bad_alloc) gives its slot back and reaches the caller.
   Result<Lease> Acquire();
   uint64_t token() const { return token_; }
   AnswerCache& answers() { return answers_; }
@@ -83,6 +90,7 @@ class Generation {
 
  private:
   void Release(std::unique_ptr<QueryEngine> e);
+  void Discard(std::unique_ptr<QueryEngine> e);
   EngineSource source_;
   uint64_t token_;
   size_t max_engines_;
@@ -108,7 +116,8 @@ class EnginePool {
   // The current generation (kept alive by the returned pointer for as long as the caller needs it).
   std::shared_ptr<Generation> Current();
   // Reads the commit token now and starts a new generation when it moved (the server calls this after
-  // its own writes, so that their answers are visible to the next request at once).
+  // its own writes, so that their answers are visible to the next request at once). May throw
+  // std::bad_alloc; the watcher tries again at its next poll.
   void Refresh();
 
  private:

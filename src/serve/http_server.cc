@@ -106,7 +106,12 @@ std::string ErrorBody(std::string_view message) {
 class WorkerPool {
  public:
   explicit WorkerPool(int n) {
-    for (int i = 0; i < std::max(1, n); ++i) threads_.emplace_back([this] { Loop(); });
+    try {
+      for (int i = 0; i < std::max(1, n); ++i) threads_.emplace_back([this] { Loop(); });
+    } catch (...) {  // a thread refused (no address space for its stack): the started ones are joined
+      Shutdown(false);
+      throw;
+    }
   }
   ~WorkerPool() { Shutdown(false); }
   bool TryPush(std::function<void()> task, size_t bound) {
@@ -141,7 +146,11 @@ class WorkerPool {
         task = std::move(queue_.front());
         queue_.pop_front();
       }
-      task();
+      try {
+        task();  // Session::Handle answers the handler's exceptions; this is for its own (bad_alloc)
+      } catch (const std::exception& e) {  // a worker's failure must not end the server
+        fmt::print(stderr, "aips serve: error in a worker: {}\n", e.what());
+      }
     }
   }
   std::mutex mu_;
@@ -335,6 +344,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res.set(http::field::content_type, reply.content_type);
     res.set(http::field::cache_control, reply.cacheable ? "public, max-age=3600" : "no-store");
     if (reply.status == 401) res.set(http::field::www_authenticate, "Bearer");
+    if (reply.retry_after > 0) res.set(http::field::retry_after, std::to_string(reply.retry_after));
     res.body() = std::move(reply.body);
     res.keep_alive(keep_alive_ && !core_.stopping);
     res.prepare_payload();
@@ -542,18 +552,21 @@ void HttpServer::Run() {
   asio::post(c.acceptor.get_executor(), [&c] {
     if (!c.stopping) c.Accept();
   });
-  std::vector<std::thread> io_threads;
-  for (int i = 0; i < std::max(1, c.opt.io_threads); ++i) {
-    io_threads.emplace_back([&c] {
-      for (;;) {
-        try {
-          c.io.run();
-          return;
-        } catch (const std::exception& e) {  // one connection's failure must not end the server
-          fmt::print(stderr, "aips serve: error in the event loop: {}\n", e.what());
-        }
+  auto loop = [&c] {
+    for (;;) {
+      try {
+        c.io.run();
+        return;
+      } catch (const std::exception& e) {  // one connection's failure must not end the server
+        fmt::print(stderr, "aips serve: error in the event loop: {}\n", e.what());
       }
-    });
+    }
+  };
+  std::vector<std::thread> io_threads;
+  try {
+    for (int i = 0; i < std::max(1, c.opt.io_threads); ++i) io_threads.emplace_back(loop);
+  } catch (const std::exception&) {  // a thread refused (no address space for its stack): fewer serve
+    if (io_threads.empty()) throw;
   }
   {
     std::unique_lock<std::mutex> l(c.mu);

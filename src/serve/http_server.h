@@ -56,10 +56,11 @@ using HttpHandler = std::function<HttpReply(HttpRequest&)>;
 
 class HttpServer {
  public:
-  // Binds and listens on host:port and starts the workers.
+  // Binds and listens on host:port and starts the workers (std::system_error when a worker cannot start).
   static Result<std::unique_ptr<HttpServer>> Listen(const HttpServerOptions& options, HttpHandler handler);
   ~HttpServer();
-  // Serves until Stop() and the drain that follows.
+  // Serves until Stop() and the drain that follows. Throws std::system_error when not even one event-loop
+  // thread can be started (io_threads: as many as the system allows).
   void Run();
   // Thread-safe.
   void Stop();

@@ -192,6 +192,11 @@ TEST(HttpServer, RepliesCarryTheirHeaders) {
   TestServer ts(SmallLimits(), [](HttpRequest& req) -> HttpReply {
     if (req.path == "/auth") return HttpReply::Error(401, "missing API key");
     if (req.path == "/throw") throw std::runtime_error("boom");
+    if (req.path == "/later") {
+      HttpReply r = HttpReply::Error(503, "out of memory");
+      r.retry_after = 5;
+      return r;
+    }
     return HttpReply::Json("{\"ok\":true}");
   });
   Client c(ts.port());
@@ -204,6 +209,12 @@ TEST(HttpServer, RepliesCarryTheirHeaders) {
   r = c.Read();
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body, R"({"error":"internal error: boom"})");
+  EXPECT_EQ(r.Header("retry-after"), "");
+  ASSERT_TRUE(c.Send("GET /later HTTP/1.1\r\n\r\n"));
+  r = c.Read();
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.Header("retry-after"), "5");
+  EXPECT_TRUE(IsJsonError(r)) << r.body;
   ASSERT_TRUE(c.Send("HEAD /x HTTP/1.1\r\n\r\n"));  // the header alone, with the body's length
   r = c.Read(/*head=*/true);
   EXPECT_EQ(r.status, 200);

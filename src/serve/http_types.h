@@ -31,6 +31,7 @@ struct HttpReply {
   std::string body;
   std::string content_type = "application/json";
   bool cacheable = false;  // static assets: Cache-Control public; everything else no-store
+  int retry_after = 0;     // > 0: sent as Retry-After (seconds), for an answer the client may ask again
   static HttpReply Json(std::string body) {
     return HttpReply{200, std::move(body), "application/json", false};
   }

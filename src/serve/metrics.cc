@@ -32,6 +32,11 @@ void Metrics::Computed(double seconds) {
   compute_seconds_ += seconds;
 }
 
+void Metrics::OutOfMemory() {
+  std::lock_guard<std::mutex> l(mu_);
+  ++out_of_memory_;
+}
+
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> l(mu_);
   std::string o;
@@ -59,6 +64,9 @@ std::string Metrics::Render() const {
        "aips_snapshot_compute_seconds summary\n";
   o += fmt::format("aips_snapshot_compute_seconds_sum {}\naips_snapshot_compute_seconds_count {}\n",
                    compute_seconds_, computes_);
+  o += "# HELP aips_http_out_of_memory_total Requests answered 503 because memory ran out (a memory "
+       "limit; docs/reliability.md).\n# TYPE aips_http_out_of_memory_total counter\n";
+  o += fmt::format("aips_http_out_of_memory_total {}\n", out_of_memory_);
   return o;
 }
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_split.h"
 #include "common/file_util.h"
+#include "common/memory_limit.h"
 #include "engine/crowd_expr.h"
 #include "serve/routes.h"
 
@@ -14,6 +15,7 @@ int HttpStatus(const Status& s) {
     case Status::Code::kInvalidArgument:
       return 400;
     case Status::Code::kBusy:
+    case Status::Code::kOutOfMemory:
       return 503;
     case Status::Code::kUnsupported:
       return 501;
@@ -28,7 +30,18 @@ namespace {
 constexpr int kOpenAttempts = 16;  // generations tried by one request before it answers 503
 }  // namespace
 
-ApiReply FromStatus(const Status& s) { return ApiReply::Error(HttpStatus(s), s.message()); }
+ApiReply FromStatus(const Status& s) {
+  if (s.IsOutOfMemory()) return OutOfMemoryReply(s.message());
+  return ApiReply::Error(HttpStatus(s), s.message());
+}
+
+ApiReply OutOfMemoryReply(std::string_view what) {
+  // Memory comes back as the requests in flight finish; a few seconds is a fair wait.
+  constexpr int kRetryAfterSeconds = 5;
+  ApiReply r = ApiReply::Error(503, OutOfMemoryMessage(what));
+  r.retry_after = kRetryAfterSeconds;
+  return r;
+}
 
 Status Call::Allow(const std::vector<std::string_view>& names) const {
   for (auto& [k, v] : req_.params) {

@@ -8,10 +8,12 @@
 #include <cctype>
 #include <chrono>
 #include <ctime>
+#include <exception>
 #include <memory>
 #include <thread>
 
 #include "common/json_writer.h"
+#include "common/memory_limit.h"
 #include "fmt/format.h"
 #include "serve/api.h"
 #include "serve/engine_pool.h"
@@ -52,6 +54,8 @@ Status Serve(const ServeOptions& opt) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // The command line ends the process when an allocation fails; the server answers 503 and goes on.
+  ThrowOnOutOfMemory();
   Metrics metrics;
   EnginePoolOptions pool_options;
   pool_options.max_engines = std::max<size_t>(1, opt.engines);
@@ -60,7 +64,9 @@ Status Serve(const ServeOptions& opt) {
   AIPS_RETURN_IF_ERROR(CheckEngineSource(source));
   EnginePool pool(source, pool_options);
   ApiContext ctx{source, &metrics, opt.min_export_size, &pool};
-  // Runs on a worker thread with a complete request (serve/http_server.h).
+  // Runs on a worker thread with a complete request (serve/http_server.h). The one place where a request's
+  // exceptions end: memory refused anywhere in its work (std::bad_alloc on this thread or on one its work
+  // started, common/parallel.h) answers 503 with Retry-After and the server goes on; anything else 500.
   auto handle = [&](HttpRequest& req) -> HttpReply {
     const auto t0 = std::chrono::steady_clock::now();
     std::string tenant;
@@ -72,9 +78,12 @@ Status Serve(const ServeOptions& opt) {
       try {
         reply = route->handler(ctx, req, &tenant);
       } catch (const std::exception& e) {
-        reply = HttpReply::Error(500, fmt::format("internal error: {}", e.what()));
+        auto cause = OutOfMemoryCause(e);
+        reply = cause ? OutOfMemoryReply(*cause)
+                      : HttpReply::Error(500, fmt::format("internal error: {}", e.what()));
       }
     }
+    if (reply.retry_after > 0) metrics.OutOfMemory();  // only out-of-memory answers carry it (serve/api.h)
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (route != nullptr) metrics.Request(route->path, reply.status, secs);
     if (!opt.quiet) LogRequest(req, reply.status, secs * 1000, tenant);
@@ -106,9 +115,15 @@ Status Serve(const ServeOptions& opt) {
   });
   fmt::print(stderr, "aips serve: listening on http://{}:{}/ ({})\n", opt.host, server->port(),
              opt.engine_url.empty() ? "data " + opt.data_dir : "engine " + SourceName(source));
-  server->Run();
+  std::exception_ptr failed;  // Run() could not start (no thread for the event loop): stop the stopper first
+  try {
+    server->Run();
+  } catch (...) {
+    failed = std::current_exception();
+  }
   if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
+  if (failed) std::rethrow_exception(failed);
   fmt::print(stderr, "aips serve: stopped\n");
   return Status::OK();
 }

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <thread>
 #include <vector>
 
 #include "common/file_util.h"
+#include "common/parallel.h"
 #include "fmt/format.h"
 #include "sim/event_writer.h"
 #include "sim/rng.h"
@@ -98,9 +98,13 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   uint64_t events = 0, duplicates = 0, bad = 0;
   {
     sim::EventWriter w0(f0, start, opt, 0), w1(f1, start, opt, uint64_t{1} << 40);
-    std::thread t([&] { sim::SimulateUsers(opt, w, start, half, opt.users, w1, &out1); });
-    sim::SimulateUsers(opt, w, start, 0, half, w0, &out0);
-    t.join();
+    RunInParallel(2, [&](int i) {
+      if (i == 0) {
+        sim::SimulateUsers(opt, w, start, 0, half, w0, &out0);
+      } else {
+        sim::SimulateUsers(opt, w, start, half, opt.users, w1, &out1);
+      }
+    });
     w0.Flush();
     w1.Flush();
     events = w0.events() + w1.events();

@@ -4,6 +4,7 @@
 
 #include "common/bytes.h"
 #include "common/file_util.h"
+#include "common/hash_tables.h"
 #include "fmt/format.h"
 
 namespace aips {
@@ -53,7 +54,7 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
   }
   all = all.substr(0, committed.bytes);
   d.names_.reserve(committed.count);
-  d.index_.reserve(committed.count);
+  d.index_ = WithRoomFor<decltype(d.index_)>(committed.count);  // not reserve(): common/hash_tables.h
   size_t pos = 0;
   while (pos < all.size()) {
     if (all.size() - pos < 24)

@@ -5,6 +5,7 @@
 
 #include "common/bytes.h"
 #include "common/file_util.h"
+#include "common/hash_tables.h"
 
 namespace aips {
 
@@ -46,6 +47,9 @@ Result<FirstPartyData> FirstPartyData::Decode(std::string_view file, const std::
   AIPS_RETURN_IF_ERROR(r.U64(&d.orders));
   AIPS_RETURN_IF_ERROR(r.U64(&d.matched));
   AIPS_RETURN_IF_ERROR(r.Varint(&n));
+  // Room up front, bounded by the bytes (an entry takes at least two): the table never grows while it is
+  // read, and its entries own strings (common/hash_tables.h).
+  d.identity = WithRoomFor<decltype(d.identity)>(std::min<uint64_t>(n, payload.size() / 2));
   for (uint64_t i = 0; i < n; ++i) {
     std::string k, u;
     AIPS_RETURN_IF_ERROR(r.Str(&k));
