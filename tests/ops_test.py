@@ -208,7 +208,7 @@ class Model:
         self.stored = {}  # event id -> Event
         self.seen = set()  # every event id ever stored
         self.forgotten = set()
-        self.retained_away = set()  # users a retain left with nothing, ever (each got a new id if they came back)
+        self.retain_drops = []  # per retain, the users it left with nothing (a user may come back and go again)
         self.cutoff = None  # the last retain's
         self.older_than_cutoff = 0  # events stored although dated before the last retain's cutoff
 
@@ -237,7 +237,7 @@ class Model:
         before = set(self.users_with_events())
         dropped = self.drop(lambda e: e.day < cutoff)
         gone = before - set(self.users_with_events())
-        self.retained_away |= gone
+        self.retain_drops.append(gone)
         return cutoff, dropped, len(gone)
 
     def drop(self, gone):
@@ -561,7 +561,7 @@ class Replay:
         name = f"pack-{self.w.days[i]}"
         expr = f'stage(brand: "{brand}", date: "{self.model.last_day()}") in [A, I, TI, P, S]'
         self.op.write("crowd save", ["crowd", "save", "--data", self.data, "--name", name, "--expr", expr])
-        self.crowds[name] = (self.members(name), set(self.model.forgotten), set(self.model.retained_away))
+        self.crowds[name] = (self.members(name), set(self.model.forgotten), len(self.model.retain_drops))
 
     def members(self, name):
         out = os.path.join(self.work, "members.csv")
@@ -576,8 +576,10 @@ class Replay:
         listed = {c["name"]: c["size"] for c in
                   json.loads(must(self.aips, ["crowd", "list", "--data", self.data, "--json"]))["crowds"]}
         problems = []
-        for name, (members, forgotten_then, retained_then) in self.crowds.items():
-            want = members - (self.model.forgotten - forgotten_then) - (self.model.retained_away - retained_then)
+        for name, (members, forgotten_then, retains_then) in self.crowds.items():
+            want = members - (self.model.forgotten - forgotten_then)
+            for gone in self.model.retain_drops[retains_then:]:
+                want -= gone
             got = self.members(name)
             if got != want or listed.get(name) != len(want):
                 problems.append(f"saved crowd {name}: {len(got)} members (listed {listed.get(name)}); expected "

@@ -139,6 +139,21 @@ Result<SavedCrowd> EmbeddedEngine::SaveCrowd(const std::string& name, const Crow
   return sc;
 }
 
-Result<std::vector<SavedCrowd>> EmbeddedEngine::SavedCrowds() { return LoadCrowds(store_->dir()); }
+Result<std::vector<SavedCrowd>> EmbeddedEngine::SavedCrowds() {
+  AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> saved, LoadCrowds(store_->dir()));
+  for (SavedCrowd& c : saved) {
+    AIPS_ASSIGN_OR_RETURN(Roaring live, LiveMembers(c));
+    c.size = live.cardinality();  // as the members are now (users erased since are not counted)
+  }
+  return saved;
+}
+
+Result<Roaring> EmbeddedEngine::LiveMembers(const SavedCrowd& c) {
+  Roaring members = Roaring::readSafe(c.members.data(), c.members.size());
+  AIPS_ASSIGN_OR_RETURN(Dictionary * users, store_->dict(kDictUser));
+  const std::vector<uint32_t>& gone = users->tombstoned();
+  if (!gone.empty()) members -= Roaring(gone.size(), gone.data());
+  return members;
+}
 
 }  // namespace aips

@@ -1,5 +1,6 @@
 #include "distributed/ch_retain.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -9,37 +10,37 @@ namespace aips {
 
 namespace {
 
-// A database loaded before user numbers existed has no crowd tables: no users to drop.
-Result<bool> HasUserNumbers(ChStore& ch) {
-  AIPS_ASSIGN_OR_RETURN(
-      ChRows tables,
-      ch.Select(fmt::format("SELECT count() FROM system.tables WHERE database = {} AND name = 'experiments'",
-                            ChQuote(ch.url().database))));
-  return !tables.empty() && ChU64(tables[0].at(0)) > 0;
-}
-
-// As the embedded retention: users left with no event, attributes row or experiment assignment are
-// dropped from the user numbers, the user ids and the saved crowds (each shard holds its own users, so
-// the test runs shard-local). Returns how many.
-Result<uint64_t> DropUsersWithoutData(ChStore& ch, bool dry_run) {
-  AIPS_ASSIGN_OR_RETURN(bool numbered, HasUserNumbers(ch));
-  if (!numbered) return 0;
+// As the embedded retention: the users left with no event (of those `kept` selects), no tags (the
+// latest attributes row of a user whose tags were cleared is empty) and no experiment assignment. Each
+// shard holds its own users, so the test runs shard-local (non-GLOBAL IN on the Distributed table).
+Result<std::vector<std::string>> UsersWithoutData(ChStore& ch, const std::string& kept) {
   AIPS_ASSIGN_OR_RETURN(
       ChRows rows,
-      ch.Select(fmt::format("SELECT user FROM {} WHERE user NOT IN (SELECT user FROM {}) AND user NOT IN "
-                            "(SELECT user FROM {}) AND user NOT IN (SELECT user FROM {})",
-                            ch.Table("user_seq"), ch.EventsLocal(), ch.Local("attributes"),
-                            ch.Local("experiments"))));
-  if (rows.empty() || dry_run) return rows.size();
-  std::string keys;
-  for (auto& r : rows) keys += (keys.empty() ? "" : ",") + r.at(0);
-  AIPS_RETURN_IF_ERROR(ch.ExecuteEverywhere({
-      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", ch.Local("crowd_members"), keys),
-      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", ch.UsersLocal(), keys),
-      fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", ch.Local("user_seq"), keys),
-  }));
-  AIPS_RETURN_IF_ERROR(ch.WaitForMutations());
-  return rows.size();
+      ch.Select(fmt::format(
+          "SELECT DISTINCT user FROM {} WHERE user NOT IN (SELECT user FROM {} WHERE {}) AND user NOT IN "
+          "(SELECT user FROM {} GROUP BY user HAVING notEmpty(argMax(tags, version))) AND user NOT IN "
+          "(SELECT user FROM {})",
+          ch.Table("user_seq"), ch.EventsLocal(), kept, ch.Local("attributes"), ch.Local("experiments"))));
+  std::vector<std::string> users;
+  for (auto& r : rows) users.push_back(r.at(0));
+  return users;
+}
+
+// Deletes the users from the user numbers, the user ids and the saved crowds' members (a returning user
+// is numbered anew, as on a data directory), a bounded number of keys per statement.
+Status DropUsers(ChStore& ch, const std::vector<std::string>& users) {
+  constexpr size_t kKeysPerStatement = 5000;  // well inside max_query_size (256 KiB)
+  for (size_t at = 0; at < users.size(); at += kKeysPerStatement) {
+    std::string keys;
+    for (size_t i = at; i < std::min(users.size(), at + kKeysPerStatement); ++i)
+      keys += (keys.empty() ? "" : ",") + users[i];
+    AIPS_RETURN_IF_ERROR(ch.ExecuteEverywhere({
+        fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", ch.Local("crowd_members"), keys),
+        fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", ch.UsersLocal(), keys),
+        fmt::format("ALTER TABLE {} DELETE WHERE user IN ({})", ch.Local("user_seq"), keys),
+    }));
+  }
+  return users.empty() ? Status::OK() : ch.WaitForMutations();
 }
 
 }  // namespace
@@ -65,20 +66,15 @@ Result<RetentionResult> RetainOnClickHouse(ChStore& ch, int keep_days, bool dry_
   }
   out.days_dropped = dropped_days.size();
   out.brands_affected = brands.size();
-  if (dry_run || dropped_days.empty()) {
-    AIPS_ASSIGN_OR_RETURN(bool numbered, HasUserNumbers(ch));
-    if (!dry_run) {  // an interrupted earlier retain may have left users without data
-      AIPS_ASSIGN_OR_RETURN(out.users_dropped, DropUsersWithoutData(ch, false));
-    } else if (numbered) {
-      // What would remain: users whose every event is before the cutoff (and nothing else holds them).
-      AIPS_ASSIGN_OR_RETURN(
-          out.users_dropped,
-          ch.SumOverShards(fmt::format(
-              "SELECT count() FROM {} WHERE user NOT IN (SELECT user FROM {} WHERE day >= {}) AND user NOT "
-              "IN (SELECT user FROM {}) AND user NOT IN (SELECT user FROM {})",
-              ch.Table("user_seq"), ch.EventsLocal(), cutoff, ch.Local("attributes"),
-              ch.Local("experiments"))));
-    }
+  if (dry_run) {  // the users whose every event is before the cutoff (and nothing else holds them)
+    AIPS_ASSIGN_OR_RETURN(auto users, UsersWithoutData(ch, fmt::format("day >= {}", cutoff)));
+    out.users_dropped = users.size();
+    return out;
+  }
+  if (dropped_days.empty()) {  // an interrupted earlier retain may have left users without data
+    AIPS_ASSIGN_OR_RETURN(auto users, UsersWithoutData(ch, "1"));
+    AIPS_RETURN_IF_ERROR(DropUsers(ch, users));
+    out.users_dropped = users.size();
     return out;
   }
   AIPS_RETURN_IF_ERROR(
@@ -87,7 +83,9 @@ Result<RetentionResult> RetainOnClickHouse(ChStore& ch, int keep_days, bool dry_
   AIPS_RETURN_IF_ERROR(
       ch.ExecuteEverywhere({fmt::format("ALTER TABLE {} DELETE WHERE day < {}", ch.EventsLocal(), cutoff)}));
   AIPS_RETURN_IF_ERROR(ch.WaitForMutations());
-  AIPS_ASSIGN_OR_RETURN(out.users_dropped, DropUsersWithoutData(ch, false));
+  AIPS_ASSIGN_OR_RETURN(auto users, UsersWithoutData(ch, "1"));
+  AIPS_RETURN_IF_ERROR(DropUsers(ch, users));
+  out.users_dropped = users.size();
   return out;
 }
 

@@ -72,7 +72,7 @@ Result<Roaring> EmbeddedEngine::EvalNode(const CrowdNode& n, const Roaring& univ
       if (!c)
         return Status::NotFound(
             fmt::format("unknown crowd '{}' (aips crowd list shows the saved crowds)", n.name));
-      return Roaring::readSafe(c->members.data(), c->members.size());
+      return LiveMembers(*c);
     }
     case K::kSegment: {
       const uint64_t gen = store_->manifest().attributes_generation;

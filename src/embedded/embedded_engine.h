@@ -154,6 +154,9 @@ class EmbeddedEngine : public QueryEngine {
   // Users of a first-party tier (see Spectrum) as of `date`.
   Result<Roaring> TierMembers(const std::string& brand, const std::string& tier, Day date);
   Result<Roaring> EvalQuery(const CrowdQuery& crowd);
+  // A saved crowd's members without the users erased since it was saved (their ids are tombstones:
+  // forget removes them from the file too; retain leaves that to this).
+  Result<Roaring> LiveMembers(const SavedCrowd& c);
   Result<Roaring> StageSet(const ScopeRef& scope, Day day, const std::vector<int>& stages,
                            const Roaring& universe);
 

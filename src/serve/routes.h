@@ -31,7 +31,8 @@
 
 namespace aips {
 
-// 404 NotFound, 400 InvalidArgument, 501 Unsupported, 503 Busy and OutOfMemory, else 500; the body is
+// 404 NotFound, 400 InvalidArgument, 501 Unsupported, 503 Busy and OutOfMemory, 507 an IOError of a full
+// disk or quota (IsOutOfSpace), else 500; the body is
 // {"error": message}. OutOfMemory answers as OutOfMemoryReply (serve/api.h).
 int HttpStatus(const Status& s);
 ApiReply FromStatus(const Status& s);

@@ -121,7 +121,8 @@ ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
   std::vector<std::string_view> allowed(params);
   return [allowed, fn](ApiContext& ctx, const HttpRequest& req, std::string* tenant) -> ApiReply {
     Call call(ctx, req);
-    for (int attempt = 0;; ++attempt) {
+    bool answered_again = false;  // a failed answer is asked again once, on a newer generation
+    for (int attempt = 1;; ++attempt) {
       std::shared_ptr<Generation> gen = ctx.pool->Current();
       ApiReply denied;
       auto who = call.Auth(*gen, &denied, tenant);
@@ -153,7 +154,8 @@ ApiHandler Data(std::initializer_list<std::string_view> params, DataFn fn) {
         ctx.metrics->Computed(computed);
         ctx.pool->Refresh();  // the engine stored snapshots: the next request sees them on a new generation
       }
-      if (r.status != 200 && attempt == 0) {  // a file the request needed may have gone with a commit
+      if (r.status != 200 && !answered_again) {  // a file the request needed may have gone with a commit
+        answered_again = true;
         ctx.pool->Refresh();
         if (ctx.pool->Current() != gen) continue;
       }

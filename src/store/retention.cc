@@ -4,7 +4,6 @@
 
 #include "store/attributes.h"
 #include "store/brand_facts.h"
-#include "store/crowds.h"
 #include "store/dictionary.h"
 #include "store/experiments.h"
 
@@ -35,8 +34,9 @@ Result<Roaring> UsersWithData(Store& store, const Manifest& m, const std::vector
   return alive;
 }
 
-// Erases the numbered users without data (not tombstones already) from the user dictionary and the saved
-// crowds, into `next` (its generation names the new dictionary file). Returns how many.
+// Erases the numbered users without data (not tombstones already) from the user dictionary, into `next`
+// (its generation names the new dictionary file); saved crowds stop counting them as their ids are
+// tombstones (EmbeddedEngine::LiveMembers), so nothing is written before the commit. Returns how many.
 Result<uint64_t> DropUsersWithoutData(Store& store, const Roaring& alive, bool dry_run, Manifest* next) {
   AIPS_ASSIGN_OR_RETURN(Dictionary * users, store.dict(kDictUser));
   Roaring gone;
@@ -44,21 +44,6 @@ Result<uint64_t> DropUsersWithoutData(Store& store, const Roaring& alive, bool d
   gone -= alive;
   for (uint32_t id : users->tombstoned()) gone.remove(id);
   if (gone.isEmpty() || dry_run) return gone.cardinality();
-  AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> crowds, LoadCrowds(store.dir()));
-  bool crowds_changed = false;
-  for (SavedCrowd& c : crowds) {
-    Roaring members = Roaring::readSafe(c.members.data(), c.members.size());
-    if (!members.intersect(gone)) continue;
-    members -= gone;
-    members.runOptimize();
-    c.size = members.cardinality();
-    c.members.resize(members.getSizeInBytes(true));
-    members.write(c.members.data(), true);
-    crowds_changed = true;
-  }
-  // Saved before the commit, as by forget: a crash in between leaves crowds without users the dictionary
-  // still names, and running retain again finishes the job.
-  if (crowds_changed) AIPS_RETURN_IF_ERROR(SaveCrowds(store.dir(), crowds));
   for (uint32_t id : gone) users->Tombstone(id);
   AIPS_ASSIGN_OR_RETURN(
       next->dicts[kDictUser],
