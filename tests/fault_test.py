@@ -94,7 +94,12 @@ class World:
         must(aips, ["compute", "--data", self.base])
         info = json.loads(must(aips, ["info", "--data", self.base, "--json"]))
         self.brands = [b["brand"] for b in info["brands"]][:2]
-        self.user = "u5"
+        # A saved crowd, so that forget and retain have one to change; forget erases two of its members.
+        must(aips, ["crowd", "save", "--data", self.base, "--name", "base-pack", "--expr",
+                    f'stage(brand: "{self.brands[0]}", date: "{info["last_day"]}") in [A, I, TI, P]'])
+        members = must(aips, ["crowd", "export", "--data", self.base, "--expr", 'crowd("base-pack")', "--raw",
+                              "--min-size", "0"]).split()[1:]
+        self.forgotten = members[:2]
 
     def answers(self, d):
         """What a user would ask of the directory, as text (exact comparison), asked in one `aips batch`."""
@@ -131,7 +136,7 @@ def scenarios(w):
         ("ingest events", none, lambda d: ["ingest", "--data", d, w.second], True),
         ("ingest side tables", none, lambda d: ["ingest", "--data", d, *w.more], True),
         ("compute", ingested, lambda d: ["compute", "--data", d], False),
-        ("forget", none, lambda d: ["forget", "--data", d, "--user", w.user, "--user", "u17"], True),
+        ("forget", none, lambda d: ["forget", "--data", d, "--user", w.forgotten[0], "--user", w.forgotten[1]], True),
         ("retain", none, lambda d: ["retain", "--data", d, "--keep-days", "20"], True),
         ("crowd save", none, lambda d: ["crowd", "save", "--data", d, "--name", "pack",
                                         "--expr", f'stage(brand: "{w.brands[0]}", date: "2024-10-10") in [I, TI]'], True),

@@ -46,6 +46,23 @@ Status SaveCrowds(const std::string& dir, const std::vector<SavedCrowd>& crowds)
   return WriteFileAtomic(Path(dir), Frame(kMagic, kVersion, w.buffer()));
 }
 
+Result<uint64_t> RemoveFromSavedCrowds(const std::string& dir, const Roaring& users, bool dry_run) {
+  AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> crowds, LoadCrowds(dir));
+  uint64_t changed = 0;
+  for (SavedCrowd& c : crowds) {
+    Roaring members = Roaring::readSafe(c.members.data(), c.members.size());
+    if (!members.intersect(users)) continue;
+    ++changed;
+    members -= users;
+    members.runOptimize();
+    c.size = members.cardinality();
+    c.members.resize(members.getSizeInBytes(true));
+    members.write(c.members.data(), true);
+  }
+  if (changed > 0 && !dry_run) AIPS_RETURN_IF_ERROR(SaveCrowds(dir, crowds));
+  return changed;
+}
+
 const SavedCrowd* LatestCrowd(const std::vector<SavedCrowd>& crowds, const std::string& tenant,
                               const std::string& name) {
   const SavedCrowd* best = nullptr;

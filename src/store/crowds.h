@@ -10,6 +10,7 @@
 
 #include "aips/status.h"
 #include "common/date.h"
+#include "roaring/roaring.hh"
 
 namespace aips {
 
@@ -23,6 +24,9 @@ struct SavedCrowd {
 
 Result<std::vector<SavedCrowd>> LoadCrowds(const std::string& data_dir);
 Status SaveCrowds(const std::string& data_dir, const std::vector<SavedCrowd>& crowds);
+// Removes `users` from every saved crowd (aips forget: the erased users, and any tombstoned id left by an
+// earlier run); returns how many versions held one of them. With dry_run nothing is written.
+Result<uint64_t> RemoveFromSavedCrowds(const std::string& data_dir, const Roaring& users, bool dry_run);
 // The latest version of a tenant's crowd, or nullptr.
 const SavedCrowd* LatestCrowd(const std::vector<SavedCrowd>& crowds, const std::string& tenant,
                               const std::string& name);

@@ -157,21 +157,13 @@ Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& u
       AIPS_RETURN_IF_ERROR(SaveAttributes(dir, gen, attrs));
       next.attributes_generation = gen;
     }
-    AIPS_ASSIGN_OR_RETURN(std::vector<SavedCrowd> crowds, LoadCrowds(dir));
-    for (SavedCrowd& c : crowds) {
-      Roaring members = Roaring::readSafe(c.members.data(), c.members.size());
-      bool changed = false;
-      for (uint32_t id : ids) changed |= members.removeChecked(id);
-      if (!changed) continue;
-      ++out.crowds_changed;
-      members.runOptimize();
-      c.size = members.cardinality();
-      c.members.resize(members.getSizeInBytes(true));
-      members.write(c.members.data(), true);
-    }
-    if (out.crowds_changed > 0 && !dry_run) AIPS_RETURN_IF_ERROR(SaveCrowds(dir, crowds));
+    const std::vector<uint32_t> ids_vec(ids.begin(), ids.end());
+    // Counted here, written after the commit: until then every read of a saved crowd leaves tombstoned
+    // ids out (EmbeddedEngine::LiveMembers), so a failed commit leaves the crowds as they were.
+    AIPS_ASSIGN_OR_RETURN(out.crowds_changed,
+                          RemoveFromSavedCrowds(dir, Roaring(ids_vec.size(), ids_vec.data()), true));
     AIPS_ASSIGN_OR_RETURN(Experiments experiments, LoadExperiments(dir, m.experiments_generation));
-    out.assignments_removed = experiments.Erase(std::vector<uint32_t>(ids.begin(), ids.end()));
+    out.assignments_removed = experiments.Erase(ids_vec);
     if (out.assignments_removed > 0 && !dry_run) {
       AIPS_RETURN_IF_ERROR(SaveExperiments(dir, gen, experiments));
       next.experiments_generation = gen;
@@ -222,6 +214,12 @@ Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& u
   if (changed) {
     AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
     AIPS_RETURN_IF_ERROR(store.RemoveGarbage());
+  }
+  // The saved crowds lose the users' ids (and any an interrupted earlier run left behind).
+  {
+    const std::vector<uint32_t>& tombs = user_dict->tombstoned();
+    Roaring gone(tombs.size(), tombs.data());
+    AIPS_RETURN_IF_ERROR(RemoveFromSavedCrowds(dir, gone, false).status());
   }
   // The affected brands' snapshots and every category crowd's (reset above).
   AIPS_ASSIGN_OR_RETURN(out.snapshot_files_deleted,

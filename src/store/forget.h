@@ -6,8 +6,8 @@
 // (their dense ids stay allocated, so no other id moves), their identity-map links and attribute tags
 // are removed, their private messages removed and their authorship of notes cleared, and the affected
 // brands' and their categories' snapshots are marked for recomputation.
-// Before the commit, saved crowds lose the users and rejected-row files lose the lines naming them.
-// After it, the stale snapshot files are deleted. With `block`, the users' keyed fingerprints are kept
+// Before the commit, rejected-row files lose the lines naming them. After it, the saved crowds lose the
+// users' ids (reads leave tombstoned ids out meanwhile) and the stale snapshot files are deleted. With `block`, the users' keyed fingerprints are kept
 // so that later ingests refuse their rows. A crash leaves either state; re-running completes it.
 #pragma once
 

@@ -328,9 +328,14 @@ def check_rules(aips, where, w, queries):
 
 def check_retain(aips, where, files, queries):
     """retain drops the same days everywhere; the answers stay equal; re-sent old events stay duplicates."""
+    dry = {name: run([aips, "retain", *w, "--keep-days", "45", "--dry-run", "--json"]) for name, w in where.items()}
     answers = {name: run([aips, "retain", *w, "--keep-days", "45", "--json"]) for name, w in where.items()}
     if len(set(answers.values())) != 1 or json.loads(answers["embedded"])["rows_dropped"] == 0:
         fail(f"retain answered differently per backend (or dropped nothing): {answers}")
+    if len(set(dry.values())) != 1 or dict(json.loads(dry["embedded"]), dry_run=False) != json.loads(answers["embedded"]):
+        fail(f"retain --dry-run answered differently per backend or from the retain itself: {dry} vs {answers}")
+    if json.loads(answers["embedded"])["users_dropped"] == 0:
+        fail("retain left no user without data: the world does not test users_dropped")
     # The users left with nothing are gone alike: user counts, the crowd of everyone else, saved crowds.
     last = json.loads(run([aips, "info", *where["embedded"], "--json"]))["last_day"]
     brand = next(q[q.index("--brand") + 1] for q in queries if "--brand" in q)
@@ -345,7 +350,9 @@ def check_retain(aips, where, files, queries):
         fail(f"after forget and retain, re-sending the files: (accepted, rejected) per backend {again}; "
              "expected nothing accepted and the forgotten users' rows rejected alike")
     compare_cli(aips, where, queries)
-    print(f"retain: {json.loads(answers['embedded'])['rows_dropped']} events dropped on every backend; "
+    print(f"retain: {json.loads(answers['embedded'])['rows_dropped']} events and "
+          f"{json.loads(answers['embedded'])['users_dropped']} users left with nothing dropped on every backend "
+          "(as the dry run said); "
           f"{len(queries)} queries still equal; a re-sent old event stays a duplicate")
 
 
