@@ -7,8 +7,9 @@
 // are removed, their private messages removed and their authorship of notes cleared, and the affected
 // brands' and their categories' snapshots are marked for recomputation.
 // Before the commit, rejected-row files lose the lines naming them. After it, the saved crowds lose the
-// users' ids (reads leave tombstoned ids out meanwhile) and the stale snapshot files are deleted. With `block`, the users' keyed fingerprints are kept
-// so that later ingests refuse their rows. A crash leaves either state; re-running completes it.
+// users' ids (reads leave tombstoned ids out meanwhile) and the stale snapshot files are deleted. With
+// `block`, the users' keyed fingerprints are kept so that later ingests refuse their rows. A crash leaves
+// either state; re-running completes it.
 #pragma once
 
 #include <cstdint>
