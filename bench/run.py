@@ -17,6 +17,7 @@ memory, the ratio aips/peer per workload, the machine), and the table into docs/
 usage: bench/run.py [--users N] [--runs R] [--work DIR] [--peers duckdb,clickhouse] [--tiny]
 """
 import argparse
+import collections
 import datetime
 import json
 import os
@@ -145,7 +146,9 @@ def run_duckdb(csv, work, queries, runs, load_runs):
               open(spec, "w"))
     _, rss, out = timed(["node", os.path.join(peers, "duckdb_bench.mjs"), spec])
     res = json.loads(out)
+    db_bytes = sum(os.path.getsize(f) for f in (db, db + ".wal") if os.path.exists(f))
     return {"version": res["version"], "load_s": loads, "load_rss_mb": load_rss, "query_rss_mb": rss,
+            "store_bytes": db_bytes,
             "ms": {n: q["ms"] for n, q in res["queries"].items()},
             "answers": peer_answers({n: q["rows"] for n, q in res["queries"].items()})}
 
@@ -181,6 +184,9 @@ def run_clickhouse(csv, work, queries, runs, load_runs):
             if p.returncode != 0:
                 sys.exit(f"bench: clickhouse-client could not load the CSV: {p.stderr.strip()[-2000:]}")
             loads.append(time.time() - t0)
+        # The events' compressed MergeTree parts (columns' .bin files; marks and indexes not counted).
+        store_bytes = int(ch("SELECT sum(data_compressed_bytes) FROM system.parts WHERE database = 'bench' "
+                             "AND table = 'events' AND active").strip() or 0)
         ms, rows = {}, {}
         for name, stmts in queries.items():
             ms[name] = []
@@ -195,10 +201,33 @@ def run_clickhouse(csv, work, queries, runs, load_runs):
             for line in st:
                 if line.startswith("VmHWM:"):
                     rss = int(line.split()[1]) / 1024
-        return {"version": version, "load_s": loads, "server_rss_mb": rss, "ms": ms,
+        return {"version": version, "load_s": loads, "server_rss_mb": rss, "ms": ms, "store_bytes": store_bytes,
                 "answers": peer_answers(rows)}
     finally:
         subprocess.run([os.path.join(ROOT, "scripts", "clickhouse-cluster.sh"), "stop", chdir], capture_output=True)
+
+
+def store_bytes_by_part(data):
+    """The data directory's bytes by what they hold (issue #20: bytes per event): day segments, event-id runs,
+    dictionaries, brand and category snapshots, engine states, and the rest (side tables, manifest ...)."""
+    parts = collections.Counter()
+    for dp, _, fs in os.walk(data):
+        sub = os.path.relpath(dp, data).split(os.sep)[0]
+        for f in fs:
+            n = os.path.getsize(os.path.join(dp, f))
+            if sub == "seg":
+                parts["segments"] += n
+            elif sub == "ids":
+                parts["event_ids"] += n
+            elif sub == "dict":
+                parts["dictionaries"] += n
+            elif sub == "snap" and f.endswith(".snap"):
+                parts["snapshots"] += n
+            elif sub == "snap" and f.endswith(".state"):
+                parts["engine_states"] += n
+            else:
+                parts["other"] += n
+    return dict(parts)
 
 
 def run_aips(aips, bench, world, work, brand, competitor, date, d0, days_e, runs, load_runs):
@@ -209,7 +238,9 @@ def run_aips(aips, bench, world, work, brand, competitor, date, d0, days_e, runs
         secs, rss, _ = timed([aips, "ingest", "--data", data, os.path.join(world, "events.csv")])
         loads.append(secs)
         load_rss = max(load_rss, rss)
+    after_ingest = store_bytes_by_part(data)
     compute_s, compute_rss, _ = timed([aips, "compute", "--data", data])
+    after_compute = store_bytes_by_part(data)
     fresh = []
     for _ in range(max(runs, 5)):
         secs, fresh_rss, out = timed([aips, "stages", "--data", data, "--brand", brand, "--date", date, "--json"])
@@ -229,7 +260,7 @@ def run_aips(aips, bench, world, work, brand, competitor, date, d0, days_e, runs
             "ms": {k: r[k]["ms"] for k in r}, "answers": answers,
             "scopes": r["e_refresh"]["scopes"], "member_days": r["e_refresh"]["member_days"],
             "snapshot_bytes_in_memory": r["e_refresh"]["snapshot_bytes"], "snapshot_bytes_on_disk": snap_bytes,
-            "store_bytes": store_bytes}
+            "store_bytes": store_bytes, "bytes_after_ingest": after_ingest, "bytes_after_compute": after_compute}
 
 
 def strip_zero_brands(d):
@@ -405,7 +436,29 @@ def report(r, peers):
             f"{a['member_days']:,} asset member-days (summed over {a['scopes']} scopes and 90 days) = {bpm:.3f} "
             f"bytes per member per scope per day (target ≤ 0.5: {'met' if bpm <= 0.5 else '**missed**'}); the "
             f"whole data directory is {a['store_bytes'] / 1e9:.2f} GB."]
+    out += storage_lines(r, peers)
     return "\n".join(out) + "\n"
+
+
+def storage_lines(r, peers):
+    """Bytes per event of the stored events: aips by part after ingest and after compute, and the peers'."""
+    a, events = r["aips"], max(1, r["world"]["events"])
+
+    def per_event(parts):
+        return sum(parts.values()) / events
+
+    def split(parts):
+        return ", ".join(f"{k.replace('_', ' ')} {v / events:.1f}" for k, v in sorted(parts.items(), key=lambda kv: -kv[1]))
+    ingest, compute = a["bytes_after_ingest"], a["bytes_after_compute"]
+    peer = {p: r[p]["store_bytes"] / events for p in peers if r.get(p, {}).get("store_bytes")}
+    targets = (f"target ≤ 12 after ingest: {'met' if per_event(ingest) <= 12 else '**missed**'}, ≤ 20 after "
+               f"compute: {'met' if per_event(compute) <= 20 else '**missed**'}; smaller than every peer after "
+               f"ingest: {'met' if peer and all(per_event(ingest) < v for v in peer.values()) else '**missed**'}")
+    return [f"- Storage, bytes per event: aips after ingest **{per_event(ingest):.1f}** ({split(ingest)}), after "
+            f"compute **{per_event(compute):.1f}** ({split(compute)}); "
+            + "; ".join(f"{p} {v:.1f}" + (" (its database file)" if p == "duckdb" else
+                                          " (compressed MergeTree column data of the events table)")
+                        for p, v in peer.items()) + f" ({targets})."]
 
 
 def update_performance_doc(md, marker, keep_title=False):
