@@ -29,34 +29,9 @@ import sys
 import tempfile
 import threading
 
+from aips_cli import must, run, strip_times
+
 TEXTS = {"ENOSPC": "No space left on device", "EIO": "Input/output error"}
-
-
-def run(binary, args, env=None):
-    return subprocess.run([binary, *args], capture_output=True, text=True, env=env)
-
-
-def must(binary, args):
-    p = run(binary, args)
-    if p.returncode != 0:
-        sys.exit(f"{binary} {' '.join(args)} failed: {p.stderr.strip()[-400:]}")
-    return p.stdout
-
-
-def strip_times(text):
-    """The answer without the wall-clock times a save records (two runs never save in the same second)."""
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        return text
-
-    def walk(v):
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items() if k not in ("saved_at", "created_at")}
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        return v
-    return json.dumps(walk(doc), sort_keys=True)
 
 
 class World:

@@ -17,27 +17,17 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from aips_cli import free_port, must, run, wait_for_port
+
 FULL = "ENOSPC:any:1+"
 WARNING = "could not store the snapshot"
 failures = []
-
-
-def run(binary, args, env=None):
-    return subprocess.run([binary, *args], capture_output=True, text=True, env=env)
-
-
-def must(binary, args):
-    p = run(binary, args)
-    if p.returncode != 0:
-        sys.exit(f"{binary} {' '.join(args)} failed: {p.stderr.strip()[-400:]}")
-    return p.stdout
 
 
 def check(ok, what):
@@ -100,12 +90,6 @@ def cli_read_only(aips, data, brand, last, work):
               f"read-only directory: `{name}` says on stderr that it could not store its snapshot")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def request(port, key, method, path, body=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request(method, path, body=body, headers={"Authorization": f"Bearer {key}"})
@@ -128,12 +112,7 @@ def server_full_disk(aips, aips_fault, data, brand, second_half, work):
     server = subprocess.Popen([aips_fault, "serve", "--data", d, "--port", str(port)],
                               env=dict(os.environ, AIPS_FAULT=FULL), stdout=log, stderr=subprocess.STDOUT)
     try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_for_port(port)
         answers, stop = [], threading.Event()
 
         def reader():

@@ -71,6 +71,9 @@ import threading
 import time
 import urllib.parse
 
+import aips_cli
+from aips_cli import run, strip_times
+
 SIDE = ("categories.csv", "brands.csv", "campaigns.csv", "spend.csv")
 TEXTS = {"ENOSPC": "No space left on device", "EIO": "Input/output error"}
 LATE_SHARE, LATE_DAYS = 0.04, (1, 5)
@@ -96,31 +99,10 @@ class Failure(Exception):
     """A broken guarantee: the test stops and reports it."""
 
 
-def run(binary, args, env=None):
-    return subprocess.run([binary, *args], capture_output=True, text=True, env=env)
-
-
 def must(binary, args):
-    p = run(binary, args)
-    if p.returncode != 0:
-        raise Failure(f"{os.path.basename(binary)} {' '.join(args)} failed ({p.returncode}): {p.stderr.strip()[-500:]}")
-    return p.stdout
-
-
-def strip_times(text):
-    """The answer without the wall-clock times a save records (as tests/fault_test.py)."""
-    try:
-        doc = json.loads(text)
-    except ValueError:
-        return text
-
-    def walk(v):
-        if isinstance(v, dict):
-            return {k: walk(x) for k, x in v.items() if k not in ("saved_at", "created_at")}
-        if isinstance(v, list):
-            return [walk(x) for x in v]
-        return v
-    return json.dumps(walk(doc), sort_keys=True)
+    def fail(message):
+        raise Failure(message)
+    return aips_cli.must(binary, args, fail)
 
 
 def absorbed(stderr, errno):

@@ -71,18 +71,15 @@ Result<RetentionResult> RetainOnClickHouse(ChStore& ch, int keep_days, bool dry_
     out.users_dropped = users.size();
     return out;
   }
-  if (dropped_days.empty()) {  // an interrupted earlier retain may have left users without data
-    AIPS_ASSIGN_OR_RETURN(auto users, UsersWithoutData(ch, "1"));
-    AIPS_RETURN_IF_ERROR(DropUsers(ch, users));
-    out.users_dropped = users.size();
-    return out;
+  if (!dropped_days.empty()) {
+    AIPS_RETURN_IF_ERROR(
+        ch.ExecuteEverywhere({fmt::format("INSERT INTO {} SELECT key, day FROM {} WHERE day < {}",
+                                          ch.Local("dropped_keys"), ch.EventsLocal(), cutoff)}));
+    AIPS_RETURN_IF_ERROR(ch.ExecuteEverywhere(
+        {fmt::format("ALTER TABLE {} DELETE WHERE day < {}", ch.EventsLocal(), cutoff)}));
+    AIPS_RETURN_IF_ERROR(ch.WaitForMutations());
   }
-  AIPS_RETURN_IF_ERROR(
-      ch.ExecuteEverywhere({fmt::format("INSERT INTO {} SELECT key, day FROM {} WHERE day < {}",
-                                        ch.Local("dropped_keys"), ch.EventsLocal(), cutoff)}));
-  AIPS_RETURN_IF_ERROR(
-      ch.ExecuteEverywhere({fmt::format("ALTER TABLE {} DELETE WHERE day < {}", ch.EventsLocal(), cutoff)}));
-  AIPS_RETURN_IF_ERROR(ch.WaitForMutations());
+  // Even with nothing to cut, users left with nothing by an interrupted earlier retain are dropped.
   AIPS_ASSIGN_OR_RETURN(auto users, UsersWithoutData(ch, "1"));
   AIPS_RETURN_IF_ERROR(DropUsers(ch, users));
   out.users_dropped = users.size();

@@ -117,7 +117,7 @@ Result<const SnapshotReader*> EmbeddedEngine::Snapshot(const Subject& s, Day day
   *effective_day = eff;
   SnapState st = StoredSnapState(s);
   uint64_t expected_fp = s.fp;  // the fingerprint the snapshot file must carry (newer after the lock)
-  if (st.fp != s.fp || st.through == kNoDay || st.through < eff) {
+  if (!st.Covers(s.fp, eff)) {
     if (const SnapshotReader* held = HeldInMemory(s, eff)) return held;  // storing it failed before
     Subject fresh = s;
     Status stored = StoreSnapshot(day, eff, &fresh);
@@ -159,7 +159,7 @@ Status EmbeddedEngine::StoreSnapshot(Day day, Day eff, Subject* s) {
     AIPS_ASSIGN_OR_RETURN(*s, BrandSubject(s->brand));
   }
   const SnapState st = StoredSnapState(*s);
-  if (st.fp == s->fp && st.through != kNoDay && st.through >= eff) return Status::OK();
+  if (st.Covers(s->fp, eff)) return Status::OK();
   return ComputeAndCommit({*s}, {ThroughFor(*s, day)}, nullptr);
 }
 
@@ -218,8 +218,7 @@ Result<SubjectOutput> EmbeddedEngine::ComputeSubject(const EventSource& source, 
   // Continue after the stored days when the stored snapshot and engine state are current (a daily
   // refresh then costs only the new days); otherwise, or if that fails, compute from the first day.
   const SnapState stored = StoredSnapState(s);
-  if (stored.fp == s.fp && stored.through != kNoDay && stored.through >= s.first &&
-      stored.through < through) {
+  if (stored.Covers(s.fp, s.first) && stored.through < through) {
     auto reader = SnapshotReader::Open(s.path);
     auto state = ReadFile(StatePath(s));
     if (reader.ok() && state.ok() && reader.value()->fingerprint() == s.fp &&
@@ -303,7 +302,7 @@ Status EmbeddedEngine::Compute(std::optional<Day> until,
   auto want = [&](Subject s, SnapState st) {
     if (s.first == kNoDay || target < s.first) return;
     const Day t = std::min(target, s.last + s.max_window);
-    if (st.fp == s.fp && st.through != kNoDay && st.through >= t) return;  // already current
+    if (st.Covers(s.fp, t)) return;  // already current
     subjects.push_back(std::move(s));
     through.push_back(t);
   };

@@ -40,6 +40,8 @@ struct SegmentInfo {
 struct SnapState {
   Day through = kNoDay;
   uint64_t fp = 0;
+  // True when the stored snapshot was computed with fingerprint `f` and reaches `day`.
+  bool Covers(uint64_t f, Day day) const { return fp == f && through != kNoDay && through >= day; }
 };
 
 struct BrandInfo {

@@ -78,34 +78,29 @@ Result<RetentionResult> ApplyRetention(Store& store, int keep_days, bool dry_run
     out.rows_dropped += s.rows;
   }
   out.days_dropped = dropped_days.size();
-  if (dropped_days.empty()) {
-    // Nothing to cut; users left with nothing by an interrupted earlier retain are still dropped.
-    AIPS_ASSIGN_OR_RETURN(Roaring alive, UsersWithData(store, m, next.segments));
-    AIPS_ASSIGN_OR_RETURN(out.users_dropped, DropUsersWithoutData(store, alive, dry_run, &next));
-    if (out.users_dropped == 0 || dry_run) return out;
-    AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
-    return out;
-  }
-  // Rows per brand in the dropped days, and the first remaining day of each affected brand.
-  for (Day d : dropped_days) {
-    AIPS_ASSIGN_OR_RETURN(std::vector<const Segment*> segs, store.SegmentsOfDay(d));
-    for (const Segment* seg : segs) {
-      for (uint32_t b = 0; b < m.brands.size(); ++b) {
-        AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg->Block(b));
-        dropped_rows[b] += blk.n;
+  if (!dropped_days.empty()) {
+    // Rows per brand in the dropped days, and the first remaining day of each affected brand.
+    for (Day d : dropped_days) {
+      AIPS_ASSIGN_OR_RETURN(std::vector<const Segment*> segs, store.SegmentsOfDay(d));
+      for (const Segment* seg : segs) {
+        for (uint32_t b = 0; b < m.brands.size(); ++b) {
+          AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg->Block(b));
+          dropped_rows[b] += blk.n;
+        }
       }
     }
+    std::vector<uint32_t> affected;
+    for (uint32_t b = 0; b < m.brands.size(); ++b)
+      if (dropped_rows[b] != 0) affected.push_back(b);
+    out.brands_affected = affected.size();
+    std::vector<std::string> categories;  // every category crowd spans the dropped days
+    for (auto& [name, snap] : next.category_snaps) categories.push_back(name);
+    AIPS_RETURN_IF_ERROR(RederiveBrandFacts(store.dir(), &next, affected, categories));
   }
-  std::vector<uint32_t> affected;
-  for (uint32_t b = 0; b < m.brands.size(); ++b)
-    if (dropped_rows[b] != 0) affected.push_back(b);
-  out.brands_affected = affected.size();
-  std::vector<std::string> categories;  // every category crowd spans the dropped days
-  for (auto& [name, snap] : next.category_snaps) categories.push_back(name);
-  AIPS_RETURN_IF_ERROR(RederiveBrandFacts(store.dir(), &next, affected, categories));
+  // Even with nothing to cut, users left with nothing by an interrupted earlier retain are dropped.
   AIPS_ASSIGN_OR_RETURN(Roaring alive, UsersWithData(store, m, next.segments));
   AIPS_ASSIGN_OR_RETURN(out.users_dropped, DropUsersWithoutData(store, alive, dry_run, &next));
-  if (dry_run) return out;
+  if (dry_run || (dropped_days.empty() && out.users_dropped == 0)) return out;
   AIPS_RETURN_IF_ERROR(store.CommitManifest(std::move(next)));
   AIPS_RETURN_IF_ERROR(store.RemoveGarbage());
   return out;
