@@ -46,7 +46,14 @@ run_mix() {
   KEY=$key DAY=$day wrk -t2 -c16 -d"${secs}s" --latency -s "$here/tests/load/mix.lua" "http://127.0.0.1:$port" > "$work/$1.txt"
   local requests errs_status errs_other p50 p99 maxl rps
   read -r _ requests errs_status errs_other p50 p99 maxl rps <<< "$(grep '^RESULT' "$work/$1.txt" | tr '=' ' ' | awk '{print $1, $3, $5, $7, $9, $11, $13, $15}')"
-  [ "$errs_status" -eq 0 ] && [ "$errs_other" -eq 0 ] || { cat "$work/$1.txt" >&2; echo "FAIL: errors under load $2" >&2; return 1; }
+  [ "$errs_status" -eq 0 ] && [ "$errs_other" -eq 0 ] || {
+    cat "$work/$1.txt" >&2
+    kill -0 "$pid" 2> /dev/null || echo "the server is gone ($(wait "$pid" 2> /dev/null; echo "exit status $?"))" >&2
+    echo "server log (last 40 lines):" >&2
+    tail -40 "$work/serve.log" >&2
+    echo "FAIL: errors under load $2" >&2
+    return 1
+  }
   echo "requests $requests, errors 0, throughput ${rps} req/s, latency p50 ${p50} ms, p99 ${p99} ms, max ${maxl} ms"
 }
 idle=$(run_mix wrk "while ingesting")

@@ -13,14 +13,20 @@ cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DAIPS_TSAN=ON -DAIPS_PCH=ON > /dev/null
 cmake --build "$build" --target aips > /dev/null
 mkdir -p "$out"
-export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 log_path=$out/tsan"
+export TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 log_path=$out/tsan suppressions=$here/tests/tsan.supp"
 rm -f "$out"/tsan.*
+# Whatever test fails, the sanitizer's reports are what explains it: print them on every exit.
+show_reports() {
+  if ls "$out"/tsan.* > /dev/null 2>&1; then
+    head -80 "$out"/tsan.*
+    echo "FAIL: ThreadSanitizer reported (full reports in $out/tsan.*)" >&2
+    return 1
+  fi
+}
+trap 'rc=$?; if [ $rc -ne 0 ]; then show_reports || true; fi' EXIT
 python3 "$here/tests/consistency_test.py" "$build/aips"
 python3 "$here/tests/slow_client_test.py" "$build/aips"
 LOAD_USERS=10000 "$here/tests/load_test.sh" "$build/aips" "$out/load-tsan.txt" 5
-if ls "$out"/tsan.* > /dev/null 2>&1; then
-  head -60 "$out"/tsan.*
-  echo "FAIL: ThreadSanitizer reported (full reports in $out/tsan.*)" >&2
-  exit 1
-fi
+trap - EXIT
+show_reports || exit 1
 echo "ThreadSanitizer: no report over the consistency, slow-client and load tests"
