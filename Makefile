@@ -10,7 +10,7 @@ DEMO_PORT ?= 8080
 APT_PACKAGES := build-essential cmake ninja-build pkg-config git python3 tzdata clang-format \
   libroaring-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libabsl-dev \
   libxxhash-dev libzstd-dev liblz4-dev libgtest-dev libgmock-dev libcpp-httplib-dev libboost1.81-dev libssl-dev \
-  chromium fonts-wqy-microhei clang libfuzzer-14-dev \
+  chromium fonts-wqy-microhei clang libfuzzer-14-dev zstd \
   clickhouse-server clickhouse-client libbenchmark-dev clang-tidy wrk
 
 .PHONY: deps web configure build build-aips install test demo clean format format-check soak bench

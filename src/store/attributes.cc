@@ -3,13 +3,13 @@
 #include <algorithm>
 
 #include "common/bytes.h"
+#include "common/compress.h"
 #include "common/file_util.h"
 
 namespace aips {
 
 namespace {
 constexpr std::string_view kMagic = "AIPSATT1";
-constexpr uint32_t kVersion = 1;
 }  // namespace
 
 bool UserAttributes::Set(uint32_t user, const std::vector<std::string>& wanted) {
@@ -44,11 +44,12 @@ std::string UserAttributes::Encode() const {
     w.Str(tag);
     w.Str(bytes);
   }
-  return Frame(kMagic, kVersion, w.buffer());
+  return FrameCompressed(kMagic, w.buffer());
 }
 
 Result<UserAttributes> UserAttributes::Decode(std::string_view file, const std::string& name) {
-  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kMagic, kVersion, name));
+  std::string raw;
+  AIPS_ASSIGN_OR_RETURN(std::string_view payload, UnframeCompressed(file, kMagic, name, &raw));
   ByteReader r(payload, name);
   UserAttributes a;
   uint64_t n;

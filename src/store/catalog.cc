@@ -1,13 +1,13 @@
 #include "store/catalog.h"
 
 #include "common/bytes.h"
+#include "common/compress.h"
 #include "common/file_util.h"
 
 namespace aips {
 
 namespace {
 constexpr std::string_view kMagic = "AIPSTBL1";
-constexpr uint32_t kVersion = 1;
 }  // namespace
 
 std::optional<std::string> Catalog::CategoryOf(const std::string& brand) const {
@@ -32,11 +32,12 @@ std::string Catalog::Encode() const {
     w.Str(name), w.Str(ci.brand), w.Str(ci.spu), w.I32(ci.start), w.I32(ci.end);
   w.Varint(spend.size());
   for (auto& [key, v] : spend) w.Str(key.first), w.I32(key.second), w.I64(v);
-  return Frame(kMagic, kVersion, w.buffer());
+  return FrameCompressed(kMagic, w.buffer());
 }
 
 Result<Catalog> Catalog::Decode(std::string_view file, const std::string& name) {
-  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kMagic, kVersion, name));
+  std::string raw;
+  AIPS_ASSIGN_OR_RETURN(std::string_view payload, UnframeCompressed(file, kMagic, name, &raw));
   ByteReader r(payload, name);
   Catalog c;
   uint64_t n;

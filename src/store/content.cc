@@ -1,6 +1,7 @@
 #include "store/content.h"
 
 #include "common/bytes.h"
+#include "common/compress.h"
 #include "common/file_util.h"
 #include "fmt/format.h"
 
@@ -9,7 +10,6 @@ namespace aips {
 namespace {
 constexpr std::string_view kNotesMagic = "AIPSNOT1";
 constexpr std::string_view kConsultMagic = "AIPSCON1";
-constexpr uint32_t kVersion = 1;
 
 template <typename T>
 Result<T> LoadFramed(const std::string& path, uint64_t generation) {
@@ -28,11 +28,12 @@ std::string NotesTable::Encode() const {
     for (auto& t : n.topics) w.Str(t);
     w.U8(n.sentiment), w.U8(n.kind);
   }
-  return Frame(kNotesMagic, kVersion, w.buffer());
+  return FrameCompressed(kNotesMagic, w.buffer());
 }
 
 Result<NotesTable> NotesTable::Decode(std::string_view file, const std::string& name) {
-  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kNotesMagic, kVersion, name));
+  std::string raw;
+  AIPS_ASSIGN_OR_RETURN(std::string_view payload, UnframeCompressed(file, kNotesMagic, name, &raw));
   ByteReader r(payload, name);
   NotesTable t;
   uint64_t n;
@@ -83,11 +84,12 @@ std::string ConsultData::Encode() const {
     w.Str(m.conversation), w.Str(m.account), w.Str(m.user), w.I64(m.ts);
     w.U8(static_cast<uint8_t>((m.out ? 1 : 0) | (m.lead ? 2 : 0)));
   }
-  return Frame(kConsultMagic, kVersion, w.buffer());
+  return FrameCompressed(kConsultMagic, w.buffer());
 }
 
 Result<ConsultData> ConsultData::Decode(std::string_view file, const std::string& name) {
-  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kConsultMagic, kVersion, name));
+  std::string raw;
+  AIPS_ASSIGN_OR_RETURN(std::string_view payload, UnframeCompressed(file, kConsultMagic, name, &raw));
   ByteReader r(payload, name);
   ConsultData c;
   uint64_t n;

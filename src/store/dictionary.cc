@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "common/bytes.h"
+#include "common/compress.h"
 #include "common/file_util.h"
 #include "common/hash_tables.h"
 #include "fmt/format.h"
@@ -10,7 +11,10 @@
 namespace aips {
 
 namespace {
-constexpr uint32_t kChunkMagic = 0x4B434431;  // "1DCK"
+constexpr uint32_t kChunkMagic = 0x4B434431;        // "1DCK": the names as they are
+constexpr uint32_t kPackedChunkMagic = 0x4B434432;  // "2DCK": raw_len u64 + one zstd frame of the names
+// Chunks whose names take fewer bytes stay plain (a daily ingest adding a few names gains nothing).
+constexpr size_t kPackFrom = 4096;
 constexpr size_t kBlock = 1 << 20;
 }  // namespace
 
@@ -56,6 +60,7 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
   d.names_.reserve(committed.count);
   d.index_ = WithRoomFor<decltype(d.index_)>(committed.count);  // not reserve(): common/hash_tables.h
   size_t pos = 0;
+  std::string unpacked;  // a packed chunk's names
   while (pos < all.size()) {
     if (all.size() - pos < 24)
       return Status::Corruption(fmt::format("{}: truncated chunk at byte {}", path, pos));
@@ -64,13 +69,22 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
     std::memcpy(&magic, all.data() + pos, 4);
     std::memcpy(&count, all.data() + pos + 4, 4);
     std::memcpy(&len, all.data() + pos + 8, 8);
-    if (magic != kChunkMagic || len > all.size() - pos - 24) {
+    if ((magic != kChunkMagic && magic != kPackedChunkMagic) || len > all.size() - pos - 24) {
       return Status::Corruption(fmt::format("{}: bad chunk header at byte {}", path, pos));
     }
     std::string_view body = all.substr(pos + 16, len);
     std::memcpy(&sum, all.data() + pos + 16 + len, 8);
     if (sum != Hash64(all.substr(pos, 16 + len))) {
       return Status::Corruption(fmt::format("{}: checksum mismatch in chunk at byte {}", path, pos));
+    }
+    if (magic == kPackedChunkMagic) {
+      uint64_t raw_len = 0;
+      if (body.size() < 8)
+        return Status::Corruption(fmt::format("{}: truncated chunk at byte {}", path, pos));
+      std::memcpy(&raw_len, body.data(), 8);
+      AIPS_RETURN_IF_ERROR(ZstdDecompress(body.substr(8), raw_len,
+                                          fmt::format("{} (chunk at byte {})", path, pos), &unpacked));
+      body = unpacked;
     }
     ByteReader r(body, path);
     for (uint32_t i = 0; i < count; ++i) {
@@ -84,6 +98,8 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
       }
       if (IsTombstone(stored)) d.tombstoned_.push_back(id);
     }
+    if (!r.done())
+      return Status::Corruption(fmt::format("{}: trailing bytes in chunk at byte {}", path, pos));
     pos += 24 + len;
   }
   if (d.names_.size() != committed.count) {
@@ -95,12 +111,22 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
 }
 
 namespace {
-// One chunk holding names[from, end).
+// One chunk holding names[from, end): packed with zstd from kPackFrom bytes of names on.
 std::string EncodeChunk(const std::vector<std::string_view>& names, size_t from) {
   ByteWriter body;
   for (size_t i = from; i < names.size(); ++i) body.Str(names[i]);
+  uint32_t magic = kChunkMagic;
+  if (body.size() >= kPackFrom) {
+    if (Result<std::string> packed = ZstdCompress(body.buffer()); packed.ok()) {
+      ByteWriter p;
+      p.U64(body.size());
+      p.Bytes(packed.value());
+      body = std::move(p);
+      magic = kPackedChunkMagic;
+    }
+  }
   ByteWriter chunk;
-  chunk.U32(kChunkMagic);
+  chunk.U32(magic);
   chunk.U32(static_cast<uint32_t>(names.size() - from));
   chunk.U64(body.size());
   chunk.Bytes(body.buffer());

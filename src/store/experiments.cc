@@ -1,13 +1,13 @@
 #include "store/experiments.h"
 
 #include "common/bytes.h"
+#include "common/compress.h"
 #include "common/file_util.h"
 
 namespace aips {
 
 namespace {
 constexpr std::string_view kMagic = "AIPSEXP1";
-constexpr uint32_t kVersion = 1;
 
 void PutBitmap(const Roaring& users, ByteWriter* w) {
   Roaring r = users;
@@ -46,11 +46,12 @@ std::string Experiments::Encode() const {
     PutBitmap(g.treatment, &w);
     PutBitmap(g.control, &w);
   }
-  return Frame(kMagic, kVersion, w.buffer());
+  return FrameCompressed(kMagic, w.buffer());
 }
 
 Result<Experiments> Experiments::Decode(std::string_view file, const std::string& name) {
-  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kMagic, kVersion, name));
+  std::string raw;
+  AIPS_ASSIGN_OR_RETURN(std::string_view payload, UnframeCompressed(file, kMagic, name, &raw));
   ByteReader r(payload, name);
   Experiments e;
   uint64_t n;

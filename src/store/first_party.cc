@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/bytes.h"
+#include "common/compress.h"
 #include "common/file_util.h"
 #include "common/hash_tables.h"
 
@@ -11,7 +12,6 @@ namespace aips {
 
 namespace {
 constexpr std::string_view kMagic = "AIPSFP01";
-constexpr uint32_t kVersion = 1;
 
 int HexValue(char c) { return c <= '9' ? c - '0' : c - 'a' + 10; }
 }  // namespace
@@ -36,11 +36,12 @@ std::string FirstPartyData::Encode() const {
   w.Varint(unmatched.size());
   for (auto& [id, o] : unmatched)
     w.Str(id), w.Str(o.key), w.I64(o.ts), w.Str(o.brand), w.Str(o.spu), w.I64(o.amount);
-  return Frame(kMagic, kVersion, w.buffer());
+  return FrameCompressed(kMagic, w.buffer());
 }
 
 Result<FirstPartyData> FirstPartyData::Decode(std::string_view file, const std::string& name) {
-  AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(file, kMagic, kVersion, name));
+  std::string raw;
+  AIPS_ASSIGN_OR_RETURN(std::string_view payload, UnframeCompressed(file, kMagic, name, &raw));
   ByteReader r(payload, name);
   FirstPartyData d;
   uint64_t n;

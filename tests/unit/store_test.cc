@@ -134,6 +134,36 @@ TEST(Manifest, ReadsVersionOneAndKeepsForgetFields) {
   EXPECT_TRUE(Manifest::Decode(Frame("AIPSMAN1", 4, payload)).status().IsCorruption());
 }
 
+TEST(Dictionary, PacksLargeChunksAndReadsPlainAndPackedTogether) {
+  std::string dir = TempDir();
+  std::string path = dir + "/u.dict";
+  Dictionary d;
+  d.GetOrAdd("first");  // a plain chunk (a few bytes)
+  DictInfo a = d.Flush(path).value();
+  d.SetCommitted(a);
+  for (int i = 0; i < 20000; ++i) d.GetOrAdd("user-" + std::to_string(i * 7919));  // a packed chunk
+  DictInfo b = d.Flush(path).value();
+  d.SetCommitted(b);
+  d.GetOrAdd("last");
+  DictInfo c = d.Flush(path).value();
+  EXPECT_LT(b.bytes - a.bytes, 20000u * 9 / 2);  // the names alone take ~11 bytes each
+  auto r = Dictionary::Load(path, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->size(), 20002u);
+  EXPECT_EQ(r->Find("first").value(), 0u);
+  EXPECT_EQ(r->Find("user-" + std::to_string(123 * 7919)).value(), 124u);
+  EXPECT_EQ(r->Name(20001), "last");
+  // Any flipped byte of the packed chunk is a clean Corruption.
+  std::string file = ReadFile(path).value();
+  for (size_t i = a.bytes; i < b.bytes; i += 97) {
+    std::string g = file;
+    g[i] ^= 0x10;
+    std::string damaged = dir + "/damaged.dict";
+    ASSERT_TRUE(WriteFileAtomic(damaged, g).ok());
+    EXPECT_TRUE(Dictionary::Load(damaged, c).status().IsCorruption()) << "byte " << i;
+  }
+}
+
 TEST(Dictionary, TombstoneKeepsIdsAndForgetsTheName) {
   std::string dir = TempDir();
   Dictionary d;
