@@ -11,21 +11,27 @@ namespace aips {
 Result<Roaring> EmbeddedEngine::StageSet(const ScopeRef& scope, Day day, const std::vector<int>& stages,
                                          const Roaring& universe) {
   AIPS_ASSIGN_OR_RETURN(Resolved r, Resolve(scope));
-  AIPS_ASSIGN_OR_RETURN(std::vector<Roaring> members, MembersOn(r, day));
-  Roaring out;
+  if (!r.brand) return std::find(stages.begin(), stages.end(), 0) != stages.end() ? universe : Roaring();
+  // The members of the stages asked, from the day's view (embedded/day_view.h: decoded once per engine,
+  // each stage set made once).
+  AIPS_ASSIGN_OR_RETURN(Subject s, BrandSubject(*r.brand));
+  Day eff;
+  AIPS_ASSIGN_OR_RETURN(const SnapshotReader* snap, Snapshot(s, day, &eff));
+  uint32_t mask = 0;
   bool none = false;
-  for (int s : stages) {
-    if (s == 0) {
+  for (int st : stages) {
+    if (st == 0) {
       none = true;
     } else {
-      out |= members[static_cast<size_t>(s - 1)];
+      mask |= 1u << (st - 1);
     }
   }
-  if (none) {  // users in no stage: everyone else the data directory knows
-    Roaring any;
-    for (auto& m : members) any |= m;
-    out |= universe - any;
-  }
+  if (snap == nullptr) return none ? universe : Roaring();
+  const Manifest& m = store_->manifest();
+  AIPS_ASSIGN_OR_RETURN(DayView * view,
+                        day_views_.Get(m.generation, *snap, r.scope, eff, m.dicts[kDictUser].count));
+  Roaring out = day_views_.Set(view, mask);
+  if (none) out |= universe - day_views_.Set(view, (1u << snap->num_stages()) - 1);  // users in no stage
   return out;
 }
 

@@ -383,31 +383,24 @@ Result<FlowResult> EmbeddedEngine::Flow(const ScopeRef& scope, std::optional<Day
   AIPS_ASSIGN_OR_RETURN(out.to, DateOrLast(to, store_->manifest().LastDay()));
   AIPS_ASSIGN_OR_RETURN(out.from, FlowFrom(from, out.to, store_->manifest().FirstDay()));
   if (r.brand) {
-    // Each user's stage code on both days, written in place into two reused per-user arrays (no bitmap
-    // merges), then one pass over the users written: F[code on from][code on to].
+    // Each day as a view (its members in user order with their codes, decoded once and kept by this
+    // engine: embedded/day_view.h), then one merge of the two views.
     AIPS_ASSIGN_OR_RETURN(Subject s, BrandSubject(*r.brand));
     Day eff1, eff0;
     AIPS_ASSIGN_OR_RETURN(const SnapshotReader* snap1, Snapshot(s, out.to, &eff1));
     AIPS_ASSIGN_OR_RETURN(const SnapshotReader* snap0, Snapshot(s, out.from, &eff0));
     const size_t users = store_->manifest().dicts[kDictUser].count;
-    if (codes_from_.size() < users) {
-      codes_from_.assign(users, 0);
-      codes_to_.assign(users, 0);
+    const uint64_t generation = store_->manifest().generation;
+    static const DayView kNoMembers;
+    const DayView* v0 = &kNoMembers;
+    const DayView* v1 = &kNoMembers;
+    if (snap0 != nullptr) {
+      AIPS_ASSIGN_OR_RETURN(v0, day_views_.Get(generation, *snap0, r.scope, eff0, users));
     }
-    touched_.clear();
-    Status st;
-    if (snap0 != nullptr)
-      st = snap0->StageCodes(r.scope, eff0, codes_from_.data(), codes_from_.size(), &touched_);
-    if (st.ok() && snap1 != nullptr) {
-      st = snap1->StageCodes(r.scope, eff1, codes_to_.data(), codes_to_.size(), &touched_);
+    if (snap1 != nullptr) {
+      AIPS_ASSIGN_OR_RETURN(v1, day_views_.Get(generation, *snap1, r.scope, eff1, users));
     }
-    for (uint32_t u : touched_) {  // count each user once and leave the arrays zero
-      const uint8_t a = codes_from_[u], b = codes_to_[u];
-      if ((a | b) == 0) continue;
-      ++out.matrix[a][b];
-      codes_from_[u] = codes_to_[u] = 0;
-    }
-    AIPS_RETURN_IF_ERROR(st);
+    day_views_.CountFlow(*v0, *v1, &out);
   }
   CountFlowMoves(&out);
   return out;

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/huge_alloc.h"
+#include "embedded/day_view.h"
 #include "engine/crowd_expr.h"
 #include "engine/engine.h"
 #include "engine/messages.h"
@@ -171,11 +172,10 @@ class EmbeddedEngine : public QueryEngine {
   std::map<std::string, HeldSnapshot> memory_readers_;  // by snapshot path
   double compute_seconds_ = 0;
   std::atomic<size_t> resumed_{0};
-  std::string crowd_tenant_;
+  std::string crowd_tenant_;  // the tenant whose saved crowds crowd("name") sees during EvalCrowd
   std::map<std::string, std::string> event_campaign_brands_;  // BrandOfCampaign of event-only campaigns
-  // Flow: per-user stage codes on its two days (zero between calls) and the users written.
-  std::vector<uint8_t, HugeAllocator<uint8_t>> codes_from_, codes_to_;
-  std::vector<uint32_t> touched_;  // the tenant whose saved crowds crowd("name") sees during EvalCrowd
+  // Days of stored snapshots decoded once for flows and crowd expressions (embedded/day_view.h).
+  DayViewCache day_views_;
 };
 
 }  // namespace aips
