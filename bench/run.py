@@ -27,6 +27,9 @@ import statistics
 import subprocess
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from proc import timed  # noqa: E402
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,16 +44,6 @@ def sh(cmd, **kw):
     if p.returncode != 0:
         sys.exit(f"bench: {' '.join(map(str, cmd))} failed ({p.returncode}): {p.stderr.strip()[-3000:]}")
     return p.stdout
-
-
-def timed(cmd):
-    """Wall seconds and peak RSS (MB) of a process."""
-    t0 = time.time()
-    out = sh(["/usr/bin/time", "-f", "%M", "-o", "/tmp/aips-bench-time", *cmd])
-    secs = time.time() - t0
-    with open("/tmp/aips-bench-time") as f:
-        rss = int(f.read().split()[-1]) / 1024
-    return secs, rss, out
 
 
 # ---- the peers' SQL: the default rules of docs/definitions.md#stage-rules, written as a user would -------------------------

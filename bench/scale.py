@@ -16,18 +16,11 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from proc import timed  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-
-
-def timed(cmd):
-    t0 = time.time()
-    p = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", "/tmp/aips-scale-time", *cmd], capture_output=True,
-                       text=True)
-    if p.returncode != 0:
-        sys.exit(f"scale: {' '.join(cmd)} failed: {p.stderr[-2000:]}")
-    rss = int(open("/tmp/aips-scale-time").read().split()[-1]) / 1024
-    return time.time() - t0, rss, p.stdout
 
 
 def main():
