@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/bytes.h"
+#include "common/store_format.h"
 #include "fmt/format.h"
 
 namespace aips {
@@ -40,6 +41,7 @@ Status ZstdDecompress(std::string_view frame, uint64_t raw_len, const std::strin
 }
 
 std::string FrameCompressed(std::string_view magic8, std::string_view payload) {
+  if (WriteOldFormats()) return Frame(magic8, 1, payload);
   Result<std::string> packed = ZstdCompress(payload);
   if (!packed.ok()) return Frame(magic8, 1, payload);
   ByteWriter w;

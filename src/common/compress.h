@@ -26,7 +26,7 @@ inline constexpr uint64_t kMaxRawBytes = uint64_t{1} << 36;  // 64 GiB
 
 // Framed tables (docs/formats.md §2): version 1 holds the payload as it is; version 2 holds
 // `raw_len u64` and one zstd frame of the payload. FrameCompressed writes version 2 (version 1 if zstd
-// could not compress, which readers accept as well).
+// could not compress, which readers accept as well, or under AIPS_STORE_FORMAT=1: common/store_format.h).
 std::string FrameCompressed(std::string_view magic8, std::string_view payload);
 // Reads a framed table of either version: verifies magic, version and checksum (common/bytes.h Unframe),
 // and for version 2 decompresses into *buf. The returned view points into `file` (version 1) or *buf.

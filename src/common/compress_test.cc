@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 #include <string>
 
@@ -61,6 +62,15 @@ TEST(FrameCompressed, ReadsBothVersionsAndDetectsEveryFlippedByte) {
     EXPECT_FALSE(UnframeCompressed(g, "AIPSTEST", "t", &buf).ok()) << "byte " << i;
   }
   EXPECT_FALSE(UnframeCompressed(v2.substr(0, v2.size() - 1), "AIPSTEST", "t", &buf).ok());
+}
+
+TEST(FrameCompressed, WritesVersionOneUnderTheOldFormatSwitch) {
+  const std::string payload = Names(50, 5);
+  setenv("AIPS_STORE_FORMAT", "1", 1);
+  const std::string old = FrameCompressed("AIPSTEST", payload);
+  unsetenv("AIPS_STORE_FORMAT");
+  EXPECT_EQ(old, Frame("AIPSTEST", 1, payload));
+  EXPECT_NE(FrameCompressed("AIPSTEST", payload), old);
 }
 
 }  // namespace

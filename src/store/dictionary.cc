@@ -6,6 +6,7 @@
 #include "common/compress.h"
 #include "common/file_util.h"
 #include "common/hash_tables.h"
+#include "common/store_format.h"
 #include "fmt/format.h"
 
 namespace aips {
@@ -116,7 +117,7 @@ std::string EncodeChunk(const std::vector<std::string_view>& names, size_t from)
   ByteWriter body;
   for (size_t i = from; i < names.size(); ++i) body.Str(names[i]);
   uint32_t magic = kChunkMagic;
-  if (body.size() >= kPackFrom) {
+  if (body.size() >= kPackFrom && !WriteOldFormats()) {
     if (Result<std::string> packed = ZstdCompress(body.buffer()); packed.ok()) {
       ByteWriter p;
       p.U64(body.size());
