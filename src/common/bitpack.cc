@@ -1,0 +1,65 @@
+#include "common/bitpack.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace aips {
+
+void Pack(const uint32_t* in, size_t n, unsigned width, std::string* out) {
+  if (width == 0 || n == 0) return;
+  const size_t start = out->size();
+  out->resize(start + PackedBytes(n, width), '\0');
+  uint8_t* dst = reinterpret_cast<uint8_t*>(out->data() + start);
+  uint64_t acc = 0;  // pending bits, lowest first
+  unsigned have = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc |= uint64_t{in[i]} << have;
+    have += width;
+    while (have >= 8) {
+      *dst++ = static_cast<uint8_t>(acc);
+      acc >>= 8;
+      have -= 8;
+    }
+  }
+  if (have) *dst = static_cast<uint8_t>(acc);
+}
+
+void Unpack(const uint8_t* p, size_t n, unsigned width, uint32_t* out) {
+  const uint64_t mask = (uint64_t{1} << width) - 1;
+  size_t bit = 0;
+  for (size_t i = 0; i < n; ++i, bit += width) {
+    uint64_t word;
+    std::memcpy(&word, p + (bit >> 3), 8);
+    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+  }
+}
+
+void PackFrames(const uint32_t* in, size_t n, std::string* out) {
+  for (size_t i = 0; i < n; i += kFrameRows) {
+    const size_t m = std::min(kFrameRows, n - i);
+    uint32_t all = 0;
+    for (size_t k = 0; k < m; ++k) all |= in[i + k];
+    const unsigned width = BitWidth(all);
+    out->push_back(static_cast<char>(width));
+    Pack(in + i, m, width, out);
+  }
+}
+
+Status UnpackFrames(const uint8_t** p, const uint8_t* end, size_t n, uint32_t* out) {
+  const uint8_t* q = *p;
+  for (size_t i = 0; i < n; i += kFrameRows) {
+    const size_t m = std::min(kFrameRows, n - i);
+    if (q >= end) return Status::Corruption("packed frames run past their column");
+    const unsigned width = *q++;
+    if (width > 32) return Status::Corruption("bit width above 32");
+    const size_t bytes = PackedBytes(m, width);
+    if (static_cast<size_t>(end - q) < bytes)
+      return Status::Corruption("packed frames run past their column");
+    Unpack(q, m, width, out + i);
+    q += bytes;
+  }
+  *p = q;
+  return Status::OK();
+}
+
+}  // namespace aips
