@@ -227,6 +227,24 @@ TEST(SegmentV2, DecodedBlockOutlivesItsSegment) {
   for (size_t i = 0; i < out.size(); ++i) EXPECT_TRUE(Key(out[i]) == Key(expect[i]));
 }
 
+// The block of docs/formats.md §4 written by hand (also the fuzz seed
+// tests/fuzz/corpus/fuzz_formats/segment-v2-block, after its selector byte).
+TEST(SegmentV2, DecodesAHandWrittenBlock) {
+  const std::string hex =
+      "02000000010000000100000001000000010000000100000000f1536500000000030000000000000005000000020000000a00"
+      "0000020c2901000200ffffffff4d00000010270000000000000101050000000000000000";
+  std::string block;
+  for (size_t i = 0; i < hex.size(); i += 2)
+    block.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  auto b = DecodeBlockV2(block, 2);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  std::vector<EventRow> rows;
+  AppendRows(b.value(), 4, &rows);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_TRUE(Key(rows[0]) == Key(EventRow{1700000001, 0, 10, 4, 5, kNoId, 77, 2, 1, 0}));
+  EXPECT_TRUE(Key(rows[1]) == Key(EventRow{1700000005, -30000, 13, 4, 5, kNoId, 77, 2, 1, 0}));
+}
+
 TEST(SegmentV1, StillOpensAndDecodesEqual) {
   Shape s;
   s.no_id = 0.1;
