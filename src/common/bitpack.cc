@@ -1,7 +1,9 @@
 #include "common/bitpack.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <utility>
 
 namespace aips {
 
@@ -24,15 +26,45 @@ void Pack(const uint32_t* in, size_t n, unsigned width, std::string* out) {
   if (have) *dst = static_cast<uint8_t>(acc);
 }
 
-void Unpack(const uint8_t* p, size_t n, unsigned width, uint32_t* out) {
-  const uint64_t mask = (uint64_t{1} << width) - 1;
-  size_t bit = 0;
-  for (size_t i = 0; i < n; ++i, bit += width) {
+namespace {
+
+// Width known at compile time: groups of 8 values (W bytes) with constant offsets and shifts, which the
+// compiler unrolls; no branch per value.
+template <unsigned W>
+void UnpackW(const uint8_t* p, size_t n, uint32_t* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << W) - 1;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8, p += W) {
+    for (unsigned k = 0; k < 8; ++k) {
+      uint64_t word;
+      std::memcpy(&word, p + k * W / 8, 8);
+      out[i + k] = static_cast<uint32_t>((word >> (k * W % 8)) & kMask);
+    }
+  }
+  for (unsigned k = 0; i < n; ++i, ++k) {
     uint64_t word;
-    std::memcpy(&word, p + (bit >> 3), 8);
-    out[i] = static_cast<uint32_t>((word >> (bit & 7)) & mask);
+    std::memcpy(&word, p + k * W / 8, 8);
+    out[i] = static_cast<uint32_t>((word >> (k * W % 8)) & kMask);
   }
 }
+
+template <>
+void UnpackW<0>(const uint8_t*, size_t n, uint32_t* out) {
+  std::fill(out, out + n, 0u);
+}
+
+using UnpackFn = void (*)(const uint8_t*, size_t, uint32_t*);
+
+template <size_t... W>
+constexpr std::array<UnpackFn, sizeof...(W)> MakeTable(std::index_sequence<W...>) {
+  return {&UnpackW<W>...};
+}
+
+constexpr auto kUnpack = MakeTable(std::make_index_sequence<33>());
+
+}  // namespace
+
+void Unpack(const uint8_t* p, size_t n, unsigned width, uint32_t* out) { kUnpack[width](p, n, out); }
 
 void PackFrames(const uint32_t* in, size_t n, std::string* out) {
   for (size_t i = 0; i < n; i += kFrameRows) {
@@ -56,6 +88,22 @@ Status UnpackFrames(const uint8_t** p, const uint8_t* end, size_t n, uint32_t* o
     if (static_cast<size_t>(end - q) < bytes)
       return Status::Corruption("packed frames run past their column");
     Unpack(q, m, width, out + i);
+    q += bytes;
+  }
+  *p = q;
+  return Status::OK();
+}
+
+Status SkipFrames(const uint8_t** p, const uint8_t* end, size_t n) {
+  const uint8_t* q = *p;
+  for (size_t i = 0; i < n; i += kFrameRows) {
+    const size_t m = std::min(kFrameRows, n - i);
+    if (q >= end) return Status::Corruption("packed frames run past their column");
+    const unsigned width = *q++;
+    if (width > 32) return Status::Corruption("bit width above 32");
+    const size_t bytes = PackedBytes(m, width);
+    if (static_cast<size_t>(end - q) < bytes)
+      return Status::Corruption("packed frames run past their column");
     q += bytes;
   }
   *p = q;

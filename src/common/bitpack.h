@@ -41,4 +41,7 @@ void PackFrames(const uint32_t* in, size_t n, std::string* out);
 // after `end`. A width above 32 or a frame reaching past `end` gives Corruption (nothing read past it).
 Status UnpackFrames(const uint8_t** p, const uint8_t* end, size_t n, uint32_t* out);
 
+// Moves *p past n values written by PackFrames without decoding them; the same checks as UnpackFrames.
+Status SkipFrames(const uint8_t** p, const uint8_t* end, size_t n);
+
 }  // namespace aips

@@ -183,7 +183,7 @@ Result<Segment> Segment::Open(const std::string& path, Day day) {
   return s;
 }
 
-Result<BrandBlock> Segment::Block(uint32_t brand) const {
+Result<BrandBlock> Segment::Block(uint32_t brand, uint32_t cols) const {
   auto it = std::lower_bound(index_.begin(), index_.end(), brand,
                              [](const IndexEntry& e, uint32_t b) { return e.brand < b; });
   if (it == index_.end() || it->brand != brand) return BrandBlock{};
@@ -193,7 +193,7 @@ Result<BrandBlock> Segment::Block(uint32_t brand) const {
     return Status::Corruption(fmt::format("{}: checksum mismatch in the block of brand #{}", path_, brand));
   }
   if (version_ == 1) return LayOut(bytes.data(), it->rows);
-  auto block = DecodeBlockV2(bytes, it->rows);
+  auto block = DecodeBlockV2(bytes, it->rows, cols);
   if (!block.ok()) {
     return Status::Corruption(
         fmt::format("{}: damaged block of brand #{}: {}", path_, brand, block.status().message()));

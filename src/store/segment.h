@@ -52,6 +52,19 @@ struct BrandBlock {
   std::shared_ptr<const void> owner;  // storage of decoded columns (v2); null for v1
 };
 
+// Columns a reader asks of a block (Segment::Block). A v2 block decodes only those (and what it must pass
+// through to reach them); the arrays of the others may be null. v1 blocks always give every column.
+enum BlockColumns : uint32_t {
+  kColTs = 1,
+  kColAmount = 2,
+  kColUser = 4,
+  kColSpu = 8,
+  kColCampaign = 16,
+  kColNote = 32,
+  kColKind = 64,  // action, channel and sentiment
+  kColAll = 127,
+};
+
 // Appends the block's rows as EventRows of `brand` (to re-encode a segment: aips forget, repair).
 void AppendRows(const BrandBlock& block, uint32_t brand, std::vector<EventRow>* out);
 
@@ -65,8 +78,8 @@ class Segment {
   uint32_t version() const { return version_; }
   // The brand's block (n == 0 when the brand has no rows this day); verifies the block's checksum. A v2
   // block is decoded (and validated) into storage the BrandBlock owns; damage gives Corruption naming
-  // the file and brand.
-  Result<BrandBlock> Block(uint32_t brand) const;
+  // the file and brand. `cols` (BlockColumns) limits what a v2 block decodes.
+  Result<BrandBlock> Block(uint32_t brand, uint32_t cols = kColAll) const;
   // Every brand that has rows here.
   std::vector<uint32_t> Brands() const;
   // Verifies every block (for `aips check`); v2 blocks are fully decoded.

@@ -1,6 +1,7 @@
 #include "store/segment_v2.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <memory>
 #include <numeric>
@@ -224,6 +225,10 @@ Status GetTable(Cursor* c, size_t count, std::vector<uint32_t>* table) {
 
 // Codes at the table's width into `out`, then replaced by the table's values.
 Status GetDictColumn(Cursor* c, size_t n, const std::vector<uint32_t>& table, uint32_t* out) {
+  if (table.size() == 1) {  // codes of 0 bits
+    std::fill(out, out + n, table[0]);
+    return Status::OK();
+  }
   const unsigned width = BitWidth(table.size() - 1);
   const uint8_t* at;
   if (!c->Take(PackedBytes(n, width), &at)) return Bad("codes run past the block");
@@ -236,9 +241,112 @@ Status GetDictColumn(Cursor* c, size_t n, const std::vector<uint32_t>& table, ui
   return Status::OK();
 }
 
+// Runs and user deltas: users as running sums per run, spu per row.
+Status DecodeUsers(Cursor* c, const uint8_t* runs, uint32_t n_runs, uint32_t n, uint32_t* user,
+                   uint32_t* spu) {
+  AIPS_RETURN_IF_ERROR(UnpackFrames(&c->p, c->end, n, user));
+  uint64_t row = 0;
+  for (uint32_t r = 0; r < n_runs; ++r) {
+    uint32_t run[3];  // spu, rows, first user
+    std::memcpy(run, runs + 12 * size_t{r}, 12);
+    if (run[1] == 0 || run[1] > n - row) return Bad("SPU run rows do not sum to the block's rows");
+    uint64_t acc = run[2];
+    for (size_t i = row, e = row + run[1]; i < e; ++i) {
+      acc += user[i];
+      user[i] = static_cast<uint32_t>(acc);
+    }
+    if (acc > UINT32_MAX) return Bad("user id beyond 32 bits");
+    std::fill(spu + row, spu + row + run[1], run[0]);
+    row += run[1];
+  }
+  if (row != n) return Bad("SPU run rows do not sum to the block's rows");
+  return Status::OK();
+}
+
+// ts; `rel` is room for n u32 (another column's, filled later).
+Status DecodeTs(Cursor* c, uint32_t n, int64_t ts_base, unsigned ts_width, uint32_t* rel, int64_t* ts) {
+  const uint8_t* at;
+  if (ts_width == kRawTs) {
+    if (!c->Take(8 * size_t{n}, &at)) return Bad("ts runs past the block");
+    for (size_t i = 0; i < n; ++i) {
+      uint64_t v;
+      std::memcpy(&v, at + 8 * i, 8);
+      ts[i] = static_cast<int64_t>(static_cast<uint64_t>(ts_base) + v);
+    }
+    return Status::OK();
+  }
+  if (!c->Take(PackedBytes(n, ts_width), &at)) return Bad("ts runs past the block");
+  Unpack(at, n, ts_width, rel);
+  for (size_t i = 0; i < n; ++i) ts[i] = ts_base + int64_t{rel[i]};
+  return Status::OK();
+}
+
+// The kind table and codes into action, sentiment, channel; `escaped` is room for n u32 (another column's,
+// filled later).
+Status DecodeKinds(Cursor* c, uint32_t n, uint32_t n_kinds, uint32_t* escaped, uint8_t* action,
+                   uint8_t* sentiment, uint16_t* channel) {
+  const uint8_t* kinds;
+  if (!c->Take(size_t{n_kinds} * 4, &kinds)) return Bad("kind table runs past the block");
+  if (n_kinds == 1) {
+    Kind k;
+    std::memcpy(&k, kinds, 4);
+    std::fill(action, action + n, k.action);
+    std::fill(sentiment, sentiment + n, k.sentiment);
+    std::fill(channel, channel + n, k.channel);
+    return Status::OK();
+  }
+  const uint8_t* flags;  // 1 bit per row: not the commonest kind
+  if (!c->Take(PackedBytes(n, 1), &flags)) return Bad("kind flags run past the block");
+  size_t n_escaped = 0;
+  for (size_t i = 0; i < n / 8; ++i) n_escaped += static_cast<size_t>(std::popcount(flags[i]));
+  if (n % 8)
+    n_escaped +=
+        static_cast<size_t>(std::popcount(static_cast<uint8_t>(flags[n / 8] & ((1u << (n % 8)) - 1))));
+  const unsigned width = BitWidth(n_kinds - 1);
+  const uint8_t* at;
+  if (!c->Take(PackedBytes(n_escaped, width), &at)) return Bad("kind codes run past the block");
+  Unpack(at, n_escaped, width, escaped);
+  if (n_escaped < n) escaped[n_escaped] = 0;  // read (and masked) by the rows after the last escape
+  uint32_t max_code = 0;
+  for (size_t k = 0; k < n_escaped; ++k) max_code = std::max(max_code, escaped[k]);
+  if (max_code >= n_kinds) return Bad("kind code beyond its table");
+  // Row i's escape is escaped[j] with j <= i, so the read stays inside the array.
+  size_t j = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const uint32_t f = (flags[i >> 3] >> (i & 7)) & 1u;
+    Kind k;
+    std::memcpy(&k, kinds + 4 * size_t{escaped[j] & (0u - f)}, 4);
+    j += f;
+    action[i] = k.action;
+    sentiment[i] = k.sentiment;
+    channel[i] = k.channel;
+  }
+  return Status::OK();
+}
+
+Status DecodeAmounts(Cursor* c, uint32_t n, uint32_t n_amounts, int64_t* amount) {
+  std::fill(amount, amount + n, 0);
+  if (n_amounts == 0) return Status::OK();
+  uint64_t gcd;
+  if (!c->Get(&gcd)) return Bad("amounts run past the block");
+  thread_local std::vector<uint32_t> gaps;
+  gaps.resize(n_amounts);
+  AIPS_RETURN_IF_ERROR(UnpackFrames(&c->p, c->end, n_amounts, gaps.data()));
+  uint64_t pos = 0;
+  for (uint32_t k = 0; k < n_amounts; ++k) {
+    pos += gaps[k] + (k ? 1 : 0);
+    if (pos >= n) return Bad("amount row beyond the block");
+    uint64_t z;
+    if (!c->Varint(&z)) return Bad("amounts run past the block");
+    const uint64_t q = (z >> 1) ^ (0 - (z & 1));
+    amount[pos] = static_cast<int64_t>(q * gcd);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
-Result<BrandBlock> DecodeBlockV2(std::string_view block, uint64_t rows) {
+Result<BrandBlock> DecodeBlockV2(std::string_view block, uint64_t rows, uint32_t cols) {
   if (block.size() < kBlockHeader + kUnpackSlack) return Bad("block too short");
   Cursor c{reinterpret_cast<const uint8_t*>(block.data()),
            reinterpret_cast<const uint8_t*>(block.data()) + block.size() - kUnpackSlack};
@@ -273,118 +381,52 @@ Result<BrandBlock> DecodeBlockV2(std::string_view block, uint64_t rows) {
   uint8_t* sentiment = action + n;
 
   // SPU runs and users.
+  // Which sections to decode: the asked ones, and those before an asked one whose length is only known by
+  // decoding (kinds, campaign and note tables). Users and ts are skipped by their lengths otherwise.
+  const bool want_amount = cols & kColAmount;
+  const bool want_note = want_amount || (cols & kColNote);
+  const bool want_campaign = want_note || (cols & kColCampaign);
+  const bool want_kind = want_campaign || (cols & kColKind);
+
   const uint8_t* runs;
   if (!c.Take(size_t{n_runs} * 12, &runs)) return Bad("SPU runs run past the block");
-  AIPS_RETURN_IF_ERROR(UnpackFrames(&c.p, c.end, n, user));
-  uint64_t row = 0;
-  for (uint32_t r = 0; r < n_runs; ++r) {
-    uint32_t run[3];  // spu, rows, first user
-    std::memcpy(run, runs + 12 * size_t{r}, 12);
-    if (run[1] == 0 || run[1] > n - row) return Bad("SPU run rows do not sum to the block's rows");
-    uint64_t acc = run[2];
-    for (size_t i = row, e = row + run[1]; i < e; ++i) {
-      acc += user[i];
-      user[i] = static_cast<uint32_t>(acc);
-      spu[i] = run[0];
-    }
-    if (acc > UINT32_MAX) return Bad("user id beyond 32 bits");
-    row += run[1];
+  if (!(cols & (kColUser | kColSpu))) {
+    AIPS_RETURN_IF_ERROR(SkipFrames(&c.p, c.end, n));
+  } else {
+    AIPS_RETURN_IF_ERROR(DecodeUsers(&c, runs, n_runs, n, user, spu));
   }
-  if (row != n) return Bad("SPU run rows do not sum to the block's rows");
-
-  // ts.
-  if (ts_width == kRawTs) {
-    const uint8_t* at;
-    if (!c.Take(8 * size_t{n}, &at)) return Bad("ts runs past the block");
-    for (size_t i = 0; i < n; ++i) {
-      uint64_t v;
-      std::memcpy(&v, at + 8 * i, 8);
-      ts[i] = static_cast<int64_t>(static_cast<uint64_t>(ts_base) + v);
-    }
+  if (cols & kColTs) {
+    AIPS_RETURN_IF_ERROR(DecodeTs(&c, n, ts_base, ts_width, reinterpret_cast<uint32_t*>(amount), ts));
   } else {
     const uint8_t* at;
-    if (!c.Take(PackedBytes(n, ts_width), &at)) return Bad("ts runs past the block");
-    uint32_t* rel = reinterpret_cast<uint32_t*>(amount);  // amount's room, filled later
-    Unpack(at, n, ts_width, rel);
-    for (size_t i = 0; i < n; ++i) ts[i] = ts_base + int64_t{rel[i]};
-  }
-
-  // Kinds.
-  const uint8_t* kind_bytes;
-  if (!c.Take(size_t{n_kinds} * 4, &kind_bytes)) return Bad("kind table runs past the block");
-  if (n_kinds == 1) {
-    Kind k;
-    std::memcpy(&k, kind_bytes, 4);
-    std::fill(action, action + n, k.action);
-    std::fill(sentiment, sentiment + n, k.sentiment);
-    std::fill(channel, channel + n, k.channel);
-  } else {
-    uint32_t* flags = campaign;  // rooms of columns decoded later
-    uint32_t* escaped = note;
-    const uint8_t* at;
-    if (!c.Take(PackedBytes(n, 1), &at)) return Bad("kind flags run past the block");
-    Unpack(at, n, 1, flags);
-    size_t n_escaped = 0;
-    for (size_t i = 0; i < n; ++i) n_escaped += flags[i];
-    const unsigned width = BitWidth(n_kinds - 1);
-    if (!c.Take(PackedBytes(n_escaped, width), &at)) return Bad("kind codes run past the block");
-    Unpack(at, n_escaped, width, escaped);
-    if (n_escaped < n) escaped[n_escaped] = 0;  // read (and masked) by the rows after the last escape
-    uint32_t max_code = 0;
-    for (size_t k = 0; k < n_escaped; ++k) max_code = std::max(max_code, escaped[k]);
-    if (max_code >= n_kinds) return Bad("kind code beyond its table");
-    std::vector<Kind> kinds(n_kinds);
-    std::memcpy(kinds.data(), kind_bytes, 4 * size_t{n_kinds});
-    // Row i's escape is escaped[j] with j ≤ i, so the read stays inside the array.
-    size_t j = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const uint32_t f = flags[i];
-      const Kind& k = kinds[escaped[j] & (0u - f)];
-      j += f;
-      action[i] = k.action;
-      sentiment[i] = k.sentiment;
-      channel[i] = k.channel;
+    if (!c.Take(ts_width == kRawTs ? 8 * size_t{n} : PackedBytes(n, ts_width), &at)) {
+      return Bad("ts runs past the block");
     }
   }
-
-  // Campaign and note.
+  if (want_kind) AIPS_RETURN_IF_ERROR(DecodeKinds(&c, n, n_kinds, note, action, sentiment, channel));
   thread_local std::vector<uint32_t> table;
-  AIPS_RETURN_IF_ERROR(GetTable(&c, n_campaigns, &table));
-  AIPS_RETURN_IF_ERROR(GetDictColumn(&c, n, table, campaign));
-  AIPS_RETURN_IF_ERROR(GetTable(&c, n_notes, &table));
-  AIPS_RETURN_IF_ERROR(GetDictColumn(&c, n, table, note));
-
-  // Amounts.
-  std::fill(amount, amount + n, 0);
-  if (n_amounts) {
-    uint64_t gcd;
-    if (!c.Get(&gcd)) return Bad("amounts run past the block");
-    thread_local std::vector<uint32_t> gaps;
-    gaps.resize(n_amounts);
-    AIPS_RETURN_IF_ERROR(UnpackFrames(&c.p, c.end, n_amounts, gaps.data()));
-    uint64_t pos = 0;
-    for (uint32_t k = 0; k < n_amounts; ++k) {
-      pos += gaps[k] + (k ? 1 : 0);
-      if (pos >= n) return Bad("amount row beyond the block");
-      uint64_t z;
-      if (!c.Varint(&z)) return Bad("amounts run past the block");
-      const uint64_t q = (z >> 1) ^ (0 - (z & 1));
-      amount[pos] = static_cast<int64_t>(q * gcd);
-    }
+  if (want_campaign) {
+    AIPS_RETURN_IF_ERROR(GetTable(&c, n_campaigns, &table));
+    AIPS_RETURN_IF_ERROR(GetDictColumn(&c, n, table, campaign));
   }
-  if (c.p != c.end) return Bad("unread bytes at the end of the block");
+  if (want_note) {
+    AIPS_RETURN_IF_ERROR(GetTable(&c, n_notes, &table));
+    AIPS_RETURN_IF_ERROR(GetDictColumn(&c, n, table, note));
+  }
+  if (want_amount) {
+    AIPS_RETURN_IF_ERROR(DecodeAmounts(&c, n, n_amounts, amount));
+    if (c.p != c.end) return Bad("unread bytes at the end of the block");
+  }
 
   BrandBlock b;
   b.n = n;
-  b.ts = ts;
-  b.amount = amount;
-  b.user = user;
-  b.spu = spu;
-  b.campaign = campaign;
-  b.note = note;
-  b.channel = channel;
-  b.action = action;
-  b.sentiment = sentiment;
+  if (cols & kColTs) b.ts = ts;
+  if (cols & kColAmount) b.amount = amount;
+  if (cols & kColUser) b.user = user;
+  if (cols & kColSpu) b.spu = spu;
+  if (cols & kColCampaign) b.campaign = campaign;
+  if (cols & kColNote) b.note = note;
+  if (cols & kColKind) b.channel = channel, b.action = action, b.sentiment = sentiment;
   b.owner = std::move(storage);
   return b;
 }

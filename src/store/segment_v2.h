@@ -7,7 +7,9 @@
 // DecodeBlockV2 checks every count, width, table code and length against the block's bytes and returns
 // Corruption (the reason only; callers add the file and brand) instead of reading outside them. On success
 // the BrandBlock owns its columns (BrandBlock::owner), so it stays valid after the segment is closed and
-// several can be held at once. It does not verify the checksum: Segment::Block does that first.
+// several can be held at once. It does not verify the checksum: Segment::Block does that first. Only the
+// columns in `cols` (BlockColumns) are decoded, the others are null; with kColAll every byte of the block
+// is read and checked.
 #pragma once
 
 #include <cstdint>
@@ -22,6 +24,6 @@ namespace aips {
 
 void EncodeBlockV2(std::span<const EventRow> rows, std::string* out);
 
-Result<BrandBlock> DecodeBlockV2(std::string_view block, uint64_t rows);
+Result<BrandBlock> DecodeBlockV2(std::string_view block, uint64_t rows, uint32_t cols = kColAll);
 
 }  // namespace aips
