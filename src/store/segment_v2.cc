@@ -295,31 +295,40 @@ Status DecodeKinds(Cursor* c, uint32_t n, uint32_t n_kinds, uint32_t* escaped, u
     std::fill(channel, channel + n, k.channel);
     return Status::OK();
   }
-  const uint8_t* flags;  // 1 bit per row: not the commonest kind
+  // Every row gets the commonest kind, then the flagged rows (1 bit per row) their own, in row order.
+  const uint8_t* flags;
   if (!c->Take(PackedBytes(n, 1), &flags)) return Bad("kind flags run past the block");
+  const size_t words = (size_t{n} + 63) / 64;
+  auto word = [&](size_t w) {  // 64 flags; the bytes after the bitmap are inside the block or its slack
+    uint64_t v;
+    std::memcpy(&v, flags + 8 * w, 8);
+    const size_t valid = std::min<size_t>(64, n - 64 * w);
+    return valid == 64 ? v : v & ((uint64_t{1} << valid) - 1);
+  };
   size_t n_escaped = 0;
-  for (size_t i = 0; i < n / 8; ++i) n_escaped += static_cast<size_t>(std::popcount(flags[i]));
-  if (n % 8)
-    n_escaped +=
-        static_cast<size_t>(std::popcount(static_cast<uint8_t>(flags[n / 8] & ((1u << (n % 8)) - 1))));
+  for (size_t w = 0; w < words; ++w) n_escaped += static_cast<size_t>(std::popcount(word(w)));
   const unsigned width = BitWidth(n_kinds - 1);
   const uint8_t* at;
   if (!c->Take(PackedBytes(n_escaped, width), &at)) return Bad("kind codes run past the block");
   Unpack(at, n_escaped, width, escaped);
-  if (n_escaped < n) escaped[n_escaped] = 0;  // read (and masked) by the rows after the last escape
   uint32_t max_code = 0;
   for (size_t k = 0; k < n_escaped; ++k) max_code = std::max(max_code, escaped[k]);
   if (max_code >= n_kinds) return Bad("kind code beyond its table");
-  // Row i's escape is escaped[j] with j <= i, so the read stays inside the array.
+  Kind k0;
+  std::memcpy(&k0, kinds, 4);
+  std::fill(action, action + n, k0.action);
+  std::fill(sentiment, sentiment + n, k0.sentiment);
+  std::fill(channel, channel + n, k0.channel);
   size_t j = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const uint32_t f = (flags[i >> 3] >> (i & 7)) & 1u;
-    Kind k;
-    std::memcpy(&k, kinds + 4 * size_t{escaped[j] & (0u - f)}, 4);
-    j += f;
-    action[i] = k.action;
-    sentiment[i] = k.sentiment;
-    channel[i] = k.channel;
+  for (size_t w = 0; w < words; ++w) {
+    for (uint64_t bits = word(w); bits; bits &= bits - 1) {
+      const size_t i = 64 * w + static_cast<size_t>(std::countr_zero(bits));
+      Kind k;
+      std::memcpy(&k, kinds + 4 * size_t{escaped[j++]}, 4);
+      action[i] = k.action;
+      sentiment[i] = k.sentiment;
+      channel[i] = k.channel;
+    }
   }
   return Status::OK();
 }
