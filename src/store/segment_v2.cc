@@ -208,6 +208,13 @@ struct Cursor {
 
 Status Bad(const char* why) { return Status::Corruption(why); }
 
+// The largest of n values (0 if none); a plain reduction the compiler vectorizes.
+uint32_t MaxOf(const uint32_t* v, size_t n) {
+  uint32_t m = 0;
+  for (size_t i = 0; i < n; ++i) m = v[i] > m ? v[i] : m;
+  return m;
+}
+
 // A sorted table of `count` values (first u32 + frames of deltas) into `table`.
 Status GetTable(Cursor* c, size_t count, std::vector<uint32_t>* table) {
   table->resize(count);
@@ -233,9 +240,7 @@ Status GetDictColumn(Cursor* c, size_t n, const std::vector<uint32_t>& table, ui
   const uint8_t* at;
   if (!c->Take(PackedBytes(n, width), &at)) return Bad("codes run past the block");
   Unpack(at, n, width, out);
-  uint32_t max_code = 0;
-  for (size_t i = 0; i < n; ++i) max_code = std::max(max_code, out[i]);
-  if (max_code >= table.size()) return Bad("code beyond its table");
+  if (MaxOf(out, n) >= table.size()) return Bad("code beyond its table");
   const uint32_t* t = table.data();
   for (size_t i = 0; i < n; ++i) out[i] = t[out[i]];
   return Status::OK();
@@ -311,9 +316,7 @@ Status DecodeKinds(Cursor* c, uint32_t n, uint32_t n_kinds, uint32_t* escaped, u
   const uint8_t* at;
   if (!c->Take(PackedBytes(n_escaped, width), &at)) return Bad("kind codes run past the block");
   Unpack(at, n_escaped, width, escaped);
-  uint32_t max_code = 0;
-  for (size_t k = 0; k < n_escaped; ++k) max_code = std::max(max_code, escaped[k]);
-  if (max_code >= n_kinds) return Bad("kind code beyond its table");
+  if (MaxOf(escaped, n_escaped) >= n_kinds) return Bad("kind code beyond its table");
   Kind k0;
   std::memcpy(&k0, kinds, 4);
   std::fill(action, action + n, k0.action);
