@@ -246,7 +246,7 @@ Status GetDictColumn(Cursor* c, size_t n, const std::vector<uint32_t>& table, ui
   return Status::OK();
 }
 
-// Runs and user deltas: users as running sums per run, spu per row.
+// Runs and user deltas: users as running sums per run, and spu per row unless `spu` is null.
 Status DecodeUsers(Cursor* c, const uint8_t* runs, uint32_t n_runs, uint32_t n, uint32_t* user,
                    uint32_t* spu) {
   AIPS_RETURN_IF_ERROR(UnpackFrames(&c->p, c->end, n, user));
@@ -261,7 +261,7 @@ Status DecodeUsers(Cursor* c, const uint8_t* runs, uint32_t n_runs, uint32_t n, 
       user[i] = static_cast<uint32_t>(acc);
     }
     if (acc > UINT32_MAX) return Bad("user id beyond 32 bits");
-    std::fill(spu + row, spu + row + run[1], run[0]);
+    if (spu) std::fill(spu + row, spu + row + run[1], run[0]);
     row += run[1];
   }
   if (row != n) return Bad("SPU run rows do not sum to the block's rows");
@@ -321,7 +321,11 @@ Status DecodeKinds(Cursor* c, uint32_t n, uint32_t n_kinds, uint32_t* escaped, u
   std::memcpy(&k0, kinds, 4);
   std::fill(action, action + n, k0.action);
   std::fill(sentiment, sentiment + n, k0.sentiment);
-  std::fill(channel, channel + n, k0.channel);
+  if (k0.channel == 0) {
+    std::memset(channel, 0, 2 * size_t{n});  // the usual case; std::fill of u16 stays scalar at -O2
+  } else {
+    std::fill(channel, channel + n, k0.channel);
+  }
   size_t j = 0;
   for (size_t w = 0; w < words; ++w) {
     for (uint64_t bits = word(w); bits; bits &= bits - 1) {
@@ -405,7 +409,7 @@ Result<BrandBlock> DecodeBlockV2(std::string_view block, uint64_t rows, uint32_t
   if (!(cols & (kColUser | kColSpu))) {
     AIPS_RETURN_IF_ERROR(SkipFrames(&c.p, c.end, n));
   } else {
-    AIPS_RETURN_IF_ERROR(DecodeUsers(&c, runs, n_runs, n, user, spu));
+    AIPS_RETURN_IF_ERROR(DecodeUsers(&c, runs, n_runs, n, user, (cols & kColSpu) ? spu : nullptr));
   }
   if (cols & kColTs) {
     AIPS_RETURN_IF_ERROR(DecodeTs(&c, n, ts_base, ts_width, reinterpret_cast<uint32_t*>(amount), ts));
