@@ -205,6 +205,40 @@ TEST(SegmentV2, DecoderSurvivesForgedBlocks) {
   }
 }
 
+// Asking for some columns gives those equal to a full decode (and the others null).
+TEST(SegmentV2, ColumnSubsetsDecodeEqual) {
+  Shape s;
+  s.rows = 700, s.brands = 1, s.kinds = 9, s.no_id = 0.05, s.amount = 0.3;
+  const auto rows = RandomRows(s, 12);
+  std::string block;
+  EncodeBlockV2(rows, &block);
+  const BrandBlock all = DecodeBlockV2(block, rows.size()).value();
+  for (uint32_t cols : {uint32_t{kColUser | kColKind}, uint32_t{kColUser | kColSpu | kColKind},
+                        uint32_t{kColTs}, uint32_t{kColSpu}, uint32_t{kColCampaign}, uint32_t{kColNote},
+                        uint32_t{kColAmount}, uint32_t{kColKind | kColAmount}}) {
+    auto r = DecodeBlockV2(block, rows.size(), cols);
+    ASSERT_TRUE(r.ok()) << cols;
+    const BrandBlock& b = r.value();
+    auto same = [&](uint32_t col, const auto* got, const auto* want) {
+      if (!(cols & col)) {
+        EXPECT_EQ(got, nullptr) << cols;
+        return;
+      }
+      ASSERT_NE(got, nullptr) << cols;
+      for (size_t i = 0; i < b.n; ++i) ASSERT_EQ(got[i], want[i]) << cols << " row " << i;
+    };
+    same(kColTs, b.ts, all.ts);
+    same(kColAmount, b.amount, all.amount);
+    same(kColUser, b.user, all.user);
+    same(kColSpu, b.spu, all.spu);
+    same(kColCampaign, b.campaign, all.campaign);
+    same(kColNote, b.note, all.note);
+    same(kColKind, b.action, all.action);
+    same(kColKind, b.channel, all.channel);
+    same(kColKind, b.sentiment, all.sentiment);
+  }
+}
+
 TEST(SegmentV2, DecodedBlockOutlivesItsSegment) {
   Shape s;
   const auto rows = RandomRows(s, 4);
