@@ -208,6 +208,51 @@ struct Cursor {
 
 Status Bad(const char* why) { return Status::Corruption(why); }
 
+// Bits set in v, without a library call (the build targets baseline x86-64, which lacks popcnt).
+size_t PopCount(uint64_t v) {
+  v = v - ((v >> 1) & 0x5555555555555555ull);
+  v = (v & 0x3333333333333333ull) + ((v >> 2) & 0x3333333333333333ull);
+  v = (v + (v >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+  return static_cast<size_t>((v * 0x0101010101010101ull) >> 56);
+}
+
+// Storage of decoded columns, recycled per thread: the buffers a thread frees last are kept (a few, of
+// any size) for its next blocks, so scans do not pay malloc and first-touch for every block.
+struct ColumnPool {
+  std::vector<std::pair<uint64_t*, size_t>> free;  // buffer, words
+  ~ColumnPool();
+};
+thread_local bool pool_alive = true;  // false once this thread's pool is gone (thread exit)
+thread_local ColumnPool pool;
+ColumnPool::~ColumnPool() {
+  pool_alive = false;
+  for (auto& [p, words] : free) delete[] p;
+}
+constexpr size_t kPoolBuffers = 4;
+
+std::shared_ptr<uint64_t[]> AcquireColumns(size_t words) {
+  uint64_t* p = nullptr;
+  size_t have = words;
+  if (pool_alive) {
+    auto& f = pool.free;
+    for (size_t i = f.size(); i-- > 0;) {
+      if (f[i].second >= words) {
+        p = f[i].first, have = f[i].second;
+        f.erase(f.begin() + static_cast<ptrdiff_t>(i));
+        break;
+      }
+    }
+  }
+  if (!p) p = new uint64_t[words];
+  return std::shared_ptr<uint64_t[]>(p, [have](uint64_t* q) {
+    if (pool_alive && pool.free.size() < kPoolBuffers) {
+      pool.free.emplace_back(q, have);
+    } else {
+      delete[] q;
+    }
+  });
+}
+
 // The largest of n values (0 if none); a plain reduction the compiler vectorizes.
 uint32_t MaxOf(const uint32_t* v, size_t n) {
   uint32_t m = 0;
@@ -311,7 +356,7 @@ Status DecodeKinds(Cursor* c, uint32_t n, uint32_t n_kinds, uint32_t* escaped, u
     return valid == 64 ? v : v & ((uint64_t{1} << valid) - 1);
   };
   size_t n_escaped = 0;
-  for (size_t w = 0; w < words; ++w) n_escaped += static_cast<size_t>(std::popcount(word(w)));
+  for (size_t w = 0; w < words; ++w) n_escaped += PopCount(word(w));
   const unsigned width = BitWidth(n_kinds - 1);
   const uint8_t* at;
   if (!c->Take(PackedBytes(n_escaped, width), &at)) return Bad("kind codes run past the block");
@@ -384,7 +429,7 @@ Result<BrandBlock> DecodeBlockV2(std::string_view block, uint64_t rows, uint32_t
 
   // One allocation: ts, amount (i64), user, spu, campaign, note (u32), channel (u16), action, sentiment.
   const size_t words = 2 * n + (4 * 4 * size_t{n} + 2 * n + 2 * n + 7) / 8;
-  auto storage = std::shared_ptr<uint64_t[]>(new uint64_t[words]);
+  std::shared_ptr<uint64_t[]> storage = AcquireColumns(words);
   char* base = reinterpret_cast<char*>(storage.get());
   int64_t* ts = reinterpret_cast<int64_t*>(base);
   int64_t* amount = ts + n;
