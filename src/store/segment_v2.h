@@ -9,7 +9,8 @@
 // the BrandBlock owns its columns (BrandBlock::owner), so it stays valid after the segment is closed and
 // several can be held at once. It does not verify the checksum: Segment::Block does that first. Only the
 // columns in `cols` (BlockColumns) are decoded, the others are null; with kColAll every byte of the block
-// is read and checked.
+// is read and checked. Column storage is recycled per thread: each thread keeps the last few buffers its
+// BrandBlocks released (at most 4, each the size of a block's columns, 36 bytes per row).
 #pragma once
 
 #include <cstdint>
