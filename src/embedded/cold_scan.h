@@ -18,6 +18,11 @@
 
 namespace aips {
 
+// The columns a cold scan of `scope` reads (v2 blocks decode only these); SPU only for an SPU scope.
+inline uint32_t ScanColumns(uint32_t scope) {
+  return kColUser | kColKind | (scope != kBrandScope ? kColSpu : 0);
+}
+
 // Reusable per-user counters (one scan at a time; reuse across scans keeps the pages warm).
 class ColdScanner {
  public:
@@ -66,7 +71,7 @@ Status ColdScanner::Scan(const StoreEventSource& src, const RuleMatcher& m, uint
   std::array<Day, kNumStages> lo_of{};
   for (int s = 0; s < kNumStages; ++s) lo_of[s] = rs.stages[s].window_days - 1;
   const Day lo = days.front() - rs.MaxWindow() + 1, hi = days.back();
-  AIPS_RETURN_IF_ERROR(src.ForEachBlock(brand, lo, hi, [&](Day day, const BrandBlock& b) {
+  AIPS_RETURN_IF_ERROR(src.ForEachBlock(brand, lo, hi, ScanColumns(scope), [&](Day day, const BrandBlock& b) {
     // Which (day, stage) windows this day falls in, per stage bit.
     std::array<uint32_t, kNumStages> in{};  // bit i: day is inside stage s's window as of days[i]
     for (int s = 0; s < kNumStages; ++s)
@@ -119,7 +124,7 @@ Status ColdScanner::ScanFlags(const StoreEventSource& src, const RuleMatcher& m,
   if (flags_.size() < users_) flags_.assign(users_, 0);
   touched_.clear();
   const Day lo = days.front() - rs.MaxWindow() + 1, hi = days.back();
-  AIPS_RETURN_IF_ERROR(src.ForEachBlock(brand, lo, hi, [&](Day day, const BrandBlock& b) {
+  AIPS_RETURN_IF_ERROR(src.ForEachBlock(brand, lo, hi, ScanColumns(scope), [&](Day day, const BrandBlock& b) {
     // bits[mask of stages] for this day: which (day, stage) flags an event with that stage mask sets.
     std::array<uint16_t, 32> bits{};
     for (uint32_t mask = 1; mask < 32; ++mask) {

@@ -12,11 +12,16 @@ Result<std::unique_ptr<StoreEventSource>> StoreEventSource::Open(Store& store, D
 }
 
 Status StoreEventSource::BrandDay(uint32_t brand, Day day, std::vector<BrandBlock>* out) const {
+  return BrandDay(brand, day, kColAll, out);
+}
+
+Status StoreEventSource::BrandDay(uint32_t brand, Day day, uint32_t cols,
+                                  std::vector<BrandBlock>* out) const {
   auto it = days_.find(day);
   if (it == days_.end()) return Status::OK();
   for (const Segment* seg : it->second) {
-    AIPS_ASSIGN_OR_RETURN(BrandBlock b, seg->Block(brand));
-    if (b.n) out->push_back(b);
+    AIPS_ASSIGN_OR_RETURN(BrandBlock b, seg->Block(brand, cols));
+    if (b.n) out->push_back(std::move(b));
   }
   return Status::OK();
 }

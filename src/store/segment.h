@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -29,10 +30,14 @@ struct EventRow {
 // Orders rows as a segment stores them.
 bool SegmentOrder(const EventRow& a, const EventRow& b);
 
-// Encodes rows of one day (sorted with SegmentOrder) as a segment file image.
+// Encodes rows of one day (sorted with SegmentOrder) as a segment file image, format v2 (`AIPSSEG2`).
+// Tests only: with the environment variable AIPS_STORE_FORMAT=1 it writes v1 (`AIPSSEG1`) instead, so
+// that tests can build directories of the older format. Readers accept both.
 std::string EncodeSegment(Day day, std::span<const EventRow> rows);
 
-// A view of one brand's rows in a segment: parallel column arrays of length n.
+// One brand's rows in a segment: parallel column arrays of length n. A v1 block points into the mapped
+// file (valid while the Segment is open); a decoded v2 block's arrays live in `owner`, which copies of the
+// BrandBlock share, so they stay valid as long as any copy exists.
 struct BrandBlock {
   size_t n = 0;
   const int64_t* ts = nullptr;
@@ -44,6 +49,20 @@ struct BrandBlock {
   const uint16_t* channel = nullptr;
   const uint8_t* action = nullptr;
   const uint8_t* sentiment = nullptr;
+  std::shared_ptr<const void> owner;  // storage of decoded columns (v2); null for v1
+};
+
+// Columns a reader asks of a block (Segment::Block). A v2 block decodes only those (and what it must pass
+// through to reach them); the arrays of the others may be null. v1 blocks always give every column.
+enum BlockColumns : uint32_t {
+  kColTs = 1,
+  kColAmount = 2,
+  kColUser = 4,
+  kColSpu = 8,
+  kColCampaign = 16,
+  kColNote = 32,
+  kColKind = 64,  // action, channel and sentiment
+  kColAll = 127,
 };
 
 // Appends the block's rows as EventRows of `brand` (to re-encode a segment: aips forget, repair).
@@ -55,24 +74,29 @@ class Segment {
   static Result<Segment> Open(const std::string& path, Day day);
   Day day() const { return day_; }
   uint64_t rows() const { return rows_; }
-  // The brand's block (n == 0 when the brand has no rows this day); verifies the block's checksum.
-  Result<BrandBlock> Block(uint32_t brand) const;
+  // The format version of the file (1 or 2).
+  uint32_t version() const { return version_; }
+  // The brand's block (n == 0 when the brand has no rows this day); verifies the block's checksum. A v2
+  // block is decoded (and validated) into storage the BrandBlock owns; damage gives Corruption naming
+  // the file and brand. `cols` (BlockColumns) limits what a v2 block decodes.
+  Result<BrandBlock> Block(uint32_t brand, uint32_t cols = kColAll) const;
   // Every brand that has rows here.
   std::vector<uint32_t> Brands() const;
-  // Verifies every block (for `aips check`).
+  // Verifies every block (for `aips check`); v2 blocks are fully decoded.
   Status VerifyAll() const;
 
  private:
   struct IndexEntry {
     uint32_t brand;
-    uint32_t pad;
     uint64_t offset;
     uint64_t rows;
+    uint64_t length;  // bytes of the block
     uint64_t checksum;
   };
   std::string path_;
   MappedFile file_;
   Day day_ = kNoDay;
+  uint32_t version_ = 0;
   uint64_t rows_ = 0;
   std::vector<IndexEntry> index_;
 };
