@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "common/bytes.h"
+#include "common/store_format.h"
 #include "fmt/format.h"
 #include "store/segment_v2.h"
 
@@ -29,11 +30,6 @@ struct EntryV2 {
   uint64_t offset, rows, length, checksum;
 };
 static_assert(sizeof(EntryV1) == 32 && sizeof(EntryV2) == 40);
-
-bool WriteV1() {
-  const char* v = std::getenv("AIPS_STORE_FORMAT");
-  return v && std::string_view(v) == "1";
-}
 
 size_t BlockBytes(size_t n) { return (n * kRowBytes + 7) / 8 * 8; }
 
@@ -60,7 +56,7 @@ bool SegmentOrder(const EventRow& a, const EventRow& b) {
 
 std::string EncodeSegment(Day day, std::span<const EventRow> rows) {
   // Header: magic[8] version u32 day i32 rows u64 n_blocks u32 pad u32 index_offset u64 header_sum u64.
-  const bool v1 = WriteV1();
+  const bool v1 = WriteOldFormats();
   std::string out(kHeaderSize, '\0');
   std::vector<EntryV1> index1;
   std::vector<EntryV2> index2;
