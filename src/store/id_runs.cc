@@ -36,10 +36,10 @@ size_t VarintSize(uint64_t v) {
   return n;
 }
 
-void HashNumbers(std::string_view prefix, int digits,
+void HashNumbers(std::string_view prefix, int digits, int radix,
                  const std::function<void(const std::function<void(uint64_t)>&)>& each,
                  std::vector<uint64_t>* hashes) {
-  NumericIdFormatter f(prefix, digits);
+  NumericIdFormatter f(prefix, digits, radix);
   each([&](uint64_t number) { hashes->push_back(Hash64(f.Format(number))); });
 }
 
@@ -66,8 +66,8 @@ void IdShape::ForEachNumber(const std::function<void(uint64_t)>& fn) const {
 
 void AppendShapeHashes(const IdShape& shape, std::vector<uint64_t>* hashes) {
   HashNumbers(
-      shape.prefix, shape.digits, [&](const std::function<void(uint64_t)>& fn) { shape.ForEachNumber(fn); },
-      hashes);
+      shape.prefix, shape.digits, shape.radix,
+      [&](const std::function<void(uint64_t)>& fn) { shape.ForEachNumber(fn); }, hashes);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -77,7 +77,7 @@ struct IdRunBuilder::Building {
   // One shape's numbers: a short list until it has kMinShapeIds of them, then bitmaps by high 32 bits.
   struct Shape {
     std::string prefix;
-    int digits = 0;
+    int digits = 0, radix = 10;
     uint64_t count = 0;
     std::vector<uint64_t> pending;
     std::map<uint32_t, Roaring> sets;
@@ -129,6 +129,7 @@ struct IdRunBuilder::Building {
       auto shape = std::make_unique<Shape>();
       shape->prefix = std::string(id.prefix);
       shape->digits = id.digits;
+      shape->radix = id.radix;
       it = shapes.emplace(std::string(key), std::move(shape)).first;
     }
     last_key.assign(key.data(), key.size());
@@ -193,6 +194,7 @@ void IdRunBuilder::Take(std::vector<IdShape>* shapes, std::vector<uint64_t>* has
       IdShape out;
       out.prefix = s->prefix;
       out.digits = s->digits;
+      out.radix = s->radix;
       out.count = s->count;
       size_t bytes = 0;
       for (auto& [high, set] : s->sets) {
@@ -211,7 +213,8 @@ void IdRunBuilder::Take(std::vector<IdShape>* shapes, std::vector<uint64_t>* has
       continue;
     }
     HashNumbers(
-        s->prefix, s->digits, [&](const std::function<void(uint64_t)>& fn) { s->ForEach(fn); }, hashes);
+        s->prefix, s->digits, s->radix, [&](const std::function<void(uint64_t)>& fn) { s->ForEach(fn); },
+        hashes);
   }
   b_ = std::make_unique<Building>();
   size_ = 0;
@@ -232,7 +235,7 @@ std::string EncodeIdRun(std::vector<IdShape> shapes, std::vector<uint64_t> hashe
                  std::string_view(reinterpret_cast<const char*>(hashes.data()), hashes.size() * 8));
   }
   std::sort(shapes.begin(), shapes.end(), [](const IdShape& a, const IdShape& b) {
-    return ShapeKey(a.prefix, a.digits) < ShapeKey(b.prefix, b.digits);
+    return ShapeKey(a.prefix, a.digits, a.radix) < ShapeKey(b.prefix, b.digits, b.radix);
   });
   ByteWriter w;
   w.U64(hashes.size());
@@ -243,6 +246,7 @@ std::string EncodeIdRun(std::vector<IdShape> shapes, std::vector<uint64_t> hashe
   for (const IdShape& s : shapes) {
     w.Str(s.prefix);
     w.U8(static_cast<uint8_t>(s.digits));
+    w.U8(static_cast<uint8_t>(s.radix));
     w.U64(s.count);
     w.Varint(s.highs.size());
     for (size_t k = 0; k < s.highs.size(); ++k) {
@@ -268,7 +272,8 @@ Status WriteIdRun(const std::string& dir, uint64_t generation, IdRunBuilder ids)
 namespace {
 
 // Checks one bitmap of a shape: numbers strictly ascending and below 10^digits; returns how many.
-Result<uint64_t> CheckBitmap(const Roaring& set, uint32_t high, int digits, const std::string& path) {
+Result<uint64_t> CheckBitmap(const Roaring& set, uint32_t high, int digits, int radix,
+                             const std::string& path) {
   struct State {
     uint64_t n = 0;
     uint32_t prev = 0;
@@ -286,7 +291,7 @@ Result<uint64_t> CheckBitmap(const Roaring& set, uint32_t high, int digits, cons
       &st);
   if (!st.ok || st.n == 0 || st.n != set.cardinality())
     return Status::Corruption(path + ": a bitmap of numeric ids is malformed");
-  if (((uint64_t{high} << 32) | st.prev) >= NumericIdLimit(digits))
+  if (!FitsDigits((uint64_t{high} << 32) | st.prev, digits, radix))
     return Status::Corruption(path + ": a numeric id has more digits than its shape");
   return st.n;
 }
@@ -299,21 +304,22 @@ Status ReadShapes(ByteReader& r, const std::string& path, std::vector<IdShape>* 
   for (uint64_t i = 0; i < n_shapes; ++i) {
     IdShape s;
     std::string_view prefix;
-    uint8_t digits = 0;
+    uint8_t digits = 0, radix = 0;
     uint64_t n_sets = 0;
     AIPS_RETURN_IF_ERROR(r.StrView(&prefix));
     AIPS_RETURN_IF_ERROR(r.U8(&digits));
+    AIPS_RETURN_IF_ERROR(r.U8(&radix));
     AIPS_RETURN_IF_ERROR(r.U64(&s.count));
     AIPS_RETURN_IF_ERROR(r.Varint(&n_sets));
-    if (prefix.size() > kMaxIdPrefix || (!prefix.empty() && prefix.back() >= '0' && prefix.back() <= '9') ||
-        digits < 1 || digits > kMaxIdDigits)
+    if (!ValidShape(prefix, digits, radix))
       return Status::Corruption(path + ": a numeric id shape is malformed");
-    const std::string key = ShapeKey(prefix, digits);
+    const std::string key = ShapeKey(prefix, digits, radix);
     if (i > 0 && key <= prev_key) return Status::Corruption(path + ": numeric id shapes are not sorted");
     prev_key = key;
     if (n_sets == 0 || n_sets > r.remaining()) return Status::Corruption(path + ": a shape has no numbers");
     s.prefix = std::string(prefix);
     s.digits = digits;
+    s.radix = radix;
     uint64_t total = 0;
     for (uint64_t k = 0; k < n_sets; ++k) {
       uint32_t high = 0;
@@ -326,7 +332,7 @@ Status ReadShapes(ByteReader& r, const std::string& path, std::vector<IdShape>* 
       roaring_bitmap_t* raw = roaring_bitmap_portable_deserialize_safe(bytes.data(), bytes.size());
       if (raw == nullptr) return Status::Corruption(path + ": a bitmap of numeric ids is malformed");
       Roaring set(raw);
-      AIPS_ASSIGN_OR_RETURN(uint64_t n, CheckBitmap(set, high, digits, path));
+      AIPS_ASSIGN_OR_RETURN(uint64_t n, CheckBitmap(set, high, digits, radix, path));
       total += n;
       s.highs.push_back(high);
       s.sets.push_back(std::move(set));
@@ -372,7 +378,7 @@ Result<StoredIds> StoredIds::Open(const std::string& dir, const std::vector<uint
     ids.files_.push_back(std::move(f));
   }
   for (const Run& run : ids.runs_)
-    for (const IdShape& s : run.shapes) ids.by_shape_[ShapeKey(s.prefix, s.digits)].push_back(&s);
+    for (const IdShape& s : run.shapes) ids.by_shape_[ShapeKey(s.prefix, s.digits, s.radix)].push_back(&s);
   return ids;
 }
 
@@ -395,7 +401,7 @@ Status StoredIds::ForEachHash(size_t i, const std::function<Status(uint64_t)>& f
   const Run& run = runs_[i];
   for (size_t k = 0; k < run.n_hashes; ++k) AIPS_RETURN_IF_ERROR(fn(run.hashes[k]));
   for (const IdShape& s : run.shapes) {
-    NumericIdFormatter f(s.prefix, s.digits);
+    NumericIdFormatter f(s.prefix, s.digits, s.radix);
     Status st;
     s.ForEachNumber([&](uint64_t number) {
       if (st.ok()) st = fn(Hash64(f.Format(number)));

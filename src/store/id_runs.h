@@ -2,11 +2,11 @@
 // to ids/<generation>.ids. Together the runs are the set of ids already stored, which makes ingest
 // idempotent.
 //
-// A run (version 2) holds its ids in two parts. Numeric ids (store/numeric_id.h) of a shape with at least
-// kMinShapeIds ids in the run are stored exactly: the shape's prefix and digit count in clear, and its
-// numbers as Roaring bitmaps. Every other id is stored as its 64-bit XXH3 hash, sorted. Version 1 runs
-// (hashes only) are still read. A lookup probes both parts of every run, so a shape that one run stores
-// exactly and another hashed is found either way.
+// A run (version 2) holds its ids in two parts. Numeric ids (store/numeric_id.h: decimal, or lowercase
+// hexadecimal) of a shape with at least kMinShapeIds ids in the run are stored exactly: the shape's
+// prefix, digit count and radix in clear, and its numbers as Roaring bitmaps. Every other id is stored as its
+// 64-bit XXH3 hash, sorted. Version 1 runs (hashes only) are still read. A lookup probes both parts of every
+// run, so a shape that one run stores exactly and another hashed is found either way.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,7 @@ constexpr uint64_t kMinShapeIds = 64;
 struct IdShape {
   std::string prefix;
   int digits = 0;
+  int radix = 10;      // 10 or 16 (store/numeric_id.h)
   uint64_t count = 0;  // numbers in all bitmaps
   std::vector<uint32_t> highs;
   std::vector<Roaring> sets;

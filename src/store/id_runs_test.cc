@@ -41,16 +41,44 @@ TEST(NumericId, ParsesPrefixDigitsAndNumber) {
   EXPECT_FALSE(ParseNumericId(""));
   EXPECT_FALSE(ParseNumericId(std::string(33, 'p') + "1"));  // prefix over 32 bytes
   EXPECT_TRUE(ParseNumericId(std::string(32, 'p') + "1"));
+  auto h = ParseNumericId("e00000004e14");  // hexadecimal: a letter after the first digit
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->prefix, "");
+  EXPECT_EQ(h->radix, 16);
+  EXPECT_EQ(h->digits, 12);
+  EXPECT_EQ(h->number, 0xe00000004e14u);
+  auto h2 = ParseNumericId("e00000000019");  // no letter after the first digit: decimal
+  ASSERT_TRUE(h2);
+  EXPECT_EQ(h2->prefix, "e");
+  EXPECT_EQ(h2->radix, 10);
+  EXPECT_EQ(h2->number, 19u);
+  auto h3 = ParseNumericId("code000123");  // "de" before the digits: decimal
+  ASSERT_TRUE(h3);
+  EXPECT_EQ(h3->prefix, "code");
+  EXPECT_EQ(h3->radix, 10);
+  EXPECT_FALSE(ParseNumericId("x-ffffffffffffffff"));  // no digit at all
+  EXPECT_FALSE(ParseNumericId("ffff"));
+  auto h5 = ParseNumericId("x-0fffffffffffffff");
+  ASSERT_TRUE(h5);
+  EXPECT_EQ(h5->radix, 16);
+  EXPECT_EQ(h5->number, 0x0fffffffffffffffu);
+  auto h6 = ParseNumericId("x-00fffffffffffffff");  // 17 hex characters: decimal rule, none
+  EXPECT_FALSE(h6);
+  auto h7 = ParseNumericId("E00000004E14");  // upper case: decimal "14"
+  ASSERT_TRUE(h7);
+  EXPECT_EQ(h7->radix, 10);
+  EXPECT_EQ(h7->prefix, "E00000004E");
   auto u = ParseNumericId("用户-12");
   ASSERT_TRUE(u);
   EXPECT_EQ(u->prefix, "用户-");
 }
 
 TEST(NumericId, FormatsBackTheOriginalString) {
-  for (std::string id : {"e000123", "e123", "0", "000", "x-999999999999999999", "用户-0007"}) {
+  for (std::string id : {"e000123", "e123", "0", "000", "x-999999999999999999", "用户-0007", "e00000004e14",
+                         "e00000000019", "0a1", "f0ffffffffffffff", "x-0000ab", "code000123"}) {
     auto n = ParseNumericId(id);
     ASSERT_TRUE(n) << id;
-    NumericIdFormatter f(n->prefix, n->digits);
+    NumericIdFormatter f(n->prefix, n->digits, n->radix);
     EXPECT_EQ(f.Format(n->number), id);
   }
 }
@@ -88,8 +116,14 @@ class IdRunsTest : public ::testing::Test {
 };
 
 std::string Num(std::string_view prefix, int digits, uint64_t n) {
-  NumericIdFormatter f(prefix, digits);
+  NumericIdFormatter f(prefix, digits, 10);
   return std::string(f.Format(n));
+}
+
+std::string Hex(uint64_t n) {  // as the simulator writes event ids
+  char id[32];
+  snprintf(id, sizeof id, "e%011llx", static_cast<unsigned long long>(n));
+  return id;
 }
 
 // Ids of many kinds: numeric shapes large and small, leading zeros, 18 and 19+ digits, digit-only ids,
@@ -107,6 +141,8 @@ std::vector<std::string> Mixed(uint64_t base) {
   for (uint64_t i = 0; i < 10; ++i) ids.push_back(Num("few-", 4, base + i));          // small shape: hashed
   for (uint64_t i = 0; i < 100; ++i) ids.push_back(Num("用户-", 5, base + i));        // non-ASCII prefix
   for (uint64_t i = 0; i < 50; ++i) ids.push_back("ключ" + std::to_string(i) + "x");  // no trailing digit
+  for (uint64_t i = 0; i < 700; ++i) ids.push_back(Hex(base * 3 + i));  // hexadecimal and decimal shapes
+  for (uint64_t i = 0; i < 100; ++i) ids.push_back("h-" + Hex(base + i * 5));
   std::mt19937_64 rng(base);
   for (int i = 0; i < 200; ++i) ids.push_back(Num("r", 15, rng() % 1000000000000000u));  // sparse: hashed
   ids.push_back(ids[5]);  // duplicates within the run
@@ -129,10 +165,22 @@ TEST_F(IdRunsTest, LookupsEqualASetOfStrings) {
   for (auto& [g, s] : runs_) all.insert(s.begin(), s.end());
   EXPECT_EQ(ids->size(), runs_[1].size() + runs_[2].size());
   for (const std::string& id : all) EXPECT_TRUE(ids->Contains(id, Hash64(id))) << id;
-  std::vector<std::string> absent = {
-      "e000000005000",          "e5000",    "e00000000500", "e0000000000999", "00000999", "0000000999",
-      "n999999999999999999",    "few-0999", "用户-00999",   "ключ50x",        "x",        "",
-      "z1000000000000000000999"};
+  std::vector<std::string> absent = {"e0000000ffff",
+                                     "e00000099999",
+                                     "h-e000000ffff0",
+                                     "e000000005000",
+                                     "e5000",
+                                     "e00000000500",
+                                     "e0000000000999",
+                                     "00000999",
+                                     "0000000999",
+                                     "n999999999999999999",
+                                     "few-0999",
+                                     "用户-00999",
+                                     "ключ50x",
+                                     "x",
+                                     "",
+                                     "z1000000000000000000999"};
   for (uint64_t i = 0; i < 3000; ++i) absent.push_back(Num("e", 12, 10000 + i));
   for (const std::string& id : absent) {
     if (all.count(id)) continue;
@@ -167,6 +215,17 @@ TEST_F(IdRunsTest, SequentialIdsTakeAlmostNoRoom) {
   for (uint64_t i = 0; i < 200000; ++i) ids.push_back(Num("e", 12, i));
   Write(1, ids);
   EXPECT_LT(std::filesystem::file_size(IdRunPath(dir_, 1)), 200u);
+}
+
+TEST_F(IdRunsTest, SequentialHexIdsTakeLittleRoom) {
+  std::vector<std::string> ids;
+  for (uint64_t i = 0; i < 200000; ++i) ids.push_back(Hex(i));
+  Write(1, ids);
+  EXPECT_LT(std::filesystem::file_size(IdRunPath(dir_, 1)), 200000u * 0.25);
+  auto stored = StoredIds::Open(dir_, gens_);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->Hashes(0).second, 0u);
+  for (uint64_t i = 0; i < 210000; ++i) EXPECT_EQ(stored->Contains(Hex(i), Hash64(Hex(i))), i < 200000) << i;
 }
 
 TEST_F(IdRunsTest, ManyShapesStillWork) {
