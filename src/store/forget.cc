@@ -108,8 +108,7 @@ Result<uint64_t> HashShapesNamingUsers(const std::string& dir, const std::vector
     const size_t named = std::count_if(ids.Shapes(0).begin(), ids.Shapes(0).end(), names);
     hashed += named;
     if (named == 0 || dry_run) continue;
-    auto [data, n] = ids.Hashes(0);
-    std::vector<uint64_t> hashes(data, data + n);
+    std::vector<uint64_t> hashes = ids.Hashes(0);
     std::vector<IdShape> keep;
     for (const IdShape& s : ids.Shapes(0)) {
       if (names(s)) {

@@ -238,8 +238,7 @@ std::string EncodeIdRun(std::vector<IdShape> shapes, std::vector<uint64_t> hashe
     return ShapeKey(a.prefix, a.digits, a.radix) < ShapeKey(b.prefix, b.digits, b.radix);
   });
   ByteWriter w;
-  w.U64(hashes.size());
-  w.Raw(hashes.data(), hashes.size() * 8);
+  PackedHashes::Encode(hashes, &w);
   std::vector<uint64_t>().swap(hashes);
   w.Varint(shapes.size());
   std::string bytes;
@@ -355,23 +354,19 @@ Result<StoredIds> StoredIds::Open(const std::string& dir, const std::vector<uint
     uint32_t version = 0;
     AIPS_ASSIGN_OR_RETURN(std::string_view payload, Unframe(f.view(), kMagic, kVersion, path, &version));
     Run run;
-    // The payload starts 24 bytes into a page-aligned mapping, so it is 8-byte aligned; so are the hashes
-    // of version 2, which follow their u64 count.
-    std::string_view hashes = payload;
+    // The payload starts 24 bytes into a page-aligned mapping, so it is 8-byte aligned (PackedHashes::Read
+    // and the plain hashes of version 1 rely on it).
     ByteReader r(payload, path);
     if (version >= 2) {
-      uint64_t n = 0;
-      AIPS_RETURN_IF_ERROR(r.U64(&n));
-      if (n > r.remaining() / 8) return Status::Corruption(path + ": hash count exceeds the file");
-      AIPS_RETURN_IF_ERROR(r.Bytes(n * 8, &hashes));
-    } else if (payload.size() % 8 != 0) {
-      return Status::Corruption(path + ": size is not a multiple of 8");
+      AIPS_ASSIGN_OR_RETURN(run.hashes, PackedHashes::Read(r, path));
+    } else {
+      if (payload.size() % 8 != 0) return Status::Corruption(path + ": size is not a multiple of 8");
+      const auto* data = reinterpret_cast<const uint64_t*>(payload.data());
+      if (!std::is_sorted(data, data + payload.size() / 8))
+        return Status::Corruption(path + ": ids are not sorted");
+      run.hashes = PackedHashes::Plain(data, payload.size() / 8);
     }
-    run.hashes = reinterpret_cast<const uint64_t*>(hashes.data());
-    run.n_hashes = hashes.size() / 8;
-    if (!std::is_sorted(run.hashes, run.hashes + run.n_hashes))
-      return Status::Corruption(path + ": ids are not sorted");
-    run.count = run.n_hashes;
+    run.count = run.hashes.size();
     if (version >= 2) AIPS_RETURN_IF_ERROR(ReadShapes(r, path, &run.shapes, &run.count));
     ids.size_ += run.count;
     ids.runs_.push_back(std::move(run));
@@ -393,22 +388,32 @@ bool StoredIds::Contains(std::string_view id, uint64_t hash) const {
     }
   }
   for (const Run& run : runs_)
-    if (std::binary_search(run.hashes, run.hashes + run.n_hashes, hash)) return true;
+    if (run.hashes.Contains(hash)) return true;
   return false;
 }
 
 Status StoredIds::ForEachHash(size_t i, const std::function<Status(uint64_t)>& fn) const {
   const Run& run = runs_[i];
-  for (size_t k = 0; k < run.n_hashes; ++k) AIPS_RETURN_IF_ERROR(fn(run.hashes[k]));
+  Status st;
+  run.hashes.ForEach([&](uint64_t h) {
+    if (st.ok()) st = fn(h);
+  });
+  AIPS_RETURN_IF_ERROR(st);
   for (const IdShape& s : run.shapes) {
     NumericIdFormatter f(s.prefix, s.digits, s.radix);
-    Status st;
     s.ForEachNumber([&](uint64_t number) {
       if (st.ok()) st = fn(Hash64(f.Format(number)));
     });
     AIPS_RETURN_IF_ERROR(st);
   }
   return Status::OK();
+}
+
+std::vector<uint64_t> StoredIds::Hashes(size_t i) const {
+  std::vector<uint64_t> out;
+  out.reserve(runs_[i].hashes.size());
+  runs_[i].hashes.ForEach([&](uint64_t h) { out.push_back(h); });
+  return out;
 }
 
 }  // namespace aips

@@ -21,6 +21,7 @@
 #include "aips/status.h"
 #include "common/file_util.h"
 #include "roaring/roaring.hh"
+#include "store/packed_hashes.h"
 
 namespace aips {
 
@@ -100,12 +101,11 @@ class StoredIds {
   Status ForEachHash(size_t i, const std::function<Status(uint64_t)>& fn) const;
   // The i-th run's parts (for rewriting it).
   const std::vector<IdShape>& Shapes(size_t i) const { return runs_[i].shapes; }
-  std::pair<const uint64_t*, size_t> Hashes(size_t i) const { return {runs_[i].hashes, runs_[i].n_hashes}; }
+  std::vector<uint64_t> Hashes(size_t i) const;
 
  private:
   struct Run {
-    const uint64_t* hashes = nullptr;  // sorted, in the mapping
-    size_t n_hashes = 0;
+    PackedHashes hashes;  // views into the mapping
     uint64_t count = 0;
     std::vector<IdShape> shapes;  // version 2
   };
