@@ -72,6 +72,14 @@ def main():
     full, fresh = os.path.join(work, "full"), os.path.join(work, "fresh")
     files = [os.path.join(world, n + ".csv") for n in ("events", "identity", "orders", "user_attributes")]
     run(aips, "ingest", "--data", full, *files, *side)
+    # Event ids that embed a victim's id in their prefix (`<user>-000001`): enough of them for the id run to
+    # store the shape exactly, with its prefix in clear, until forget hashes it.
+    embedded = os.path.join(work, "embedded.csv")
+    first_row = next(r for r in ev[1:] if r[u] == victims[1])
+    write(embedded, [ev[0]] + [[f"{victims[1]}-{i:06d}"] + first_row[1:] for i in range(1, 101)])
+    run(aips, "ingest", "--data", full, embedded)
+    if not any(x.startswith("ids/") for x in holders(full, [victims[1]])):
+        sys.exit("FAIL: the embedded event ids are not stored with their prefix in clear (test cannot tell)")
     # A rejected row that names a victim (bad action) lands in the rejects file.
     bad = os.path.join(work, "bad.csv")
     write(bad, [ev[0], [("x" if i == 0 else v) if ev[0][i] != "action" else "teleport" for i, v in
@@ -96,6 +104,8 @@ def main():
     if r["users_found"] != 3 or r["events_removed"] < want_events or r["identity_links_removed"] < 1 \
             or r["reject_lines_removed"] < 1 or not r["blocked"] or not r["snapshots_recomputed"]:
         sys.exit(f"FAIL: forget counts {r} (expected 3 users, >= {want_events} events, links, rejects)")
+    if r["id_shapes_hashed"] != 1:
+        sys.exit(f"FAIL: forget hashed {r['id_shapes_hashed']} event-id shapes (expected the one naming a victim)")
     left = holders(full, victims)
     if left:
         sys.exit(f"FAIL: after forget these files still hold a forgotten id: {left}")
@@ -152,11 +162,19 @@ def main():
     out = json.loads(run(aips, "ingest", "--data", other, again, "--json"))
     if out["accepted"] == 0:
         sys.exit(f"FAIL: with --no-block the rows sent again were refused: {out}")
+    # Hashed by forget, the embedded ids are still known: sent again, they are duplicates.
+    run(aips, "ingest", "--data", other, embedded)
+    run(aips, "forget", "--data", other, "--user", victims[1], "--no-block")
+    if holders(other, [victims[1]]):
+        sys.exit(f"FAIL: after forget these files still hold a forgotten id: {holders(other, [victims[1]])}")
+    out = json.loads(run(aips, "ingest", "--data", other, embedded, "--json"))
+    if out["accepted"] != 0 or out["duplicates"] != 100:
+        sys.exit(f"FAIL: event ids hashed by forget were not recognised when sent again: {out}")
     subprocess.run(["rm", "-rf", work])
     print(f"forget: 3 users ({r['events_removed']} events, {r['identity_links_removed']} identity links, "
           f"{r['attribute_tags_removed']} tags, {r['reject_lines_removed']} reject lines) erased; {checks} queries "
           f"and a portrait equal a directory that never had them; no file holds their ids; check clean; "
-          f"rows sent again refused")
+          f"rows sent again refused; event ids naming them hashed and still known")
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ void PrintForget(const ForgetResult& r, size_t requested, bool recomputed, bool 
     w.Key("messages_removed").Int(static_cast<int64_t>(r.messages_removed));
     w.Key("notes_unlinked").Int(static_cast<int64_t>(r.notes_unlinked));
     w.Key("snapshot_files_deleted").Int(static_cast<int64_t>(r.snapshot_files_deleted));
+    w.Key("id_shapes_hashed").Int(static_cast<int64_t>(r.id_shapes_hashed));
     w.Key("snapshots_recomputed").Bool(recomputed);
     w.Key("blocked").Bool(r.blocked);
     w.Key("dry_run").Bool(dry_run).EndObject();
@@ -56,6 +57,9 @@ void PrintForget(const ForgetResult& r, size_t requested, bool recomputed, bool 
       verb, r.users_found, requested, r.events_removed, r.segments_rewritten, r.brands_affected,
       r.identity_links_removed, r.attribute_tags_removed, r.crowds_changed, r.assignments_removed,
       r.reject_lines_removed, r.messages_removed, r.notes_unlinked);
+  if (r.id_shapes_hashed > 0)
+    fmt::print("{} {} event-id prefixes naming them{}\n", dry_run ? "would hash" : "hashed",
+               r.id_shapes_hashed, dry_run ? "" : " (the runs keep every id)");
   if (dry_run) return;
   if (r.snapshot_files_deleted > 0)
     fmt::print("{} snapshot files deleted; {}\n", r.snapshot_files_deleted,

@@ -228,24 +228,31 @@ Status Copy::ImportedIds() {
   std::map<uint64_t, uint64_t> stored;
   for (auto& r : have) stored[ChU64(r.at(0))] = ChU64(r.at(1));
   for (size_t i = 0; i < runs.size(); ++i) {
-    const auto [data, n] = ids.run(i);
-    if (stored[runs[i]] == n) continue;
-    for (size_t start = 0; start < n; start += kIdBatch) {
-      const size_t end = std::min(n, start + kIdBatch);
+    if (stored[runs[i]] == ids.RunSize(i)) continue;
+    std::vector<uint64_t> batch;
+    auto flush = [&]() -> Status {
       std::string keys;
-      for (size_t j = start; j < end; ++j) fmt::format_to(std::back_inserter(keys), "{}\n", data[j]);
+      for (uint64_t k : batch) fmt::format_to(std::back_inserter(keys), "{}\n", k);
       AIPS_ASSIGN_OR_RETURN(auto present,
                             ch_.FoundKeys(fmt::format("SELECT key FROM {} WHERE run = {} AND key IN _keys",
                                                       ch_.Table("imported_ids"), runs[i]),
                                           keys));
       std::string rows;
-      for (size_t j = start; j < end; ++j) {
-        if (present.contains(data[j])) continue;
-        fmt::format_to(std::back_inserter(rows), "{}\t{}\n", runs[i], data[j]);
+      for (uint64_t k : batch) {
+        if (present.contains(k)) continue;
+        fmt::format_to(std::back_inserter(rows), "{}\t{}\n", runs[i], k);
         ++out_.imported_ids;
       }
-      AIPS_RETURN_IF_ERROR(ch_.InsertEverywhere("imported_ids", "run, key", rows));
-    }
+      batch.clear();
+      return ch_.InsertEverywhere("imported_ids", "run, key", rows);
+    };
+    // Numeric ids are stored exactly: ForEachHash formats each back to its string and hashes it, so the
+    // keys equal Hash64(event_id) as ChLoad computes them.
+    AIPS_RETURN_IF_ERROR(ids.ForEachHash(i, [&](uint64_t hash) -> Status {
+      batch.push_back(hash);
+      return batch.size() >= kIdBatch ? flush() : Status::OK();
+    }));
+    if (!batch.empty()) AIPS_RETURN_IF_ERROR(flush());
   }
   return Status::OK();
 }

@@ -81,7 +81,7 @@ void Produce(std::string_view data, const FileFormat& format, DayMapper mapper, 
           r.day = mapper.LocalDay(ev.ts);
           if (!ev.event_id.empty()) {
             r.id_hash = Hash64(ev.event_id);
-            r.stored_id = stored.Contains(r.id_hash);
+            r.stored_id = stored.Contains(ev.event_id, r.id_hash);
           }
         }
         batch->rows.push_back(r);

@@ -75,14 +75,11 @@ class IngestRun {
   Manifest m_;
   DayMapper mapper_;
   std::array<Dictionary*, kNumDicts> dicts_{};
-  using IdSet =
-      absl::flat_hash_set<uint64_t, absl::Hash<uint64_t>, std::equal_to<uint64_t>, HugeAllocator<uint64_t>>;
   using Rows = std::vector<EventRow, HugeAllocator<EventRow>>;
   Rows& RowsOf(Day day);
 
-  StoredIds stored_ids_;  // ids of earlier ingests
-  IdSet ids_;             // ids of this run
-  std::vector<uint64_t> new_ids_;
+  StoredIds stored_ids_;                        // ids of earlier ingests
+  IdRunBuilder ids_;                            // ids of this run
   absl::flat_hash_map<Day, size_t> day_index_;  // day -> index into days_
   std::vector<std::pair<Day, Rows>> days_;      // the run's accepted rows, by local day
   Day last_day_ = kNoDay;
@@ -187,7 +184,7 @@ bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
   if (user == fp_.identity.end()) return false;
   const std::string event_id = "fp:" + order_id;
   const uint64_t h = Hash64(event_id);
-  if (!stored_ids_.Contains(h) && ids_.insert(h).second) new_ids_.push_back(h);
+  if (!stored_ids_.Contains(event_id, h)) ids_.Insert(event_id, h);
   ParsedEvent ev;
   ev.event_id = event_id;
   ev.ts = o.ts;
@@ -223,8 +220,10 @@ void IngestRun::OnFirstParty(const std::string& source, TableKind kind, const In
     ++fc->accepted;
     return;
   }
-  const uint64_t order_hash = Hash64("fp:" + r.order_id);
-  if (stored_ids_.Contains(order_hash) || ids_.contains(order_hash) || fp_.unmatched.count(r.order_id)) {
+  const std::string order_event_id = "fp:" + r.order_id;
+  const uint64_t order_hash = Hash64(order_event_id);
+  if (stored_ids_.Contains(order_event_id, order_hash) || ids_.Contains(order_event_id, order_hash) ||
+      fp_.unmatched.count(r.order_id)) {
     ++result_.duplicates;
     ++fc->duplicates;
     return;
@@ -372,12 +371,11 @@ void IngestRun::OnParsedEvent(const std::string& source, const PipedBatch& batch
     return;
   }
   if (!ev.event_id.empty()) {
-    if (r.stored_id || !ids_.insert(r.id_hash).second) {
+    if (r.stored_id || !ids_.Insert(ev.event_id, r.id_hash)) {
       ++result_.duplicates;
       ++fc->duplicates;
       return;
     }
-    new_ids_.push_back(r.id_hash);
   }
   StoreEvent(ev, r.day);
   ++result_.accepted;
@@ -443,8 +441,7 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
     const size_t lines =
         std::max<size_t>(1, static_cast<size_t>(std::count(sample.begin(), sample.end(), '\n')));
     const size_t rows = data.size() / std::max<size_t>(1, sample.size() / lines) + 16;
-    ReserveSafely(ids_, ids_.size() + rows);   // common/hash_tables.h
-    new_ids_.reserve(new_ids_.size() + rows);  // no doubling: its peak would be 1.5x the ids
+    ids_.Expect(rows);  // reserved for ids that are not numeric, when the first one arrives
     // Under an address-space limit these reservations (room for the whole file's rows on every day it
     // touches: 90 x 84 MiB for a file of 2.2 M events) fail long before memory runs out; the day vectors
     // then grow as they fill (docs/reliability.md, "Memory limits").
@@ -489,7 +486,7 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
 // tables, then the manifest rename); keeping it in one function keeps the crash-safety order visible.
 Status IngestRun::Commit() {
   const std::string& dir = store_.dir();
-  IdSet().swap(ids_);  // only needed while rows arrive; frees its memory before the segments are encoded
+  ids_.Seal();  // its hash set is only needed while rows arrive; freed before the segments are encoded
   Manifest next = m_;
   next.generation = generation_;
   // 1. Event segments, one per day touched, rows in segment order, sorted and written on two threads.
@@ -549,8 +546,8 @@ Status IngestRun::Commit() {
   for (int k = 0; k < kNumDicts; ++k) {
     AIPS_ASSIGN_OR_RETURN(next.dicts[k], dicts_[k]->Flush(DictPath(dir, k, next.dicts[k].file_gen)));
   }
-  if (!new_ids_.empty()) {
-    AIPS_RETURN_IF_ERROR(WriteIdRun(dir, generation_, std::move(new_ids_)));
+  if (!ids_.empty()) {
+    AIPS_RETURN_IF_ERROR(WriteIdRun(dir, generation_, std::move(ids_)));
     next.id_runs.push_back(generation_);
   }
   if (catalog_changed_) {

@@ -12,6 +12,7 @@
 #include "store/crowds.h"
 #include "store/experiments.h"
 #include "store/first_party.h"
+#include "store/id_runs.h"
 #include "store/segment.h"
 
 namespace aips {
@@ -90,6 +91,35 @@ Result<uint64_t> ScrubRejects(const std::string& dir, const std::vector<std::str
     if (!dry_run) AIPS_RETURN_IF_ERROR(WriteFileAtomic(path, kept));
   }
   return removed;
+}
+
+// Hashes every numeric-id shape whose prefix (stored in clear) contains one of `users`: each run storing
+// one is replaced atomically by the same ids with those shapes in its hashed part. Returns the shapes.
+Result<uint64_t> HashShapesNamingUsers(const std::string& dir, const std::vector<uint64_t>& runs,
+                                       const std::vector<std::string>& users, bool dry_run) {
+  auto names = [&](const IdShape& s) {
+    for (const std::string& u : users)
+      if (s.prefix.find(u) != std::string::npos) return true;
+    return false;
+  };
+  uint64_t hashed = 0;
+  for (uint64_t g : runs) {
+    AIPS_ASSIGN_OR_RETURN(StoredIds ids, StoredIds::Open(dir, {g}));
+    const size_t named = std::count_if(ids.Shapes(0).begin(), ids.Shapes(0).end(), names);
+    hashed += named;
+    if (named == 0 || dry_run) continue;
+    std::vector<uint64_t> hashes = ids.Hashes(0);
+    std::vector<IdShape> keep;
+    for (const IdShape& s : ids.Shapes(0)) {
+      if (names(s)) {
+        AppendShapeHashes(s, &hashes);
+      } else {
+        keep.push_back(s);
+      }
+    }
+    AIPS_RETURN_IF_ERROR(WriteFileAtomic(IdRunPath(dir, g), EncodeIdRun(std::move(keep), std::move(hashes))));
+  }
+  return hashed;
 }
 
 }  // namespace
@@ -194,6 +224,8 @@ Result<ForgetResult> ForgetUsers(Store& store, const std::vector<std::string>& u
 
   // 5. Rejected rows that quote the users.
   AIPS_ASSIGN_OR_RETURN(out.reject_lines_removed, ScrubRejects(dir, users, dry_run));
+  // ... and event-id prefixes that contain them (in place: the runs keep their ids).
+  AIPS_ASSIGN_OR_RETURN(out.id_shapes_hashed, HashShapesNamingUsers(dir, m.id_runs, users, dry_run));
 
   // 6. Dictionary tombstones and fingerprints.
   if (!ids.empty() && !dry_run) {

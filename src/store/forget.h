@@ -6,6 +6,8 @@
 // (their dense ids stay allocated, so no other id moves), their identity-map links and attribute tags
 // are removed, their private messages removed and their authorship of notes cleared, and the affected
 // brands' and their categories' snapshots are marked for recomputation.
+// Before the commit, event-id runs that store a numeric-id shape whose prefix (kept in clear) contains one
+// of the users' ids are rewritten in place with that shape hashed (the same ids: no commit needed).
 // Before the commit, rejected-row files lose the lines naming them. After it, the saved crowds lose the
 // users' ids (reads leave tombstoned ids out meanwhile) and the stale snapshot files are deleted. With
 // `block`, the users' keyed fingerprints are kept so that later ingests refuse their rows. A crash leaves
@@ -29,7 +31,8 @@ struct ForgetResult {
   uint64_t reject_lines_removed = 0;
   uint64_t messages_removed = 0, notes_unlinked = 0;  // private messages; notes whose author they were
   uint64_t snapshot_files_deleted = 0;
-  bool blocked = false;  // fingerprints recorded
+  uint64_t id_shapes_hashed = 0;  // numeric event-id shapes whose prefix (stored in clear) named a user
+  bool blocked = false;           // fingerprints recorded
 };
 
 // `store` must be open for writing. With dry_run nothing changes (the counts say what would).
