@@ -9,6 +9,7 @@
 #include "common/bytes.h"
 #include "common/hash_tables.h"
 #include "common/huge_alloc.h"
+#include "common/store_format.h"
 #include "store/manifest.h"
 #include "store/numeric_id.h"
 
@@ -24,11 +25,6 @@ constexpr size_t kMaxShapes = 4096;
 
 using IdSet =
     absl::flat_hash_set<uint64_t, absl::Hash<uint64_t>, std::equal_to<uint64_t>, HugeAllocator<uint64_t>>;
-
-bool WriteVersion1() {
-  const char* v = std::getenv("AIPS_STORE_FORMAT");
-  return v != nullptr && std::string_view(v) == "1";
-}
 
 size_t VarintSize(uint64_t v) {
   size_t n = 1;
@@ -224,13 +220,13 @@ void IdRunBuilder::Take(std::vector<IdShape>* shapes, std::vector<uint64_t>* has
 // Writing
 
 std::string EncodeIdRun(std::vector<IdShape> shapes, std::vector<uint64_t> hashes) {
-  if (WriteVersion1()) {
+  if (WriteOldFormats()) {
     for (const IdShape& s : shapes) AppendShapeHashes(s, &hashes);
     shapes.clear();
   }
   std::sort(hashes.begin(), hashes.end());
   hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-  if (WriteVersion1()) {
+  if (WriteOldFormats()) {
     return Frame(kMagic, 1,
                  std::string_view(reinterpret_cast<const char*>(hashes.data()), hashes.size() * 8));
   }
