@@ -56,6 +56,7 @@ void RegisterRetain(CLI::App& app);
 void RegisterForget(CLI::App& app);
 void RegisterInsights(CLI::App& app);
 void RegisterRepair(CLI::App& app);
+void RegisterRewrite(CLI::App& app);
 void RegisterRules(CLI::App& app);
 void RegisterSimulate(CLI::App& app);
 void RegisterCopy(CLI::App& app);

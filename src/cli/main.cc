@@ -142,6 +142,7 @@ int RunAips(int argc, char** argv) {
   RegisterForget(app);
   RegisterInsights(app);
   RegisterRepair(app);
+  RegisterRewrite(app);
   RegisterRules(app);
   RegisterSimulate(app);
   RegisterCopy(app);

@@ -32,6 +32,28 @@ std::string_view Dictionary::Store(std::string_view name) {
   return {p, name.size()};
 }
 
+Result<bool> DictionaryNeedsRewrite(const std::string& path, DictInfo committed) {
+  if (committed.bytes == 0) return false;
+  AIPS_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+  std::string_view all = file.view();
+  if (all.size() < committed.bytes)
+    return Status::Corruption(fmt::format("{}: shorter than committed", path));
+  size_t pos = 0, chunks = 0;
+  bool large_plain = false;
+  while (pos + 24 <= committed.bytes) {
+    uint32_t magic;
+    uint64_t len;
+    std::memcpy(&magic, all.data() + pos, 4);
+    std::memcpy(&len, all.data() + pos + 8, 8);
+    if (len > committed.bytes - pos - 24)
+      return Status::Corruption(fmt::format("{}: bad chunk header at byte {}", path, pos));
+    large_plain |= magic == kChunkMagic && len >= kPackFrom;
+    ++chunks;
+    pos += 24 + len;
+  }
+  return chunks > 1 || large_plain;
+}
+
 std::optional<uint32_t> Dictionary::Find(std::string_view name) const {
   auto it = index_.find(name);
   if (it == index_.end()) return std::nullopt;

@@ -35,6 +35,11 @@ struct DictInfo {
   uint64_t file_gen = 0;  // which file: 0 = dict/<name>.dict, g = dict/<name>-<g>.dict (after a rewrite)
 };
 
+// True when the committed chunks of a dictionary file are not in the form a rewrite gives (`aips
+// rewrite`): more than one chunk, or a plain chunk of kPackFrom bytes or more (an older build's, or
+// AIPS_STORE_FORMAT=1's).
+Result<bool> DictionaryNeedsRewrite(const std::string& path, DictInfo committed);
+
 class Dictionary {
  public:
   Dictionary() = default;
