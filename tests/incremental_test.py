@@ -2,16 +2,20 @@
 """A daily refresh equals a full compute: ingests a simulated world one day at a time, running
 `aips compute` after each day (which continues from the stored engine state instead of recomputing),
 and compares every brand's trend, flows and penetration with a store that ingested everything and
-computed once. Usage: incremental_test.py AIPS_BINARY
+computed once. Usage: incremental_test.py AIPS_BINARY [--old OLD_BINARY]
+
+With --old, the first half of the daily rounds run OLD_BINARY (a build that writes older file formats, e.g.
+v1 engine states) and the rest AIPS_BINARY, which must continue from what the old build stored.
 """
-import collections, csv, json, os, shutil, subprocess, sys, tempfile
+import collections, csv, glob, json, os, shutil, subprocess, sys, tempfile
 
 aips = sys.argv[1]
+old = sys.argv[sys.argv.index("--old") + 1] if "--old" in sys.argv else None
 work = tempfile.mkdtemp(prefix="aips-incr-")
 
 
-def run(*args):
-    p = subprocess.run([aips, *args], capture_output=True, text=True)
+def run(*args, binary=None):
+    p = subprocess.run([binary or aips, *args], capture_output=True, text=True)
     if p.returncode != 0:
         sys.exit(f"aips {' '.join(args)} failed: {p.stderr}")
     return json.loads(p.stdout) if "--json" in args else p.stdout
@@ -32,14 +36,26 @@ try:
     run("compute", "--data", full, "--json")
     run("ingest", "--data", daily, *side)
     resumed = 0
+    old_days = set(sorted(by_day)[:len(by_day) // 2]) if old else set()
+    switched = False
     for day in sorted(by_day):
+        binary = old if day in old_days else None
+        first_new = bool(old) and binary is None and not switched
+        if first_new:  # what the old build left
+            switched = True
+            stored = sorted({open(f, "rb").read(8).decode() for f in glob.glob(os.path.join(daily, "snap", "*.state"))})
         path = os.path.join(work, f"day-{day}.csv")
         with open(path, "w", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(header)
             w.writerows(by_day[day])
-        run("ingest", "--data", daily, path)
-        resumed += run("compute", "--data", daily, "--json")["subjects_resumed"]
+        run("ingest", "--data", daily, path, binary=binary)
+        n = run("compute", "--data", daily, "--json", binary=binary)["subjects_resumed"]
+        resumed += n
+        if first_new:
+            if n == 0:
+                sys.exit(f"FAIL: {aips} did not continue from the states {old} stored ({stored})")
+            print(f"{old} stored states {stored}; {aips} continued {n} subjects from them")
     days = sorted(by_day)
     brands = [b["brand"] for b in run("info", "--data", full, "--json")["brands"]]
     for b in brands:
