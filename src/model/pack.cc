@@ -24,9 +24,9 @@ void PutIncreasing(std::span<const uint32_t> ids, std::string* out) {
 }
 
 Status GetIncreasing(std::string_view* in, size_t n, std::vector<uint32_t>* out) {
-  out->clear();
   if (n > in->size() * 64) return Status::Corruption("packed ids: truncated");  // >= 1 byte per frame
-  out->reserve(n);
+  out->resize(n);
+  uint32_t* o = out->data();
   uint64_t prev = 0;  // the previous id + 1
   for (size_t at = 0; at < n; at += 64) {
     const size_t m = std::min<size_t>(64, n - at);
@@ -34,16 +34,16 @@ Status GetIncreasing(std::string_view* in, size_t n, std::vector<uint32_t>* out)
     const int width = static_cast<uint8_t>((*in)[0]);
     if (width > 32) return Status::Corruption("packed ids: bad width");
     in->remove_prefix(1);
-    BitReader r(*in);
+    const size_t bytes = (m * static_cast<size_t>(width) + 7) / 8;
+    if (bytes > in->size()) return Status::Corruption("packed ids: truncated");
+    uint64_t id = prev;
     for (size_t i = 0; i < m; ++i) {
-      uint32_t gap;
-      if (!r.Get(width, &gap)) return Status::Corruption("packed ids: truncated");
-      const uint64_t id = prev + gap;
-      if (id > 0xFFFFFFFFu) return Status::Corruption("packed ids: id out of range");
-      out->push_back(static_cast<uint32_t>(id));
+      id = prev + BitAt(*in, i, width);
+      o[at + i] = static_cast<uint32_t>(id);
       prev = id + 1;
     }
-    in->remove_prefix(r.bytes_used());
+    if (id > 0xFFFFFFFFu) return Status::Corruption("packed ids: id out of range");  // ids only grow
+    in->remove_prefix(bytes);
   }
   return Status::OK();
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -69,6 +70,20 @@ class BitReader {
   uint64_t acc_ = 0;
   int n_ = 0;
 };
+
+// Value number `index` of a bit stream at `width` bits held in `s` (index * width + width <= 8 * s.size(),
+// which the caller checks once for the whole stream). Reads up to 8 bytes at once, never past s.
+inline uint32_t BitAt(std::string_view s, uint64_t index, int width) {
+  const uint64_t bit = index * static_cast<uint64_t>(width);
+  const size_t byte = static_cast<size_t>(bit >> 3);
+  uint64_t w = 0;
+  if (byte + 8 <= s.size()) {
+    std::memcpy(&w, s.data() + byte, 8);  // one load
+  } else {
+    for (size_t k = 0; byte + k < s.size(); ++k) w |= uint64_t{static_cast<uint8_t>(s[byte + k])} << (8 * k);
+  }
+  return static_cast<uint32_t>((w >> (bit & 7)) & ((uint64_t{1} << width) - 1));
+}
 
 // Strictly increasing ids as gaps (first: the id itself; then id - previous - 1) in frames of 64: per
 // frame a width byte (0..32), then the frame's gaps as a bit stream at that width. The count is not

@@ -28,11 +28,13 @@ TEST(Pack, BitStreamRoundTripsEveryWidth) {
       for (uint32_t x : v) w.Put(x, width);
       w.Finish();
       ASSERT_EQ(out.size(), 1 + (len * static_cast<size_t>(width) + 7) / 8);
-      BitReader r(std::string_view(out).substr(1));
-      for (uint32_t x : v) {
+      const std::string_view stream = std::string_view(out).substr(1);
+      BitReader r(stream);
+      for (size_t i = 0; i < v.size(); ++i) {
         uint32_t got;
         ASSERT_TRUE(r.Get(width, &got));
-        ASSERT_EQ(got, x) << "width " << width;
+        ASSERT_EQ(got, v[i]) << "width " << width;
+        ASSERT_EQ(BitAt(stream, i, width), v[i]) << "width " << width << " index " << i;
       }
       EXPECT_EQ(r.bytes_used(), out.size() - 1);
     }

@@ -412,39 +412,38 @@ Result<std::vector<Roaring>> SnapshotReader::MembersV2(const ScopeIndex& si, Day
     std::memcpy(off, p, 8);
     std::memcpy(len, p + 8, 4);
   };
-  // The keyframe's (user, code) list, then each delta merged in (both in user order).
-  std::vector<uint32_t> users, d_users, m_users;
-  std::vector<uint8_t> codes, d_codes, m_codes;
+  // The keyframe's (user, code) list; the deltas' lists joined in day order and reduced to each user's last
+  // code; then one merge of the two (both in user order) into per-stage lists.
+  thread_local std::vector<uint32_t> users, d_users, all_users;
+  thread_local std::vector<uint8_t> codes, d_codes, all_codes;
   const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;
   uint64_t off;
   uint32_t len;
   blob_of(key, &off, &len);
   AIPS_RETURN_IF_ERROR(ReadCodes(off, len, true, &users, &codes));
+  all_users.clear();
+  all_codes.clear();
   for (Day d = key + 1; d <= day; ++d) {
     blob_of(d, &off, &len);
     if (len == 0) continue;
     AIPS_RETURN_IF_ERROR(ReadCodes(off, len, false, &d_users, &d_codes));
-    m_users.clear();
-    m_codes.clear();
-    size_t i = 0, j = 0;
-    while (i < users.size() || j < d_users.size()) {
-      if (j == d_users.size() || (i < users.size() && users[i] < d_users[j])) {
-        m_users.push_back(users[i]);
-        m_codes.push_back(codes[i++]);
-        continue;
-      }
-      if (i < users.size() && users[i] == d_users[j]) ++i;  // the delta's code replaces it
-      if (d_codes[j] != 0) {
-        m_users.push_back(d_users[j]);
-        m_codes.push_back(d_codes[j]);
-      }
-      ++j;
-    }
-    users.swap(m_users);
-    codes.swap(m_codes);
+    all_users.insert(all_users.end(), d_users.begin(), d_users.end());
+    all_codes.insert(all_codes.end(), d_codes.begin(), d_codes.end());
   }
+  if (key != day) SortByUserKeepLast(&all_users, &all_codes);
   std::vector<std::vector<uint32_t>> lists(n);
-  for (size_t i = 0; i < users.size(); ++i) lists[codes[i] - 1].push_back(users[i]);
+  for (auto& l : lists) l.reserve(users.size() / n + 16);
+  size_t i = 0, j = 0;
+  while (i < users.size() || j < all_users.size()) {
+    if (j == all_users.size() || (i < users.size() && users[i] < all_users[j])) {
+      lists[codes[i] - 1].push_back(users[i]);
+      ++i;
+      continue;
+    }
+    if (i < users.size() && users[i] == all_users[j]) ++i;  // the delta's code replaces the keyframe's
+    if (all_codes[j] != 0) lists[all_codes[j] - 1].push_back(all_users[j]);
+    ++j;
+  }
   std::vector<Roaring> members(n);
   for (size_t s = 0; s < n; ++s)
     if (!lists[s].empty()) members[s].addMany(lists[s].size(), lists[s].data());
@@ -465,8 +464,16 @@ Status SnapshotReader::StageCodesV2(const ScopeIndex& si, Day day, uint8_t* code
   auto apply = [&]() -> Status {
     if (!users.empty() && users.back() >= n_codes)
       return Status::Corruption(path_ + ": user id beyond the dictionary");
-    for (size_t i = 0; i < users.size(); ++i) codes[users[i]] = list_codes[i];
-    touched->insert(touched->end(), users.begin(), users.end());
+    // A user set to 0 (left) was a member the day before, so is already in *touched.
+    size_t k = touched->size();
+    touched->resize(k + users.size());
+    uint32_t* t = touched->data();
+    for (size_t i = 0; i < users.size(); ++i) {  // branch-free: leavers' codes are random
+      codes[users[i]] = list_codes[i];
+      t[k] = users[i];
+      k += list_codes[i] != 0;
+    }
+    touched->resize(k);
     return Status::OK();
   };
   const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;

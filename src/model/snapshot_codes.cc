@@ -26,19 +26,18 @@ Status GetCodeList(std::string_view blob, int num_stages, bool keyframe, std::ve
   blob.remove_prefix(4);
   AIPS_RETURN_IF_ERROR(GetIncreasing(&blob, n, users));
   const int width = BitsFor(static_cast<uint32_t>(num_stages));
-  if (uint64_t{n} * static_cast<uint64_t>(width) > uint64_t{blob.size()} * 8)
-    return Status::Corruption("snapshot list: truncated");
+  if ((uint64_t{n} * static_cast<uint64_t>(width) + 7) / 8 != blob.size())
+    return Status::Corruption("snapshot list: bad length");
   codes->resize(n);
-  BitReader r(blob);
   const uint32_t lowest = keyframe ? 1 : 0;
+  uint8_t* out = codes->data();
+  bool bad = false;
   for (uint32_t i = 0; i < n; ++i) {
-    uint32_t c;
-    if (!r.Get(width, &c)) return Status::Corruption("snapshot list: truncated");
-    if (c < lowest || c > static_cast<uint32_t>(num_stages))
-      return Status::Corruption("snapshot list: bad code");
-    (*codes)[i] = static_cast<uint8_t>(c);
+    const uint32_t c = BitAt(blob, i, width);
+    bad |= c < lowest || c > static_cast<uint32_t>(num_stages);
+    out[i] = static_cast<uint8_t>(c);
   }
-  if (r.bytes_used() != blob.size()) return Status::Corruption("snapshot list: bytes left over");
+  if (bad) return Status::Corruption("snapshot list: bad code");
   return Status::OK();
 }
 
@@ -47,18 +46,24 @@ void SortByUserKeepLast(std::vector<uint32_t>* users, std::vector<uint8_t>* code
   thread_local std::vector<uint64_t> keys, tmp;  // user | code << 32
   keys.resize(n);
   for (size_t i = 0; i < n; ++i) keys[i] = (*users)[i] | uint64_t{(*codes)[i]} << 32;
-  if (n < 512) {  // below this, clearing the 2 x 64 Ki counters costs more than sorting
+  if (n < 256) {
     std::stable_sort(keys.begin(), keys.end(), [](uint64_t a, uint64_t b) {
       return static_cast<uint32_t>(a) < static_cast<uint32_t>(b);
     });
-  } else {  // two stable 16-bit passes over the user
-    thread_local std::vector<uint32_t> count;
+  } else {  // three stable 11-bit passes over the user (small counters: cheap to clear for mid-size lists)
+    uint32_t count[3][2049] = {};
+    for (uint64_t k : keys) {
+      ++count[0][(k & 0x7FF) + 1];
+      ++count[1][((k >> 11) & 0x7FF) + 1];
+      ++count[2][((k >> 22) & 0x3FF) + 1];
+    }
     tmp.resize(n);
-    for (int shift = 0; shift < 32; shift += 16) {
-      count.assign(65537, 0);
-      for (uint64_t k : keys) ++count[((k >> shift) & 0xFFFF) + 1];
-      for (size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
-      for (uint64_t k : keys) tmp[count[(k >> shift) & 0xFFFF]++] = k;
+    for (int pass = 0; pass < 3; ++pass) {
+      uint32_t* c = count[pass];
+      for (int i = 1; i < 2049; ++i) c[i] += c[i - 1];
+      const int shift = 11 * pass;
+      const uint64_t mask = pass == 2 ? 0x3FF : 0x7FF;
+      for (uint64_t k : keys) tmp[c[(k >> shift) & mask]++] = k;
       keys.swap(tmp);
     }
   }
