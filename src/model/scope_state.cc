@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "common/hash_tables.h"
-
 namespace aips {
 
 ScopeState::ScopeState(std::span<const StageSpec> specs, Day first_day)
@@ -85,103 +83,6 @@ void ScopeState::EndDay(Day day, std::vector<StageChange>* changes) {
       if (filed_expiry_[slot] == day) visit(slot);  // else stale: the user was re-filed later
     }
   }
-}
-
-namespace {
-template <typename T>
-void PutVec(const std::vector<T>& v, std::string* out) {
-  const uint64_t n = v.size();
-  out->append(reinterpret_cast<const char*>(&n), 8);
-  if (n) out->append(reinterpret_cast<const char*>(v.data()), n * sizeof(T));
-}
-template <typename T>
-bool GetVec(std::string_view* in, std::vector<T>* v) {
-  uint64_t n;
-  if (in->size() < 8) return false;
-  std::memcpy(&n, in->data(), 8);
-  in->remove_prefix(8);
-  if (n > in->size() / sizeof(T)) return false;
-  v->resize(n);
-  if (n) std::memcpy(v->data(), in->data(), n * sizeof(T));
-  in->remove_prefix(n * sizeof(T));
-  return true;
-}
-}  // namespace
-
-void ScopeState::Serialize(Day through, std::string* out) const {
-  // Stages and filed expiries are derived again on load (Evaluate as of `through`). Ring days are stored
-  // as u16 offsets from first_day (0 = none) when they fit, else as i32.
-  PutVec(slot_user_, out);
-  bool narrow = true;
-  for (Day d : ring_) narrow &= d == kNoDay || (d >= first_day_ && d - first_day_ + 1 < 0xFFFF);
-  out->push_back(narrow ? 1 : 0);
-  if (narrow) {
-    std::vector<uint16_t> small(ring_.size());
-    for (size_t i = 0; i < ring_.size(); ++i)
-      small[i] = ring_[i] == kNoDay ? 0 : static_cast<uint16_t>(ring_[i] - first_day_ + 1);
-    PutVec(small, out);
-  } else {
-    PutVec(ring_, out);
-  }
-  // The calendar from through + 1 on: (day offset, slots) pairs.
-  std::vector<int32_t> days;
-  std::vector<uint32_t> sizes, slots;
-  for (size_t i = static_cast<size_t>(std::max<int64_t>(0, int64_t{through} - first_day_ + 1));
-       i < calendar_.size(); ++i) {
-    if (calendar_[i].empty()) continue;
-    days.push_back(static_cast<int32_t>(i));
-    sizes.push_back(static_cast<uint32_t>(calendar_[i].size()));
-    slots.insert(slots.end(), calendar_[i].begin(), calendar_[i].end());
-  }
-  PutVec(days, out);
-  PutVec(sizes, out);
-  PutVec(slots, out);
-}
-
-Result<ScopeState> ScopeState::Deserialize(std::string_view* in, std::span<const StageSpec> specs,
-                                           Day first_day, Day through) {
-  ScopeState s(specs, first_day);
-  std::vector<int32_t> days;
-  std::vector<uint32_t> sizes, slots;
-  if (!GetVec(in, &s.slot_user_) || in->empty()) return Status::Corruption("engine state: truncated");
-  const bool narrow = (*in)[0] == 1;
-  in->remove_prefix(1);
-  if (narrow) {
-    std::vector<uint16_t> small;
-    if (!GetVec(in, &small)) return Status::Corruption("engine state: truncated");
-    s.ring_.resize(small.size());
-    for (size_t i = 0; i < small.size(); ++i) s.ring_[i] = small[i] == 0 ? kNoDay : first_day + small[i] - 1;
-  } else if (!GetVec(in, &s.ring_)) {
-    return Status::Corruption("engine state: truncated");
-  }
-  if (!GetVec(in, &days) || !GetVec(in, &sizes) || !GetVec(in, &slots))
-    return Status::Corruption("engine state: truncated");
-  const size_t n = s.slot_user_.size();
-  if (s.ring_.size() != n * s.stride_ || days.size() != sizes.size()) {
-    return Status::Corruption("engine state: inconsistent sizes");
-  }
-  s.stage_.resize(n);
-  s.filed_expiry_.resize(n);
-  for (uint32_t slot = 0; slot < n; ++slot) {
-    Day expiry;
-    s.stage_[slot] = s.Evaluate(slot, through, &expiry);
-    s.filed_expiry_[slot] = s.stage_[slot] ? expiry : kNoDay;
-  }
-  s.touched_on_.assign(n, kNoDay);
-  s.slot_of_ = WithRoomFor<decltype(s.slot_of_)>(n);  // not reserve(): common/hash_tables.h
-  for (uint32_t i = 0; i < n; ++i) s.slot_of_[s.slot_user_[i]] = i;
-  size_t at = 0;
-  for (size_t k = 0; k < days.size(); ++k) {
-    if (days[k] < 0 || sizes[k] > slots.size() - at) return Status::Corruption("engine state: bad calendar");
-    const size_t idx = static_cast<size_t>(days[k]);
-    if (s.calendar_.size() <= idx) s.calendar_.resize(idx + 1);
-    s.calendar_[idx].assign(slots.begin() + static_cast<ptrdiff_t>(at),
-                            slots.begin() + static_cast<ptrdiff_t>(at + sizes[k]));
-    for (uint32_t slot : s.calendar_[idx])
-      if (slot >= n) return Status::Corruption("engine state: bad slot");
-    at += sizes[k];
-  }
-  return s;
 }
 
 }  // namespace aips

@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -49,16 +51,29 @@ class ScopeState {
   }
   uint32_t num_users() const { return static_cast<uint32_t>(slot_user_.size()); }
 
-  // The state after `through` was closed, for resuming on through + 1 in a later process.
-  void Serialize(Day through, std::string* out) const;
-  // Reads what Serialize(through, ...) wrote (advances *in). `specs` and `first_day` must be those it
-  // was built with; stages and expiries are evaluated again as of `through`.
+  // The state after `through` was closed, for resuming on through + 1 in a later process
+  // (scope_state_io.cc; docs/formats.md §7). kV2 keeps only the users with a ring day inside their
+  // stage's window as of `through` and no expiry calendar; kV1 (all slots, raw rings, the calendar) is
+  // still written on request, for tests of old files.
+  enum class Format : uint8_t { kV1 = 1, kV2 = 2 };
+  void Serialize(Day through, std::string* out, Format format = Format::kV2) const;
+  // Reads what Serialize(through, ..., format) wrote (advances *in). `specs` and `first_day` must be those
+  // it was built with; stages, expiries and the calendar are derived again as of `through`. A loaded state
+  // gives the same stages and the same sets of changes on every later day as the state it was written
+  // from. Damaged input gives Corruption.
   static Result<ScopeState> Deserialize(std::string_view* in, std::span<const StageSpec> specs, Day first_day,
-                                        Day through);
+                                        Day through, Format format = Format::kV2);
 
  private:
   uint32_t SlotOf(uint32_t user);
   uint8_t Evaluate(uint32_t slot, Day day, Day* expiry) const;
+  // After the slots' users and rings are set: stages and expiries as of `through`, the user index, and
+  // (with `refile`) each member filed on its expiry day.
+  void Rebuild(Day through, bool refile);
+  void SerializeV1(Day through, std::string* out) const;
+  void SerializeV2(Day through, std::string* out) const;
+  static Status DeserializeV1(std::string_view* in, Day through, ScopeState* s);
+  static Status DeserializeV2(std::string_view* in, Day through, ScopeState* s);
 
   std::vector<StageSpec> specs_;
   std::vector<uint32_t> ring_offset_;  // per stage, into a slot's ring block

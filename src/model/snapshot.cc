@@ -5,12 +5,13 @@
 
 #include "common/bytes.h"
 #include "fmt/format.h"
+#include "model/snapshot_codes.h"
 
 namespace aips {
 
 namespace {
-constexpr std::string_view kMagic = "AIPSSNP1";
-constexpr uint32_t kVersion = 1;
+constexpr std::string_view kMagicV1 = "AIPSSNP1";
+constexpr std::string_view kMagicV2 = "AIPSSNP2";
 
 // Sorts user ids: two 16-bit radix passes for long lists (keyframes), std::sort for short ones.
 void SortUsers(std::vector<uint32_t>& v) {
@@ -52,10 +53,11 @@ Roaring AtLeast(const std::vector<Roaring>& members, int s) {
   return r;
 }
 
-ScopeSnapshotBuilder::ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day)
+ScopeSnapshotBuilder::ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day, int format)
     : scope_(scope),
       num_stages_(num_stages),
       first_day_(first_day),
+      format_(format),
       counts_(static_cast<size_t>(num_stages), 0) {}
 
 void ScopeSnapshotBuilder::AddDay(Day day, const std::vector<StageChange>& changes, const ScopeState& state) {
@@ -68,7 +70,27 @@ void ScopeSnapshotBuilder::AddDay(Day day, const std::vector<StageChange>& chang
   e.counts = counts_;
   e.blob_offset = blobs_.size();
   const size_t n = static_cast<size_t>(num_stages_);
-  if (keyframe) {
+  if (format_ == 2) {
+    thread_local std::vector<uint32_t> users;
+    thread_local std::vector<uint8_t> codes;
+    users.clear();
+    codes.clear();
+    if (keyframe) {
+      state.ForEachMember([&](uint32_t user, uint8_t stage) {
+        users.push_back(user);
+        codes.push_back(stage);
+      });
+    } else {
+      for (const StageChange& c : changes) {
+        users.push_back(c.user);
+        codes.push_back(c.to);
+      }
+    }
+    if (keyframe || !users.empty()) {
+      SortByUserKeepLast(&users, &codes);
+      PutCodeList(users, codes, num_stages_, &blobs_);
+    }
+  } else if (keyframe) {
     std::vector<std::vector<uint32_t>> members(n);
     state.ForEachMember([&](uint32_t user, uint8_t stage) { members[stage - 1].push_back(user); });
     for (auto& m : members) AppendBitmap(m, &blobs_);
@@ -90,7 +112,11 @@ void ScopeSnapshotBuilder::AddEmptyDay(Day day) {
   e.blob_offset = blobs_.size();
   if ((day - first_day_) % kKeyframeEvery == 0) {
     std::vector<uint32_t> none;
-    for (int s = 0; s < num_stages_; ++s) AppendBitmap(none, &blobs_);
+    if (format_ == 2) {
+      PutCodeList(none, {}, num_stages_, &blobs_);
+    } else {
+      for (int s = 0; s < num_stages_; ++s) AppendBitmap(none, &blobs_);
+    }
   }
   e.blob_len = static_cast<uint32_t>(blobs_.size() - e.blob_offset);
   days_.push_back(std::move(e));
@@ -102,6 +128,10 @@ Status ScopeSnapshotBuilder::LoadPrefix(const SnapshotReader& reader) {
   AIPS_RETURN_IF_ERROR(reader.RawScope(scope_, &days, &blobs));
   if (reader.first_day() != first_day_ || reader.num_stages() != num_stages_) {
     return Status::Corruption("snapshot prefix: different first day or stage count");
+  }
+  if (reader.format() != format_) {
+    return Status::Unsupported(
+        fmt::format("snapshot prefix: format {} (writing {})", reader.format(), format_));
   }
   blobs_.assign(blobs);
   days_.clear();
@@ -172,7 +202,8 @@ std::string SnapshotWriter::Encode(uint64_t fingerprint, int num_stages, Day fir
     blob_base += sc->blobs_.size();
   }
   for (auto& sc : scopes) w.Bytes(sc->blobs_);
-  return Frame(kMagic, kVersion, w.buffer());
+  const int format = scopes.empty() ? kSnapshotFormat : scopes[0]->format_;
+  return format == 2 ? Frame(kMagicV2, 2, w.buffer()) : Frame(kMagicV1, 1, w.buffer());
 }
 
 Result<std::unique_ptr<SnapshotReader>> SnapshotReader::Open(const std::string& path) {
@@ -193,7 +224,9 @@ Result<std::unique_ptr<SnapshotReader>> SnapshotReader::FromBytes(std::string by
 }
 
 Status SnapshotReader::Parse(std::string_view image) {
-  AIPS_ASSIGN_OR_RETURN(payload_, Unframe(image, kMagic, kVersion, path_));
+  format_ = image.substr(0, 8) == kMagicV1 ? 1 : 2;
+  AIPS_ASSIGN_OR_RETURN(
+      payload_, format_ == 1 ? Unframe(image, kMagicV1, 1, path_) : Unframe(image, kMagicV2, 2, path_));
   ByteReader br(payload_, path_);
   uint32_t n_stages = 0, every = 0, n_scopes = 0, pad = 0;
   AIPS_RETURN_IF_ERROR(br.U64(&fp_));
@@ -279,6 +312,7 @@ Result<std::vector<Roaring>> SnapshotReader::Members(uint32_t scope, Day day) co
     return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
   const ScopeIndex* si = Find(scope);
   if (si == nullptr || day < first_day_) return members;
+  if (format_ == 2) return MembersV2(*si, day);
   const size_t entry = DayEntryBytes(num_stages_);
   auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
     const char* p = payload_.data() + si->days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
@@ -310,6 +344,7 @@ Status SnapshotReader::StageCodes(uint32_t scope, Day day, uint8_t* codes, size_
     return Status::InvalidArgument(fmt::format("{}: day {} not computed", path_, FormatDate(day)));
   const ScopeIndex* si = Find(scope);
   if (si == nullptr || day < first_day_) return Status::OK();
+  if (format_ == 2) return StageCodesV2(*si, day, codes, n_codes, touched);
   const size_t entry = DayEntryBytes(num_stages_);
   auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
     const char* p = payload_.data() + si->days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
@@ -353,6 +388,105 @@ Status SnapshotReader::StageCodes(uint32_t scope, Day day, uint8_t* codes, size_
         touched->push_back(u);
       }));
     }
+  }
+  return Status::OK();
+}
+
+Status SnapshotReader::ReadCodes(uint64_t blob_offset, uint32_t blob_len, bool keyframe,
+                                 std::vector<uint32_t>* users, std::vector<uint8_t>* codes) const {
+  if (blob_offset > payload_.size() - blobs_offset_ ||
+      blob_len > payload_.size() - blobs_offset_ - blob_offset) {
+    return Status::Corruption(path_ + ": stage list out of bounds");
+  }
+  Status st = GetCodeList(payload_.substr(blobs_offset_ + blob_offset, blob_len), num_stages_, keyframe,
+                          users, codes);
+  if (!st.ok()) return Status::Corruption(path_ + ": " + st.message());
+  return Status::OK();
+}
+
+Result<std::vector<Roaring>> SnapshotReader::MembersV2(const ScopeIndex& si, Day day) const {
+  const size_t n = static_cast<size_t>(num_stages_);
+  const size_t entry = DayEntryBytes(num_stages_);
+  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
+    const char* p = payload_.data() + si.days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
+    std::memcpy(off, p, 8);
+    std::memcpy(len, p + 8, 4);
+  };
+  // The keyframe's (user, code) list; the deltas' lists joined in day order and reduced to each user's last
+  // code; then one merge of the two (both in user order) into per-stage lists.
+  thread_local std::vector<uint32_t> users, d_users, all_users;
+  thread_local std::vector<uint8_t> codes, d_codes, all_codes;
+  const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;
+  uint64_t off;
+  uint32_t len;
+  blob_of(key, &off, &len);
+  AIPS_RETURN_IF_ERROR(ReadCodes(off, len, true, &users, &codes));
+  all_users.clear();
+  all_codes.clear();
+  for (Day d = key + 1; d <= day; ++d) {
+    blob_of(d, &off, &len);
+    if (len == 0) continue;
+    AIPS_RETURN_IF_ERROR(ReadCodes(off, len, false, &d_users, &d_codes));
+    all_users.insert(all_users.end(), d_users.begin(), d_users.end());
+    all_codes.insert(all_codes.end(), d_codes.begin(), d_codes.end());
+  }
+  if (key != day) SortByUserKeepLast(&all_users, &all_codes);
+  std::vector<std::vector<uint32_t>> lists(n);
+  for (auto& l : lists) l.reserve(users.size() / n + 16);
+  size_t i = 0, j = 0;
+  while (i < users.size() || j < all_users.size()) {
+    if (j == all_users.size() || (i < users.size() && users[i] < all_users[j])) {
+      lists[codes[i] - 1].push_back(users[i]);
+      ++i;
+      continue;
+    }
+    if (i < users.size() && users[i] == all_users[j]) ++i;  // the delta's code replaces the keyframe's
+    if (all_codes[j] != 0) lists[all_codes[j] - 1].push_back(all_users[j]);
+    ++j;
+  }
+  std::vector<Roaring> members(n);
+  for (size_t s = 0; s < n; ++s)
+    if (!lists[s].empty()) members[s].addMany(lists[s].size(), lists[s].data());
+  return members;
+}
+
+Status SnapshotReader::StageCodesV2(const ScopeIndex& si, Day day, uint8_t* codes, size_t n_codes,
+                                    std::vector<uint32_t>* touched) const {
+  const size_t n = static_cast<size_t>(num_stages_);
+  const size_t entry = DayEntryBytes(num_stages_);
+  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
+    const char* p = payload_.data() + si.days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
+    std::memcpy(off, p, 8);
+    std::memcpy(len, p + 8, 4);
+  };
+  thread_local std::vector<uint32_t> users;
+  thread_local std::vector<uint8_t> list_codes;
+  auto apply = [&]() -> Status {
+    if (!users.empty() && users.back() >= n_codes)
+      return Status::Corruption(path_ + ": user id beyond the dictionary");
+    // A user set to 0 (left) was a member the day before, so is already in *touched.
+    size_t k = touched->size();
+    touched->resize(k + users.size());
+    uint32_t* t = touched->data();
+    for (size_t i = 0; i < users.size(); ++i) {  // branch-free: leavers' codes are random
+      codes[users[i]] = list_codes[i];
+      t[k] = users[i];
+      k += list_codes[i] != 0;
+    }
+    touched->resize(k);
+    return Status::OK();
+  };
+  const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;
+  uint64_t off;
+  uint32_t len;
+  blob_of(key, &off, &len);
+  AIPS_RETURN_IF_ERROR(ReadCodes(off, len, true, &users, &list_codes));
+  AIPS_RETURN_IF_ERROR(apply());
+  for (Day d = key + 1; d <= day; ++d) {
+    blob_of(d, &off, &len);
+    if (len == 0) continue;
+    AIPS_RETURN_IF_ERROR(ReadCodes(off, len, false, &users, &list_codes));
+    AIPS_RETURN_IF_ERROR(apply());
   }
   return Status::OK();
 }

@@ -1,5 +1,6 @@
 // Daily stage snapshots of one subject (a brand with its SPUs, or a category crowd), stored as
-// keyframes and deltas of CRoaring bitmaps (docs/formats.md §7).
+// keyframes and deltas of (user, stage code) lists (v2; v1 files of CRoaring bitmaps are still read)
+// (docs/formats.md §7).
 //
 // For every scope and every day in [first_day, through] the file holds the stage sizes, and either a
 // keyframe (one bitmap of members per stage) or a delta (per stage, the users who entered and who left
@@ -22,6 +23,9 @@ namespace aips {
 
 inline constexpr uint32_t kBrandScope = 0xFFFFFFFFu;  // the "spu" of the brand-level scope
 inline constexpr int kKeyframeEvery = 16;
+// The snapshot format written: 2 = AIPSSNP2 (blobs are model/snapshot_codes.h's lists); 1 = AIPSSNP1
+// (blobs are CRoaring bitmaps; still read, written only on request for tests of old files).
+inline constexpr int kSnapshotFormat = 2;
 
 using StageCounts = std::vector<uint32_t>;  // per stage index
 
@@ -31,12 +35,14 @@ Roaring AtLeast(const std::vector<Roaring>& members, int s);
 // Collects one scope's days while the engine runs.
 class ScopeSnapshotBuilder {
  public:
-  ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day);
+  ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day, int format = kSnapshotFormat);
   // Records day `day` (days must come in order, without gaps) from its changes and the state after it.
   void AddDay(Day day, const std::vector<StageChange>& changes, const ScopeState& state);
   // Records a day on which the scope had no members at all (a scope that appears later).
   void AddEmptyDay(Day day);
   // Starts from the days [first_day, reader.through()] of a scope already stored, to continue after them.
+  // Unsupported when the stored file is of another format than this builder's (the caller then computes
+  // the subject from its first day).
   Status LoadPrefix(const class SnapshotReader& reader);
   uint32_t scope() const { return scope_; }
 
@@ -50,12 +56,13 @@ class ScopeSnapshotBuilder {
   uint32_t scope_;
   int num_stages_;
   Day first_day_;
+  int format_;
   std::vector<uint32_t> counts_;
   std::vector<DayEntry> days_;
   std::string blobs_;
 };
 
-// Assembles a snapshot file image.
+// Assembles a snapshot file image, in the builders' format (all alike; no builders: kSnapshotFormat).
 class SnapshotWriter {
  public:
   static std::string Encode(uint64_t fingerprint, int num_stages, Day first_day, Day through,
@@ -72,6 +79,7 @@ class SnapshotReader {
 
   uint64_t fingerprint() const { return fp_; }
   int num_stages() const { return num_stages_; }
+  int format() const { return format_; }  // 1 or 2 (AIPSSNP1 / AIPSSNP2)
   Day first_day() const { return first_day_; }
   Day through() const { return through_; }
   bool HasScope(uint32_t scope) const;
@@ -102,6 +110,12 @@ class SnapshotReader {
   };
   const ScopeIndex* Find(uint32_t scope) const;
   Status ReadBitmaps(uint64_t blob_offset, uint32_t blob_len, size_t count, std::vector<Roaring>* out) const;
+  // A v2 blob's (user, code) list.
+  Status ReadCodes(uint64_t blob_offset, uint32_t blob_len, bool keyframe, std::vector<uint32_t>* users,
+                   std::vector<uint8_t>* codes) const;
+  Result<std::vector<Roaring>> MembersV2(const ScopeIndex& si, Day day) const;
+  Status StageCodesV2(const ScopeIndex& si, Day day, uint8_t* codes, size_t n_codes,
+                      std::vector<uint32_t>* touched) const;
 
   // Parses the header and scope table of the framed image in file_ or owned_.
   Status Parse(std::string_view image);
@@ -112,6 +126,7 @@ class SnapshotReader {
   std::string_view payload_;
   uint64_t fp_ = 0;
   int num_stages_ = 0;
+  int format_ = 0;
   Day first_day_ = kNoDay, through_ = kNoDay;
   uint64_t blobs_offset_ = 0;
   std::vector<ScopeIndex> scopes_;

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/bytes.h"
 #include "fmt/format.h"
+#include "model/engine_state.h"
 #include "model/scope_state.h"
 #include "model/snapshot.h"
 
@@ -59,9 +59,6 @@ struct Scope {
 
 namespace {
 
-constexpr std::string_view kStateMagic = "AIPSSTA1";
-constexpr uint32_t kStateVersion = 1;
-
 // Creates the subject's scopes, fresh or resumed from `resume`; returns the first day left to compute.
 Result<Day> PrepareScopes(const std::vector<uint32_t>& ids, const std::vector<StageSpec>& specs, int n_stages,
                           SubjectRun run, const ResumeFrom* resume,
@@ -69,24 +66,11 @@ Result<Day> PrepareScopes(const std::vector<uint32_t>& ids, const std::vector<St
   Day start = run.first_day;
   std::map<uint32_t, ScopeState> saved;
   if (resume) {
-    AIPS_ASSIGN_OR_RETURN(std::string_view payload,
-                          Unframe(resume->state, kStateMagic, kStateVersion, "engine state"));
-    int32_t through;
-    uint32_t n;
-    if (payload.size() < 8) return Status::Corruption("engine state: truncated");
-    std::memcpy(&through, payload.data(), 4);
-    std::memcpy(&n, payload.data() + 4, 4);
-    payload.remove_prefix(8);
+    AIPS_ASSIGN_OR_RETURN(EngineState st, DecodeEngineState(resume->state, specs, run.first_day));
+    const Day through = st.through;
     if (through != resume->snapshot->through() || through >= run.through)
       return Status::Corruption("engine state: wrong day");
-    for (uint32_t i = 0; i < n; ++i) {
-      uint32_t id;
-      if (payload.size() < 4) return Status::Corruption("engine state: truncated");
-      std::memcpy(&id, payload.data(), 4);
-      payload.remove_prefix(4);
-      AIPS_ASSIGN_OR_RETURN(ScopeState st, ScopeState::Deserialize(&payload, specs, run.first_day, through));
-      saved.emplace(id, std::move(st));
-    }
+    saved = std::move(st.scopes);
     start = through + 1;
   }
   for (uint32_t id : ids) {
@@ -109,20 +93,9 @@ Result<Day> PrepareScopes(const std::vector<uint32_t>& ids, const std::vector<St
 Result<SubjectOutput> Finish(std::vector<std::unique_ptr<Scope>>& scopes, uint64_t fingerprint, int n_stages,
                              SubjectRun run) {
   SubjectOutput out;
-  std::string state;
-  const int32_t through = run.through;
-  const uint32_t n = static_cast<uint32_t>(scopes.size());
-  size_t estimate = 64;  // a generous guess of the serialized size: no copies while it grows
-  for (auto& sc : scopes) estimate += 64 + size_t{sc->state.num_users()} * 32;
-  state.reserve(estimate);
-  state.append(reinterpret_cast<const char*>(&through), 4);
-  state.append(reinterpret_cast<const char*>(&n), 4);
-  for (auto& sc : scopes) {
-    const uint32_t id = sc->builder.scope();
-    state.append(reinterpret_cast<const char*>(&id), 4);
-    sc->state.Serialize(run.through, &state);
-  }
-  out.state = Frame(kStateMagic, kStateVersion, state);
+  std::vector<std::pair<uint32_t, const ScopeState*>> states;
+  for (auto& sc : scopes) states.emplace_back(sc->builder.scope(), &sc->state);
+  out.state = EncodeEngineState(run.through, states, run.state_format);
   std::vector<std::unique_ptr<ScopeSnapshotBuilder>> builders;
   for (auto& sc : scopes) builders.push_back(std::make_unique<ScopeSnapshotBuilder>(std::move(sc->builder)));
   out.snapshot = SnapshotWriter::Encode(fingerprint, n_stages, run.first_day, run.through, builders);

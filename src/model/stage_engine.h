@@ -13,6 +13,7 @@
 #include "aips/status.h"
 #include "common/date.h"
 #include "domain/rules.h"
+#include "model/scope_state.h"
 #include "store/dictionary.h"
 #include "store/segment.h"
 
@@ -49,6 +50,8 @@ class RuleMatcher {
 struct SubjectRun {
   Day first_day = kNoDay;  // first day with events (kNoDay: no events, nothing to compute)
   Day through = kNoDay;
+  // The engine state's format (model/engine_state.h): v1 only for tests of old files.
+  ScopeState::Format state_format = ScopeState::Format::kV2;
 };
 
 // Continuing a subject whose days [first_day, T] are stored: its snapshot and its engine state after T.
