@@ -202,7 +202,7 @@ std::string SnapshotWriter::Encode(uint64_t fingerprint, int num_stages, Day fir
     blob_base += sc->blobs_.size();
   }
   for (auto& sc : scopes) w.Bytes(sc->blobs_);
-  const int format = scopes.empty() ? kSnapshotFormat : scopes[0]->format_;
+  const int format = scopes.empty() ? WrittenSnapshotFormat() : scopes[0]->format_;
   return format == 2 ? Frame(kMagicV2, 2, w.buffer()) : Frame(kMagicV1, 1, w.buffer());
 }
 

@@ -16,6 +16,7 @@
 #include "aips/status.h"
 #include "common/date.h"
 #include "common/file_util.h"
+#include "common/store_format.h"
 #include "model/scope_state.h"
 #include "roaring/roaring.hh"
 
@@ -26,6 +27,8 @@ inline constexpr int kKeyframeEvery = 16;
 // The snapshot format written: 2 = AIPSSNP2 (blobs are model/snapshot_codes.h's lists); 1 = AIPSSNP1
 // (blobs are CRoaring bitmaps; still read, written only on request for tests of old files).
 inline constexpr int kSnapshotFormat = 2;
+// What builders write: kSnapshotFormat, or 1 under AIPS_STORE_FORMAT=1 (common/store_format.h, tests only).
+inline int WrittenSnapshotFormat() { return WriteOldFormats() ? 1 : kSnapshotFormat; }
 
 using StageCounts = std::vector<uint32_t>;  // per stage index
 
@@ -35,7 +38,7 @@ Roaring AtLeast(const std::vector<Roaring>& members, int s);
 // Collects one scope's days while the engine runs.
 class ScopeSnapshotBuilder {
  public:
-  ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day, int format = kSnapshotFormat);
+  ScopeSnapshotBuilder(uint32_t scope, int num_stages, Day first_day, int format = WrittenSnapshotFormat());
   // Records day `day` (days must come in order, without gaps) from its changes and the state after it.
   void AddDay(Day day, const std::vector<StageChange>& changes, const ScopeState& state);
   // Records a day on which the scope had no members at all (a scope that appears later).

@@ -12,6 +12,7 @@
 
 #include "aips/status.h"
 #include "common/date.h"
+#include "common/store_format.h"
 #include "domain/rules.h"
 #include "model/scope_state.h"
 #include "store/dictionary.h"
@@ -50,8 +51,9 @@ class RuleMatcher {
 struct SubjectRun {
   Day first_day = kNoDay;  // first day with events (kNoDay: no events, nothing to compute)
   Day through = kNoDay;
-  // The engine state's format (model/engine_state.h): v1 only for tests of old files.
-  ScopeState::Format state_format = ScopeState::Format::kV2;
+  // The engine state's format (model/engine_state.h): v2, or v1 under AIPS_STORE_FORMAT=1
+  // (common/store_format.h; tests of old files only).
+  ScopeState::Format state_format = WriteOldFormats() ? ScopeState::Format::kV1 : ScopeState::Format::kV2;
 };
 
 // Continuing a subject whose days [first_day, T] are stored: its snapshot and its engine state after T.
