@@ -75,6 +75,11 @@ class World:
         members = must(aips, ["crowd", "export", "--data", self.base, "--expr", 'crowd("base-pack")', "--raw",
                               "--min-size", "0"]).split()[1:]
         self.forgotten = members[:2]
+        # The same events in the formats of before issue #20, for `aips rewrite`.
+        self.old_base = os.path.join(work, "old-base")
+        old_env = dict(os.environ, AIPS_STORE_FORMAT="1")
+        for args in (["ingest", "--data", self.old_base, *self.side, self.first], ["compute", "--data", self.old_base]):
+            subprocess.run([aips, *args], check=True, capture_output=True, env=old_env)
 
     def answers(self, d):
         """What a user would ask of the directory, as text (exact comparison), asked in one `aips batch`."""
@@ -106,6 +111,9 @@ def scenarios(w):
     def backed_up(d):  # a backup of the directory, and the directory gone: restore brings it back
         must(w.aips, ["backup", "--data", d, "--to", d + ".bak"])
         shutil.rmtree(d)
+    def old_formats(d):  # the directory as an older build wrote it
+        shutil.rmtree(d)
+        shutil.copytree(w.old_base, d)
     seed = f'stage(brand: "{w.brands[0]}", date: "2024-10-10") in [TI, P]'
     return [
         ("ingest events", none, lambda d: ["ingest", "--data", d, w.second], True),
@@ -122,6 +130,7 @@ def scenarios(w):
         ("repair", none, lambda d: ["repair", "--data", d, "--rebuild-snapshots"], True),
         ("ingest catalog tables", none, lambda d: ["ingest", "--data", d, *w.catalog], True),
         ("rules set", none, lambda d: ["rules", "set", "--data", d, w.rules], False),
+        ("rewrite", old_formats, lambda d: ["rewrite", "--data", d], True),
         ("lookalike save", none, lambda d: ["lookalike", "--data", d, "--expr", seed, "--tiers", "40,120",
                                             "--name", "la"], True),
     ]

@@ -47,7 +47,7 @@ python3 tests/parity/run.py "$build/aips" --users "${PARITY_USERS:-20000}"
 step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers)"
 python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"
 
-step "injected I/O faults at every write (ENOSPC/EIO at each write, fsync or rename of 14 write commands)"
+step "injected I/O faults at every write (ENOSPC/EIO at each write, fsync or rename of 15 write commands, aips rewrite among them)"
 python3 tests/fault_test.py "$build/aips" "$build/aips_fault" "$build/test-output/faults.txt" --stride "${FAULT_STRIDE:-3}"
 
 step "reads when writes fail: queries answer from memory on a full or read-only disk; HTTP ingest answers 507"
@@ -70,6 +70,9 @@ python3 tests/retention_test.py "$build/aips"
 
 step "forget: erased users are gone from every file; answers equal a directory that never had them"
 python3 tests/forget_test.py "$build/aips"
+
+step "old directories: the formats of before issue #20 answer alike, forget/retain/repair work on them, aips rewrite makes them current"
+python3 tests/rewrite_test.py "$build/aips"
 
 step "check + repair: damaged snapshots rebuilt, damaged segments salvaged or named"
 python3 tests/repair_test.py "$build/aips"
