@@ -20,7 +20,7 @@ namespace aips {
 
 // The columns a cold scan of `scope` reads (v2 blocks decode only these); SPU only for an SPU scope.
 inline uint32_t ScanColumns(uint32_t scope) {
-  return kColUser | kColKind | (scope != kBrandScope ? kColSpu : 0);
+  return kColUser | kColKind | (scope != kBrandScope ? static_cast<uint32_t>(kColSpu) : 0u);
 }
 
 // Reusable per-user counters (one scan at a time; reuse across scans keeps the pages warm).
