@@ -185,7 +185,8 @@ void IdRunBuilder::Seal() { IdSet().swap(b_->set); }
 void IdRunBuilder::Take(std::vector<IdShape>* shapes, std::vector<uint64_t>* hashes) {
   *hashes = std::move(b_->hashes);
   shapes->clear();
-  for (auto& [key, s] : b_->shapes) {
+  for (auto& entry : b_->shapes) {
+    auto& s = entry.second;  // not a structured binding: the lambda below captures it
     if (s->count >= kMinShapeIds) {
       IdShape out;
       out.prefix = s->prefix;
