@@ -7,9 +7,9 @@ sets) of each child process set before it starts:
      stderr naming the limit; `aips check` clean; the directory answers as at its last commit; the same
      ingest without a limit succeeds and ends equal to
   2. the same ingest, uninterrupted, under 768 MiB: enough, it completes;
-  3. `aips compute` under 96 MiB: exit 1 naming the limit, `aips check` clean, answers unchanged, and
+  3. `aips compute` under 48 MiB: exit 1 naming the limit, `aips check` clean, answers unchanged, and
      compute without a limit then succeeds;
-  4. `aips serve` under 96 MiB (2 workers): a lookalike (heavy: it maps and scans the brand's segments)
+  4. `aips serve` under 72 MiB (2 workers): a lookalike (heavy: it maps and scans the brand's segments)
      answers 503 with a JSON error naming the limit and a Retry-After header; stages and /healthz then
      answer 200, /metrics counts the refusal, and the server is still running (SIGTERM ends it with 0).
 The limits are far from what each step needs (measured in docs/reliability.md), so the outcomes do not
@@ -38,6 +38,14 @@ def check(name, ok, detail=""):
     print(f"{'ok  ' if ok else 'FAIL'} {name}" + ("" if ok else f": {detail}"))
     if not ok:
         problems.append(name)
+
+
+# The limits of steps 3 and 4: far enough below what each needs that the outcome does not depend on the
+# machine (measured 2026-12-01 with the issue #20 formats: compute needs 64-72 MiB of address space, the
+# server starts in 56-64 MiB and this lookalike needs 80-96 MiB; before issue #20 shrank the segments
+# both were under 96 MiB with a wide margin).
+COMPUTE_MIB = 48
+SERVE_MIB = 72
 
 
 def limited(mib):
@@ -126,9 +134,9 @@ def test_ingest(aips, work, base, second):
 
 def test_compute(aips, d):
     before = answers(aips, d)
-    p = run(aips, ["compute", "--data", d], 96)
-    problem = out_of_memory_line(p, "", 96)
-    check("compute under 96 MiB: exit 1, one line naming the limit", problem is None, problem)
+    p = run(aips, ["compute", "--data", d], COMPUTE_MIB)
+    problem = out_of_memory_line(p, "", COMPUTE_MIB)
+    check(f"compute under {COMPUTE_MIB} MiB: exit 1, one line naming the limit", problem is None, problem)
     c = run(aips, ["check", "--data", d])
     check("aips check after the failed compute", c.returncode == 0, c.stdout[-300:] + c.stderr[-300:])
     check("the directory answers as before", answers(aips, d) == before)
@@ -150,7 +158,7 @@ def test_serve(aips, d):
     port = s.getsockname()[1]
     s.close()
     server = subprocess.Popen([aips, "serve", "--data", d, "--port", str(port), "--threads", "2", "--quiet"],
-                              stderr=subprocess.PIPE, text=True, preexec_fn=limited(96))
+                              stderr=subprocess.PIPE, text=True, preexec_fn=limited(SERVE_MIB))
     try:
         up = False
         for _ in range(200):
@@ -161,7 +169,7 @@ def test_serve(aips, d):
                 if server.poll() is not None:
                     break
                 time.sleep(0.05)
-        check("the server starts under 96 MiB", up)
+        check(f"the server starts under {SERVE_MIB} MiB", up)
         if not up:
             return
         status, headers, body = get(port, "/api/v1/lookalike?preset=redelivery&brand=serum-01", key)
@@ -169,9 +177,10 @@ def test_serve(aips, d):
             error = json.loads(body).get("error", "")
         except ValueError:
             error = ""
-        check("a heavy request under 96 MiB answers 503", status == 503, f"{status} {body[:200]}")
+        check(f"a heavy request under {SERVE_MIB} MiB answers 503", status == 503, f"{status} {body[:200]}")
         check("... with a JSON error naming the limit",
-              error.startswith("out of memory: ") and "the address-space limit is 96 MiB" in error, body[:300])
+              error.startswith("out of memory: ") and f"the address-space limit is {SERVE_MIB} MiB" in error,
+              body[:300])
         check("... and Retry-After", headers.get("retry-after", "").isdigit(), str(headers))
         status, _, body = get(port, "/api/v1/stages?brand=serum-01", key)
         check("a light request then answers 200", status == 200 and '"stages"' in body, f"{status} {body[:200]}")
