@@ -454,7 +454,20 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
   if (format.kind == TableKind::kEvents) {
     // Parsing and validation on a second thread; dedup, interning and storing here, in input order.
     PipeEvents(data, format, mapper_, stored_ids_, on_progress, [&](const PipedBatch& batch) {
-      for (const PipedRow& r : batch.rows) OnParsedEvent(source, batch, r, &fc);
+      // The user and note dictionaries outgrow the caches: their lookups are prefetched kAhead rows early.
+      constexpr size_t kAhead = 16;
+      const std::vector<PipedRow>& rows = batch.rows;
+      auto prefetch = [&](const PipedRow& r) {
+        if (r.rejected) return;
+        dicts_[kDictUser]->Prefetch(batch.Text(r.text[PipedRow::kUser]));
+        if (r.text[PipedRow::kNote].second != 0)
+          dicts_[kDictNote]->Prefetch(batch.Text(r.text[PipedRow::kNote]));
+      };
+      for (size_t i = 0; i < std::min(kAhead, rows.size()); ++i) prefetch(rows[i]);
+      for (size_t i = 0; i < rows.size(); ++i) {
+        if (i + kAhead < rows.size()) prefetch(rows[i + kAhead]);
+        OnParsedEvent(source, batch, rows[i], &fc);
+      }
     });
     progress.Done();
     result_.files.push_back(fc);

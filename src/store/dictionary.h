@@ -50,6 +50,9 @@ class Dictionary {
   static Result<Dictionary> Load(const std::string& path, DictInfo committed);
 
   std::optional<uint32_t> Find(std::string_view name) const;
+  // Starts loading the memory a later Find or GetOrAdd of `name` reads (ingest calls it some rows ahead,
+  // so that a large dictionary's cache misses overlap instead of coming one after another).
+  void Prefetch(std::string_view name) const { index_.prefetch(name); }
   // The id of name, adding it (as pending) when new.
   uint32_t GetOrAdd(std::string_view name);
   std::string_view Name(uint32_t id) const { return names_[id]; }
