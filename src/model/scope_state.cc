@@ -14,6 +14,7 @@ ScopeState::ScopeState(std::span<const StageSpec> specs, Day first_day)
 }
 
 uint32_t ScopeState::SlotOf(uint32_t user) {
+  if (user == last_user_) return last_slot_;
   auto [it, inserted] = slot_of_.try_emplace(user, static_cast<uint32_t>(slot_user_.size()));
   if (inserted) {
     slot_user_.push_back(user);
@@ -22,6 +23,8 @@ uint32_t ScopeState::SlotOf(uint32_t user) {
     touched_on_.push_back(kNoDay);
     ring_.resize(ring_.size() + stride_, kNoDay);
   }
+  last_user_ = user;
+  last_slot_ = it->second;
   return it->second;
 }
 

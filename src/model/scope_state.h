@@ -81,6 +81,9 @@ class ScopeState {
   Day first_day_;
 
   absl::flat_hash_map<uint32_t, uint32_t> slot_of_;
+  // The last user SlotOf found and its slot: a brand block's rows come sorted by (SPU, user, ts), so a
+  // user's events of one SPU arrive together and skip the hash lookup (slots never move; a reload resets it).
+  uint32_t last_user_ = 0xFFFFFFFFu, last_slot_ = 0;
   std::vector<uint32_t> slot_user_;
   std::vector<uint8_t> stage_;
   std::vector<Day> filed_expiry_;

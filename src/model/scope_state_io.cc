@@ -48,6 +48,7 @@ void ScopeState::Rebuild(Day through, bool refile) {
   }
   touched_on_.assign(n, kNoDay);
   slot_of_ = WithRoomFor<decltype(slot_of_)>(n);  // not reserve(): common/hash_tables.h
+  last_user_ = 0xFFFFFFFFu;
   for (uint32_t i = 0; i < n; ++i) slot_of_[slot_user_[i]] = i;
   if (!refile) return;
   for (uint32_t slot = 0; slot < n; ++slot) {
@@ -61,6 +62,26 @@ void ScopeState::Rebuild(Day through, bool refile) {
 // ---- v2 -------------------------------------------------------------------------------------------
 
 namespace {
+
+// Sorts keys by their high 32 bits (users are distinct, so the order is total): three 11-bit radix passes
+// for long lists (a brand scope holds hundreds of thousands of live users), std::sort for short ones.
+void SortByHigh32(std::vector<uint64_t>* keys) {
+  const size_t n = keys->size();
+  if (n < 1024) {
+    std::sort(keys->begin(), keys->end());
+    return;
+  }
+  std::vector<uint64_t> tmp(n);
+  for (int pass = 0; pass < 3; ++pass) {
+    const int shift = 32 + 11 * pass;
+    std::vector<size_t> count(2049, 0);
+    for (uint64_t k : *keys) ++count[((k >> shift) & 0x7FF) + 1];
+    for (size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+    for (uint64_t k : *keys) tmp[count[(k >> shift) & 0x7FF]++] = k;
+    keys->swap(tmp);
+  }
+}
+
 // Stage s's window as of `through` starts on through - W + 1; an entry is live from that day on.
 struct StageWindow {
   int64_t lo;  // first live day
@@ -85,15 +106,22 @@ void ScopeState::SerializeV2(Day through, std::string* out) const {
   struct Live {
     uint32_t user, slot, mask;
   };
-  std::vector<Live> slots;
+  std::vector<uint64_t> keys;  // user << 32 | slot of every live slot, then sorted by user
+  std::vector<uint32_t> slot_mask(slot_user_.size(), 0);
   for (uint32_t slot = 0; slot < slot_user_.size(); ++slot) {
     const Day* ring = ring_.data() + size_t{slot} * stride_;
     uint32_t mask = 0;
     for (int s = 0; s < n_stages; ++s)  // the newest entry is the last of the stage's ring
       if (live(ring[ring_offset_[s] + static_cast<uint32_t>(specs_[s].min_count) - 1], s)) mask |= 1u << s;
-    if (mask != 0) slots.push_back({slot_user_[slot], slot, mask});
+    slot_mask[slot] = mask;
+    if (mask != 0) keys.push_back(uint64_t{slot_user_[slot]} << 32 | slot);
   }
-  std::sort(slots.begin(), slots.end(), [](const Live& a, const Live& b) { return a.user < b.user; });
+  SortByHigh32(&keys);
+  std::vector<Live> slots(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const auto slot = static_cast<uint32_t>(keys[i]);
+    slots[i] = {static_cast<uint32_t>(keys[i] >> 32), slot, slot_mask[slot]};
+  }
   const uint32_t n = static_cast<uint32_t>(slots.size());
   out->append(reinterpret_cast<const char*>(&n), 4);
   std::vector<uint32_t> users(n);
