@@ -251,6 +251,7 @@ def run_narrow(aips, csv, work, peers):
         sh([os.path.join(ROOT, "scripts", "clickhouse-cluster.sh"), "start", chdir])
         try:
             ch("CREATE DATABASE IF NOT EXISTS bench")
+            ch("DROP TABLE IF EXISTS bench.narrow")  # a work directory kept from an earlier run
             ch("CREATE TABLE bench.narrow (" + ", ".join(f"{c} String" for c in NARROW_COLUMNS) +
                ", day Date MATERIALIZED toDate(substring(ts, 1, 10))) ENGINE = MergeTree ORDER BY (brand, user_id, ts)")
             t0 = time.time()
