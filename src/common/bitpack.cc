@@ -77,7 +77,10 @@ void PackFrames(const uint32_t* in, size_t n, std::string* out) {
   }
 }
 
-Status UnpackFrames(const uint8_t** p, const uint8_t* end, size_t n, uint32_t* out) {
+namespace {
+// Walks n values written by PackFrames, checking every frame header and length; decodes them into out
+// unless it is null.
+Status WalkFrames(const uint8_t** p, const uint8_t* end, size_t n, uint32_t* out) {
   const uint8_t* q = *p;
   for (size_t i = 0; i < n; i += kFrameRows) {
     const size_t m = std::min(kFrameRows, n - i);
@@ -87,27 +90,18 @@ Status UnpackFrames(const uint8_t** p, const uint8_t* end, size_t n, uint32_t* o
     const size_t bytes = PackedBytes(m, width);
     if (static_cast<size_t>(end - q) < bytes)
       return Status::Corruption("packed frames run past their column");
-    Unpack(q, m, width, out + i);
+    if (out != nullptr) Unpack(q, m, width, out + i);
     q += bytes;
   }
   *p = q;
   return Status::OK();
+}
+}  // namespace
+
+Status UnpackFrames(const uint8_t** p, const uint8_t* end, size_t n, uint32_t* out) {
+  return WalkFrames(p, end, n, out);
 }
 
-Status SkipFrames(const uint8_t** p, const uint8_t* end, size_t n) {
-  const uint8_t* q = *p;
-  for (size_t i = 0; i < n; i += kFrameRows) {
-    const size_t m = std::min(kFrameRows, n - i);
-    if (q >= end) return Status::Corruption("packed frames run past their column");
-    const unsigned width = *q++;
-    if (width > 32) return Status::Corruption("bit width above 32");
-    const size_t bytes = PackedBytes(m, width);
-    if (static_cast<size_t>(end - q) < bytes)
-      return Status::Corruption("packed frames run past their column");
-    q += bytes;
-  }
-  *p = q;
-  return Status::OK();
-}
+Status SkipFrames(const uint8_t** p, const uint8_t* end, size_t n) { return WalkFrames(p, end, n, nullptr); }
 
 }  // namespace aips

@@ -73,10 +73,13 @@ Status RewriteDays(const std::string& dir, uint64_t gen, bool dry_run, Manifest*
   return Status::OK();
 }
 
-Status RewriteIdRuns(const std::string& dir, uint64_t gen, bool dry_run, Manifest* next, RewriteResult* out) {
+// Sets *rewritten when the runs are (or, dry, would be) merged into one current run.
+Status RewriteIdRuns(const std::string& dir, uint64_t gen, bool dry_run, Manifest* next, RewriteResult* out,
+                     bool* rewritten) {
   out->id_runs_after = next->id_runs.empty() ? 0 : 1;
   if (next->id_runs.empty()) return Status::OK();
   if (next->id_runs.size() == 1 && FrameVersion(IdRunPath(dir, next->id_runs[0])) >= 2) return Status::OK();
+  *rewritten = true;
   AIPS_ASSIGN_OR_RETURN(StoredIds ids, StoredIds::Open(dir, next->id_runs));
   std::map<std::tuple<std::string, int, int>, IdShape> shapes;  // one per (prefix, digits, radix)
   std::vector<uint64_t> hashes;
@@ -179,11 +182,8 @@ Result<RewriteResult> RewriteStore(Store& store, bool dry_run,
   say("day segments");
   AIPS_RETURN_IF_ERROR(RewriteDays(dir, gen, dry_run, &next, &out));
   say("event-id runs");
-  AIPS_RETURN_IF_ERROR(RewriteIdRuns(dir, gen, dry_run, &next, &out));
-  const bool ids_changed = dry_run
-                               ? (m.id_runs.size() > 1 ||
-                                  (m.id_runs.size() == 1 && FrameVersion(IdRunPath(dir, m.id_runs[0])) < 2))
-                               : next.id_runs != m.id_runs;
+  bool ids_changed = false;
+  AIPS_RETURN_IF_ERROR(RewriteIdRuns(dir, gen, dry_run, &next, &out, &ids_changed));
   say("dictionaries");
   AIPS_RETURN_IF_ERROR(RewriteDictionaries(store, gen, dry_run, &next, &out));
   say("tables");

@@ -404,14 +404,17 @@ Status SnapshotReader::ReadCodes(uint64_t blob_offset, uint32_t blob_len, bool k
   return Status::OK();
 }
 
+void SnapshotReader::BlobOf(const ScopeIndex& si, Day d, uint64_t* off, uint32_t* len) const {
+  const char* p = payload_.data() + si.days_offset +
+                  static_cast<size_t>(d - first_day_) * DayEntryBytes(num_stages_) +
+                  4 * static_cast<size_t>(num_stages_);
+  std::memcpy(off, p, 8);
+  std::memcpy(len, p + 8, 4);
+}
+
 Result<std::vector<Roaring>> SnapshotReader::MembersV2(const ScopeIndex& si, Day day) const {
   const size_t n = static_cast<size_t>(num_stages_);
-  const size_t entry = DayEntryBytes(num_stages_);
-  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
-    const char* p = payload_.data() + si.days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
-    std::memcpy(off, p, 8);
-    std::memcpy(len, p + 8, 4);
-  };
+  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) { BlobOf(si, d, off, len); };
   // The keyframe's (user, code) list; the deltas' lists joined in day order and reduced to each user's last
   // code; then one merge of the two (both in user order) into per-stage lists.
   thread_local std::vector<uint32_t> users, d_users, all_users;
@@ -452,13 +455,7 @@ Result<std::vector<Roaring>> SnapshotReader::MembersV2(const ScopeIndex& si, Day
 
 Status SnapshotReader::StageCodesV2(const ScopeIndex& si, Day day, uint8_t* codes, size_t n_codes,
                                     std::vector<uint32_t>* touched) const {
-  const size_t n = static_cast<size_t>(num_stages_);
-  const size_t entry = DayEntryBytes(num_stages_);
-  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
-    const char* p = payload_.data() + si.days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
-    std::memcpy(off, p, 8);
-    std::memcpy(len, p + 8, 4);
-  };
+  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) { BlobOf(si, d, off, len); };
   thread_local std::vector<uint32_t> users;
   thread_local std::vector<uint8_t> list_codes;
   auto apply = [&]() -> Status {

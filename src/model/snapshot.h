@@ -116,6 +116,8 @@ class SnapshotReader {
   // A v2 blob's (user, code) list.
   Status ReadCodes(uint64_t blob_offset, uint32_t blob_len, bool keyframe, std::vector<uint32_t>* users,
                    std::vector<uint8_t>* codes) const;
+  // Where day d's blob of scope si lies (offset into the scope's blobs, length).
+  void BlobOf(const ScopeIndex& si, Day d, uint64_t* off, uint32_t* len) const;
   Result<std::vector<Roaring>> MembersV2(const ScopeIndex& si, Day day) const;
   Status StageCodesV2(const ScopeIndex& si, Day day, uint8_t* codes, size_t n_codes,
                       std::vector<uint32_t>* touched) const;
