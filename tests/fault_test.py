@@ -117,6 +117,8 @@ def scenarios(w):
     seed = f'stage(brand: "{w.brands[0]}", date: "2024-10-10") in [TI, P]'
     return [
         ("ingest events", none, lambda d: ["ingest", "--data", d, w.second], True),
+        # A row buffer of 0.1 MiB: the rows are spilled to sorted runs (seg/spill-*) and merged at the commit.
+        ("ingest events, spilled", none, lambda d: ["ingest", "--data", d, "--buffer-mb", "0.1", w.second], True),
         ("ingest side tables", none, lambda d: ["ingest", "--data", d, *w.more], True),
         ("compute", ingested, lambda d: ["compute", "--data", d], False),
         ("forget", none, lambda d: ["forget", "--data", d, "--user", w.forgotten[0], "--user", w.forgotten[1]], True),

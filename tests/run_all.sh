@@ -71,6 +71,9 @@ python3 tests/retention_test.py "$build/aips"
 step "forget: erased users are gone from every file; answers equal a directory that never had them"
 python3 tests/forget_test.py "$build/aips"
 
+step "inputs of any size: standard input and pipes read in pieces, rows spilled to sorted runs, store what one in-memory ingest stores"
+python3 tests/ingest_stream_test.py "$build/aips"
+
 step "old directories: the formats of before issue #20 answer alike, forget/retain/repair work on them, aips rewrite makes them current"
 python3 tests/rewrite_test.py "$build/aips"
 

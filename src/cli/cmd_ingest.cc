@@ -1,5 +1,7 @@
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "cli/cli.h"
 #include "common/file_util.h"
 #include "common/json_writer.h"
@@ -19,6 +21,7 @@ struct IngestArgs {
   std::vector<std::string> files;
   bool json = false;
   size_t batch_rows = 0;
+  double buffer_mb = 0;
 };
 
 void RunIngest(const IngestArgs& a) {
@@ -40,6 +43,12 @@ void RunIngest(const IngestArgs& a) {
   if (a.batch_rows > 0 && a.where.engine.empty())
     return Fail(Status::InvalidArgument("--batch-rows applies to --engine (ClickHouse) loads only"));
   opt.batch_rows = a.batch_rows;
+  if (a.buffer_mb > 0 && !a.where.engine.empty())
+    return Fail(Status::InvalidArgument("--buffer-mb applies to data directories, not to --engine loads"));
+  opt.buffer_bytes = static_cast<uint64_t>(a.buffer_mb * 1048576.0);
+  // Tests only: read standard input and pipes in smaller pieces, so that a small input spans several.
+  if (const char* piece = std::getenv("AIPS_INGEST_PIECE_BYTES"))
+    opt.piece_bytes = std::strtoull(piece, nullptr, 10);
   if (Status s = CheckWhere(a.where); !s.ok()) return Fail(s);
   Result<IngestResult> r = IngestResult{};
   if (!a.where.engine.empty()) {
@@ -93,6 +102,7 @@ void RegisterIngest(CLI::App& app) {
       "events twice changes nothing (event_id).\n\nExample:\n  aips ingest --data store events.csv "
       "brands.csv\n"
       "  cat events.jsonl | aips ingest --data store -\n"
+      "  generate_events | aips ingest --data store -   # read in pieces: any size, bounded memory\n"
       "  aips ingest --engine 'clickhouse://127.0.0.1:8123/aips' events.csv   # a ClickHouse database "
       "instead");
   AddWhere(c, &a->where, "Data directory (created when missing)");
@@ -103,6 +113,12 @@ void RegisterIngest(CLI::App& app) {
        "With --engine: events per insert batch (default 250000; each batch is one key lookup and one "
        "insert per shard, so smaller batches mean smaller memory and more round trips)")
       ->check(CLI::Range(size_t{1000}, size_t{10000000}));
+  c->add_option(
+       "--buffer-mb", a->buffer_mb,
+       "Memory for event rows waiting to be sorted, in MiB (default: an eighth of RAM, at most 4096, "
+       "at most a quarter of a memory limit). A larger input is sorted in runs spilled to the data "
+       "directory and merged at the commit, so any input size fits; the run still commits once.")
+      ->check(CLI::Range(0.1, 1048576.0));
   c->add_option("files", a->files, "Input files; - reads standard input")->required();
   c->callback([a] { RunIngest(*a); });
 }

@@ -28,12 +28,16 @@ void RegisterSimulate(CLI::App& app) {
                 "Share of a holdout campaign's assigned users put in control (default 0.2)")
       ->check(CLI::Range(0.0, 1.0));
   c->add_flag("--json", *json, "Print a JSON summary");
+  c->add_flag("--events-stdout", o->events_stdout,
+              "Write events.csv to standard output instead (the summary goes to standard error), to pipe a "
+              "world of any size into 'aips ingest --data DIR -' without storing the CSV");
   c->footer(
       "Writes events.csv, categories.csv, brands.csv, campaigns.csv, spend.csv, user_attributes.csv, "
       "orders.csv,\n"
       "identity.csv, notes.csv, accounts.csv, messages.csv, experiments.csv (holdout assignments) and\n"
       "truth.json (what was planted; docs/simulate.md) into --out.\nExample:\n  aips "
-      "simulate --out world --users 200000 --days 90 --seed 7");
+      "simulate --out world --users 200000 --days 90 --seed 7\n  aips simulate --out world --users "
+      "20000000 --events-stdout | aips ingest --data store -");
   c->callback([o, start, json, effects] {
     o->effects = *effects == "planted";
     auto s = OptionalDate(*start, "--start");
@@ -43,18 +47,20 @@ void RegisterSimulate(CLI::App& app) {
     auto r = Simulate(*o);
     if (!r.ok()) return Fail(r.status());
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    FILE* to = o->events_stdout ? stderr : stdout;
     if (*json) {
       fmt::print(
+          to,
           "{{\"events\":{},\"duplicates\":{},\"bad_rows\":{},\"brands\":{},\"spus\":{},\"campaigns\":{},"
           "\"holdouts\":{},\"assignments\":{},\"seconds\":{:.3f}}}\n",
           r->events, r->duplicates, r->bad_rows, r->brands, r->spus, r->campaigns, r->holdouts,
           r->assignments, secs);
     } else {
-      fmt::print(
-          "wrote {} events ({} retried duplicates, {} malformed) for {} users, {} brands, {} SPUs, {} "
-          "campaigns ({} with a holdout: {} assignments) to {} in {:.1f} s\n",
-          r->events, r->duplicates, r->bad_rows, o->users, r->brands, r->spus, r->campaigns, r->holdouts,
-          r->assignments, o->out_dir, secs);
+      fmt::print(to,
+                 "wrote {} events ({} retried duplicates, {} malformed) for {} users, {} brands, {} SPUs, {} "
+                 "campaigns ({} with a holdout: {} assignments) to {} in {:.1f} s\n",
+                 r->events, r->duplicates, r->bad_rows, o->users, r->brands, r->spus, r->campaigns,
+                 r->holdouts, r->assignments, o->out_dir, secs);
     }
   });
 }

@@ -45,52 +45,55 @@ namespace {
 
 using Sink = std::function<void(std::unique_ptr<PipedBatch>)>;
 
-// Every row of `data` into batches; each full batch, and the last, to `sink`.
-void Produce(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
+// Every row of every piece into batches; each full batch, and the last, to `sink`.
+void Produce(const PieceSource& next, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
              const std::function<void(size_t)>& progress, const Sink& sink) {
   auto batch = std::make_unique<PipedBatch>();
-  ForEachRow(
-      data, format,
-      [&](const InputRow& row) {
-        PipedRow r;
-        r.line = row.line;
-        auto reject = [&](std::string_view field, std::string_view reason) {
-          r.rejected = true;
-          r.field = Put(field, &batch->arena);
-          r.reason = Put(reason, &batch->arena);
-          r.raw = Put(r.redact ? std::string_view() : row.raw.substr(0, 4096), &batch->arena);
-        };
-        ParsedEvent ev;
-        RowError err;
-        if (!ParseInputRow(row, &ev, &err)) {
-          r.redact = err.redact;
-          reject(err.field, err.reason);
-        } else {
-          r.text[PipedRow::kEventId] = Put(ev.event_id, &batch->arena);
-          r.text[PipedRow::kUser] = Put(ev.user, &batch->arena);
-          r.text[PipedRow::kBrand] = Put(ev.brand, &batch->arena);
-          r.text[PipedRow::kSpu] = Put(ev.spu, &batch->arena);
-          r.text[PipedRow::kCampaign] = Put(ev.campaign, &batch->arena);
-          r.text[PipedRow::kNote] = Put(ev.note, &batch->arena);
-          r.text[PipedRow::kChannel] = Put(ev.channel, &batch->arena);
-          r.ts = ev.ts;
-          r.amount = ev.amount;
-          r.has_amount = ev.has_amount;
-          r.action = ev.action;
-          r.sentiment = ev.sentiment;
-          r.day = mapper.LocalDay(ev.ts);
-          if (!ev.event_id.empty()) {
-            r.id_hash = Hash64(ev.event_id);
-            r.stored_id = stored.Contains(ev.event_id, r.id_hash);
+  InputPiece piece;
+  while (next(&piece)) {
+    ForEachRow(
+        piece.data, format,
+        [&](const InputRow& row) {
+          PipedRow r;
+          r.line = static_cast<uint64_t>(static_cast<int64_t>(row.line) + piece.line_offset);
+          auto reject = [&](std::string_view field, std::string_view reason) {
+            r.rejected = true;
+            r.field = Put(field, &batch->arena);
+            r.reason = Put(reason, &batch->arena);
+            r.raw = Put(r.redact ? std::string_view() : row.raw.substr(0, 4096), &batch->arena);
+          };
+          ParsedEvent ev;
+          RowError err;
+          if (!ParseInputRow(row, &ev, &err)) {
+            r.redact = err.redact;
+            reject(err.field, err.reason);
+          } else {
+            r.text[PipedRow::kEventId] = Put(ev.event_id, &batch->arena);
+            r.text[PipedRow::kUser] = Put(ev.user, &batch->arena);
+            r.text[PipedRow::kBrand] = Put(ev.brand, &batch->arena);
+            r.text[PipedRow::kSpu] = Put(ev.spu, &batch->arena);
+            r.text[PipedRow::kCampaign] = Put(ev.campaign, &batch->arena);
+            r.text[PipedRow::kNote] = Put(ev.note, &batch->arena);
+            r.text[PipedRow::kChannel] = Put(ev.channel, &batch->arena);
+            r.ts = ev.ts;
+            r.amount = ev.amount;
+            r.has_amount = ev.has_amount;
+            r.action = ev.action;
+            r.sentiment = ev.sentiment;
+            r.day = mapper.LocalDay(ev.ts);
+            if (!ev.event_id.empty()) {
+              r.id_hash = Hash64(ev.event_id);
+              r.stored_id = stored.Contains(ev.event_id, r.id_hash);
+            }
           }
-        }
-        batch->rows.push_back(r);
-        if (batch->rows.size() >= kBatchRows) {
-          sink(std::move(batch));
-          batch = std::make_unique<PipedBatch>();
-        }
-      },
-      progress);
+          batch->rows.push_back(r);
+          if (batch->rows.size() >= kBatchRows) {
+            sink(std::move(batch));
+            batch = std::make_unique<PipedBatch>();
+          }
+        },
+        progress);
+  }
   if (!batch->rows.empty()) sink(std::move(batch));
 }
 
@@ -148,15 +151,17 @@ class Queue {
 
 }  // namespace
 
-void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
-                const std::function<void(size_t)>& progress,
-                const std::function<void(const PipedBatch&)>& consume) {
+namespace {
+
+void Pipe(const PieceSource& next, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
+          const std::function<void(size_t)>& progress,
+          const std::function<void(const PipedBatch&)>& consume) {
   Queue queue;
   std::thread parser;
   try {
     parser = std::thread([&] {
       try {
-        Produce(data, format, mapper, stored, progress,
+        Produce(next, format, mapper, stored, progress,
                 [&](std::unique_ptr<PipedBatch> b) { queue.Push(std::move(b)); });
         queue.Push(nullptr);
       } catch (const Cancelled&) {
@@ -165,7 +170,7 @@ void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mappe
       }
     });
   } catch (const std::exception&) {  // no thread (std::system_error EAGAIN): parse here, batch by batch
-    Produce(data, format, mapper, stored, progress, [&](std::unique_ptr<PipedBatch> b) { consume(*b); });
+    Produce(next, format, mapper, stored, progress, [&](std::unique_ptr<PipedBatch> b) { consume(*b); });
     return;
   }
   try {
@@ -176,6 +181,29 @@ void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mappe
     throw;
   }
   parser.join();
+}
+
+}  // namespace
+
+void PipeEventPieces(const PieceSource& next, const FileFormat& format, DayMapper mapper,
+                     const StoredIds& stored, const std::function<void(const PipedBatch&)>& consume) {
+  Pipe(next, format, mapper, stored, nullptr, consume);
+}
+
+void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
+                const std::function<void(size_t)>& progress,
+                const std::function<void(const PipedBatch&)>& consume) {
+  bool given = false;
+  Pipe(
+      [&](InputPiece* piece) {
+        if (given) return false;
+        given = true;
+        piece->data = data;
+        piece->line_offset = 0;
+        piece->consumed = data.size();
+        return true;
+      },
+      format, mapper, stored, progress, consume);
 }
 
 }  // namespace aips

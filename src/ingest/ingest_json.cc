@@ -12,6 +12,8 @@ std::string IngestResultJson(const IngestResult& res, std::string_view extra) {
       .Int(n(res.duplicates))
       .Key("rejects_file")
       .String(res.rejects_file)
+      .Key("spilled_runs")
+      .Int(n(res.spilled_runs))
       .Key("files")
       .BeginArray();
   for (auto& f : res.files) {

@@ -4,10 +4,15 @@
 // own files (event_parser, side_rows, content_rows, row_source).
 #include "ingest/ingester.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+#include <map>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -25,6 +30,7 @@
 #include "ingest/event_parser.h"
 #include "ingest/event_pipe.h"
 #include "ingest/hashed_id.h"
+#include "ingest/input_stream.h"
 #include "ingest/progress.h"
 #include "ingest/row_source.h"
 #include "ingest/side_rows.h"
@@ -38,6 +44,25 @@ namespace aips {
 
 namespace {
 
+// A spilled run could not be written (disk full, I/O error): thrown from StoreEvent, which is called deep
+// inside the row callbacks, and turned back into the Status it carries at the run's top (Run, RunBuffers).
+struct SpillFailed {
+  Status status;
+};
+
+// The default row buffer (IngestOptions::buffer_bytes): an eighth of physical memory, at most 4 GiB, and
+// at most a quarter of the address-space or cgroup memory limit when one is set.
+uint64_t DefaultRowBuffer() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  uint64_t b = pages > 0 && page > 0 ? static_cast<uint64_t>(pages) * static_cast<uint64_t>(page) / 8
+                                     : uint64_t{1} << 30;
+  b = std::min<uint64_t>(b, uint64_t{4} << 30);
+  const MemoryLimits limits = CurrentMemoryLimits();
+  if (limits.address_space) b = std::min(b, *limits.address_space / 4);
+  if (limits.cgroup) b = std::min(b, *limits.cgroup / 4);
+  return b;
+}
+
 class IngestRun {
  public:
   IngestRun(Store& store, const IngestOptions& opt)
@@ -50,7 +75,12 @@ class IngestRun {
  private:
   Status Prepare();
   Status IngestFile(const std::string& file);
-  Status IngestData(const std::string& source, std::string_view data, const MappedFile* mapped);
+  // An input that cannot be mapped (standard input, a pipe), read in pieces (ingest/input_stream.h).
+  Status IngestStream(const std::string& file);
+  // `stream`, when given, supplies the rows after `data` (its head).
+  Status IngestData(const std::string& source, std::string_view data, const MappedFile* mapped,
+                    InputStream* stream = nullptr);
+  void ConsumeEvents(const std::string& source, const PipedBatch& batch, FileCounts* fc);
   void Reject(const std::string& source, const InputRow& row, std::string_view field, std::string_view reason,
               bool redact = false);
 
@@ -64,6 +94,8 @@ class IngestRun {
   void OnContent(const std::string& source, TableKind kind, const InputRow& row, FileCounts* fc);
   Status LoadContent();
   void StoreEvent(const ParsedEvent& ev, Day day);
+  // Sorts the rows held and writes them as one spilled run (a segment file per day); frees them.
+  Status Spill();
   // Turns a first-party order into a purchase event when the identity map knows its id.
   bool MatchOrder(const std::string& order_id, const PendingOrder& o);
   // Matches the kept unmatched orders against an identity map that grew in this run.
@@ -85,6 +117,16 @@ class IngestRun {
   Day last_day_ = kNoDay;
   size_t day_reserve_ = 1024;  // rows reserved for each new day (see RowsOf)
   Rows* last_rows_ = nullptr;
+  // Bounded memory: once max_held_rows_ rows are held they are spilled, sorted, to
+  // seg/spill-<generation>-<run>-<day>.seg (garbage to every reader; RemoveGarbage clears them after a
+  // crash), and the commit merges each day's runs into its segment.
+  struct SpillFile {
+    std::string path;
+    uint64_t rows;
+  };
+  std::map<Day, std::vector<SpillFile>> spills_;
+  size_t held_rows_ = 0, max_held_rows_ = 0;
+  int spill_runs_ = 0;
   Catalog catalog_;
   bool catalog_changed_ = false;
   UserAttributes attrs_;
@@ -135,6 +177,8 @@ Status IngestRun::Prepare() {
   AIPS_ASSIGN_OR_RETURN(stored_ids_, StoredIds::Open(store_.dir(), m_.id_runs));
   result_.rejects_file = fmt::format("{}/rejects/{}.jsonl", store_.dir(), generation_);
   forgotten_.insert(m_.forgotten.begin(), m_.forgotten.end());
+  const uint64_t buffer = opt_.buffer_bytes > 0 ? opt_.buffer_bytes : DefaultRowBuffer();
+  max_held_rows_ = std::max<size_t>(1024, buffer / sizeof(EventRow));
   return Status::OK();
 }
 
@@ -177,6 +221,38 @@ void IngestRun::StoreEvent(const ParsedEvent& ev, Day day) {
   e.action = static_cast<uint8_t>(ev.action);
   e.sentiment = static_cast<uint8_t>(ev.sentiment);
   RowsOf(day).push_back(e);
+  if (++held_rows_ >= max_held_rows_) {
+    if (Status st = Spill(); !st.ok()) throw SpillFailed{std::move(st)};
+  }
+}
+
+Status IngestRun::Spill() {
+  const int run = spill_runs_++;
+  result_.spilled_runs = static_cast<uint64_t>(spill_runs_);
+  std::vector<size_t> held;
+  for (size_t i = 0; i < days_.size(); ++i)
+    if (!days_[i].second.empty()) held.push_back(i);
+  std::vector<SpillFile> files(held.size());
+  Status errors[2];
+  RunInParallel(2, [&](int t) {
+    for (size_t k = static_cast<size_t>(t); k < held.size(); k += 2) {
+      auto& [d, rows] = days_[held[k]];
+      std::sort(rows.begin(), rows.end(), SegmentOrder);
+      files[k] = {fmt::format("{}/seg/spill-{}-{}-{}.seg", store_.dir(), generation_, run, d), rows.size()};
+      Status st =
+          WriteAt(files[k].path, 0, EncodeSegment(d, std::span<const EventRow>(rows.data(), rows.size())));
+      if (!st.ok() && errors[t].ok()) errors[t] = st;
+      Rows().swap(rows);
+    }
+  });
+  for (size_t k = 0; k < held.size(); ++k) spills_[days_[held[k]].first].push_back(std::move(files[k]));
+  days_.clear();
+  day_index_.clear();
+  last_day_ = kNoDay;
+  last_rows_ = nullptr;
+  held_rows_ = 0;
+  for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
+  return Status::OK();
 }
 
 bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
@@ -402,13 +478,11 @@ void IngestRun::OnSideRow(const std::string& source, TableKind kind, const Input
 }
 
 Status IngestRun::IngestFile(const std::string& file) {
-  std::string owned;
+  struct stat st {};
+  if (file == "-" || (::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode))) return IngestStream(file);
   MappedFile mapped;
   std::string_view data;
-  if (file == "-") {
-    AIPS_ASSIGN_OR_RETURN(owned, ReadStdin());
-    data = owned;
-  } else {
+  {
     auto mf = MappedFile::Open(file);
     if (!mf.ok()) {
       const std::string what = fmt::format("cannot read input: {}", mf.status().message());
@@ -417,10 +491,39 @@ Status IngestRun::IngestFile(const std::string& file) {
     mapped = std::move(mf).value();
     data = mapped.view();
   }
-  return IngestData(file == "-" ? "<stdin>" : file, data, &mapped);
+  return IngestData(file, data, &mapped);
 }
 
-Status IngestRun::IngestData(const std::string& source, std::string_view data, const MappedFile* mapped) {
+Status IngestRun::IngestStream(const std::string& file) {
+  const bool std_in = file == "-";
+  const int fd = std_in ? 0 : ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(fmt::format("cannot read input '{}': {}", file, std::strerror(errno)));
+  const std::string source = std_in ? "<stdin>" : file;
+  InputStream stream(fd, source, opt_.piece_bytes > 0 ? opt_.piece_bytes : InputStream::kDefaultPieceBytes);
+  Status st = stream.Start();
+  if (st.ok()) st = IngestData(source, stream.head(), nullptr, &stream);
+  if (!std_in) ::close(fd);
+  return st;
+}
+
+void IngestRun::ConsumeEvents(const std::string& source, const PipedBatch& batch, FileCounts* fc) {
+  // The user and note dictionaries outgrow the caches: their lookups are prefetched kAhead rows early.
+  constexpr size_t kAhead = 16;
+  const std::vector<PipedRow>& rows = batch.rows;
+  auto prefetch = [&](const PipedRow& r) {
+    if (r.rejected) return;
+    dicts_[kDictUser]->Prefetch(batch.Text(r.text[PipedRow::kUser]));
+    if (r.text[PipedRow::kNote].second != 0) dicts_[kDictNote]->Prefetch(batch.Text(r.text[PipedRow::kNote]));
+  };
+  for (size_t i = 0; i < std::min(kAhead, rows.size()); ++i) prefetch(rows[i]);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i + kAhead < rows.size()) prefetch(rows[i + kAhead]);
+    OnParsedEvent(source, batch, rows[i], fc);
+  }
+}
+
+Status IngestRun::IngestData(const std::string& source, std::string_view data, const MappedFile* mapped,
+                             InputStream* stream) {
   AIPS_ASSIGN_OR_RETURN(FileFormat format, DetectFormat(data, opt_.kind, source));
   if (!format.ignored_columns.empty()) {
     std::string cols;
@@ -446,32 +549,34 @@ Status IngestRun::IngestData(const std::string& source, std::string_view data, c
     // touches: 90 x 84 MiB for a file of 2.2 M events) fail long before memory runs out; the day vectors
     // then grow as they fill (docs/reliability.md, "Memory limits").
     day_reserve_ = AddressSpaceIsScarce() ? 1024 : std::clamp<size_t>(rows, 1024, size_t{4} << 20);
+    day_reserve_ = std::min(day_reserve_, max_held_rows_);
   }
   auto on_progress = [&](size_t done) {
     progress.Update(done);
     if (mapped) mapped->DropPrefix(done);  // rows before `done` are consumed: keep resident memory flat
   };
+  auto consume = [&](const PipedBatch& batch) { ConsumeEvents(source, batch, &fc); };
+  if (format.kind == TableKind::kEvents && stream) {
+    // Parsing, validation and reading the next piece on a second thread; dedup, interning and storing
+    // here, in input order.
+    stream->SetFormat(format.jsonl);
+    PipeEventPieces([&](InputPiece* piece) { return stream->Next(piece); }, format, mapper_, stored_ids_,
+                    consume);
+    AIPS_RETURN_IF_ERROR(stream->status());
+    result_.files.push_back(fc);
+    return Status::OK();
+  }
   if (format.kind == TableKind::kEvents) {
     // Parsing and validation on a second thread; dedup, interning and storing here, in input order.
-    PipeEvents(data, format, mapper_, stored_ids_, on_progress, [&](const PipedBatch& batch) {
-      // The user and note dictionaries outgrow the caches: their lookups are prefetched kAhead rows early.
-      constexpr size_t kAhead = 16;
-      const std::vector<PipedRow>& rows = batch.rows;
-      auto prefetch = [&](const PipedRow& r) {
-        if (r.rejected) return;
-        dicts_[kDictUser]->Prefetch(batch.Text(r.text[PipedRow::kUser]));
-        if (r.text[PipedRow::kNote].second != 0)
-          dicts_[kDictNote]->Prefetch(batch.Text(r.text[PipedRow::kNote]));
-      };
-      for (size_t i = 0; i < std::min(kAhead, rows.size()); ++i) prefetch(rows[i]);
-      for (size_t i = 0; i < rows.size(); ++i) {
-        if (i + kAhead < rows.size()) prefetch(rows[i + kAhead]);
-        OnParsedEvent(source, batch, rows[i], &fc);
-      }
-    });
+    PipeEvents(data, format, mapper_, stored_ids_, on_progress, consume);
     progress.Done();
     result_.files.push_back(fc);
     return Status::OK();
+  }
+  std::string owned;  // side tables from a stream are read whole (they are kept whole anyway)
+  if (stream) {
+    AIPS_ASSIGN_OR_RETURN(owned, stream->ReadAll());
+    data = owned;
   }
   if (IsContentKind(format.kind)) AIPS_RETURN_IF_ERROR(LoadContent());
   ForEachRow(
@@ -502,39 +607,84 @@ Status IngestRun::Commit() {
   ids_.Seal();  // its hash set is only needed while rows arrive; freed before the segments are encoded
   Manifest next = m_;
   next.generation = generation_;
-  // 1. Event segments, one per day touched, rows in segment order, sorted and written on two threads.
-  if (!days_.empty()) {
-    std::sort(days_.begin(), days_.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  // 1. Event segments, one per day touched, rows in segment order: the rows held and the day's spilled runs
+  // merged, sorted and written on two threads; each day's rows are freed once written.
+  std::vector<Day> days;
+  for (auto& [d, rows] : days_) days.push_back(d);
+  for (auto& [d, files] : spills_) days.push_back(d);
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  if (!days.empty()) {
+    // What the brand facts need of one day: each brand's rows and SPUs.
+    struct BrandDay {
+      uint32_t brand;
+      uint64_t rows = 0;
+      std::vector<uint32_t> spus;
+    };
+    std::vector<std::vector<BrandDay>> facts(days.size());
+    std::vector<uint64_t> day_rows(days.size(), 0);
     Status errors[2];
     auto work = [&](int t) {
-      for (size_t k = static_cast<size_t>(t); k < days_.size(); k += 2) {
-        auto& [d, rows] = days_[k];
+      for (size_t k = static_cast<size_t>(t); k < days.size() && errors[t].ok(); k += 2) {
+        const Day d = days[k];
+        Rows rows;
+        if (auto it = day_index_.find(d); it != day_index_.end()) rows.swap(days_[it->second].second);
+        if (auto it = spills_.find(d); it != spills_.end()) {
+          std::vector<EventRow> run;
+          for (const SpillFile& f : it->second) {
+            auto seg = Segment::Open(f.path, d);
+            if (!seg.ok()) {
+              errors[t] = seg.status();
+              break;
+            }
+            run.clear();
+            for (uint32_t b : seg->Brands()) {
+              auto block = seg->Block(b);
+              if (!block.ok()) {
+                errors[t] = block.status();
+                break;
+              }
+              AppendRows(*block, b, &run);
+            }
+            if (!errors[t].ok()) break;
+            rows.insert(rows.end(), run.begin(), run.end());
+          }
+          if (!errors[t].ok()) break;
+        }
         std::sort(rows.begin(), rows.end(), SegmentOrder);
         SegmentInfo si{d, generation_, rows.size()};
-        Status s = WriteAt(SegmentPath(dir, si), 0,
-                           EncodeSegment(d, std::span<const EventRow>(rows.data(), rows.size())));
-        if (!s.ok() && errors[t].ok()) errors[t] = s;
+        Status st = WriteAt(SegmentPath(dir, si), 0,
+                            EncodeSegment(d, std::span<const EventRow>(rows.data(), rows.size())));
+        if (!st.ok()) errors[t] = st;
+        day_rows[k] = rows.size();
+        uint32_t last_spu = kNoId;
+        for (const EventRow& r : rows) {  // sorted by (brand, spu, ...)
+          if (facts[k].empty() || facts[k].back().brand != r.brand) {
+            facts[k].push_back({r.brand, 0, {}});
+            last_spu = kNoId;
+          }
+          ++facts[k].back().rows;
+          if (r.spu != kNoId && r.spu != last_spu) facts[k].back().spus.push_back(r.spu);
+          last_spu = r.spu;
+        }
       }
     };
     RunInParallel(2, work);
     for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
-    for (auto& [d, rows] : days_) next.segments.push_back({d, generation_, rows.size()});
+    for (size_t k = 0; k < days.size(); ++k) next.segments.push_back({days[k], generation_, day_rows[k]});
     SortSegments(&next.segments);
     // Brand facts and snapshot invalidation.
     next.brands.resize(dicts_[kDictBrand]->size());
     std::vector<std::vector<uint32_t>> spus(next.brands.size());  // a brand's SPUs of each day (repeats)
     std::vector<Day> min_day(next.brands.size(), kNoDay), max_day(next.brands.size(), kNoDay);
     std::vector<uint64_t> count(next.brands.size(), 0);
-    for (auto& [day, rows] : days_) {
-      uint32_t last_brand = kNoId, last_spu = kNoId;
-      for (const EventRow& r : rows) {  // sorted by (brand, spu, ...)
-        ++count[r.brand];
-        if (r.brand == last_brand && r.spu == last_spu) continue;
-        if (r.spu != kNoId) spus[r.brand].push_back(r.spu);
-        if (min_day[r.brand] == kNoDay || day < min_day[r.brand]) min_day[r.brand] = day;
-        if (max_day[r.brand] == kNoDay || day > max_day[r.brand]) max_day[r.brand] = day;
-        last_brand = r.brand;
-        last_spu = r.spu;
+    for (size_t k = 0; k < days.size(); ++k) {
+      const Day day = days[k];
+      for (const BrandDay& f : facts[k]) {
+        count[f.brand] += f.rows;
+        spus[f.brand].insert(spus[f.brand].end(), f.spus.begin(), f.spus.end());
+        if (min_day[f.brand] == kNoDay || day < min_day[f.brand]) min_day[f.brand] = day;
+        if (max_day[f.brand] == kNoDay || day > max_day[f.brand]) max_day[f.brand] = day;
       }
     }
     for (uint32_t b = 0; b < next.brands.size(); ++b) {
@@ -592,28 +742,38 @@ Status IngestRun::Commit() {
   result_.orders_matched_total = fp_.matched;
   AIPS_RETURN_IF_ERROR(WriteAt(result_.rejects_file, 0, rejects_));
   AIPS_RETURN_IF_ERROR(SyncDir(dir + "/seg"));
-  // 3. The commit.
+  // 3. The commit. The spilled runs are garbage from here on (RemoveGarbage clears any left behind).
   AIPS_RETURN_IF_ERROR(store_.CommitManifest(std::move(next)));
+  for (auto& [d, files] : spills_)
+    for (const SpillFile& f : files) (void)RemoveFile(f.path);
   return Status::OK();
 }
 
 Status IngestRun::Run(const std::vector<std::string>& files) {
   AIPS_RETURN_IF_ERROR(store_.RemoveGarbage());
   AIPS_RETURN_IF_ERROR(Prepare());
-  for (const std::string& f : files) {
-    AIPS_RETURN_IF_ERROR(IngestFile(f));
+  try {
+    for (const std::string& f : files) {
+      AIPS_RETURN_IF_ERROR(IngestFile(f));
+    }
+    Rematch();
+  } catch (const SpillFailed& e) {
+    return e.status;
   }
-  Rematch();
   return Commit();
 }
 
 Status IngestRun::RunBuffers(const std::vector<InputBuffer>& inputs) {
   AIPS_RETURN_IF_ERROR(store_.RemoveGarbage());
   AIPS_RETURN_IF_ERROR(Prepare());
-  for (const InputBuffer& in : inputs) {
-    AIPS_RETURN_IF_ERROR(IngestData(in.name, in.data, nullptr));
+  try {
+    for (const InputBuffer& in : inputs) {
+      AIPS_RETURN_IF_ERROR(IngestData(in.name, in.data, nullptr));
+    }
+    Rematch();
+  } catch (const SpillFailed& e) {
+    return e.status;
   }
-  Rematch();
   return Commit();
 }
 

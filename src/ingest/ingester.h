@@ -22,6 +22,10 @@ struct IngestOptions {
   std::optional<TableKind> kind;  // --kind: skip header-based detection
   bool progress = false;          // draw a progress bar on stderr
   size_t batch_rows = 0;          // ClickHouse: events per insert batch (0: 250,000)
+  // Bytes of event rows held in memory before they are sorted and spilled to a run on disk (merged at the
+  // commit). 0: an eighth of physical memory, at most 4 GiB, at most a quarter of a memory limit.
+  uint64_t buffer_bytes = 0;
+  size_t piece_bytes = 0;  // standard input and pipes are read in pieces of this size (0: 64 MiB)
 };
 
 struct FileCounts {
@@ -38,6 +42,7 @@ struct IngestResult {
       0;  // rows already stored (same event_id / same side-table row) or repeated in the input
   std::string rejects_file;
   std::vector<FileCounts> files;
+  uint64_t spilled_runs = 0;  // times the row buffer filled and its rows were spilled, sorted, to disk
   // First-party orders (docs/first-party.md): new in this run, matched on arrival, matched later (kept orders
   // that this run's identity rows matched), and the totals of the data directory after the run.
   uint64_t orders = 0, orders_matched = 0, orders_rematched = 0;

@@ -66,7 +66,7 @@ void EventWriter::Emit(Rng& rng, const std::string& user, const World& w, int br
     ++events_;
     ++duplicates_;
   }
-  if (buf_.size() > (1 << 22)) Flush();
+  if (f_ && buf_.size() > (1 << 22)) Flush();
 }
 
 void EventWriter::Bad(Rng& rng, const std::string& user, const Brand& b, int day) {
@@ -99,6 +99,7 @@ void EventWriter::Bad(Rng& rng, const std::string& user, const Brand& b, int day
 }
 
 void EventWriter::Flush() {
+  if (!f_) return;
   if (!buf_.empty()) fwrite(buf_.data(), 1, buf_.size(), f_);
   buf_.clear();
 }

@@ -15,7 +15,8 @@ namespace aips::sim {
 
 class EventWriter {
  public:
-  // Event ids count up from `id_base` (e00000000000 ...).
+  // Event ids count up from `id_base` (e00000000000 ...). With f == nullptr rows stay in buffer() until
+  // the caller takes them.
   EventWriter(FILE* f, Day start, const SimOptions& opt, uint64_t id_base);
   ~EventWriter() { Flush(); }
   EventWriter(const EventWriter&) = delete;
@@ -27,6 +28,7 @@ class EventWriter {
   // sentiment or an unparsable time).
   void Bad(Rng& rng, const std::string& user, const Brand& b, int day);
   void Flush();
+  std::string& buffer() { return buf_; }
 
   uint64_t events() const { return events_; }
   uint64_t duplicates() const { return duplicates_; }

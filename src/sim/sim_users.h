@@ -21,7 +21,8 @@ struct UsersOut {
   std::string identity;     // identity.csv rows
   std::string experiments;  // experiments.csv rows
   uint64_t assignments = 0;
-  std::vector<CampaignTally> campaigns;  // by campaign index
+  uint64_t events = 0, duplicates = 0, bad = 0;  // event rows written (counted by the caller's writer)
+  std::vector<CampaignTally> campaigns;          // by campaign index
   PlantTally plants;
 };
 

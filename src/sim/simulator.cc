@@ -32,6 +32,84 @@ Status WriteText(const std::string& path, const std::string& text) {
 
 }  // namespace
 
+namespace {
+
+constexpr const char* kEventsHeader =
+    "event_id,ts,user_id,brand,spu,action,campaign,note,amount,channel,sentiment\n";
+
+void Count(const sim::EventWriter& wr, sim::UsersOut* out) {
+  out->events += wr.events();
+  out->duplicates += wr.duplicates();
+  out->bad += wr.bad();
+}
+
+// Users on two threads, each a half of the users, the second half's events appended after the first's.
+Status WriteEvents(const SimOptions& opt, const sim::World& w, Day start, sim::UsersOut* out0,
+                   sim::UsersOut* out1) {
+  const std::string path = opt.out_dir + "/events.csv", part = opt.out_dir + "/events.csv.part";
+  FILE* f0 = fopen(path.c_str(), "wb");
+  FILE* f1 = fopen(part.c_str(), "w+b");
+  if (!f0 || !f1) {
+    if (f0) fclose(f0);
+    if (f1) fclose(f1);
+    return Status::IOError(fmt::format("cannot create '{}'", path));
+  }
+  fputs(kEventsHeader, f0);
+  const uint64_t half = opt.users / 2;
+  {
+    sim::EventWriter w0(f0, start, opt, 0), w1(f1, start, opt, uint64_t{1} << 40);
+    RunInParallel(2, [&](int i) {
+      if (i == 0) {
+        sim::SimulateUsers(opt, w, start, 0, half, w0, out0);
+      } else {
+        sim::SimulateUsers(opt, w, start, half, opt.users, w1, out1);
+      }
+    });
+    w0.Flush();
+    w1.Flush();
+    Count(w0, out0);
+    Count(w1, out1);
+  }
+  rewind(f1);
+  std::vector<char> buf(1 << 22);
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), f1)) > 0) fwrite(buf.data(), 1, n, f0);
+  bool ok = fclose(f0) == 0;
+  fclose(f1);
+  std::remove(part.c_str());
+  if (!ok) return Status::IOError(fmt::format("cannot write '{}'", path));
+  return Status::OK();
+}
+
+// Users in blocks, each block simulated on two threads and written to standard output before the next.
+Status StreamEvents(const SimOptions& opt, const sim::World& w, Day start, sim::UsersOut* out0,
+                    sim::UsersOut* out1) {
+  constexpr uint64_t kBlock = 100000;
+  fputs(kEventsHeader, stdout);
+  sim::EventWriter w0(nullptr, start, opt, 0), w1(nullptr, start, opt, uint64_t{1} << 40);
+  for (uint64_t lo = 0; lo < opt.users; lo += kBlock) {
+    const uint64_t hi = std::min(opt.users, lo + kBlock), mid = lo + (hi - lo) / 2;
+    RunInParallel(2, [&](int i) {
+      if (i == 0) {
+        sim::SimulateUsers(opt, w, start, lo, mid, w0, out0);
+      } else {
+        sim::SimulateUsers(opt, w, start, mid, hi, w1, out1);
+      }
+    });
+    for (sim::EventWriter* wr : {&w0, &w1}) {
+      fwrite(wr->buffer().data(), 1, wr->buffer().size(), stdout);
+      wr->buffer().clear();
+    }
+    if (ferror(stdout)) return Status::IOError("cannot write events to standard output");
+  }
+  Count(w0, out0);
+  Count(w1, out1);
+  if (fflush(stdout) != 0) return Status::IOError("cannot write events to standard output");
+  return Status::OK();
+}
+
+}  // namespace
+
 Result<SimResult> Simulate(const SimOptions& opt) {
   if (opt.users == 0 || opt.days < 1 || opt.days > 3650) {
     return Status::InvalidArgument("--users must be positive and --days in [1, 3650]");
@@ -81,44 +159,17 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/campaigns.csv", camps));
   AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/spend.csv", spend));
 
-  // Users: two threads, each a half of the users, the second half's events appended after the first's.
-  const std::string path = opt.out_dir + "/events.csv", part = opt.out_dir + "/events.csv.part";
-  FILE* f0 = fopen(path.c_str(), "wb");
-  FILE* f1 = fopen(part.c_str(), "w+b");
-  if (!f0 || !f1) {
-    if (f0) fclose(f0);
-    if (f1) fclose(f1);
-    return Status::IOError(fmt::format("cannot create '{}'", path));
-  }
-  fputs("event_id,ts,user_id,brand,spu,action,campaign,note,amount,channel,sentiment\n", f0);
-  const uint64_t half = opt.users / 2;
   sim::UsersOut out0, out1;
   sim::InitUsersOut(w, &out0);
   sim::InitUsersOut(w, &out1);
   uint64_t events = 0, duplicates = 0, bad = 0;
-  {
-    sim::EventWriter w0(f0, start, opt, 0), w1(f1, start, opt, uint64_t{1} << 40);
-    RunInParallel(2, [&](int i) {
-      if (i == 0) {
-        sim::SimulateUsers(opt, w, start, 0, half, w0, &out0);
-      } else {
-        sim::SimulateUsers(opt, w, start, half, opt.users, w1, &out1);
-      }
-    });
-    w0.Flush();
-    w1.Flush();
-    events = w0.events() + w1.events();
-    duplicates = w0.duplicates() + w1.duplicates();
-    bad = w0.bad() + w1.bad();
+  AIPS_RETURN_IF_ERROR(opt.events_stdout ? StreamEvents(opt, w, start, &out0, &out1)
+                                         : WriteEvents(opt, w, start, &out0, &out1));
+  for (const sim::UsersOut* o : {&out0, &out1}) {
+    events += o->events;
+    duplicates += o->duplicates;
+    bad += o->bad;
   }
-  rewind(f1);
-  std::vector<char> buf(1 << 22);
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), f1)) > 0) fwrite(buf.data(), 1, n, f0);
-  bool ok = fclose(f0) == 0;
-  fclose(f1);
-  std::remove(part.c_str());
-  if (!ok) return Status::IOError(fmt::format("cannot write '{}'", path));
   AIPS_RETURN_IF_ERROR(
       WriteText(opt.out_dir + "/user_attributes.csv", "user_id,tags\n" + out0.tags + out1.tags));
   AIPS_RETURN_IF_ERROR(

@@ -30,6 +30,10 @@ struct SimOptions {
   double duplicate_rate = 0.003;  // share of events delivered twice with the same event_id
   bool effects = true;            // false (--effects none): every campaign's effect is 1.0 (A/A worlds)
   double holdout_share = 0.2;     // share of a holdout campaign's assigned users put in control, [0, 1]
+  // Events to standard output instead of out_dir/events.csv (to pipe a world of any size into `aips ingest
+  // -`): users in blocks of 100,000, each block's rows written before the next is simulated. The same rows
+  // as the file (event ids aside), in another order.
+  bool events_stdout = false;
 };
 
 struct SimResult {

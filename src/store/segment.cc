@@ -51,7 +51,11 @@ BrandBlock LayOut(const char* base, size_t n) {
 }  // namespace
 
 bool SegmentOrder(const EventRow& a, const EventRow& b) {
-  return std::tie(a.brand, a.spu, a.user, a.ts) < std::tie(b.brand, b.spu, b.user, b.ts);
+  // The key the readers rely on, then every other column: a total order, so that the same rows make the
+  // same segment bytes whatever order they arrived in (spilled runs merged, or one run held in memory).
+  return std::tie(a.brand, a.spu, a.user, a.ts, a.action, a.sentiment, a.channel, a.amount, a.campaign,
+                  a.note) < std::tie(b.brand, b.spu, b.user, b.ts, b.action, b.sentiment, b.channel, b.amount,
+                                     b.campaign, b.note);
 }
 
 std::string EncodeSegment(Day day, std::span<const EventRow> rows) {

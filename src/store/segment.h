@@ -27,7 +27,7 @@ struct EventRow {
   uint8_t action, sentiment;
 };
 
-// Orders rows as a segment stores them.
+// Orders rows as a segment stores them: by (brand, spu, user, ts), ties broken by every other column.
 bool SegmentOrder(const EventRow& a, const EventRow& b);
 
 // Encodes rows of one day (sorted with SegmentOrder) as a segment file image, format v2 (`AIPSSEG2`).
