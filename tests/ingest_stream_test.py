@@ -95,5 +95,21 @@ def main():
         sb = run(aips, "stages", "--data", b, "--brand", brand, "--json").stdout
         check(sa == sb, f"stages of {brand} equal (A, B)")
 
+        # `aips simulate --events-stdout` piped into `aips ingest -`: the same world as its events.csv.
+        d = os.path.join(t, "d")
+        sim = subprocess.Popen([aips, "simulate", "--out", os.path.join(t, "world2"), "--users", "12000", "--days",
+                                "30", "--seed", "5", "--bad-rows", "40", "--duplicate-rate", "0.01", "--events-stdout"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        rd = json.loads(subprocess.run([aips, "ingest", "--data", d, "--json", "-"], stdin=sim.stdout,
+                                       capture_output=True, check=True).stdout)
+        sim.stdout.close()
+        check(sim.wait() == 0 and (rd["accepted"], rd["rejected"], rd["duplicates"]) ==
+              (ra["accepted"], ra["rejected"], ra["duplicates"]), "simulate --events-stdout | ingest -: the same counts")
+        check(run(aips, "stages", "--data", d, "--brand", brand, "--json").stdout == sa,
+              f"... and the same stages of {brand}")
+        for f in ("user_attributes.csv", "orders.csv", "identity.csv", "experiments.csv"):
+            check(sorted(open(os.path.join(t, "world2", f))) == sorted(open(os.path.join(world, f))),
+                  f"... and the same {f} rows")
+
 if __name__ == "__main__":
     main()

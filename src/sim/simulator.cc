@@ -1,5 +1,7 @@
 #include "sim/simulator.h"
 
+#include <memory>
+
 #include <algorithm>
 #include <cstdio>
 #include <vector>
@@ -81,10 +83,31 @@ Status WriteEvents(const SimOptions& opt, const sim::World& w, Day start, sim::U
   return Status::OK();
 }
 
-// Users in blocks, each block simulated on two threads and written to standard output before the next.
+// The per-user side tables: file name and header, and the rows of a UsersOut.
+struct SideTable {
+  const char* file;
+  const char* header;
+  std::string sim::UsersOut::*rows;
+};
+constexpr SideTable kSideTables[] = {
+    {"user_attributes.csv", "user_id,tags\n", &sim::UsersOut::tags},
+    {"orders.csv", "order_id,id_type,id_hash,ts,brand,spu,amount\n", &sim::UsersOut::orders},
+    {"identity.csv", "id_type,id_hash,user_id\n", &sim::UsersOut::identity},
+    {"experiments.csv", "campaign,user_id,group\n", &sim::UsersOut::experiments},
+};
+
+// Users in blocks, each block simulated on two threads and written to standard output before the next;
+// the side tables' rows are appended to their files after each block too, so memory stays flat.
 Status StreamEvents(const SimOptions& opt, const sim::World& w, Day start, sim::UsersOut* out0,
                     sim::UsersOut* out1) {
   constexpr uint64_t kBlock = 100000;
+  std::vector<std::unique_ptr<FILE, int (*)(FILE*)>> side;
+  for (const SideTable& t : kSideTables) {
+    const std::string path = opt.out_dir + "/" + t.file;
+    side.emplace_back(fopen(path.c_str(), "wb"), &fclose);
+    if (!side.back()) return Status::IOError(fmt::format("cannot create '{}'", path));
+    fputs(t.header, side.back().get());
+  }
   fputs(kEventsHeader, stdout);
   sim::EventWriter w0(nullptr, start, opt, 0), w1(nullptr, start, opt, uint64_t{1} << 40);
   for (uint64_t lo = 0; lo < opt.users; lo += kBlock) {
@@ -101,6 +124,15 @@ Status StreamEvents(const SimOptions& opt, const sim::World& w, Day start, sim::
       wr->buffer().clear();
     }
     if (ferror(stdout)) return Status::IOError("cannot write events to standard output");
+    for (size_t k = 0; k < side.size(); ++k) {
+      for (sim::UsersOut* o : {out0, out1}) {
+        std::string& rows = o->*kSideTables[k].rows;
+        fwrite(rows.data(), 1, rows.size(), side[k].get());
+        rows.clear();
+      }
+      if (ferror(side[k].get()))
+        return Status::IOError(fmt::format("cannot write '{}'", kSideTables[k].file));
+    }
   }
   Count(w0, out0);
   Count(w1, out1);
@@ -170,15 +202,11 @@ Result<SimResult> Simulate(const SimOptions& opt) {
     duplicates += o->duplicates;
     bad += o->bad;
   }
-  AIPS_RETURN_IF_ERROR(
-      WriteText(opt.out_dir + "/user_attributes.csv", "user_id,tags\n" + out0.tags + out1.tags));
-  AIPS_RETURN_IF_ERROR(
-      WriteText(opt.out_dir + "/orders.csv",
-                "order_id,id_type,id_hash,ts,brand,spu,amount\n" + out0.orders + out1.orders));
-  AIPS_RETURN_IF_ERROR(
-      WriteText(opt.out_dir + "/identity.csv", "id_type,id_hash,user_id\n" + out0.identity + out1.identity));
-  AIPS_RETURN_IF_ERROR(WriteText(opt.out_dir + "/experiments.csv",
-                                 "campaign,user_id,group\n" + out0.experiments + out1.experiments));
+  if (!opt.events_stdout) {  // (streamed: written block by block)
+    for (const SideTable& t : kSideTables)
+      AIPS_RETURN_IF_ERROR(
+          WriteText(opt.out_dir + "/" + t.file, std::string(t.header) + out0.*t.rows + out1.*t.rows));
+  }
   for (size_t c = 0; c < out0.campaigns.size(); ++c) out0.campaigns[c].Add(out1.campaigns[c]);
   out0.plants.Add(out1.plants);
   AIPS_RETURN_IF_ERROR(
