@@ -5,6 +5,7 @@
 
 #include "common/bytes.h"
 #include "common/file_util.h"
+#include "common/store_format.h"
 #include "fmt/format.h"
 
 namespace aips {
@@ -12,8 +13,11 @@ namespace aips {
 namespace {
 constexpr std::string_view kMagic = "AIPSMAN1";
 // Version 2 added dictionary file generations, forgotten users, notes and consultations; version 3 the
-// experiments generation.
-constexpr uint32_t kVersion = 3;
+// experiments generation. Version 4 has version 3's payload and says that the directory's other files may
+// be in the formats of issue #20 (AIPSSEG2, id runs v2, packed dictionaries, ...), so that a build from
+// before them refuses the directory by its manifest ("format version 4") instead of reporting the newer
+// files as damaged. Writers write 4, or 3 under AIPS_STORE_FORMAT=1 (common/store_format.h).
+constexpr uint32_t kVersion = 4;
 }  // namespace
 
 uint64_t Manifest::TotalRows() const {
@@ -48,7 +52,7 @@ std::string Manifest::Encode() const {
   w.U64(notes_generation);
   w.U64(consult_generation);
   w.U64(experiments_generation);
-  return Frame(kMagic, kVersion, w.buffer());
+  return Frame(kMagic, WriteOldFormats() ? 3 : kVersion, w.buffer());
 }
 
 Result<Manifest> Manifest::Decode(std::string_view file) {

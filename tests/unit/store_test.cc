@@ -121,7 +121,13 @@ TEST(Manifest, ReadsVersionOneAndKeepsForgetFields) {
   Manifest old = m;
   old.forgotten.clear();
   old.dicts[kDictUser].file_gen = 0;
-  std::string payload(Unframe(old.Encode(), "AIPSMAN1", 3, "m").value());
+  // Writers write version 4 (version 3's payload; the newer files' formats, docs/formats.md §2).
+  uint32_t written = 0;
+  std::string payload(Unframe(old.Encode(), "AIPSMAN1", 4, "m", &written).value());
+  EXPECT_EQ(written, 4u);
+  auto v3 = Manifest::Decode(Frame("AIPSMAN1", 3, payload));
+  ASSERT_TRUE(v3.ok()) << v3.status().ToString();
+  EXPECT_EQ(v3->Encode(), old.Encode());
   payload.resize(payload.size() - 8);  // version 2: without the experiments generation
   auto v2 = Manifest::Decode(Frame("AIPSMAN1", 2, payload));
   ASSERT_TRUE(v2.ok()) << v2.status().ToString();
@@ -131,7 +137,7 @@ TEST(Manifest, ReadsVersionOneAndKeepsForgetFields) {
   ASSERT_TRUE(v1.ok()) << v1.status().ToString();
   EXPECT_EQ(v1->Encode(), old.Encode());
   // A version this build does not know is refused.
-  EXPECT_TRUE(Manifest::Decode(Frame("AIPSMAN1", 4, payload)).status().IsCorruption());
+  EXPECT_TRUE(Manifest::Decode(Frame("AIPSMAN1", 5, payload)).status().IsCorruption());
 }
 
 TEST(Dictionary, PacksLargeChunksAndReadsPlainAndPackedTogether) {
