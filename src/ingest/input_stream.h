@@ -55,7 +55,6 @@ class InputStream {
   std::string buf_;     // the current piece: [header][rows]
   std::string header_;  // CSV: the header line, with its newline
   std::string carry_;   // bytes read past the current piece's last row
-  size_t handed_ = 0;   // bytes of buf_ already handed out (the previous piece)
   uint64_t consumed_ = 0, lines_ = 0;
   Status status_;
 };

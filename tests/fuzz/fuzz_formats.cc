@@ -6,8 +6,10 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/file_util.h"
+#include "model/scope_state.h"
 #include "model/snapshot.h"
 #include "store/catalog.h"
 #include "store/dictionary.h"
@@ -18,7 +20,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const uint8_t which = data[0] % 6;
+  const uint8_t which = data[0] % 8;
   std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   switch (which) {
     case 0:
@@ -30,6 +32,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 2:
       (void)aips::FirstPartyData::Decode(body, "fuzz");
       break;
+    case 6:
+    case 7: {
+      // An engine state (docs/formats.md §7), v2 and v1, for stage rules with a min_count above 1.
+      static const aips::StageSpec specs[] = {{30, 1}, {14, 2}, {7, 1}};
+      std::string_view in = body;
+      auto state = aips::ScopeState::Deserialize(
+          &in, specs, 100, 130, which == 6 ? aips::ScopeState::Format::kV2 : aips::ScopeState::Format::kV1);
+      if (state.ok()) {
+        std::vector<aips::StageChange> changes;
+        state->EndDay(131, &changes);
+      }
+      break;
+    }
     default: {
       // File-backed readers: write the bytes to a temporary file first.
       static const std::string path = "/tmp/aips-fuzz-" + std::to_string(getpid());
