@@ -61,6 +61,7 @@ def main():
     ap.add_argument("--world", action="append", default=[],
                     help="USERS=DIR: an already simulated world of that size (kept)")
     ap.add_argument("--work", default="/tmp/aips-scale")
+    ap.add_argument("--keep-data", action="store_true", help="keep the data directories (for profiling)")
     ap.add_argument("--out", default=os.path.join(HERE, "results"))
     args = ap.parse_args()
     given = dict((int(k), v) for k, v in (w.split("=", 1) for w in args.world))
@@ -115,7 +116,8 @@ def main():
         print(json.dumps(r), file=sys.stderr)
         if users not in given:
             shutil.rmtree(world, ignore_errors=True)
-        shutil.rmtree(data, ignore_errors=True)
+        if not args.keep_data:
+            shutil.rmtree(data, ignore_errors=True)
     date = datetime.date.today().isoformat()
     os.makedirs(args.out, exist_ok=True)
     # Sizes measured earlier the same day (another invocation) are kept unless measured again.
