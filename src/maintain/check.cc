@@ -37,7 +37,8 @@ Result<CheckReport> CheckDataDir(const std::string& dir) {
   const Manifest& man = m.value();
   for (int k = 0; k < kNumDicts; ++k) {
     const std::string path = DictPath(dir, k, man.dicts[k].file_gen);
-    note(path, Dictionary::Load(path, man.dicts[k]).status());
+    auto d = Dictionary::Load(path, man.dicts[k]);
+    note(path, d.ok() ? d->VerifyUnique(path) : d.status());
   }
   uint64_t rows = 0;
   for (const SegmentInfo& si : man.segments) {

@@ -54,13 +54,32 @@ Result<bool> DictionaryNeedsRewrite(const std::string& path, DictInfo committed)
   return chunks > 1 || large_plain;
 }
 
+void Dictionary::EnsureIndex() const {
+  std::call_once(*indexed_, [this] {
+    if (index_.empty() && !names_.empty())
+      index_ = WithRoomFor<decltype(index_)>(names_.size());  // not reserve(): common/hash_tables.h
+    for (uint32_t id = 0; id < names_.size(); ++id) {
+      if (!index_.emplace(names_[id], id).second && !duplicate_) duplicate_ = id;
+    }
+  });
+}
+
+Status Dictionary::VerifyUnique(const std::string& path) const {
+  EnsureIndex();
+  if (duplicate_)
+    return Status::Corruption(fmt::format("{}: name '{}' appears twice", path, names_[*duplicate_]));
+  return Status::OK();
+}
+
 std::optional<uint32_t> Dictionary::Find(std::string_view name) const {
+  EnsureIndex();
   auto it = index_.find(name);
   if (it == index_.end()) return std::nullopt;
   return it->second;
 }
 
 uint32_t Dictionary::GetOrAdd(std::string_view name) {
+  EnsureIndex();
   auto it = index_.find(name);
   if (it != index_.end()) return it->second;
   std::string_view stored = Store(name);
@@ -81,7 +100,6 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
   }
   all = all.substr(0, committed.bytes);
   d.names_.reserve(committed.count);
-  d.index_ = WithRoomFor<decltype(d.index_)>(committed.count);  // not reserve(): common/hash_tables.h
   size_t pos = 0;
   std::string unpacked;  // a packed chunk's names
   while (pos < all.size()) {
@@ -116,9 +134,6 @@ Result<Dictionary> Dictionary::Load(const std::string& path, DictInfo committed)
       std::string_view stored = d.Store(name);
       uint32_t id = static_cast<uint32_t>(d.names_.size());
       d.names_.push_back(stored);
-      if (!d.index_.emplace(stored, id).second) {
-        return Status::Corruption(fmt::format("{}: name '{}' appears twice", path, name));
-      }
       if (IsTombstone(stored)) d.tombstoned_.push_back(id);
     }
     if (!r.done())
@@ -168,6 +183,7 @@ Result<DictInfo> Dictionary::Flush(const std::string& path) {
 void Dictionary::Tombstone(uint32_t id) {
   const std::string tomb = fmt::format("{}{}", kTombstonePrefix, id);
   if (names_[id] == tomb) return;
+  EnsureIndex();
   index_.erase(names_[id]);
   names_[id] = Store(tomb);
   index_.emplace(names_[id], id);

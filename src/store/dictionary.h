@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,13 +47,21 @@ class Dictionary {
   Dictionary(Dictionary&&) = default;
   Dictionary& operator=(Dictionary&&) = default;
 
-  // Reads the committed prefix of `path` (an absent file is an empty dictionary when info is empty).
+  // Reads the committed prefix of `path` (an absent file is an empty dictionary when info is empty). The
+  // name -> id index is built on the first lookup (Find, GetOrAdd, Prefetch, Tombstone), not here: a
+  // command that needs only names or counts (info, crowd export) does not hash every name (100 M users:
+  // about a minute). That first lookup may come from several threads at once (std::call_once).
   static Result<Dictionary> Load(const std::string& path, DictInfo committed);
+  // Builds the index and says whether a name appears twice (damage; `aips check`).
+  Status VerifyUnique(const std::string& path) const;
 
   std::optional<uint32_t> Find(std::string_view name) const;
   // Starts loading the memory a later Find or GetOrAdd of `name` reads (ingest calls it some rows ahead,
   // so that a large dictionary's cache misses overlap instead of coming one after another).
-  void Prefetch(std::string_view name) const { index_.prefetch(name); }
+  void Prefetch(std::string_view name) const {
+    EnsureIndex();
+    index_.prefetch(name);
+  }
   // The id of name, adding it (as pending) when new.
   uint32_t GetOrAdd(std::string_view name);
   std::string_view Name(uint32_t id) const { return names_[id]; }
@@ -75,10 +84,13 @@ class Dictionary {
 
  private:
   std::string_view Store(std::string_view name);
+  void EnsureIndex() const;
   std::vector<std::unique_ptr<char[]>> blocks_;
   size_t block_used_ = 0, block_size_ = 0;
   std::vector<std::string_view> names_;
-  absl::flat_hash_map<std::string_view, uint32_t> index_;
+  mutable absl::flat_hash_map<std::string_view, uint32_t> index_;
+  mutable std::unique_ptr<std::once_flag> indexed_ = std::make_unique<std::once_flag>();
+  mutable std::optional<uint32_t> duplicate_;  // an id whose name an earlier id has (found by EnsureIndex)
   std::vector<uint32_t> tombstoned_;
   DictInfo committed_;
 };

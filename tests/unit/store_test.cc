@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 
 #include "common/bytes.h"
@@ -191,6 +192,43 @@ TEST(Dictionary, TombstoneKeepsIdsAndForgetsTheName) {
   EXPECT_EQ(back->Find("dave").value(), 3u);
   std::string bytes = ReadFile(dir + "/u-9.dict").value();
   EXPECT_EQ(bytes.find("bob"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace aips
+
+namespace aips {
+namespace {
+
+// A dictionary file that names one user twice (damage) loads without hashing its names, so lookups are
+// built lazily; the first lookup keeps the first id, and VerifyUnique (aips check) reports the repeat.
+TEST(Dictionary, IndexIsBuiltOnFirstLookupAndRepeatsAreReported) {
+  std::string payload;
+  for (std::string_view name : {"u1", "u2", "u1"}) {
+    payload += static_cast<char>(name.size());
+    payload += name;
+  }
+  std::string chunk(16, '\0');
+  const uint32_t magic = 0x4B434431, count = 3;
+  const uint64_t len = payload.size();
+  std::memcpy(chunk.data(), &magic, 4);
+  std::memcpy(chunk.data() + 4, &count, 4);
+  std::memcpy(chunk.data() + 8, &len, 8);
+  chunk += payload;
+  const uint64_t sum = Hash64(chunk);
+  chunk.append(reinterpret_cast<const char*>(&sum), 8);
+  const std::string path = TempDir() + "/u.dict";
+  ASSERT_TRUE(WriteAt(path, 0, chunk).ok());
+  auto d = Dictionary::Load(path, DictInfo{3, chunk.size(), 0});
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->size(), 3u);
+  EXPECT_EQ(d->Name(2), "u1");
+  EXPECT_EQ(d->Find("u1"), 0u);
+  EXPECT_EQ(d->Find("u2"), 1u);
+  EXPECT_EQ(d->Find("u3"), std::nullopt);
+  Status s = d->VerifyUnique(path);
+  EXPECT_TRUE(s.IsCorruption());
+  EXPECT_NE(s.message().find("'u1' appears twice"), std::string::npos) << s.message();
 }
 
 }  // namespace
