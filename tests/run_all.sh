@@ -47,7 +47,7 @@ python3 tests/parity/run.py "$build/aips" --users "${PARITY_USERS:-20000}"
 step "benchmark harness on a tiny world (aips, DuckDB, ClickHouse: equal answers)"
 python3 bench/run.py --tiny --work "$build/bench-tiny" --out "$build/test-output/bench"
 
-step "injected I/O faults at every write (ENOSPC/EIO at each write, fsync or rename of 15 write commands, aips rewrite among them)"
+step "injected I/O faults at every write (ENOSPC/EIO at each write, fsync or rename of 16 write commands, aips rewrite and a spilled ingest among them)"
 python3 tests/fault_test.py "$build/aips" "$build/aips_fault" "$build/test-output/faults.txt" --stride "${FAULT_STRIDE:-3}"
 
 step "reads when writes fail: queries answer from memory on a full or read-only disk; HTTP ingest answers 507"
