@@ -317,7 +317,7 @@ def run_aips(aips, bench, world, work, brand, competitor, date, d0, days_e, runs
                             for i in range(len(days_e))]
     snap_bytes = sum(os.path.getsize(os.path.join(data, "snap", f)) for f in os.listdir(os.path.join(data, "snap"))
                      if f.startswith("b") and f.endswith(".snap"))
-    store_bytes = sum(os.path.getsize(os.path.join(dp, f)) for dp, _, fs in os.walk(data) for f in fs)
+    store_bytes = sum(after_compute.values())  # nothing writes between the two
     return {"load_s": loads, "load_rss_mb": load_rss, "compute_s": compute_s, "compute_rss_mb": compute_rss,
             "fresh_stages_ms": fresh, "fresh_stages_rss_mb": fresh_rss, "bench_rss_mb": bench_rss,
             "ms": {k: r[k]["ms"] for k in r}, "answers": answers,

@@ -200,7 +200,6 @@ void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mappe
         given = true;
         piece->data = data;
         piece->line_offset = 0;
-        piece->consumed = data.size();
         return true;
       },
       format, mapper, stored, progress, consume);

@@ -50,14 +50,14 @@ struct PipedBatch {
 // When the system refuses the thread (no address space left for its stack under a memory limit), the rows
 // are parsed on the calling thread instead, batch by batch, with the same result. An exception thrown on
 // either side (std::bad_alloc) stops both and is rethrown here once the parsing thread has ended.
+void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
+                const std::function<void(size_t)>& progress,
+                const std::function<void(const PipedBatch&)>& consume);
+
 // The same over an input in pieces (ingest/input_stream.h): next(&piece) gives the next piece, false after
 // the last; it is called on the parsing thread. Line numbers are the input's (piece line + line_offset).
 using PieceSource = std::function<bool(InputPiece*)>;
 void PipeEventPieces(const PieceSource& next, const FileFormat& format, DayMapper mapper,
                      const StoredIds& stored, const std::function<void(const PipedBatch&)>& consume);
-
-void PipeEvents(std::string_view data, const FileFormat& format, DayMapper mapper, const StoredIds& stored,
-                const std::function<void(size_t)>& progress,
-                const std::function<void(const PipedBatch&)>& consume);
 
 }  // namespace aips

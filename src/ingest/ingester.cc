@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <functional>
 #include <map>
 
 #include "absl/container/flat_hash_map.h"
@@ -61,6 +62,25 @@ uint64_t DefaultRowBuffer() {
   if (limits.address_space) b = std::min(b, *limits.address_space / 4);
   if (limits.cgroup) b = std::min(b, *limits.cgroup / 4);
   return b;
+}
+
+// Runs fn(k) for every k in [0, n) on two threads (k interleaved between them); a thread stops at its first
+// error, and the first error of either is returned.
+Status ForEachOnTwoThreads(size_t n, const std::function<Status(size_t)>& fn) {
+  Status errors[2];
+  RunInParallel(2, [&](int t) {
+    for (size_t k = static_cast<size_t>(t); k < n && errors[t].ok(); k += 2) errors[t] = fn(k);
+  });
+  for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
+  return Status::OK();
+}
+
+// Sorts one day's rows into segment order and writes them as a segment file at `path` (not synced: the
+// commit syncs seg/ before the manifest names the file; a spilled run is never named).
+template <typename Rows>
+Status WriteDayRows(const std::string& path, Day day, Rows& rows) {
+  std::sort(rows.begin(), rows.end(), SegmentOrder);
+  return WriteAt(path, 0, EncodeSegment(day, std::span<const EventRow>(rows.data(), rows.size())));
 }
 
 class IngestRun {
@@ -233,17 +253,12 @@ Status IngestRun::Spill() {
   for (size_t i = 0; i < days_.size(); ++i)
     if (!days_[i].second.empty()) held.push_back(i);
   std::vector<SpillFile> files(held.size());
-  Status errors[2];
-  RunInParallel(2, [&](int t) {
-    for (size_t k = static_cast<size_t>(t); k < held.size(); k += 2) {
-      auto& [d, rows] = days_[held[k]];
-      std::sort(rows.begin(), rows.end(), SegmentOrder);
-      files[k] = {fmt::format("{}/seg/spill-{}-{}-{}.seg", store_.dir(), generation_, run, d), rows.size()};
-      Status st =
-          WriteAt(files[k].path, 0, EncodeSegment(d, std::span<const EventRow>(rows.data(), rows.size())));
-      if (!st.ok() && errors[t].ok()) errors[t] = st;
-      Rows().swap(rows);
-    }
+  const Status st = ForEachOnTwoThreads(held.size(), [&](size_t k) {
+    auto& [d, rows] = days_[held[k]];
+    files[k] = {fmt::format("{}/seg/spill-{}-{}-{}.seg", store_.dir(), generation_, run, d), rows.size()};
+    Status written = WriteDayRows(files[k].path, d, rows);
+    Rows().swap(rows);
+    return written;
   });
   for (size_t k = 0; k < held.size(); ++k) spills_[days_[held[k]].first].push_back(std::move(files[k]));
   days_.clear();
@@ -251,8 +266,7 @@ Status IngestRun::Spill() {
   last_day_ = kNoDay;
   last_rows_ = nullptr;
   held_rows_ = 0;
-  for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
-  return Status::OK();
+  return st;
 }
 
 bool IngestRun::MatchOrder(const std::string& order_id, const PendingOrder& o) {
@@ -623,54 +637,31 @@ Status IngestRun::Commit() {
     };
     std::vector<std::vector<BrandDay>> facts(days.size());
     std::vector<uint64_t> day_rows(days.size(), 0);
-    Status errors[2];
-    auto work = [&](int t) {
-      for (size_t k = static_cast<size_t>(t); k < days.size() && errors[t].ok(); k += 2) {
-        const Day d = days[k];
-        Rows rows;
-        if (auto it = day_index_.find(d); it != day_index_.end()) rows.swap(days_[it->second].second);
-        if (auto it = spills_.find(d); it != spills_.end()) {
-          std::vector<EventRow> run;
-          for (const SpillFile& f : it->second) {
-            auto seg = Segment::Open(f.path, d);
-            if (!seg.ok()) {
-              errors[t] = seg.status();
-              break;
-            }
-            run.clear();
-            for (uint32_t b : seg->Brands()) {
-              auto block = seg->Block(b);
-              if (!block.ok()) {
-                errors[t] = block.status();
-                break;
-              }
-              AppendRows(*block, b, &run);
-            }
-            if (!errors[t].ok()) break;
-            rows.insert(rows.end(), run.begin(), run.end());
-          }
-          if (!errors[t].ok()) break;
-        }
-        std::sort(rows.begin(), rows.end(), SegmentOrder);
-        SegmentInfo si{d, generation_, rows.size()};
-        Status st = WriteAt(SegmentPath(dir, si), 0,
-                            EncodeSegment(d, std::span<const EventRow>(rows.data(), rows.size())));
-        if (!st.ok()) errors[t] = st;
-        day_rows[k] = rows.size();
-        uint32_t last_spu = kNoId;
-        for (const EventRow& r : rows) {  // sorted by (brand, spu, ...)
-          if (facts[k].empty() || facts[k].back().brand != r.brand) {
-            facts[k].push_back({r.brand, 0, {}});
-            last_spu = kNoId;
-          }
-          ++facts[k].back().rows;
-          if (r.spu != kNoId && r.spu != last_spu) facts[k].back().spus.push_back(r.spu);
-          last_spu = r.spu;
+    auto write_day = [&](size_t k) -> Status {
+      const Day d = days[k];
+      Rows rows;
+      if (auto it = day_index_.find(d); it != day_index_.end()) rows.swap(days_[it->second].second);
+      if (auto it = spills_.find(d); it != spills_.end()) {
+        for (const SpillFile& f : it->second) {
+          AIPS_ASSIGN_OR_RETURN(Segment seg, Segment::Open(f.path, d));
+          AIPS_RETURN_IF_ERROR(seg.AppendAllRows(&rows));
         }
       }
+      day_rows[k] = rows.size();
+      AIPS_RETURN_IF_ERROR(WriteDayRows(SegmentPath(dir, SegmentInfo{d, generation_, rows.size()}), d, rows));
+      uint32_t last_spu = kNoId;
+      for (const EventRow& r : rows) {  // sorted by (brand, spu, ...)
+        if (facts[k].empty() || facts[k].back().brand != r.brand) {
+          facts[k].push_back({r.brand, 0, {}});
+          last_spu = kNoId;
+        }
+        ++facts[k].back().rows;
+        if (r.spu != kNoId && r.spu != last_spu) facts[k].back().spus.push_back(r.spu);
+        last_spu = r.spu;
+      }
+      return Status::OK();
     };
-    RunInParallel(2, work);
-    for (auto& e : errors) AIPS_RETURN_IF_ERROR(e);
+    AIPS_RETURN_IF_ERROR(ForEachOnTwoThreads(days.size(), write_day));
     for (size_t k = 0; k < days.size(); ++k) next.segments.push_back({days[k], generation_, day_rows[k]});
     SortSegments(&next.segments);
     // Brand facts and snapshot invalidation.

@@ -7,14 +7,9 @@
 #include <cstring>
 
 #include "fmt/format.h"
+#include "ingest/csv_reader.h"
 
 namespace aips {
-
-namespace {
-
-std::string_view SkipBom(std::string_view s) { return s.substr(0, 3) == "\xEF\xBB\xBF" ? s.substr(3) : s; }
-
-}  // namespace
 
 bool InputStream::Fill(size_t want) {
   constexpr size_t kRead = size_t{1} << 20;
@@ -67,20 +62,10 @@ bool InputStream::Next(InputPiece* piece) {
   if (!started_ && !Start().ok()) return false;
   size_t from = 0;  // where the rows of this piece start in buf_
   if (first_) {
-    // buf_ holds what Start() read; the header line (CSV) is kept for the pieces after this one.
-    if (!jsonl_) {
-      std::string_view rest = SkipBom(buf_);
-      while (!rest.empty()) {
-        const size_t nl = rest.find('\n');
-        std::string_view line = rest.substr(0, nl);
-        if (nl == std::string_view::npos) break;
-        if (line.find_first_not_of(" \t\r") != std::string_view::npos) {
-          header_ = std::string(line) + "\n";
-          break;
-        }
-        rest.remove_prefix(nl + 1);
-      }
-    }
+    // buf_ holds what Start() read; the header record (CSV, read as the row parser reads it: after a
+    // BOM and blank lines) is kept for the pieces after this one.
+    CsvRecord header;
+    if (!jsonl_ && CsvReader(buf_).Next(&header)) header_ = std::string(header.raw) + "\n";
   } else {
     buf_.clear();
     if (!jsonl_) buf_ = header_;
@@ -116,8 +101,6 @@ bool InputStream::Next(InputPiece* piece) {
   // A CSV piece after the first starts with the header: its line 2 is the input's line lines_ + 1.
   piece->line_offset = static_cast<int64_t>(lines_) - (first_ || jsonl_ ? 0 : 1);
   piece->data = buf_;
-  consumed_ += cut - from;
-  piece->consumed = consumed_;
   lines_ += lines;
   first_ = false;
   if (eof_ && carry_.empty()) done_ = true;

@@ -25,7 +25,6 @@ namespace aips {
 struct InputPiece {
   std::string_view data;    // valid until the next Next()
   int64_t line_offset = 0;  // input line = line within `data` + line_offset
-  uint64_t consumed = 0;    // bytes of the input handed out so far, this piece included
 };
 
 class InputStream {
@@ -55,7 +54,7 @@ class InputStream {
   std::string buf_;     // the current piece: [header][rows]
   std::string header_;  // CSV: the header line, with its newline
   std::string carry_;   // bytes read past the current piece's last row
-  uint64_t consumed_ = 0, lines_ = 0;
+  uint64_t lines_ = 0;  // lines handed out so far
   Status status_;
 };
 

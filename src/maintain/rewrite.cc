@@ -58,10 +58,7 @@ Status RewriteDays(const std::string& dir, uint64_t gen, bool dry_run, Manifest*
     std::vector<EventRow> rows;
     for (size_t i : indexes) {
       AIPS_ASSIGN_OR_RETURN(Segment seg, Segment::Open(SegmentPath(dir, next->segments[i]), day));
-      for (uint32_t b : seg.Brands()) {
-        AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg.Block(b));
-        AppendRows(blk, b, &rows);
-      }
+      AIPS_RETURN_IF_ERROR(seg.AppendAllRows(&rows));
     }
     ++out->days_rewritten;
     AIPS_RETURN_IF_ERROR(WriteDaySegment(dir, day, gen, std::move(rows), dry_run, &added));

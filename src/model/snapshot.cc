@@ -313,20 +313,14 @@ Result<std::vector<Roaring>> SnapshotReader::Members(uint32_t scope, Day day) co
   const ScopeIndex* si = Find(scope);
   if (si == nullptr || day < first_day_) return members;
   if (format_ == 2) return MembersV2(*si, day);
-  const size_t entry = DayEntryBytes(num_stages_);
-  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
-    const char* p = payload_.data() + si->days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
-    std::memcpy(off, p, 8);
-    std::memcpy(len, p + 8, 4);
-  };
   const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;
   uint64_t off;
   uint32_t len;
-  blob_of(key, &off, &len);
+  BlobOf(*si, key, &off, &len);
   AIPS_RETURN_IF_ERROR(ReadBitmaps(off, len, n, &members));
   std::vector<Roaring> delta;
   for (Day d = key + 1; d <= day; ++d) {
-    blob_of(d, &off, &len);
+    BlobOf(*si, d, &off, &len);
     if (len == 0) continue;
     AIPS_RETURN_IF_ERROR(ReadBitmaps(off, len, 2 * n, &delta));
     for (size_t s = 0; s < n; ++s) {
@@ -345,12 +339,6 @@ Status SnapshotReader::StageCodes(uint32_t scope, Day day, uint8_t* codes, size_
   const ScopeIndex* si = Find(scope);
   if (si == nullptr || day < first_day_) return Status::OK();
   if (format_ == 2) return StageCodesV2(*si, day, codes, n_codes, touched);
-  const size_t entry = DayEntryBytes(num_stages_);
-  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) {
-    const char* p = payload_.data() + si->days_offset + static_cast<size_t>(d - first_day_) * entry + 4 * n;
-    std::memcpy(off, p, 8);
-    std::memcpy(len, p + 8, 4);
-  };
   thread_local std::vector<uint32_t> ids;
   auto each = [&](const Roaring& r, auto fn) -> Status {
     ids.resize(r.cardinality());
@@ -364,7 +352,7 @@ Status SnapshotReader::StageCodes(uint32_t scope, Day day, uint8_t* codes, size_
   uint64_t off;
   uint32_t len;
   std::vector<Roaring> bitmaps;
-  blob_of(key, &off, &len);
+  BlobOf(*si, key, &off, &len);
   AIPS_RETURN_IF_ERROR(ReadBitmaps(off, len, n, &bitmaps));
   for (size_t s = 0; s < n; ++s) {
     const auto code = static_cast<uint8_t>(s + 1);
@@ -374,7 +362,7 @@ Status SnapshotReader::StageCodes(uint32_t scope, Day day, uint8_t* codes, size_
     }));
   }
   for (Day d = key + 1; d <= day; ++d) {
-    blob_of(d, &off, &len);
+    BlobOf(*si, d, &off, &len);
     if (len == 0) continue;
     AIPS_RETURN_IF_ERROR(ReadBitmaps(off, len, 2 * n, &bitmaps));
     // As Members: per stage, its removals then its additions.
@@ -414,7 +402,6 @@ void SnapshotReader::BlobOf(const ScopeIndex& si, Day d, uint64_t* off, uint32_t
 
 Result<std::vector<Roaring>> SnapshotReader::MembersV2(const ScopeIndex& si, Day day) const {
   const size_t n = static_cast<size_t>(num_stages_);
-  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) { BlobOf(si, d, off, len); };
   // The keyframe's (user, code) list; the deltas' lists joined in day order and reduced to each user's last
   // code; then one merge of the two (both in user order) into per-stage lists.
   thread_local std::vector<uint32_t> users, d_users, all_users;
@@ -422,12 +409,12 @@ Result<std::vector<Roaring>> SnapshotReader::MembersV2(const ScopeIndex& si, Day
   const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;
   uint64_t off;
   uint32_t len;
-  blob_of(key, &off, &len);
+  BlobOf(si, key, &off, &len);
   AIPS_RETURN_IF_ERROR(ReadCodes(off, len, true, &users, &codes));
   all_users.clear();
   all_codes.clear();
   for (Day d = key + 1; d <= day; ++d) {
-    blob_of(d, &off, &len);
+    BlobOf(si, d, &off, &len);
     if (len == 0) continue;
     AIPS_RETURN_IF_ERROR(ReadCodes(off, len, false, &d_users, &d_codes));
     all_users.insert(all_users.end(), d_users.begin(), d_users.end());
@@ -455,7 +442,6 @@ Result<std::vector<Roaring>> SnapshotReader::MembersV2(const ScopeIndex& si, Day
 
 Status SnapshotReader::StageCodesV2(const ScopeIndex& si, Day day, uint8_t* codes, size_t n_codes,
                                     std::vector<uint32_t>* touched) const {
-  auto blob_of = [&](Day d, uint64_t* off, uint32_t* len) { BlobOf(si, d, off, len); };
   thread_local std::vector<uint32_t> users;
   thread_local std::vector<uint8_t> list_codes;
   auto apply = [&]() -> Status {
@@ -476,11 +462,11 @@ Status SnapshotReader::StageCodesV2(const ScopeIndex& si, Day day, uint8_t* code
   const Day key = first_day_ + (day - first_day_) / kKeyframeEvery * kKeyframeEvery;
   uint64_t off;
   uint32_t len;
-  blob_of(key, &off, &len);
+  BlobOf(si, key, &off, &len);
   AIPS_RETURN_IF_ERROR(ReadCodes(off, len, true, &users, &list_codes));
   AIPS_RETURN_IF_ERROR(apply());
   for (Day d = key + 1; d <= day; ++d) {
-    blob_of(d, &off, &len);
+    BlobOf(si, d, &off, &len);
     if (len == 0) continue;
     AIPS_RETURN_IF_ERROR(ReadCodes(off, len, false, &users, &list_codes));
     AIPS_RETURN_IF_ERROR(apply());

@@ -21,8 +21,7 @@ struct UsersOut {
   std::string identity;     // identity.csv rows
   std::string experiments;  // experiments.csv rows
   uint64_t assignments = 0;
-  uint64_t events = 0, duplicates = 0, bad = 0;  // event rows written (counted by the caller's writer)
-  std::vector<CampaignTally> campaigns;          // by campaign index
+  std::vector<CampaignTally> campaigns;  // by campaign index
   PlantTally plants;
 };
 

@@ -1,9 +1,8 @@
 #include "sim/simulator.h"
 
-#include <memory>
-
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <vector>
 
 #include "common/file_util.h"
@@ -32,22 +31,32 @@ Status WriteText(const std::string& path, const std::string& text) {
   return Status::OK();
 }
 
-}  // namespace
-
-namespace {
-
 constexpr const char* kEventsHeader =
     "event_id,ts,user_id,brand,spu,action,campaign,note,amount,channel,sentiment\n";
 
-void Count(const sim::EventWriter& wr, sim::UsersOut* out) {
-  out->events += wr.events();
-  out->duplicates += wr.duplicates();
-  out->bad += wr.bad();
+// The rows the two writers wrote, into the result.
+void Count(const sim::EventWriter& w0, const sim::EventWriter& w1, SimResult* res) {
+  res->events = w0.events() + w1.events();
+  res->duplicates = w0.duplicates() + w1.duplicates();
+  res->bad_rows = w0.bad() + w1.bad();
+}
+
+// Users [lo, hi) on two threads: the first half into w0 and out0, the second into w1 and out1.
+void SimulateHalves(const SimOptions& opt, const sim::World& w, Day start, uint64_t lo, uint64_t hi,
+                    sim::EventWriter& w0, sim::EventWriter& w1, sim::UsersOut* out0, sim::UsersOut* out1) {
+  const uint64_t mid = lo + (hi - lo) / 2;
+  RunInParallel(2, [&](int i) {
+    if (i == 0) {
+      sim::SimulateUsers(opt, w, start, lo, mid, w0, out0);
+    } else {
+      sim::SimulateUsers(opt, w, start, mid, hi, w1, out1);
+    }
+  });
 }
 
 // Users on two threads, each a half of the users, the second half's events appended after the first's.
 Status WriteEvents(const SimOptions& opt, const sim::World& w, Day start, sim::UsersOut* out0,
-                   sim::UsersOut* out1) {
+                   sim::UsersOut* out1, SimResult* res) {
   const std::string path = opt.out_dir + "/events.csv", part = opt.out_dir + "/events.csv.part";
   FILE* f0 = fopen(path.c_str(), "wb");
   FILE* f1 = fopen(part.c_str(), "w+b");
@@ -57,20 +66,12 @@ Status WriteEvents(const SimOptions& opt, const sim::World& w, Day start, sim::U
     return Status::IOError(fmt::format("cannot create '{}'", path));
   }
   fputs(kEventsHeader, f0);
-  const uint64_t half = opt.users / 2;
   {
     sim::EventWriter w0(f0, start, opt, 0), w1(f1, start, opt, uint64_t{1} << 40);
-    RunInParallel(2, [&](int i) {
-      if (i == 0) {
-        sim::SimulateUsers(opt, w, start, 0, half, w0, out0);
-      } else {
-        sim::SimulateUsers(opt, w, start, half, opt.users, w1, out1);
-      }
-    });
+    SimulateHalves(opt, w, start, 0, opt.users, w0, w1, out0, out1);
     w0.Flush();
     w1.Flush();
-    Count(w0, out0);
-    Count(w1, out1);
+    Count(w0, w1, res);
   }
   rewind(f1);
   std::vector<char> buf(1 << 22);
@@ -99,7 +100,7 @@ constexpr SideTable kSideTables[] = {
 // Users in blocks, each block simulated on two threads and written to standard output before the next;
 // the side tables' rows are appended to their files after each block too, so memory stays flat.
 Status StreamEvents(const SimOptions& opt, const sim::World& w, Day start, sim::UsersOut* out0,
-                    sim::UsersOut* out1) {
+                    sim::UsersOut* out1, SimResult* res) {
   constexpr uint64_t kBlock = 100000;
   std::vector<std::unique_ptr<FILE, int (*)(FILE*)>> side;
   for (const SideTable& t : kSideTables) {
@@ -111,14 +112,7 @@ Status StreamEvents(const SimOptions& opt, const sim::World& w, Day start, sim::
   fputs(kEventsHeader, stdout);
   sim::EventWriter w0(nullptr, start, opt, 0), w1(nullptr, start, opt, uint64_t{1} << 40);
   for (uint64_t lo = 0; lo < opt.users; lo += kBlock) {
-    const uint64_t hi = std::min(opt.users, lo + kBlock), mid = lo + (hi - lo) / 2;
-    RunInParallel(2, [&](int i) {
-      if (i == 0) {
-        sim::SimulateUsers(opt, w, start, lo, mid, w0, out0);
-      } else {
-        sim::SimulateUsers(opt, w, start, mid, hi, w1, out1);
-      }
-    });
+    SimulateHalves(opt, w, start, lo, std::min(opt.users, lo + kBlock), w0, w1, out0, out1);
     for (sim::EventWriter* wr : {&w0, &w1}) {
       fwrite(wr->buffer().data(), 1, wr->buffer().size(), stdout);
       wr->buffer().clear();
@@ -134,8 +128,7 @@ Status StreamEvents(const SimOptions& opt, const sim::World& w, Day start, sim::
         return Status::IOError(fmt::format("cannot write '{}'", kSideTables[k].file));
     }
   }
-  Count(w0, out0);
-  Count(w1, out1);
+  Count(w0, w1, res);
   if (fflush(stdout) != 0) return Status::IOError("cannot write events to standard output");
   return Status::OK();
 }
@@ -194,14 +187,8 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   sim::UsersOut out0, out1;
   sim::InitUsersOut(w, &out0);
   sim::InitUsersOut(w, &out1);
-  uint64_t events = 0, duplicates = 0, bad = 0;
-  AIPS_RETURN_IF_ERROR(opt.events_stdout ? StreamEvents(opt, w, start, &out0, &out1)
-                                         : WriteEvents(opt, w, start, &out0, &out1));
-  for (const sim::UsersOut* o : {&out0, &out1}) {
-    events += o->events;
-    duplicates += o->duplicates;
-    bad += o->bad;
-  }
+  AIPS_RETURN_IF_ERROR(opt.events_stdout ? StreamEvents(opt, w, start, &out0, &out1, &res)
+                                         : WriteEvents(opt, w, start, &out0, &out1, &res));
   if (!opt.events_stdout) {  // (streamed: written block by block)
     for (const SideTable& t : kSideTables)
       AIPS_RETURN_IF_ERROR(
@@ -211,9 +198,6 @@ Result<SimResult> Simulate(const SimOptions& opt) {
   out0.plants.Add(out1.plants);
   AIPS_RETURN_IF_ERROR(
       WriteText(opt.out_dir + "/truth.json", sim::TruthJson(opt, w, start, out0.campaigns, out0.plants)));
-  res.events = events;
-  res.duplicates = duplicates;
-  res.bad_rows = bad;
   res.assignments = out0.assignments + out1.assignments;
   for (const sim::Campaign& c : w.campaigns) res.holdouts += c.holdout ? 1 : 0;
   return res;

@@ -47,10 +47,7 @@ Status RewriteSegments(const std::string& dir, const absl::flat_hash_set<uint32_
     for (size_t i : indexes) {
       drop[i] = true;
       AIPS_ASSIGN_OR_RETURN(Segment seg, Segment::Open(SegmentPath(dir, m->segments[i]), day));
-      for (uint32_t b : seg.Brands()) {
-        AIPS_ASSIGN_OR_RETURN(BrandBlock blk, seg.Block(b));
-        AppendRows(blk, b, &rows);
-      }
+      AIPS_RETURN_IF_ERROR(seg.AppendAllRows(&rows));
     }
     std::erase_if(rows, [&](const EventRow& r) { return ids.contains(r.user); });
     out->segments_rewritten += indexes.size();

@@ -215,12 +215,4 @@ Status Segment::VerifyAll() const {
   return Status::OK();
 }
 
-void AppendRows(const BrandBlock& b, uint32_t brand, std::vector<EventRow>* out) {
-  out->reserve(out->size() + b.n);
-  for (size_t i = 0; i < b.n; ++i) {
-    out->push_back(EventRow{b.ts[i], b.amount[i], b.user[i], brand, b.spu[i], b.campaign[i], b.note[i],
-                            b.channel[i], b.action[i], b.sentiment[i]});
-  }
-}
-
 }  // namespace aips

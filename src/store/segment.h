@@ -5,6 +5,7 @@
 // touches only that block (and the index).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -65,8 +66,18 @@ enum BlockColumns : uint32_t {
   kColAll = 127,
 };
 
-// Appends the block's rows as EventRows of `brand` (to re-encode a segment: aips forget, repair).
-void AppendRows(const BrandBlock& block, uint32_t brand, std::vector<EventRow>* out);
+// Appends the block's rows as EventRows of `brand` (to re-encode a segment: aips forget, repair, rewrite, and
+// ingest merging its spilled runs). `Rows` is any std::vector of EventRow (whatever its allocator).
+template <typename Rows>
+void AppendRows(const BrandBlock& b, uint32_t brand, Rows* out) {
+  // Grow geometrically: a day's rows are appended block after block, and reserving exactly each time would
+  // copy everything appended so far once per block.
+  if (out->capacity() < out->size() + b.n) out->reserve(std::max(out->size() + b.n, 2 * out->capacity()));
+  for (size_t i = 0; i < b.n; ++i) {
+    out->push_back(EventRow{b.ts[i], b.amount[i], b.user[i], brand, b.spu[i], b.campaign[i], b.note[i],
+                            b.channel[i], b.action[i], b.sentiment[i]});
+  }
+}
 
 class Segment {
  public:
@@ -84,6 +95,15 @@ class Segment {
   std::vector<uint32_t> Brands() const;
   // Verifies every block (for `aips check`); v2 blocks are fully decoded.
   Status VerifyAll() const;
+  // Appends every row, brand by brand (AppendRows); the first damaged block's Corruption otherwise.
+  template <typename Rows>
+  Status AppendAllRows(Rows* out) const {
+    for (uint32_t b : Brands()) {
+      AIPS_ASSIGN_OR_RETURN(BrandBlock blk, Block(b));
+      AppendRows(blk, b, out);
+    }
+    return Status::OK();
+  }
 
  private:
   struct IndexEntry {
